@@ -1,0 +1,183 @@
+// `spoor up`: the embedded all-in-one. Private Redis, embedded ClickHouse, collector, worker, the
+// ClickHouse HTTP interface and the demo shop, in one process that shuts down cleanly.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { createCollector, createIpSalt, listen, sdkScript, staticSites, type RunningServer } from '@spoor/collector';
+import { createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
+import { migrate, openWarehouse, startHttpInterface, type RunningHttpInterface, type Warehouse } from '@spoor/warehouse';
+import { createWorker, type SpoorWorker } from '@spoor/worker';
+import { warehouseConfig, type Config } from '../config.js';
+import { adminToken, clearRunState, dataDir, liveRunState, writeRunState } from '../data-dir.js';
+import { CliError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { EXAMPLES_DIR, MIGRATIONS_DIR, sdkScriptPath } from '../paths.js';
+import { freePort, startPrivateRedis, type PrivateRedis } from '../redis-child.js';
+import { serveFolder } from '../static-files.js';
+
+export interface UpOptions {
+  port: number;
+  /** ClickHouse HTTP interface port; 0 picks a free one. @defaultValue 8123 */
+  clickhousePort?: number | undefined;
+  host?: string;
+}
+
+export interface RunningUp {
+  port: number;
+  clickhousePort: number;
+  redisUrl: string;
+  adminToken: string;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_CLICKHOUSE_PORT = 8123;
+
+export async function up(config: Config, opts: UpOptions, log: Logger): Promise<RunningUp> {
+  const dir = dataDir(config.dataDir);
+  const running = liveRunState(dir);
+  if (running) {
+    throw new CliError(`spoor up is already running on this data directory (pid ${running.pid}, port ${running.port})`);
+  }
+  const stack: Array<{ name: string; stop: () => Promise<void> }> = [];
+  const stopAll = async () => {
+    for (const part of stack.reverse().splice(0)) {
+      try {
+        await part.stop();
+      } catch (err) {
+        log.error({ part: part.name, err: (err as Error).message }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    let redisUrl = config.REDIS_URL;
+    if (!redisUrl) {
+      const redis: PrivateRedis = await startPrivateRedis(dir.redis, log);
+      stack.push({ name: 'redis', stop: () => redis.stop() });
+      redisUrl = redis.url;
+    }
+
+    const wh: Warehouse = await openWarehouse(warehouseConfig(config));
+    stack.push({ name: 'clickhouse', stop: () => wh.close() });
+    const migrated = await migrate(wh, { dir: MIGRATIONS_DIR, cluster: config.SPOOR_CLICKHOUSE_CLUSTER });
+    log.info({ applied: migrated.applied.map((m) => m.version), skipped: migrated.skipped }, 'migrations');
+
+    const token = adminToken(dir, config.SPOOR_ADMIN_TOKEN);
+
+    const workerConn = createRedisConnection({ url: redisUrl, role: 'worker', name: 'spoor-worker' });
+    const worker: SpoorWorker = createWorker({
+      connection: workerConn,
+      warehouse: wh,
+      queueName: config.SPOOR_QUEUE,
+      logger: log,
+    });
+    stack.push({
+      name: 'worker',
+      stop: async () => {
+        await worker.close();
+        workerConn.disconnect();
+      },
+    });
+
+    const producerConn = createRedisConnection({ url: redisUrl, role: 'producer', name: 'spoor-collector' });
+    const queue = createBatchQueue({
+      connection: producerConn,
+      name: config.SPOOR_QUEUE,
+      onError: (err) => log.warn({ err: err.message }, 'queue connection error'),
+    });
+    stack.push({
+      name: 'queue',
+      stop: async () => {
+        // All-in-one: commit what was acknowledged before stopping, so the data directory is
+        // complete once the process is gone (the queue keeps anything left for the next start).
+        await drainQueue(queue, 15_000, log);
+        await queue.close();
+        producerConn.disconnect();
+      },
+    });
+
+    const collector = createCollector({
+      queue,
+      sites: staticSites([{ site: 'demo', origins: [] }]),
+      ipSalt: createIpSalt(producerConn),
+      sdk: loadSdk(log),
+      readiness: { clickhouse: () => wh.ping() },
+      trustProxy: config.SPOOR_TRUST_PROXY,
+      hooks: { onError: (err) => log.error({ err: err.message, stack: err.stack }, 'collector error') },
+    });
+    const app = new Hono();
+    app.route('/', collector.app);
+    serveFolder(app, join(EXAMPLES_DIR, 'shop'));
+    const server: RunningServer = await listen(app, opts.port, opts.host ?? '0.0.0.0').catch((err: Error) => {
+      throw new CliError(`cannot listen on port ${opts.port}: ${err.message}`);
+    });
+    stack.push({
+      name: 'http',
+      stop: async () => {
+        collector.beginShutdown();
+        await server.close();
+      },
+    });
+
+    const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token.token);
+    if (chHttp) stack.push({ name: 'clickhouse-http', stop: () => chHttp.close() });
+
+    writeRunState(dir, {
+      pid: process.pid,
+      port: server.port,
+      clickhouse_port: chHttp?.port ?? 0,
+      redis_url: redisUrl,
+      started_at: new Date().toISOString(),
+    });
+    stack.push({ name: 'run-state', stop: async () => clearRunState(dir) });
+
+    return {
+      port: server.port,
+      clickhousePort: chHttp?.port ?? 0,
+      redisUrl,
+      adminToken: token.token,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** The interface needs the embedded engine; a default port that is taken falls back to a free one. */
+async function startClickHouseInterface(
+  wh: Warehouse,
+  requested: number | undefined,
+  token: string,
+): Promise<RunningHttpInterface | undefined> {
+  if (!wh.chdb) return undefined;
+  const users = [{ name: 'spoor', password: token }];
+  const port = requested ?? DEFAULT_CLICKHOUSE_PORT;
+  try {
+    return await startHttpInterface(wh, { port, users });
+  } catch (err) {
+    if (requested !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
+      throw new CliError(`cannot serve the ClickHouse HTTP interface on port ${port}: ${(err as Error).message}`);
+    }
+    return startHttpInterface(wh, { port: await freePort(), users });
+  }
+}
+
+async function drainQueue(queue: BatchQueue, timeoutMs: number, log: Logger) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const counts = await queue.queue.getJobCounts('waiting', 'active', 'prioritized');
+    const left = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0);
+    if (left === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  log.warn('queue not drained before shutdown; the remaining batches are processed at the next start');
+}
+
+function loadSdk(log: Logger) {
+  try {
+    return sdkScript(readFileSync(sdkScriptPath(), 'utf8'));
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'SDK build not found; /sdk.js answers 503');
+    return undefined;
+  }
+}

@@ -1,0 +1,61 @@
+// Environment configuration, validated once at start; a bad value names its variable.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { CliError } from './errors.js';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const envSchema = z.object({
+  PORT: port.default(8080),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  CLICKHOUSE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  CLICKHOUSE_USER: z.string().optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+    .default('spoor'),
+  SPOOR_DATA_DIR: z.string().default('./.spoor'),
+  SPOOR_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SPOOR_ANALYST_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  SPOOR_CLICKHOUSE_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'must be a plain cluster name')
+    .optional(),
+  SPOOR_TRUST_PROXY: flag.default(false),
+  SPOOR_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of A-Z, a-z, 0-9, "_" or "-"')
+    .default('batches'),
+  SPOOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof envSchema> & { dataDir: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CliError(`invalid configuration: ${issue.path.join('.')} ${issue.message}`);
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.SPOOR_DATA_DIR) };
+}
+
+/** How to reach ClickHouse: the server of CLICKHOUSE_URL, else the embedded engine's directory. */
+export function warehouseConfig(config: Config) {
+  return {
+    url: config.CLICKHOUSE_URL,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+    database: config.CLICKHOUSE_DATABASE,
+    dataDir: resolve(config.dataDir, 'clickhouse'),
+  };
+}

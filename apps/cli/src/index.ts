@@ -1,0 +1,4 @@
+// @spoor/cli: the `spoor` command, and its pieces for tests and embedding.
+export { up, type RunningUp, type UpOptions } from './commands/up.js';
+export { loadConfig, type Config } from './config.js';
+export { main } from './main.js';

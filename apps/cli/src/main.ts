@@ -1,0 +1,120 @@
+// The `spoor` command: parses arguments, dispatches, and turns every failure into one clear line.
+import { parseArgs } from 'node:util';
+import type { SqlFormat } from '@spoor/warehouse';
+import { migrate } from './commands/migrate.js';
+import { sql } from './commands/sql.js';
+import { up } from './commands/up.js';
+import { loadConfig } from './config.js';
+import { CliError } from './errors.js';
+import { createLogger } from './logger.js';
+
+const USAGE = `spoor: e-commerce tracking pipeline
+
+Usage:
+  spoor up [--port 8080] [--clickhouse-port 8123]   embedded all-in-one with the demo shop at /
+  spoor migrate                                      apply clickhouse/migrations (idempotent)
+  spoor sql "SELECT ..." [--format table|csv|json|ndjson|tsv]
+  spoor help
+
+Options for every command: --debug (stack traces). Configuration comes from the environment:
+PORT, REDIS_URL, CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE,
+SPOOR_DATA_DIR, SPOOR_ADMIN_TOKEN, SPOOR_ANALYST_PASSWORD, SPOOR_CLICKHOUSE_CLUSTER, SPOOR_TRUST_PROXY.`;
+
+type Command = (argv: string[]) => Promise<void>;
+
+const commands: Record<string, Command> = {
+  async up(argv) {
+    const { values } = parse(argv, {
+      port: { type: 'string' },
+      'clickhouse-port': { type: 'string' },
+      host: { type: 'string' },
+    });
+    const config = loadConfig();
+    const log = createLogger(config.SPOOR_LOG_LEVEL, 'spoor-up');
+    const port = values.port !== undefined ? portFlag('--port', values.port) : config.PORT;
+    const chPort = values['clickhouse-port'] !== undefined ? portFlag('--clickhouse-port', values['clickhouse-port']) : undefined;
+    const running = await up(config, { port, clickhousePort: chPort, host: values.host }, log);
+    const base = `http://localhost:${running.port}`;
+    process.stdout.write(
+      [
+        `spoor is up`,
+        `  demo shop        ${base}/`,
+        `  collector        ${base}/v1/batch   (script: ${base}/sdk.js)`,
+        `  clickhouse http  http://127.0.0.1:${running.clickhousePort}  (user spoor, password = admin token)`,
+        `  admin token      ${running.adminToken}`,
+        `  query            npx spoor sql "SELECT type, count() FROM spoor.events GROUP BY type"`,
+        `Stop with Ctrl-C.`,
+        '',
+      ].join('\n'),
+    );
+    await waitForSignal();
+    log.info('shutting down');
+    await running.stop();
+    // Everything is closed; a library handle left open must not keep the process alive.
+    setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
+  },
+
+  async migrate(argv) {
+    parse(argv, {});
+    process.stdout.write(`${await migrate(loadConfig())}\n`);
+  },
+
+  async sql(argv) {
+    const { values, positionals } = parse(argv, { format: { type: 'string', default: 'table' } }, true);
+    const format = values.format as string;
+    if (!['table', 'csv', 'json', 'ndjson', 'tsv'].includes(format)) {
+      throw new CliError(`--format must be table, csv, json, ndjson or tsv, not ${format}`);
+    }
+    process.stdout.write(await sql(loadConfig(), positionals.join(' '), format as SqlFormat));
+  },
+
+  async help() {
+    process.stdout.write(`${USAGE}\n`);
+  },
+};
+
+function parse<T extends Record<string, { type: 'string' | 'boolean'; default?: string }>>(
+  argv: string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, debug: { type: 'boolean' } }, allowPositionals, strict: true });
+  } catch (err) {
+    throw new CliError(`${(err as Error).message.split('\n')[0]} (see spoor help)`);
+  }
+}
+
+function portFlag(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new CliError(`${name} must be a port number, not ${value}`);
+  return n;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  const [name = 'help', ...rest] = argv;
+  const command = name === '--help' || name === '-h' ? commands.help : commands[name];
+  try {
+    if (!command) throw new CliError(`unknown command ${name} (see spoor help)`);
+    await command(rest);
+    process.exitCode ??= 0;
+  } catch (err) {
+    const message = err instanceof CliError ? err.message : `${(err as Error).message ?? String(err)}`;
+    process.stderr.write(`error: ${message}\n`);
+    if (debug) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+  }
+}

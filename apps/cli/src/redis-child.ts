@@ -1,0 +1,133 @@
+// The private redis-server of `spoor up`: AOF on, noeviction, loopback only, data under the data
+// dir, and never outliving its parent (the kernel signals it if `spoor up` dies, even by SIGKILL).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { CliError } from './errors.js';
+import type { Logger } from './logger.js';
+
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startPrivateRedis(dir: string, log: Logger): Promise<PrivateRedis> {
+  const binary = findBinary('redis-server');
+  if (!binary) {
+    throw new CliError('redis-server not found: install it (apt-get install redis-server) or set REDIS_URL');
+  }
+  mkdirSync(dir, { recursive: true });
+  const pidFile = join(dir, 'redis.pid');
+  await stopStale(pidFile, log);
+  const port = await freePort();
+  const args = [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--protected-mode', 'yes',
+    '--dir', dir,
+    '--appendonly', 'yes',
+    '--appendfsync', 'everysec',
+    '--maxmemory-policy', 'noeviction',
+    '--save', '',
+    '--pidfile', pidFile,
+    '--logfile', join(dir, 'redis.log'),
+    '--daemonize', 'no',
+  ];
+  // setpriv (util-linux) asks the kernel to SIGTERM redis when this process dies, however it dies.
+  const setpriv = findBinary('setpriv');
+  const child: ChildProcess = setpriv
+    ? spawn(setpriv, ['--pdeathsig', 'SIGTERM', '--', binary, ...args], { stdio: 'ignore' })
+    : spawn(binary, args, { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Belt and braces for a normal exit without stop(): never leave redis behind.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  const url = `redis://127.0.0.1:${port}`;
+  try {
+    await waitForPing(url, child, 15_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new CliError(`private redis-server did not start: ${(err as Error).message} (see ${join(dir, 'redis.log')})`);
+  }
+  log.info({ port, dir }, 'private redis-server started');
+  return {
+    url,
+    port,
+    async stop() {
+      process.off('exit', killOnExit);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM'); // redis flushes the AOF and exits
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function findBinary(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/bin', '/usr/sbin', '/usr/local/bin'])) {
+    const p = join(dir, name);
+    if (dir && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** A redis left by a `spoor up` that was killed before its child got the signal. */
+async function stopStale(pidFile: string, log: Logger) {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  if (!pid || !isRedis(pid)) return;
+  log.warn({ pid }, 'stopping a redis-server left over from an earlier run');
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && isRedis(pid); i++) await sleep(100);
+  if (isRedis(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function isRedis(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis-server');
+  } catch {
+    return false;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPing(url: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'timeout';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    r.on('error', () => {});
+    try {
+      await r.connect();
+      if ((await r.ping()) === 'PONG') return;
+    } catch (err) {
+      lastError = (err as Error).message;
+    } finally {
+      r.disconnect();
+    }
+    await sleep(100);
+  }
+  throw new Error(lastError);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+

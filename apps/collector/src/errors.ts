@@ -1,0 +1,40 @@
+// One error type for every refusal the collector answers with, and the handler that renders it.
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export type CollectorErrorCode =
+  | 'invalid_json'
+  | 'depth_exceeded'
+  | 'invalid_batch'
+  | 'invalid_event'
+  | 'unsupported_content_type'
+  | 'unknown_site'
+  | 'origin_not_allowed'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'queue_unavailable'
+  | 'shutting_down'
+  | 'unauthorized'
+  | 'not_found'
+  | 'internal';
+
+export class CollectorError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: CollectorErrorCode,
+    message: string,
+    readonly extra: { retryAfter?: number; body?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = 'CollectorError';
+  }
+}
+
+/** `{ error, message, ...details }` with `Retry-After` where the sender should come back. */
+export function renderError(err: Error, c: Context) {
+  if (err instanceof CollectorError) {
+    if (err.extra.retryAfter !== undefined) c.header('Retry-After', String(err.extra.retryAfter));
+    return c.json({ error: err.code, message: err.message, ...err.extra.body }, err.status);
+  }
+  return c.json({ error: 'internal', message: 'internal error' }, 500);
+}

@@ -1,0 +1,72 @@
+// Turns a parsed batch into the queue job: per-event validation, clock correction, refusals kept.
+import { correctClock } from '@spoor/enrich';
+import { validateEvent, type BatchEnvelope, type RejectReason } from '@spoor/events';
+import type { AcceptedEvent, BatchJobData, RejectedRecord, RequestContext } from '@spoor/queue';
+
+/** Raw payloads kept in `rejected_events` are cut to this many characters. */
+export const RAW_PAYLOAD_LIMIT = 8 * 1024;
+
+export interface IngestResult {
+  job: BatchJobData;
+  accepted: number;
+  errors: Array<{ index: number; reason: RejectReason; path: string; message: string }>;
+}
+
+export function buildBatchJob(envelope: BatchEnvelope, receivedAt: number, ctx: RequestContext): IngestResult {
+  const sentAt = envelope.sent_at ?? null;
+  const events: AcceptedEvent[] = [];
+  const rejected: RejectedRecord[] = [];
+  const seen = new Set<string>();
+  envelope.events.forEach((raw, index) => {
+    const v = validateEvent(raw, index);
+    if (!v.ok) {
+      rejected.push(refusal(raw, index, v.error.reason, v.error.path, v.error.message));
+      return;
+    }
+    const clock = correctClock(v.value.ts, sentAt, receivedAt);
+    if (!clock.ok) {
+      rejected.push(refusal(raw, index, clock.reason, `events.${index}.ts`, clock.message));
+      return;
+    }
+    // The same event twice in one batch is one event.
+    if (seen.has(v.value.event_id)) return;
+    seen.add(v.value.event_id);
+    events.push({ ...v.value, ts: clock.ts, client_ts: v.value.ts, flags: clock.flags });
+  });
+  return {
+    job: {
+      v: 1,
+      site: envelope.site,
+      batch_id: envelope.batch_id,
+      received_at: receivedAt,
+      sent_at: sentAt,
+      ctx,
+      events,
+      rejected,
+    },
+    accepted: envelope.events.length - rejected.length,
+    errors: rejected.map(({ index, reason, path, message }) => ({ index, reason, path, message })),
+  };
+}
+
+export function refusal(raw: unknown, index: number, reason: RejectReason, path: string, message: string): RejectedRecord {
+  const id = (raw as { event_id?: unknown } | null)?.event_id;
+  return {
+    index,
+    reason,
+    path,
+    message,
+    raw: truncatedJson(raw),
+    event_id: typeof id === 'string' ? id.slice(0, 64) : '',
+  };
+}
+
+export function truncatedJson(value: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? '';
+  } catch {
+    s = '<unserialisable>';
+  }
+  return s.length > RAW_PAYLOAD_LIMIT ? s.slice(0, RAW_PAYLOAD_LIMIT) : s;
+}

@@ -1,0 +1,4 @@
+// @spoor/worker: batches from the queue to ClickHouse rows.
+export * from './insert-buffer.js';
+export * from './rows.js';
+export * from './worker.js';

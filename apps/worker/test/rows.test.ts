@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { validateEvent } from '@spoor/events';
+import type { AcceptedEvent, BatchJobData } from '@spoor/queue';
+import { eventRows, rejectedRows } from '../src/rows.js';
+import { makeEvent } from '../../../test/support/events.js';
+
+function job(raw: unknown[], ctx: Partial<BatchJobData['ctx']> = {}): BatchJobData {
+  const events = raw.map((r, i) => {
+    const v = validateEvent(r, i);
+    if (!v.ok) throw new Error(JSON.stringify(v.error));
+    return { ...v.value, client_ts: v.value.ts, flags: [] } as AcceptedEvent;
+  });
+  return {
+    v: 1,
+    site: 'shop',
+    batch_id: 'b1',
+    received_at: 1_750_000_000_000,
+    sent_at: 1_750_000_000_000,
+    ctx: { user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1', ip_hash: 'h', ip_prefix: '203.0.113.0', gpc: false, prefetch: false, ...ctx },
+    events,
+    rejected: [],
+  };
+}
+
+describe('eventRows', () => {
+  it('flattens cart, item and order fields into typed columns', () => {
+    const add = makeEvent('cart_add', {
+      item: { id: 42, name: 'Tea', category: 'Drinks', price: 3.5, quantity: 2, currency: 'eur' },
+      cart: { cart_id: 'c9', items: [{ id: '42', name: 'Tea', price: 3.5, quantity: 2 }, { id: '7', name: 'Cup', price: 9, quantity: 1 }], value: 16 },
+    });
+    const [row] = eventRows(job([add]));
+    expect(row).toMatchObject({
+      type: 'cart_add',
+      product_id: '42',
+      product_category: 'Drinks',
+      price: '3.5',
+      quantity: 2,
+      currency: 'EUR',
+      cart_id: 'c9',
+      cart_value: '16',
+      cart_quantity: 3,
+      'items.product_id': ['42', '7'],
+      device_type: 'mobile',
+      os: 'iOS',
+      ip_prefix: '203.0.113.0',
+    });
+  });
+
+  it('takes order lines for purchases and totals their quantity', () => {
+    const [row] = eventRows(job([makeEvent('purchase', { order: { order_id: 'o7', revenue: '20', tax: 2, currency: 'USD', items: [{ id: 'a', price: 5, quantity: 2 }, { id: 'b', price: 10, quantity: 1 }] } })]));
+    expect(row).toMatchObject({ order_id: 'o7', revenue: '20', tax: '2', currency: 'USD', quantity: 3, 'items.quantity': [2, 1], 'items.price': ['5', '10'] });
+  });
+
+  it('keeps props and identify traits as string maps', () => {
+    const [custom, identify] = eventRows(job([
+      makeEvent('custom', { name: 'newsletter', props: { plan: 'pro', seats: 3, trial: true, none: null } }),
+      makeEvent('identify', { user_id: 'u1', traits: { email: 'a@b.c' } }),
+    ]));
+    expect(custom).toMatchObject({ name: 'newsletter', props: { plan: 'pro', seats: '3', trial: 'true', none: '' }, traits: {} });
+    expect(identify).toMatchObject({ user_id: 'u1', traits: { email: 'a@b.c' } });
+  });
+
+  it('marks bots and prefetches, and drops the IP hash under GPC', () => {
+    const [bot] = eventRows(job([makeEvent('pageview')], { user_agent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' }));
+    expect(bot).toMatchObject({ is_bot: 1, device_type: 'bot' });
+    const [pre] = eventRows(job([makeEvent('pageview')], { prefetch: true, gpc: true }));
+    expect(pre).toMatchObject({ is_bot: 1, bot_reason: 'prefetch', flags: ['prefetch'], ip_hash: '', cookieless: 1 });
+  });
+});
+
+describe('rejectedRows', () => {
+  it('carries the reason, path and raw payload of each refusal', () => {
+    const j = job([]);
+    j.rejected = [{ index: 2, reason: 'invalid_event', path: 'events.2.url', message: 'Required', raw: '{"type":"pageview"}', event_id: '' }];
+    expect(rejectedRows(j)).toEqual([
+      { received_at: j.received_at, site_id: 'shop', batch_id: 'b1', event_index: 2, event_id: '', reason: 'invalid_event', path: 'events.2.url', message: 'Required', raw: '{"type":"pageview"}', stage: 'collector' },
+    ]);
+  });
+});

@@ -1,0 +1,32 @@
+// Redis connections tuned per role: producers fail fast, BullMQ workers wait out outages.
+import { Redis, type RedisOptions } from 'ioredis';
+
+export type ConnectionRole = 'producer' | 'worker' | 'admin';
+
+export interface RedisConnectionOptions {
+  url: string;
+  role: ConnectionRole;
+  /** A name shown by `CLIENT LIST`, to tell processes apart. */
+  name?: string;
+}
+
+/**
+ * Producers refuse commands while disconnected (`enableOfflineQueue: false`) so a request gets a
+ * 503 at once instead of waiting on an unbounded in-memory queue; workers must use
+ * `maxRetriesPerRequest: null`, as BullMQ requires for its blocking commands.
+ */
+export function createRedisConnection({ url, role, name }: RedisConnectionOptions): Redis {
+  const common: RedisOptions = {
+    connectionName: name,
+    lazyConnect: false,
+    connectTimeout: 2_000,
+    // Reconnect forever with a capped delay: outages end, and a process should survive them.
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  };
+  const byRole: Record<ConnectionRole, RedisOptions> = {
+    producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2_000 },
+    worker: { enableOfflineQueue: true, maxRetriesPerRequest: null },
+    admin: { enableOfflineQueue: true, maxRetriesPerRequest: 1, commandTimeout: 5_000 },
+  };
+  return new Redis(url, { ...common, ...byRole[role] });
+}

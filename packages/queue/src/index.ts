@@ -1,0 +1,7 @@
+// @spoor/queue: BullMQ factories and job types. Importing this module opens no connection.
+export * from './connection.js';
+export * from './consumer.js';
+export * from './errors.js';
+export * from './jobs.js';
+export * from './names.js';
+export * from './producer.js';

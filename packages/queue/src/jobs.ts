@@ -1,0 +1,55 @@
+// What the collector puts on the queue and the worker takes off it.
+import type { RejectReason, SpoorEvent } from '@spoor/events';
+
+/** Facts about the HTTP request, captured once by the collector for every event of the batch. */
+export interface RequestContext {
+  user_agent: string;
+  /** Daily-salted hash of the client IP: counts unique networks without storing the address. */
+  ip_hash: string;
+  /** The IP with its host part zeroed (IPv4 /24, IPv6 /48). */
+  ip_prefix: string;
+  /** `Sec-GPC: 1` was sent: no persistent identifiers for this request. */
+  gpc: boolean;
+  /** A speculative load (`Sec-Purpose: prefetch`), not a person looking at a page. */
+  prefetch: boolean;
+}
+
+/** An event that passed validation, with the collector's clock correction applied. */
+export type AcceptedEvent = SpoorEvent & {
+  /** The device's own timestamp, before correction. */
+  client_ts: number;
+  /** Quality flags set by the collector, e.g. `late`, `clock_clamped`, `no_sent_at`. */
+  flags: string[];
+};
+
+/** A refused event, kept so that `rejected_events` shows what was refused and why. */
+export interface RejectedRecord {
+  index: number;
+  reason: RejectReason;
+  path: string;
+  message: string;
+  /** The raw event as received, serialised and truncated. */
+  raw: string;
+  event_id: string;
+}
+
+export interface BatchJobData {
+  /** Job format version, so a worker can refuse a job written by a newer collector. */
+  v: 1;
+  site: string;
+  batch_id: string;
+  received_at: number;
+  sent_at: number | null;
+  ctx: RequestContext;
+  events: AcceptedEvent[];
+  rejected: RejectedRecord[];
+}
+
+/**
+ * One job per (site, batch_id): a batch resent by the SDK or by a proxy maps to the same job, which
+ * BullMQ ignores while the first one is still kept. `.` cannot occur in either part, so the id is
+ * unambiguous, and it has no `:` (which BullMQ refuses in custom ids).
+ */
+export function batchJobId(site: string, batchId: string): string {
+  return `${site}.${batchId}`;
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { batchJobId, createBatchQueue, createBatchWorker, createRedisConnection, QueueError, type BatchJob, type BatchJobData } from '../src/index.js';
+import { startRedis } from '../../../test/support/redis.js';
+import { uniqueName } from '../../../test/support/temp.js';
+
+const cleanup: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+function job(site = 'shop', batch_id = randomUUID()): BatchJobData {
+  return {
+    v: 1,
+    site,
+    batch_id,
+    received_at: Date.now(),
+    sent_at: Date.now(),
+    ctx: { user_agent: 'ua', ip_hash: '', ip_prefix: '', gpc: false, prefetch: false },
+    events: [],
+    rejected: [],
+  };
+}
+
+function queueOn(url: string, name: string) {
+  const conn = createRedisConnection({ url, role: 'producer' });
+  const queue = createBatchQueue({ connection: conn, name });
+  cleanup.push(async () => {
+    await queue.close();
+    conn.disconnect();
+  });
+  return { conn, queue };
+}
+
+async function ready(conn: { status: string }) {
+  for (let i = 0; i < 100 && conn.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('batch queue', () => {
+  it('delivers a batch to a worker once, even when the same batch id is added twice', async () => {
+    const name = uniqueName('q');
+    const { conn, queue } = queueOn(inject('redisUrl'), name);
+    await ready(conn);
+    const data = job();
+    await queue.enqueue(data);
+    await queue.enqueue({ ...data, received_at: Date.now() + 1 });
+    const seen: string[] = [];
+    const wconn = createRedisConnection({ url: inject('redisUrl'), role: 'worker' });
+    const worker = createBatchWorker(async (j: BatchJob) => void seen.push(j.id!), { connection: wconn, name });
+    cleanup.push(async () => {
+      await worker.close();
+      wconn.disconnect();
+    });
+    await expect.poll(() => seen.length, { timeout: 5_000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toEqual([batchJobId(data.site, data.batch_id)]);
+    expect(await queue.queue.getJobCounts('completed', 'waiting', 'active')).toMatchObject({ completed: 1, waiting: 0, active: 0 });
+  });
+
+  it('keeps queue keys inside one Redis Cluster hash slot', async () => {
+    const name = uniqueName('slot');
+    const { conn, queue } = queueOn(inject('redisUrl'), name);
+    await ready(conn);
+    await queue.enqueue(job());
+    const keys = await conn.keys(`*${name}*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const k of keys) expect(k.startsWith('{spoor}:')).toBe(true);
+  });
+
+  it('fails fast with queue_unavailable when Redis is down, and recovers when it is back', async () => {
+    const redis = await startRedis();
+    cleanup.push(() => redis.stop());
+    const { conn, queue } = queueOn(redis.url, uniqueName('down'));
+    await ready(conn);
+    await redis.stop();
+    const started = Date.now();
+    const err = await queue.enqueue(job()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueueError);
+    expect((err as QueueError).code).toBe('queue_unavailable');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await redis.restart();
+    await expect.poll(() => conn.status, { timeout: 10_000 }).toBe('ready');
+    await expect(queue.enqueue(job())).resolves.toMatchObject({ jobId: expect.any(String) });
+  });
+});

@@ -1,0 +1,144 @@
+// One way to reach ClickHouse: a server over HTTP when a URL is given, else the embedded engine.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ChdbExtension } from 'chdb/connection';
+import { WarehouseError } from './errors.js';
+import { quoteString, settingsClause, type Settings } from './sql.js';
+
+type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
+
+export interface WarehouseConfig {
+  /** `CLICKHOUSE_URL`: a ClickHouse server. When absent the embedded engine is opened at `dataDir`. */
+  url?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  /** @defaultValue `spoor` */
+  database?: string | undefined;
+  /** Directory of the embedded engine's data (`SPOOR_DATA_DIR/clickhouse`). */
+  dataDir?: string | undefined;
+  /** Shown in the server's query log. */
+  application?: string | undefined;
+}
+
+export interface Warehouse {
+  readonly kind: 'embedded' | 'server';
+  readonly database: string;
+  readonly client: ClickHouseClient;
+  /** The embedded engine's raw surface (streams, raw inserts); absent for a server. */
+  readonly chdb: ChdbExtension | undefined;
+  /** Runs a SELECT with `{name:Type}` parameters bound by ClickHouse and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
+  /** Runs a statement that returns no rows. */
+  command(sql: string, params?: Record<string, unknown>): Promise<void>;
+  /**
+   * Inserts rows as JSONEachRow with settings inside the INSERT statement, so they apply to this
+   * insert only (the embedded connection would otherwise turn them into session-wide SETs).
+   */
+  insert(table: string, rows: readonly object[], settings?: Settings): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Settings for reads: 64-bit integers as JSON numbers on both backends. */
+const READ_SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
+
+export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse> {
+  const database = config.database ?? 'spoor';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) {
+    throw new WarehouseError('config', `database name ${JSON.stringify(database)} is not a plain identifier`);
+  }
+  if (config.url) {
+    const client = createClient({
+      url: config.url,
+      username: config.username ?? 'default',
+      password: config.password ?? '',
+      application: config.application ?? 'spoor',
+      request_timeout: 60_000,
+    });
+    return wrap('server', database, client, undefined);
+  }
+  if (!config.dataDir) throw new WarehouseError('config', 'either CLICKHOUSE_URL or a data directory is needed');
+  const path = resolve(config.dataDir);
+  mkdirSync(path, { recursive: true });
+  // Loaded lazily: the engine is large and production processes that talk to a server never need it.
+  const { createChdbConnection } = await import('chdb/connection');
+  let connection;
+  try {
+    connection = createChdbConnection({ path });
+  } catch (err) {
+    const detail = String((err as { cause?: Error }).cause?.message ?? (err as Error).message);
+    throw new WarehouseError(
+      /lock|already running/i.test(detail) ? 'data_dir_in_use' : 'open_failed',
+      /lock|already running/i.test(detail)
+        ? `the ClickHouse data directory ${path} is in use by another process`
+        : `cannot open the ClickHouse data directory ${path}: ${detail}`,
+      { cause: err },
+    );
+  }
+  // chdb types the connection against @clickhouse/client-common, the client against its own bundled
+  // copy of the same interface; they are identical at run time.
+  const client = createClient({ connection: connection as unknown as ClientConnection });
+  return wrap('embedded', database, client, connection.chdb);
+}
+
+function wrap(
+  kind: Warehouse['kind'],
+  database: string,
+  client: ClickHouseClient,
+  chdb: ChdbExtension | undefined,
+): Warehouse {
+  return {
+    kind,
+    database,
+    client,
+    chdb,
+    async query<T>(sql: string, params?: Record<string, unknown>) {
+      const rs = await client.query({
+        query: sql,
+        format: 'JSONEachRow',
+        query_params: params,
+        clickhouse_settings: READ_SETTINGS,
+      });
+      return (await rs.json()) as T[];
+    },
+    async command(sql: string, params?: Record<string, unknown>) {
+      await client.command({ query: sql, query_params: params });
+    },
+    async insert(table: string, rows: readonly object[], settings: Settings = {}) {
+      if (rows.length === 0) return;
+      const body = rows.map((r) => JSON.stringify(r)).join('\n');
+      const query = `INSERT INTO ${qualify(database, table)} ${settingsClause(settings)} FORMAT JSONEachRow`;
+      const result = await client.exec({ query, values: Readable.from([body]) });
+      // The response body must be consumed or the socket is never released.
+      result.stream.resume();
+      await new Promise<void>((res, rej) => {
+        result.stream.once('end', res);
+        result.stream.once('close', res);
+        result.stream.once('error', rej);
+      });
+    },
+    async ping() {
+      try {
+        return (await client.ping()).success;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+/** `table` or `db.table`; both parts must be plain identifiers, since they are spliced into SQL. */
+export function qualify(database: string, table: string): string {
+  const full = table.includes('.') ? table : `${database}.${table}`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/.test(full)) {
+    throw new WarehouseError('config', `table name ${JSON.stringify(table)} is not a plain identifier`);
+  }
+  return full;
+}
+
+export { quoteString };

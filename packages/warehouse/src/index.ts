@@ -1,0 +1,8 @@
+// @spoor/warehouse: ClickHouse client factory, migrator and insert settings. No business logic.
+export * from './client.js';
+export * from './errors.js';
+export * from './migrate.js';
+export * from './settings.js';
+export * from './sql.js';
+export * from './http-interface.js';
+export * from './sql-text.js';

@@ -1,0 +1,138 @@
+// Applies clickhouse/migrations/NNNN_name.sql in order, once each, recording them in ClickHouse.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Warehouse } from './client.js';
+import { WarehouseError } from './errors.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export interface RenderOptions {
+  database: string;
+  /** `SPOOR_CLICKHOUSE_CLUSTER`: DDL gets `ON CLUSTER` and replicated engines. */
+  cluster?: string | undefined;
+}
+
+/** The repository's `clickhouse/migrations`, found from this file's place in the workspace. */
+export const DEFAULT_MIGRATIONS_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../clickhouse/migrations',
+);
+
+const FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
+
+export function loadMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Migration[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const seen = new Set<number>();
+  return files.map((file) => {
+    const m = FILE.exec(file);
+    if (!m) throw new WarehouseError('config', `migration file ${file} is not named NNNN_name.sql`);
+    const version = Number(m[1]);
+    if (seen.has(version)) throw new WarehouseError('config', `two migrations share version ${m[1]}`);
+    seen.add(version);
+    const sql = readFileSync(join(dir, file), 'utf8');
+    return { version, name: m[2]!, sql, checksum: createHash('sha256').update(sql).digest('hex').slice(0, 16) };
+  });
+}
+
+/**
+ * Fills the template: `{{db}}` is the database, `{{on_cluster}}` is `ON CLUSTER name` or nothing.
+ * With a cluster, each MergeTree-family engine becomes its Replicated twin.
+ */
+export function renderMigration(sql: string, opts: RenderOptions): string {
+  let out = sql.replaceAll('{{db}}', opts.database);
+  out = out.replaceAll('{{on_cluster}}', opts.cluster ? `ON CLUSTER ${backquote(opts.cluster)}` : '');
+  if (opts.cluster) {
+    out = out.replace(
+      /ENGINE\s*=\s*(Replacing|Aggregating|Summing|Collapsing|)MergeTree(\(([^)]*)\))?/g,
+      (_m, kind: string, _args: string | undefined, inner: string | undefined) => {
+        const path = `'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'`;
+        const extra = inner && inner.trim() ? `, ${inner.trim()}` : '';
+        return `ENGINE = Replicated${kind}MergeTree(${path}${extra})`;
+      },
+    );
+  }
+  return out;
+}
+
+/** Splits a migration into statements: each ends with `;` at the end of a line. */
+export function splitStatements(sql: string): string[] {
+  const withoutComments = sql
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('--'))
+    .join('\n');
+  return withoutComments
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function backquote(name: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new WarehouseError('config', `cluster name ${JSON.stringify(name)} is not plain`);
+  return `\`${name}\``;
+}
+
+export interface MigrateResult {
+  applied: Migration[];
+  skipped: number;
+}
+
+/** Idempotent: migrations already recorded are skipped; an edited one is refused. */
+export async function migrate(
+  wh: Warehouse,
+  opts: { dir?: string; cluster?: string | undefined } = {},
+): Promise<MigrateResult> {
+  const render = (sql: string) => renderMigration(sql, { database: wh.database, cluster: opts.cluster });
+  await wh.command(render('CREATE DATABASE IF NOT EXISTS {{db}} {{on_cluster}}'));
+  await wh.command(
+    render(`CREATE TABLE IF NOT EXISTS {{db}}.schema_migrations {{on_cluster}} (
+      version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+    ) ENGINE = ReplacingMergeTree ORDER BY version
+    COMMENT 'Migrations applied by spoor migrate, one row per clickhouse/migrations file.'`),
+  );
+  const done = new Map(
+    (
+      await wh.query<{ version: number; checksum: string }>(
+        `SELECT version, argMax(checksum, applied_at) AS checksum FROM ${wh.database}.schema_migrations GROUP BY version`,
+      )
+    ).map((r) => [Number(r.version), r.checksum]),
+  );
+  const applied: Migration[] = [];
+  let skipped = 0;
+  for (const m of loadMigrations(opts.dir)) {
+    const previous = done.get(m.version);
+    if (previous !== undefined) {
+      if (previous !== m.checksum) {
+        throw new WarehouseError(
+          'migration_changed',
+          `migration ${m.version}_${m.name} was edited after it was applied; add a new migration instead`,
+        );
+      }
+      skipped++;
+      continue;
+    }
+    for (const statement of splitStatements(render(m.sql))) {
+      try {
+        await wh.command(statement);
+      } catch (err) {
+        throw new WarehouseError(
+          'migration_failed',
+          `migration ${m.version}_${m.name} failed: ${(err as Error).message.split('\n')[0]}`,
+          { cause: err },
+        );
+      }
+    }
+    await wh.insert('schema_migrations', [{ version: m.version, name: m.name, checksum: m.checksum }], {
+      async_insert: 0,
+      insert_deduplicate: 0,
+    });
+    applied.push(m);
+  }
+  return { applied, skipped };
+}

@@ -1,0 +1,13 @@
+// The insert settings Spoor's exactly-once chain relies on, set on every insert rather than trusted
+// from server defaults (the embedded engine defaults to async_insert=1, for one).
+import type { Settings } from './sql.js';
+
+/** Deduplicating synchronous insert: a retry with the same token is a no-op, also in views. */
+export function dedupInsertSettings(token: string): Settings {
+  return {
+    async_insert: 0,
+    insert_deduplicate: 1,
+    deduplicate_blocks_in_dependent_materialized_views: 1,
+    insert_deduplication_token: token,
+  };
+}

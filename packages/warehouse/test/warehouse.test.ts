@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dedupInsertSettings, migrate, openWarehouse, renderMigration, runSqlText, splitStatements, startHttpInterface, type Warehouse } from '../src/index.js';
+import { tempDir } from '../../../test/support/temp.js';
+
+let wh: Warehouse;
+
+beforeAll(async () => {
+  wh = await openWarehouse({ dataDir: tempDir('warehouse') });
+});
+afterAll(async () => {
+  await wh?.close();
+});
+
+describe('migrate', () => {
+  it('applies every migration once and is idempotent', async () => {
+    const first = await migrate(wh);
+    expect(first.applied.map((m) => m.name)).toContain('events');
+    const second = await migrate(wh);
+    expect(second.applied).toEqual([]);
+    expect(second.skipped).toBe(first.applied.length);
+    const tables = await wh.query<{ name: string; comment: string }>(
+      "SELECT name, comment FROM system.tables WHERE database = 'spoor' AND name IN ('events', 'rejected_events')",
+    );
+    expect(tables).toHaveLength(2);
+    for (const t of tables) expect(t.comment).not.toBe('');
+  });
+
+  it('renders the cluster template with ON CLUSTER and replicated engines', () => {
+    const sql = 'CREATE TABLE IF NOT EXISTS {{db}}.t {{on_cluster}} (a UInt8) ENGINE = ReplacingMergeTree ORDER BY a';
+    expect(renderMigration(sql, { database: 'spoor' })).toBe('CREATE TABLE IF NOT EXISTS spoor.t  (a UInt8) ENGINE = ReplacingMergeTree ORDER BY a');
+    expect(renderMigration(sql, { database: 'x', cluster: 'main' })).toBe(
+      "CREATE TABLE IF NOT EXISTS x.t ON CLUSTER `main` (a UInt8) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}') ORDER BY a",
+    );
+  });
+
+  it('splits statements at semicolons that end a line, ignoring comment lines', () => {
+    expect(splitStatements('-- a; comment\nSELECT 1;\nSELECT 2 ;\n')).toEqual(['SELECT 1', 'SELECT 2']);
+  });
+});
+
+describe('insert', () => {
+  it('deduplicates a retried insert with the same token, and only that one', async () => {
+    const row = (id: string) => ({ event_id: id, site_id: 'dedup', type: 'pageview', ts: Date.now(), visitor_id: 'v' });
+    const rows = [row('00000000-0000-4000-8000-000000000001'), row('00000000-0000-4000-8000-000000000002')];
+    await wh.insert('events', rows, dedupInsertSettings('tok-a'));
+    await wh.insert('events', rows, dedupInsertSettings('tok-a'));
+    await wh.insert('events', [row('00000000-0000-4000-8000-000000000003')], dedupInsertSettings('tok-b'));
+    const [r] = await wh.query<{ n: number }>("SELECT count() AS n FROM spoor.events WHERE site_id = 'dedup'");
+    expect(r!.n).toBe(3);
+  });
+
+  it('binds query parameters instead of splicing them into SQL', async () => {
+    const evil = "x'); DROP TABLE spoor.events; --";
+    const [r] = await wh.query<{ s: string }>('SELECT {s:String} AS s', { s: evil });
+    expect(r!.s).toBe(evil);
+    expect((await wh.query("SELECT 1 FROM system.tables WHERE database = 'spoor' AND name = 'events'")).length).toBe(1);
+  });
+
+  it('renders results in the formats spoor sql offers', async () => {
+    expect(await runSqlText(wh, 'SELECT 1 AS one', 'csv')).toBe('"one"\n1\n');
+    expect(await runSqlText(wh, 'SELECT 1 AS one', 'table')).toContain('one');
+  });
+});
+
+describe('ClickHouse HTTP interface', () => {
+  it('answers ping, authenticates, runs queries and reports errors with their code', async () => {
+    const srv = await startHttpInterface(wh, { port: 0, users: [{ name: 'spoor', password: 'secret-token-123' }] });
+    const base = `http://127.0.0.1:${srv.port}`;
+    try {
+      expect(await (await fetch(`${base}/ping`)).text()).toBe('Ok.\n');
+      const denied = await fetch(`${base}/?query=SELECT+1`, { headers: { 'X-ClickHouse-User': 'spoor', 'X-ClickHouse-Key': 'wrong' } });
+      expect(denied.status).toBe(401);
+      expect(denied.headers.get('x-clickhouse-exception-code')).toBe('516');
+      const auth = { Authorization: `Basic ${Buffer.from('spoor:secret-token-123').toString('base64')}` };
+      const ok = await fetch(`${base}/?default_format=JSONEachRow`, { method: 'POST', body: 'SELECT 41 + 1 AS n', headers: auth });
+      expect(await ok.json()).toEqual({ n: 42 });
+      const bad = await fetch(`${base}/`, { method: 'POST', body: 'SELECT nope FROM spoor.events', headers: auth });
+      expect(bad.status).toBe(500);
+      expect(bad.headers.get('x-clickhouse-exception-code')).toBe('47');
+    } finally {
+      await srv.close();
+    }
+  });
+});

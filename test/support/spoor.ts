@@ -1,0 +1,69 @@
+// Runs the real `spoor` command as a child process, the way a user does.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { waitFor } from './wait.js';
+
+export const SPOOR_BIN = resolve(import.meta.dirname, '../../apps/cli/bin/spoor.js');
+
+export interface SpoorUp {
+  child: ChildProcess;
+  port: number;
+  clickhousePort: number;
+  base: string;
+  dataDir: string;
+  output(): string;
+  /** Sends a signal and waits for the process to exit; resolves with its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startSpoorUp(dataDir: string, env: Record<string, string> = {}): Promise<SpoorUp> {
+  const child = spawn(process.execPath, [SPOOR_BIN, 'up', '--port', '0', '--clickhouse-port', '0'], {
+    env: { ...process.env, SPOOR_DATA_DIR: dataDir, SPOOR_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const runFile = join(dataDir, 'run.json');
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`spoor up exited early:\n${out}`);
+      try {
+        return JSON.parse(readFileSync(runFile, 'utf8')).pid === child.pid;
+      } catch {
+        return false;
+      }
+    },
+    60_000,
+    'spoor up',
+  );
+  const state = JSON.parse(readFileSync(runFile, 'utf8')) as { port: number; clickhouse_port: number };
+  return {
+    child,
+    port: state.port,
+    clickhousePort: state.clickhouse_port,
+    base: `http://127.0.0.1:${state.port}`,
+    dataDir,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs `spoor <args>`; resolves with stdout, stderr and the exit code (never rejects on exit code). */
+export async function runSpoor(args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [SPOOR_BIN, ...args], {
+      env: { ...process.env, SPOOR_LOG_LEVEL: 'warn', ...env },
+    });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}

@@ -1,0 +1,15 @@
+// One vitest run for the whole repository. Test files run in forked processes (the embedded
+// ClickHouse engine is one per process), two at a time on these 2-core machines.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: process.env.CI ? 2 : 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    globalSetup: ['test/support/global-redis.ts'],
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+});
