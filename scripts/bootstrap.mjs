@@ -25,19 +25,24 @@ function checkNode() {
   if (major < 20 || (major === 20 && minor < 11)) fail(`Node.js 20.11 or newer is needed, this is ${process.version}`);
 }
 
-/** `npm ci` when the lockfile changed since the last install (or nothing is installed yet). */
+/**
+ * `npm install` when the lockfile changed since the last install (or nothing is installed yet).
+ * Not `npm ci`: npm 11 leaves other platforms' optional packages (rollup's) out of the lockfile
+ * and `npm ci` then refuses it; `npm install` keeps the locked versions all the same.
+ */
 function installNpmDeps() {
   const lock = join(root, 'package-lock.json');
   const stamp = join(root, 'node_modules', '.spoor-lock-hash');
   const hash = existsSync(lock) ? createHash('sha256').update(readFileSync(lock)).digest('hex') : 'none';
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
-  say(existsSync(lock) ? 'installing npm dependencies (npm ci)' : 'installing npm dependencies (npm install)');
-  const r = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], {
+  say('installing npm dependencies');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
     cwd: root,
     stdio: 'inherit',
   });
   if (r.status !== 0) fail('npm could not install the dependencies (see above)');
-  writeFileSync(stamp, hash);
+  // Hash again: the install may have normalised the lockfile.
+  writeFileSync(stamp, createHash('sha256').update(readFileSync(lock)).digest('hex'));
 }
 
 function have(binary) {
