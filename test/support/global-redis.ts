@@ -12,9 +12,3 @@ export async function setup(project: TestProject) {
 export async function teardown() {
   await redis?.stop();
 }
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string;
-  }
-}
