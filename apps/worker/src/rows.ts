@@ -58,7 +58,7 @@ function eventColumns(e: AcceptedEvent, job: BatchJobData): EventRow {
     product_variant: item?.variant ?? '',
     price: item?.price ?? '0',
     quantity: item ? item.quantity : lines.reduce((n, l) => n + l.quantity, 0),
-    cart_id: cart?.cart_id ?? '',
+    cart_id: cart?.cart_id ?? order?.cart_id ?? '',
     cart_value: cart?.value ?? '0',
     cart_quantity: cart ? cart.items.reduce((n, l) => n + l.quantity, 0) : 0,
     order_id: order?.order_id ?? '',

@@ -104,6 +104,8 @@ export const orderSchema = z.object({
   coupon: text(LIMITS.maxNameLength).optional(),
   currency: currencySchema,
   items: itemsSchema.default([]),
+  /** The cart this order checked out (the SDK sends it), so a cart can be marked purchased. */
+  cart_id: idSchema.optional(),
 });
 
 export const elementSchema = z.object({
