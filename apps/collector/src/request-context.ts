@@ -34,5 +34,6 @@ export async function requestContext(
     ip_prefix: ip ? ipPrefix(ip) : '',
     gpc: c.req.header('sec-gpc') === '1',
     prefetch: /prefetch|prerender/i.test(purpose),
+    server_side: c.req.method === 'POST' && !c.req.header('origin'),
   };
 }

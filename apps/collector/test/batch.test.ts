@@ -28,7 +28,7 @@ describe('POST /v1/batch', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 2, rejected: 0, errors: [] });
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ v: 1, site: 'shop', ctx: { user_agent: 'UA/1' } });
+    expect(jobs[0]).toMatchObject({ v: 1, site: 'shop', ctx: { user_agent: 'UA/1', server_side: true } });
     expect(jobs[0]!.events.map((e) => e.type)).toEqual(['pageview', 'cart_add']);
   });
 
@@ -68,7 +68,7 @@ describe('POST /v1/batch', () => {
   });
 
   it('refuses unknown sites and foreign origins with 403, and lets allowed origins read the answer', async () => {
-    const { post } = setup();
+    const { jobs, post } = setup();
     expect((await post(makeBatch([makeEvent('pageview')], { site: 'other' }))).status).toBe(403);
     const foreign = await post(makeBatch([makeEvent('pageview')]), { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
@@ -76,6 +76,7 @@ describe('POST /v1/batch', () => {
     const own = await post(makeBatch([makeEvent('pageview')]), { origin: 'https://shop.example' });
     expect(own.status).toBe(202);
     expect(own.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(jobs.at(-1)!.ctx.server_side).toBe(false);
   });
 
   it('answers 503 with Retry-After when the queue is unavailable', async () => {
