@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.sessions {{on_cluster}}
     entry_page AggregateFunction(argMinIf, String, DateTime64(3, 'UTC'), UInt8),
     exit_page AggregateFunction(argMaxIf, String, DateTime64(3, 'UTC'), UInt8),
     source AggregateFunction(argMinIf, Tuple(String, String, String, String, String), DateTime64(3, 'UTC'), UInt8),
-    device AggregateFunction(argMin, Tuple(String, String, String), DateTime64(3, 'UTC')),
+    device AggregateFunction(argMinIf, Tuple(String, String, String), DateTime64(3, 'UTC'), UInt8),
     engaged AggregateFunction(maxMapIf, Array(UUID), Array(UInt32), UInt8),
     orders AggregateFunction(maxMapIf, Array(String), Array(Decimal(18, 4)), UInt8),
     is_bot SimpleAggregateFunction(max, UInt8)
@@ -44,7 +44,7 @@ SELECT
     argMinIfState(
         (referrer, toString(referrer_domain), toString(utm_source), toString(utm_medium), toString(utm_campaign)),
         ts, type = 'pageview') AS source,
-    argMinState((toString(device_type), toString(browser), toString(os)), ts) AS device,
+    argMinIfState((toString(device_type), toString(browser), toString(os)), ts, device_type != '') AS device,
     maxMapIfState([event_id], [engaged_ms], type = 'page_leave') AS engaged,
     maxMapIfState([order_id], [revenue], type = 'purchase') AS orders,
     max(is_bot) AS is_bot
@@ -97,7 +97,7 @@ FROM
         argMinIfMerge(entry_page) AS entry_page,
         argMaxIfMerge(exit_page) AS exit_page,
         argMinIfMerge(source) AS source_s,
-        argMinMerge(device) AS device_s,
+        argMinIfMerge(device) AS device_s,
         maxMapIfMerge(engaged) AS engaged_s,
         maxMapIfMerge(orders) AS orders_s,
         max(is_bot) AS is_bot

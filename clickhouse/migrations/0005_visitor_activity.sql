@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.visitor_activity {{on_cluster}}
     refunds AggregateFunction(maxMapIf, Array(UUID), Array(Decimal(18, 4)), UInt8),
     pages AggregateFunction(groupUniqArrayIf, Tuple(String, UUID), UInt8),
     last_page AggregateFunction(argMaxIf, String, DateTime64(3, 'UTC'), UInt8),
-    device AggregateFunction(argMax, Tuple(String, String, String), DateTime64(3, 'UTC')),
+    device AggregateFunction(argMaxIf, Tuple(String, String, String), DateTime64(3, 'UTC'), UInt8),
     first_touch AggregateFunction(argMinIf, Tuple(String, String, String, String), DateTime64(3, 'UTC'), UInt8),
     last_touch AggregateFunction(argMaxIf, Tuple(String, String, String, String), DateTime64(3, 'UTC'), UInt8),
     last_cart AggregateFunction(argMaxIf, Tuple(String, UInt32, Decimal(18, 4)), DateTime64(3, 'UTC'), UInt8),
@@ -48,7 +48,8 @@ SELECT
     maxMapIfState([event_id], [revenue], type = 'refund') AS refunds,
     groupUniqArrayIfState((path, event_id), type = 'pageview') AS pages,
     argMaxIfState(path, ts, type = 'pageview') AS last_page,
-    argMaxState((toString(device_type), toString(browser), toString(os)), ts) AS device,
+    -- Server-side senders (a shop backend) carry no device.
+    argMaxIfState((toString(device_type), toString(browser), toString(os)), ts, device_type != '') AS device,
     argMinIfState(
         (toString(referrer_domain), toString(utm_source), toString(utm_medium), toString(utm_campaign)),
         ts, type = 'pageview') AS first_touch,
@@ -127,7 +128,7 @@ FROM
         maxMapIfMerge(refunds) AS refunds_s,
         arrayMap(x -> x.1, groupUniqArrayIfMerge(pages)) AS page_paths,
         argMaxIfMerge(last_page) AS last_page,
-        argMaxMerge(device) AS device_s,
+        argMaxIfMerge(device) AS device_s,
         argMinIfMerge(first_touch) AS first_touch_s,
         argMaxIfMerge(last_touch) AS last_touch_s,
         argMaxIfMerge(last_cart) AS last_cart_s,

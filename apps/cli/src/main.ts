@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import type { SqlFormat } from '@spoor/warehouse';
 import { migrate } from './commands/migrate.js';
+import { withWarehouse } from './connect.js';
+import { forget } from './forget.js';
 import { sql } from './commands/sql.js';
 import { up } from './commands/up.js';
 import { loadConfig } from './config.js';
@@ -14,6 +16,7 @@ Usage:
   spoor up [--port 8080] [--clickhouse-port 8123]   embedded all-in-one with the demo shop at /
   spoor migrate                                      apply clickhouse/migrations (idempotent)
   spoor sql "SELECT ..." [--format table|csv|json|ndjson|tsv]
+  spoor forget --visitor ID | --user ID [--site SITE]   erase a person, now and from later replays
   spoor help
 
 Options for every command: --debug (stack traces). Configuration comes from the environment:
@@ -66,6 +69,16 @@ const commands: Record<string, Command> = {
       throw new CliError(`--format must be table, csv, json, ndjson or tsv, not ${format}`);
     }
     process.stdout.write(await sql(loadConfig(), positionals.join(' '), format as SqlFormat));
+  },
+
+  async forget(argv) {
+    const { values } = parse(argv, { visitor: { type: 'string' }, user: { type: 'string' }, site: { type: 'string' } });
+    if (!values.visitor === !values.user) throw new CliError('spoor forget needs exactly one of --visitor ID or --user ID');
+    const r = await withWarehouse(loadConfig(), (wh) =>
+      forget(wh, { site: values.site, visitorId: values.visitor, userId: values.user }),
+    );
+    const who = values.user ? `user ${values.user} and ${r.visitors.length} linked visitor(s)` : `visitor ${values.visitor}`;
+    process.stdout.write(`forgot ${who}${values.site ? ` on site ${values.site}` : ''}: ${r.tables.join(', ')}\n`);
   },
 
   async help() {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { createBatchWorker, type BatchJob } from '@spoor/queue';
 import type { Warehouse } from '@spoor/warehouse';
 import { InsertBuffer, type FlushStats } from './insert-buffer.js';
+import { Suppression } from './suppression.js';
 
 export interface WorkerLogger {
   info(obj: object, msg?: string): void;
@@ -22,6 +23,8 @@ export interface SpoorWorkerOptions {
   maxRows?: number;
   /** Longest wait before an insert. @defaultValue 200 */
   maxWaitMs?: number;
+  /** How stale the forgotten-people list may get, in ms. @defaultValue 5000 */
+  suppressionMaxAgeMs?: number;
   logger?: WorkerLogger;
   onFlush?: (stats: FlushStats) => void;
 }
@@ -38,12 +41,14 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
     maxWaitMs: opts.maxWaitMs,
     onFlush: opts.onFlush,
   });
+  const suppression = new Suppression(opts.warehouse, { maxAgeMs: opts.suppressionMaxAgeMs });
   const processor = async (job: BatchJob) => {
     if (job.data?.v !== 1) {
       // A job this worker cannot read will not become readable by retrying.
       throw new UnrecoverableError(`unsupported job format ${String(job.data?.v)}`);
     }
-    await buffer.add(job.id ?? job.name, job.data);
+    await suppression.fresh();
+    await buffer.add(job.id ?? job.name, suppression.apply(job.data));
   };
   const worker = createBatchWorker(processor, {
     connection: opts.connection,
