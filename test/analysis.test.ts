@@ -17,7 +17,6 @@ import {
 const SEEDS = (process.env.SPOOR_SEEDS ?? '11,12').split(',').map(Number);
 const VISITORS = Number(process.env.SPOOR_VISITORS ?? 600);
 
-const ms = (s: string) => Date.parse(`${s.replace(' ', 'T')}Z`);
 const m4 = (x: number | string) => money4(typeof x === 'number' ? x.toFixed(4) : x);
 
 describe.each(SEEDS)('profiles equal the raw events (seed %i)', (seed) => {
