@@ -9,4 +9,5 @@ CREATE TABLE IF NOT EXISTS {{db}}.forgotten {{on_cluster}}
 )
 ENGINE = ReplacingMergeTree(forgotten_at)
 ORDER BY (site_id, kind, id)
+SETTINGS non_replicated_deduplication_window = 10000
 COMMENT 'People erased by spoor forget (visitor ids and user ids); their events are dropped on arrival.';

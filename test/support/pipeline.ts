@@ -4,7 +4,7 @@ import { createCollector, staticSites, type Collector } from '@spoor/collector';
 import { createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
 import type { TrafficBatch } from '@spoor/traffic';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
-import { createWorker, type SpoorWorker } from '@spoor/worker';
+import { createWorker, type SpoorWorker, type SpoorWorkerOptions } from '@spoor/worker';
 import { tempDir, uniqueName } from './temp.js';
 import { waitFor } from './wait.js';
 
@@ -21,14 +21,28 @@ export interface TestPipeline {
 
 export const SHOP_ORIGIN = 'https://shop.example';
 
-export async function startPipeline(redisUrl: string, opts: { site?: string } = {}): Promise<TestPipeline> {
+export interface PipelineOptions {
+  site?: string;
+  /** Wraps the worker's ClickHouse access, e.g. to inject failures. */
+  workerWarehouse?: (wh: Warehouse) => Warehouse;
+  worker?: Partial<SpoorWorkerOptions>;
+}
+
+export async function startPipeline(redisUrl: string, opts: PipelineOptions = {}): Promise<TestPipeline> {
   const name = uniqueName('pipe');
   const wh = await openWarehouse({ dataDir: tempDir('pipeline') });
   await migrate(wh);
   const producer = createRedisConnection({ url: redisUrl, role: 'producer' });
   const consumer = createRedisConnection({ url: redisUrl, role: 'worker' });
   const queue = createBatchQueue({ connection: producer, name });
-  const worker: SpoorWorker = createWorker({ connection: consumer, warehouse: wh, queueName: name, maxWaitMs: 50, suppressionMaxAgeMs: 100 });
+  const worker: SpoorWorker = createWorker({
+    connection: consumer,
+    warehouse: opts.workerWarehouse ? opts.workerWarehouse(wh) : wh,
+    queueName: name,
+    maxWaitMs: 50,
+    suppressionMaxAgeMs: 100,
+    ...opts.worker,
+  });
   const collector = createCollector({
     queue,
     sites: staticSites([{ site: opts.site ?? 'shop', origins: [SHOP_ORIGIN] }]),

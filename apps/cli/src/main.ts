@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { SqlFormat } from '@spoor/warehouse';
 import { migrate } from './commands/migrate.js';
+import { replay } from './commands/replay.js';
 import { withWarehouse } from './connect.js';
 import { forget } from './forget.js';
 import { sql } from './commands/sql.js';
@@ -17,6 +18,7 @@ Usage:
   spoor migrate                                      apply clickhouse/migrations (idempotent)
   spoor sql "SELECT ..." [--format table|csv|json|ndjson|tsv]
   spoor forget --visitor ID | --user ID [--site SITE]   erase a person, now and from later replays
+  spoor replay [--limit N]                           re-queue batches whose inserts failed for good
   spoor help
 
 Options for every command: --debug (stack traces). Configuration comes from the environment:
@@ -79,6 +81,13 @@ const commands: Record<string, Command> = {
     );
     const who = values.user ? `user ${values.user} and ${r.visitors.length} linked visitor(s)` : `visitor ${values.visitor}`;
     process.stdout.write(`forgot ${who}${values.site ? ` on site ${values.site}` : ''}: ${r.tables.join(', ')}\n`);
+  },
+
+  async replay(argv) {
+    const { values } = parse(argv, { limit: { type: 'string' } });
+    const limit = values.limit === undefined ? undefined : Number(values.limit);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new CliError('--limit must be a positive integer');
+    process.stdout.write(`${await replay(loadConfig(), limit)}\n`);
   },
 
   async help() {

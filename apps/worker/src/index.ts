@@ -3,3 +3,4 @@ export * from './insert-buffer.js';
 export * from './rows.js';
 export * from './worker.js';
 export * from './suppression.js';
+export * from './errors.js';
