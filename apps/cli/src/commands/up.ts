@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { createCollector, createIpSalt, listen, sdkScript, staticSites, type RunningServer } from '@spoor/collector';
 import { createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
-import { migrate, openWarehouse, startHttpInterface, type RunningHttpInterface, type Warehouse } from '@spoor/warehouse';
+import {
+  migrate,
+  openWarehouse,
+  startHttpInterface,
+  type HttpInterfaceUser,
+  type RunningHttpInterface,
+  type Warehouse,
+} from '@spoor/warehouse';
 import { createWorker, type SpoorWorker } from '@spoor/worker';
 import { warehouseConfig, type Config } from '../config.js';
 import { adminToken, clearRunState, dataDir, liveRunState, writeRunState } from '../data-dir.js';
@@ -118,7 +125,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       },
     });
 
-    const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token.token);
+    const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token.token, config.SPOOR_ANALYST_PASSWORD);
     if (chHttp) stack.push({ name: 'clickhouse-http', stop: () => chHttp.close() });
 
     writeRunState(dir, {
@@ -148,9 +155,12 @@ async function startClickHouseInterface(
   wh: Warehouse,
   requested: number | undefined,
   token: string,
+  analystPassword: string | undefined,
 ): Promise<RunningHttpInterface | undefined> {
   if (!wh.chdb) return undefined;
-  const users = [{ name: 'spoor', password: token }];
+  // `spoor` writes (workers, collectors, spoor sql); `analyst` only reads, and exists only with a password.
+  const users: HttpInterfaceUser[] = [{ name: 'spoor', password: token }];
+  if (analystPassword) users.push({ name: 'analyst', password: analystPassword, readonly: true });
   const port = requested ?? DEFAULT_CLICKHOUSE_PORT;
   try {
     return await startHttpInterface(wh, { port, users });
