@@ -22,8 +22,16 @@ export interface SpoorWorkerOptions {
   maxRows?: number;
   /** Longest wait before an insert. @defaultValue 200 */
   maxWaitMs?: number;
+  /**
+   * How long a job stays locked to this worker; a worker that died (SIGKILL, lost host) has its
+   * jobs handed to another one after about this long, as the stalled check also runs this often.
+   * @defaultValue 30000
+   */
+  lockDurationMs?: number;
   logger?: WorkerLogger;
   onFlush?: (stats: FlushStats) => void;
+  /** A job failed (it is retried with backoff until its attempts run out). */
+  onFailed?: (err: Error) => void;
 }
 
 export interface SpoorWorker {
@@ -49,9 +57,13 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
     connection: opts.connection,
     name: opts.queueName,
     concurrency: opts.concurrency ?? 200,
+    lockDuration: opts.lockDurationMs,
+    stalledInterval: opts.lockDurationMs,
     onError: (err) => log?.error({ err: err.message }, 'queue connection error'),
-    onFailed: (job, err) =>
-      log?.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'batch insert failed'),
+    onFailed: (job, err) => {
+      opts.onFailed?.(err);
+      log?.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'batch insert failed');
+    },
   });
   return {
     async close() {
