@@ -1,11 +1,14 @@
 // Debian's Chromium driven by playwright-core (no browser download: `npx playwright install`
 // cannot reach its CDN here).
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function launchChromium(): Promise<Browser> {
+/** `options.bfcache`: keep the back/forward cache, which Playwright turns off by default. */
+export function launchChromium(options: { bfcache?: boolean } = {}): Promise<Browser> {
+  const extra: LaunchOptions = options.bfcache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {};
   return chromium.launch({
+    ...extra,
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
