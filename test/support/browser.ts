@@ -4,8 +4,11 @@ import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** `options.bfcache`: keep the back/forward cache, which Playwright turns off by default. */
-export function launchChromium(options: { bfcache?: boolean } = {}): Promise<Browser> {
+/**
+ * `options.bfcache`: keep the back/forward cache, which Playwright turns off by default.
+ * `options.args`: extra command-line switches.
+ */
+export function launchChromium(options: { bfcache?: boolean; args?: string[] } = {}): Promise<Browser> {
   const extra: LaunchOptions = options.bfcache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {};
   return chromium.launch({
     ...extra,
@@ -19,6 +22,7 @@ export function launchChromium(options: { bfcache?: boolean } = {}): Promise<Bro
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...(options.args ?? []),
     ],
   });
 }

@@ -31,9 +31,9 @@ export function removeLine(items: ItemInput[], item: ItemInput): ItemInput[] {
     .filter((l) => l.quantity! > 0);
 }
 
-/** Sum of price × quantity, rounded to 4 places like the collector's decimals. */
+/** Sum of price × quantity (the collector rounds it to its 4 decimals), 0 if a price is not a number. */
 export function cartValue(items: ItemInput[]): number {
-  return Math.round(items.reduce((s, l) => s + Number(l.price) * (l.quantity ?? 1), 0) * 1e4) / 1e4 || 0;
+  return items.reduce((s, l) => s + Number(l.price) * (l.quantity ?? 1), 0) || 0;
 }
 
 export function createCart(store: Store, emit: Core['emit']): CartApi {
@@ -50,8 +50,7 @@ export function createCart(store: Store, emit: Core['emit']): CartApi {
   const change = (type: 'cart_view' | 'cart_add' | 'cart_remove' | 'checkout', items: ItemInput[], fields = {}, c: Partial<CartInput> = {}) => {
     const cart_id = c.cart_id || stored()?.id || uuid();
     store.set(KEY, JSON.stringify({ id: cart_id, items }));
-    const currency = c.currency ?? items.find((l) => l.currency)?.currency;
-    emit(type, { ...fields, cart: { cart_id, items, value: c.value ?? cartValue(items), currency } });
+    emit(type, { ...fields, cart: { cart_id, items, value: c.value ?? cartValue(items), currency: c.currency } });
   };
   return {
     view(x) {

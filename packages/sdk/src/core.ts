@@ -4,7 +4,7 @@
 import { createCart } from './cart.js';
 import { clip } from './clip.js';
 import { createDelivery } from './delivery.js';
-import { createIdentity, MAX_AGE_S } from './identity.js';
+import { createIdentity } from './identity.js';
 import { createStore } from './store.js';
 import type { Core, Feature, Spoor, TrackerConfig } from './types.js';
 import { MAX_USER_ID } from './limits.js';
@@ -24,13 +24,9 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
     config.respectGpc !== false &&
     (nav.globalPrivacyControl === true || nav.doNotTrack === '1' || (window as PrivacyNavigator).doNotTrack === '1');
   const store = createStore(config.cookieDomain);
-  // 0: consent pending (hold everything in memory), 1: go ahead, 2: denied (cookieless).
-  let consent = 1;
-  if (config.consent === 'required') {
-    // A grant given on an earlier page is remembered (only ever written after that grant).
-    store.persist(true);
-    consent = store.get('spoor_ok') ? 1 : 0;
-  }
+  // 0: consent pending (hold everything in memory), 1: go ahead, 2: denied (cookieless). The
+  // site's consent tool tells us on every page, as it tells its other tags.
+  let consent = config.consent === 'required' ? 0 : 1;
   const cookieless = () => gpc || consent === 2;
   store.persist(consent === 1 && !gpc);
 
@@ -109,7 +105,6 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
         if (state !== 'granted' || consent === 1) return;
         if (!gpc) {
           store.persist(true);
-          if (config.consent) store.set('spoor_ok', '1', MAX_AGE_S);
           delivery.adopt();
         }
         consent = 1;

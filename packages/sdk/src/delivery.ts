@@ -7,7 +7,7 @@ import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from './limits.js';
 import { prune, readOutbox, writeOutbox, type Batch } from './outbox.js';
 import { pack } from './pack.js';
 import type { Store } from './store.js';
-import { byteLength, now, on, uuid } from './util.js';
+import { byteLength, now, on, safe, uuid } from './util.js';
 
 export interface DeliveryOptions {
   url: string;
@@ -27,13 +27,15 @@ export interface Delivery {
   adopt(): void;
 }
 
+/** The request in flight; a symbol key, so JSON.stringify leaves it out of the stored outbox. */
+const INFLIGHT = Symbol();
+
 interface Pending extends Batch {
-  /** Failures so far. */
+  /** Failures so far (kept with the batch). */
   n?: number;
-  /** Not to be sent before this time (backoff). */
+  /** Not to be sent before this time (backoff, kept with the batch). */
   w?: number;
-  /** The request in flight. */
-  p?: Promise<void> | undefined;
+  [INFLIGHT]?: Promise<void> | undefined;
 }
 
 /** Room left in the envelope around the events: site, batch_id, sent_at and keys. */
@@ -54,7 +56,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   // back at its next change or when it hides.)
   const save = () => {
     batches = prune(batches, now()); // bounded in memory too: a long offline spell in an SPA
-    if (o.store.persistent()) writeOutbox(o.store, batches.map(({ i, t, e }) => ({ i, t, e })));
+    if (o.store.persistent()) writeOutbox(o.store, batches);
   };
 
   const done = (b: Batch) => {
@@ -66,7 +68,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     if (timer !== undefined && due <= at) return;
     clearTimeout(timer);
     due = at;
-    timer = setTimeout(() => void flush(), Math.max(0, at - now()));
+    timer = setTimeout(safe(flush), Math.max(0, at - now()));
   };
 
   const seal = () => {
@@ -79,7 +81,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   };
 
   const send = (b: Pending): Promise<void> =>
-    (b.p = fetch(o.url, {
+    (b[INFLIGHT] = fetch(o.url, {
       method: 'POST',
       body: body(b), // a string body goes as text/plain;charset=UTF-8
       // Lets the request outlive the page. Browsers refuse it beyond 64 KiB in flight in total;
@@ -92,7 +94,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
         () => [0, null] as const,
       )
       .then(([status, after]) => {
-        b.p = undefined;
+        b[INFLIGHT] = undefined;
         if (retryable(status)) {
           b.w = now() + retryDelay((b.n = (b.n ?? 0) + 1), after);
           plan(b.w);
@@ -105,7 +107,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     timer = undefined;
     seal();
     const t = now();
-    return Promise.all(batches.map((b) => b.p ?? (b.w! > t ? 0 : send(b)))) as Promise<unknown> as Promise<void>;
+    return Promise.all(batches.map((b) => b[INFLIGHT] ?? (b.w! > t ? 0 : send(b)))) as Promise<unknown> as Promise<void>;
   };
 
   // Back online: whatever waits for a retry goes now.
@@ -116,9 +118,8 @@ export function createDelivery(o: DeliveryOptions): Delivery {
 
   return {
     push(event) {
-      open.push(event);
-      if (open.length >= o.batchSize) void flush();
-      else plan(now() + o.flushInterval);
+      // A full batch goes in a task of its own, never inside the page's event handler.
+      plan(now() + (open.push(event) < o.batchSize ? o.flushInterval : 0));
     },
     flush,
     hide() {
@@ -126,7 +127,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
       const t = now();
       let budget = KEEPALIVE_BUDGET;
       for (const b of batches) {
-        if (b.p || b.w! > t) continue;
+        if (b[INFLIGHT] || b.w! > t) continue;
         // Offline, a beacon would be lost without a trace: the outbox keeps the batch instead.
         if (navigator.onLine === false) break;
         const data = body(b);

@@ -49,9 +49,8 @@ export function ga4Item(i: Ga4Item, currency?: string): ItemInput {
   return {
     ...o,
     id: String(o.id ?? o.name ?? ''),
-    name: String(o.name ?? ''),
     price: Number(o.price) || 0,
-    quantity: Math.round(Number(o.quantity)) || 1,
+    quantity: Number(o.quantity) || 1,
   };
 }
 

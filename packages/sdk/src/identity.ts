@@ -26,9 +26,13 @@ export function createIdentity(store: Store, timeoutMs: number, cookieless: () =
   let known: boolean | undefined;
   const visitor = () => {
     let v = store.get('spoor_vid');
-    known ??= !!v;
-    if (!v) store.set('spoor_vid', (v = uuid()), MAX_AGE_S);
-    return v;
+    if (known === undefined) {
+      known = !!v;
+      // Once a page: rewrites the cookie from the localStorage mirror if it was cleared (Safari
+      // drops script cookies after 7 days), and pushes its expiry forward.
+      store.set('spoor_vid', (v ||= uuid()), MAX_AGE_S);
+    }
+    return v!;
   };
   return {
     ids() {
@@ -39,7 +43,10 @@ export function createIdentity(store: Store, timeoutMs: number, cookieless: () =
       const session_id = fresh ? uuid() : sid;
       // A returning visitor is one whose id existed before this session began.
       const returning = fresh ? known : r === '1';
-      store.set('spoor_sid', `${session_id}.${t}.${returning ? 1 : 0}`, timeoutMs / 1000);
+      // Storage writes cost more than reads: the session's last activity is kept to the second.
+      if (fresh || t - Number(last) > 1000) {
+        store.set('spoor_sid', `${session_id}.${t}.${returning ? 1 : 0}`, timeoutMs / 1000);
+      }
       const f: IdFields = { visitor_id, session_id };
       if (cookieless()) f.cookieless = true;
       else if (returning) f.returning = true;

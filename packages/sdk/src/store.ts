@@ -1,7 +1,7 @@
 // Where the SDK keeps its state: memory always; cookies and localStorage only once allowed.
 // Until then (consent pending) or never (cookieless), everything lives and dies with the page.
 // Every access is guarded: storage may be full, blocked or throw on the host page.
-import { safe } from './util.js';
+import { now, safe } from './util.js';
 
 const attempt = <T>(f: () => T): T | undefined => safe(f)();
 
@@ -18,20 +18,30 @@ export interface Store {
   forget(): void;
 }
 
+/** Keys also kept in first-party cookies (written with a max age), so subdomains share them. */
+const COOKIES = /^spoor_(vid|sid)$/;
+
 /** Keys the SDK writes; `forget` removes them all. */
-export const KEYS = ['spoor_vid', 'spoor_sid', 'spoor_uid', 'spoor_cart', 'spoor_q', 'spoor_ok'] as const;
+export const KEYS = ['spoor_vid', 'spoor_sid', 'spoor_uid', 'spoor_cart', 'spoor_q'] as const;
 
 export function createStore(cookieDomain?: string): Store {
   const mem: Record<string, [string, number | undefined]> = {};
   let on = false;
+  // Reading document.cookie is slow (it asks the browser's cookie store), so the jar is read at
+  // most once a second; our own writes invalidate it. Other tabs' changes show within a second.
+  let jar: string | undefined;
+  let jarAt = 0;
+  const cookies = () => (now() - jarAt < 1000 ? jar : ((jarAt = now()), (jar = document.cookie)));
   const write = (key: string, value: string, maxAgeS?: number) => {
     // Full or blocked storage, cookies off: memory keeps the value for this page.
     attempt(() => (value ? localStorage.setItem(key, value) : localStorage.removeItem(key)));
     if (maxAgeS != null) {
+      jarAt = 0;
       attempt(
         () =>
           (document.cookie =
-            `${key}=${encodeURIComponent(value)}; Max-Age=${maxAgeS}; Path=/; SameSite=Lax` +
+            // Only ids go here (UUIDs, digits and dots), so no encoding is needed.
+            `${key}=${value}; Max-Age=${maxAgeS}; Path=/; SameSite=Lax` +
             (cookieDomain ? `; Domain=${cookieDomain}` : '') +
             (location.protocol === 'https:' ? '; Secure' : '')),
       );
@@ -40,8 +50,9 @@ export function createStore(cookieDomain?: string): Store {
   const store: Store = {
     get: (key) =>
       (on &&
-        // A missing cookie throws here (no match), which moves on to localStorage.
-        (attempt(() => decodeURIComponent(document.cookie.match(`(?:^|; )${key}=([^;]*)`)![1]!)) ??
+        // Only ids live in cookies (reading document.cookie is not free); a missing cookie
+        // throws here (no match), which moves on to localStorage.
+        ((COOKIES.test(key) ? attempt(() => cookies()!.match(`(?:^|; )${key}=([^;]*)`)![1]) : 0) ||
           attempt(() => localStorage.getItem(key)))) ||
       mem[key]?.[0],
     set(key, value, maxAgeS) {

@@ -6,7 +6,7 @@ import type { Feature } from '../types.js';
 import { on } from '../util.js';
 
 /** What counts as the thing clicked: the nearest control around the click target. */
-const CONTROL = 'a,button,input,select,textarea,label,summary,[role=button],[role=link],[role=tab],[data-spoor-cart]';
+const CONTROL = 'a,button,input,select,textarea,label,summary,[role=button],[role=link],[data-spoor-cart]';
 const FIELD = /^(INPUT|SELECT|TEXTAREA)$/;
 /** Hints of secrets in a field's own markup (type, name, id, autocomplete...); such fields are not recorded at all. */
 const SECRET = /pass|card|cc-|cvc|cvv|csc|iban|ssn|secur/i;

@@ -18,19 +18,16 @@ export const engagement: Feature = (core) => {
   let depth = 0;
   let sent = false;
 
+  /** Input (or a leave): credits the active stretch so far and notes the scroll depth. */
   const credit = () => {
     const t = now();
     if (since) engaged += Math.min(t - since, IDLE_MS);
     since = visible() ? t : 0;
-  };
-  const scrolled = () => {
     const h = document.documentElement.scrollHeight;
-    const pct = h ? ((scrollY + innerHeight) / h) * 100 : 100;
-    depth = Math.max(depth, Math.min(100, pct));
+    depth = Math.max(depth, Math.min(100, h ? ((scrollY + innerHeight) / h) * 100 : 100));
   };
   const leave = (url?: string) => {
     credit();
-    scrolled();
     if (engaged || !sent) {
       // Whole milliseconds already (differences of Date.now()); the collector rounds the percentage.
       core.emit('page_leave', { url, engaged_ms: engaged, scroll_pct: depth });
@@ -40,7 +37,6 @@ export const engagement: Feature = (core) => {
   };
 
   for (const type of ACTIVITY) on(document, type, credit);
-  on(document, 'scroll', scrolled);
   on(document, 'visibilitychange', () => (visible() ? (since = now()) : credit()));
   core.onHide.push(() => {
     leave();

@@ -10,8 +10,11 @@ import { startSdkServer, type SdkServer } from '../../../../test/support/sdk-ser
 export interface Harness {
   server: SdkServer;
   browser: Browser;
-  /** A new context (no cookies, empty storage) and a page on `path` of the fixture server. */
-  open(path: string, options?: BrowserContextOptions & { init?: () => void }): Promise<Page>;
+  /**
+   * A new context (no cookies, empty storage) and a page on `path` of the fixture server (`path`
+   * may also be a whole URL on the server's port, e.g. http://www.spoor.test:PORT/...).
+   */
+  open(path: string, options?: BrowserContextOptions & { init?: () => void; attrs?: Record<string, string> }): Promise<Page>;
   /** Page errors and console errors seen in any page so far. */
   errors: string[];
   /** Waits until the collector has `n` events matching `pick`, and returns them. */
@@ -22,7 +25,11 @@ export function useHarness(): Harness {
   const contexts: BrowserContext[] = [];
   const h = { errors: [] as string[] } as Harness;
   beforeAll(async () => {
-    [h.server, h.browser] = await Promise.all([startSdkServer(), launchChromium({ bfcache: true })]);
+    [h.server, h.browser] = await Promise.all([
+      startSdkServer(),
+      // *.spoor.test are sibling subdomains of one site, for the cookie-domain tests.
+      launchChromium({ bfcache: true, args: ['--host-resolver-rules=MAP *.spoor.test 127.0.0.1'] }),
+    ]);
   });
   afterEach(async () => {
     for (const c of contexts.splice(0)) await c.close();
@@ -34,13 +41,14 @@ export function useHarness(): Harness {
     await h.server?.close();
   });
   h.open = async (path, options = {}) => {
-    const { init, ...rest } = options;
+    const { init, attrs, ...rest } = options;
     const context = await h.browser.newContext(rest);
     contexts.push(context);
     if (init) await context.addInitScript(init);
+    if (attrs) await context.addInitScript(setScriptAttributes, attrs);
     const page = await context.newPage();
     page.on('pageerror', (e) => h.errors.push(e.message));
-    await page.goto(h.server.pages + path);
+    await page.goto(path.startsWith('http') ? path : h.server.pages + path);
     return page;
   };
   h.waitForEvents = async (pick, n = 1, timeout = 10_000) => {
@@ -48,6 +56,19 @@ export function useHarness(): Harness {
     return h.server.events().filter(pick);
   };
   return h;
+}
+
+/**
+ * Adds data-* options to the fixture's script tag before it runs, as if the owner had written
+ * them: <script async src="/sdk.js" data-site="test" data-ga4="off">.
+ */
+function setScriptAttributes(attrs: Record<string, string>) {
+  new MutationObserver((_, observer) => {
+    const tag = document.querySelector('script[data-site]');
+    if (!tag) return;
+    for (const [k, v] of Object.entries(attrs)) tag.setAttribute(k, v);
+    observer.disconnect();
+  }).observe(document, { childList: true, subtree: true });
 }
 
 /** Every batch the server received satisfied the wire contract. */
@@ -59,3 +80,33 @@ export const ofType =
   (type: SpoorEventInput['type'], more: (e: SpoorEventInput) => boolean = () => true) =>
   (e: SpoorEventInput) =>
     e.type === type && more(e);
+
+/** Makes the page report itself hidden, as when the tab is switched away or closed. */
+export async function hide(page: Page): Promise<void> {
+  await setVisibility(page, 'hidden');
+}
+
+export async function show(page: Page): Promise<void> {
+  await setVisibility(page, 'visible');
+}
+
+async function setVisibility(page: Page, state: DocumentVisibilityState) {
+  await page.evaluate((s) => {
+    Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+    Object.defineProperty(document, 'hidden', { value: s === 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+}
+
+/** Calls the page's `spoor.<method>(...args)` and waits for a returned promise. */
+export function spoor(page: Page, method: string, ...args: unknown[]): Promise<unknown> {
+  return page.evaluate(
+    ([m, a]) => {
+      const [ns, fn] = (m as string).includes('.') ? (m as string).split('.') : [undefined, m as string];
+      const w = window as unknown as { spoor: Record<string, unknown> };
+      const target = (ns ? w.spoor[ns] : w.spoor) as Record<string, (...x: unknown[]) => unknown>;
+      return target[fn!]!(...(a as unknown[]));
+    },
+    [method, args] as const,
+  );
+}
