@@ -17,16 +17,22 @@ export interface RecordedBatch {
   /** The request's Content-Type. */
   type: string;
   origin: string | undefined;
+  /** The page that sent it. */
+  referer: string | undefined;
   cookie: string | undefined;
   /** Events the wire contract refuses, with the reason (should stay empty). */
   invalid: string[];
   at: number;
   status: number;
+  /** Body size in bytes. */
+  bytes: number;
 }
 
 export interface Answer {
   status: number;
   headers?: Record<string, string>;
+  /** Wait this long before answering. */
+  delayMs?: number;
 }
 
 export interface SdkServer {
@@ -93,11 +99,14 @@ export async function startSdkServer(): Promise<SdkServer> {
         body,
         type: req.headers['content-type'] ?? '',
         origin,
+        referer: req.headers.referer,
         cookie: req.headers.cookie,
         invalid,
         at: Date.now(),
         status: a.status,
+        bytes: Buffer.byteLength(raw),
       });
+      if (a.delayMs) await new Promise((r) => setTimeout(r, a.delayMs));
       for (const [k, v] of Object.entries(a.headers ?? {})) res.setHeader(k, v);
       res.statusCode = a.status;
       res.setHeader('Content-Type', 'application/json');

@@ -107,7 +107,8 @@ export function createDelivery(o: DeliveryOptions): Delivery {
     timer = undefined;
     seal();
     const t = now();
-    return Promise.all(batches.map((b) => b[INFLIGHT] ?? (b.w! > t ? 0 : send(b)))) as Promise<unknown> as Promise<void>;
+    // A batch still backing off (maybe since an earlier page) gets a flush planned for its time.
+    return Promise.all(batches.map((b) => b[INFLIGHT] ?? (b.w! > t ? plan(b.w!) : send(b)))) as Promise<unknown> as Promise<void>;
   };
 
   // Back online: whatever waits for a retry goes now.

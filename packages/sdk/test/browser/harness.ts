@@ -33,6 +33,8 @@ export function useHarness(): Harness {
   });
   afterEach(async () => {
     for (const c of contexts.splice(0)) await c.close();
+    // Closing a page beacons what it held: let that land before the next test starts counting.
+    await new Promise((r) => setTimeout(r, 300));
     h.server.reset();
     h.errors.length = 0;
   });
