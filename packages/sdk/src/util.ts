@@ -43,5 +43,4 @@ export const now = (): number => Date.now();
  * An upper bound of the UTF-8 byte length (what the collector measures): each non-ASCII UTF-16
  * unit counts 3 bytes. Exact for ASCII, and far cheaper than a Blob or a TextEncoder.
  */
-// eslint-disable-next-line no-control-regex
 export const byteLength = (s: string): number => s.length + 2 * (s.match(/[^\x00-\x7f]/g)?.length ?? 0);

@@ -2,7 +2,6 @@
 // browsers' 64 KiB keepalive budget, failures are retried with the same batch_id (and resent by
 // the next page), refusals are not retried, and a page whose storage throws still reports.
 import { describe, expect, it } from 'vitest';
-import type { SpoorEventInput } from '@spoor/events';
 import type { SdkServer } from '../../../../test/support/sdk-server.js';
 import { expectValidBatches, ofType, spoor, useHarness } from './harness.js';
 

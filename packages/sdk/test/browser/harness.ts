@@ -78,10 +78,12 @@ export function expectValidBatches(server: SdkServer): void {
   for (const b of server.batches) expect(b.invalid, JSON.stringify(b.body)).toEqual([]);
 }
 
-export const ofType =
-  (type: SpoorEventInput['type'], more: (e: SpoorEventInput) => boolean = () => true) =>
-  (e: SpoorEventInput) =>
-    e.type === type && more(e);
+type EventOf<T extends SpoorEventInput['type']> = Extract<SpoorEventInput, { type: T }>;
+
+/** A filter for events of `type` (and `more`, which sees the event with its type's fields). */
+export function ofType<T extends SpoorEventInput['type']>(type: T, more: (e: EventOf<T>) => boolean = () => true) {
+  return (e: SpoorEventInput): boolean => e.type === type && more(e as EventOf<T>);
+}
 
 /** Makes the page report itself hidden, as when the tab is switched away or closed. */
 export async function hide(page: Page): Promise<void> {
