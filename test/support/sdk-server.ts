@@ -58,7 +58,14 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
-export async function startSdkServer(): Promise<SdkServer> {
+export interface SdkServerOptions {
+  /** Load /sdk.js (and so send events) from this origin instead, e.g. a running `spoor up`. */
+  sdkOrigin?: string;
+  /** Rewrite the fixtures' data-site="test" to this site id. */
+  site?: string;
+}
+
+export async function startSdkServer(options: SdkServerOptions = {}): Promise<SdkServer> {
   const batches: RecordedBatch[] = [];
   let answer: ((batch: BatchInput) => Answer | undefined) | undefined;
   let collector = '';
@@ -125,7 +132,10 @@ export async function startSdkServer(): Promise<SdkServer> {
     }
     let text = readFileSync(file, 'utf8');
     // The fixtures load "/sdk.js"; here it comes from the collector's origin, as in production.
-    if (type === TYPES['.html']) text = text.replaceAll('src="/sdk', `src="${collector}/sdk`);
+    if (type === TYPES['.html']) {
+      text = text.replaceAll('src="/sdk', `src="${options.sdkOrigin ?? collector}/sdk`);
+      if (options.site) text = text.replaceAll('data-site="test"', `data-site="${options.site}"`);
+    }
     res.setHeader('Content-Type', type);
     res.setHeader('Cache-Control', 'no-cache'); // not no-store: that would keep pages out of the back/forward cache
     return res.end(text);
