@@ -6,8 +6,8 @@ import { clip } from './clip.js';
 import { createDelivery } from './delivery.js';
 import { createIdentity } from './identity.js';
 import { createStore } from './store.js';
-import type { Core, Feature, Spoor, TrackerConfig } from './types.js';
 import { MAX_USER_ID } from './limits.js';
+import type { Core, Feature, Spoor, TrackerConfig } from './types.js';
 import { guard, now, on, safe, uuid } from './util.js';
 
 /** Events held while consent is pending; beyond this the oldest go. */
@@ -20,9 +20,7 @@ interface PrivacyNavigator {
 
 export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   const nav = navigator as PrivacyNavigator;
-  const gpc =
-    config.respectGpc !== false &&
-    (nav.globalPrivacyControl === true || nav.doNotTrack === '1' || (window as PrivacyNavigator).doNotTrack === '1');
+  const gpc = config.respectGpc !== false && (nav.globalPrivacyControl === true || nav.doNotTrack === '1');
   const store = createStore(config.cookieDomain);
   // 0: consent pending (hold everything in memory), 1: go ahead, 2: denied (cookieless). The
   // site's consent tool tells us on every page, as it tells its other tags.
@@ -41,12 +39,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   });
   let held: Array<Record<string, unknown>> = [];
   let lastUrl: string | undefined;
-  let tz: string | undefined;
-  try {
-    tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  } catch {
-    // no Intl
-  }
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   const send = (e: Record<string, unknown>) => {
     const c = clip({ ...e, ...identity.ids() });
@@ -96,19 +89,19 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
           identity.reset();
         },
         consent(state) {
-        if (state === 'denied') {
-          consent = 2;
-          held = [];
-          store.forget();
-          return;
-        }
-        if (state !== 'granted' || consent === 1) return;
-        if (!gpc) {
-          store.persist(true);
-          delivery.adopt();
-        }
-        consent = 1;
-        for (const e of held.splice(0)) send(e);
+          if (state === 'denied') {
+            consent = 2;
+            held = [];
+            store.forget();
+            return;
+          }
+          if (state !== 'granted' || consent === 1) return;
+          if (!gpc) {
+            store.persist(true);
+            delivery.adopt();
+          }
+          consent = 1;
+          for (const e of held.splice(0)) send(e);
         },
       }),
       flush: () =>
