@@ -119,10 +119,12 @@ export async function startSdkServer(options: SdkServerOptions = {}): Promise<Sd
       res.setHeader('Content-Type', 'application/json');
       return res.end(JSON.stringify(a.status < 300 ? { accepted: body.events.length, rejected: 0 } : { error: 'test' }));
     }
-    if (url.pathname === '/sdk.js' || url.pathname === '/sdk.lite.js') {
-      const file = url.pathname === '/sdk.js' ? 'spoor.js' : 'spoor.lite.js';
+    // The three builds: the script tag, its light variant, and the ESM module.
+    const build = { '/sdk.js': 'spoor.js', '/sdk.lite.js': 'spoor.lite.js', '/sdk/index.js': 'index.js' }[url.pathname];
+    if (build) {
       res.setHeader('Content-Type', TYPES['.js']!);
-      return res.end(readFileSync(join(DIST, file)));
+      if (origin) res.setHeader('Access-Control-Allow-Origin', origin); // module scripts load with CORS
+      return res.end(readFileSync(join(DIST, build)));
     }
     const file = resolve(join(EXAMPLES_SDK, normalize(url.pathname === '/' ? '/index.html' : url.pathname)));
     const type = TYPES[extname(file)];
