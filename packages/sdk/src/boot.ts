@@ -13,7 +13,7 @@ export function boot(features: Feature[]): void {
     if (!el?.dataset.site || (w.spoor && !w.spoor.q)) return;
     // data-* names are the config's keys (data-session-timeout → sessionTimeout); the core
     // reads numbers from strings, and "off", "false", "no" or "0" switch a feature off.
-    const config: Record<string, unknown> = { endpoint: new URL(el.src, location.href).origin };
+    const config: Record<string, unknown> = { endpoint: new URL(el.src).origin }; // src is absolute
     for (const [k, v] of Object.entries(el.dataset)) config[k] = /^(off|false|no|0)$/i.test(v!) ? false : v;
     const queued = w.spoor?.q ?? [];
     const tracker = createCore(config as unknown as TrackerConfig, features);

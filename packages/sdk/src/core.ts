@@ -116,7 +116,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
     for (const f of core.onHide) f();
     delivery.hide();
   };
-  on(document, 'visibilitychange', () => document.visibilityState === 'hidden' && hide());
+  on(document, 'visibilitychange', () => document.hidden && hide());
   on(window, 'pagehide', hide);
   if (consent === 1 && !gpc) delivery.adopt();
   for (const f of features) safe(f)(core);

@@ -12,7 +12,7 @@ const IDLE_MS = 30_000;
 const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll'];
 
 export const engagement: Feature = (core) => {
-  const visible = () => document.visibilityState === 'visible';
+  const visible = () => !document.hidden;
   let engaged = 0;
   let since = visible() ? now() : 0; // start of the current active stretch, 0 when away
   let depth = 0;
