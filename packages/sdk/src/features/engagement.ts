@@ -18,11 +18,15 @@ export const engagement: Feature = (core) => {
   let depth = 0;
   let sent = false;
 
-  /** Input (or a leave): credits the active stretch so far and notes the scroll depth. */
-  const credit = () => {
+  /**
+   * Input (or a leave): credits the active stretch so far. The scroll depth is read on scroll and
+   * at a leave only: reading the page height on every pointer move could force a layout.
+   */
+  const credit = (e?: Event) => {
     const t = now();
     if (since) engaged += Math.min(t - since, IDLE_MS);
     since = visible() ? t : 0;
+    if (e?.type !== 'scroll' && e) return;
     const h = document.documentElement.scrollHeight;
     depth = Math.max(depth, Math.min(100, h ? ((scrollY + innerHeight) / h) * 100 : 100));
   };

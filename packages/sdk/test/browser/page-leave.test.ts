@@ -17,8 +17,11 @@ describe('page_leave', () => {
     await page.mouse.move(10, 10);
     await page.clock.fastForward(10_000);
     await page.mouse.move(20, 20); // 10 s active
-    await page.evaluate(() => scrollTo(0, 1700));
-    await page.evaluate(() => scrollTo(0, 200)); // the deepest point counts, not the last
+    // Each scroll is awaited: the browser fires one scroll event per frame, for the last position.
+    const scrollTo = (y: number) =>
+      page.evaluate((top) => new Promise((r) => (addEventListener('scroll', r, { once: true }), window.scrollTo(0, top))), y);
+    await scrollTo(1700);
+    await scrollTo(200); // the deepest point counts, not the last
     await page.clock.fastForward(5 * 60_000); // 5 idle minutes: only the first 30 s count
     await hide(page);
     const [leave] = await h.waitForEvents(ofType('page_leave'));
