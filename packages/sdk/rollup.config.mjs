@@ -1,10 +1,11 @@
-// Two builds: the script tag (IIFE, minified, size-checked) and the ESM module for bundlers.
+// Three builds: the script tag (IIFE, minified, size-checked), its light variant without the
+// optional capture features, and the ESM module for bundlers.
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 
 /** The script tag must stay small: the build fails above this many gzip bytes. */
-const GZIP_BUDGET = 5120;
+const GZIP_BUDGET = Number(process.env.SPOOR_GZIP_BUDGET) || 5120;
 
 function sizeBudget() {
   return {
@@ -24,16 +25,24 @@ function sizeBudget() {
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: undefined, noEmitOnError: true });
 
+const script = (input, file) => ({
+  input,
+  output: { file, format: 'iife', sourcemap: false, strict: false },
+  plugins: [
+    ts(),
+    terser({
+      ecma: 2020,
+      compress: { passes: 3, unsafe_arrows: true, unsafe: true, pure_getters: true, toplevel: true },
+      mangle: { properties: false },
+      format: { comments: false },
+    }),
+    sizeBudget(),
+  ],
+});
+
 export default [
-  {
-    input: 'src/script.ts',
-    output: { file: 'dist/spoor.js', format: 'iife', sourcemap: false },
-    plugins: [
-      ts(),
-      terser({ compress: { passes: 3, unsafe_arrows: true }, mangle: { properties: false }, format: { comments: false } }),
-      sizeBudget(),
-    ],
-  },
+  script('src/script.ts', 'dist/spoor.js'),
+  script('src/script-lite.ts', 'dist/spoor.lite.js'),
   {
     input: 'src/index.ts',
     output: { file: 'dist/index.js', format: 'es' },

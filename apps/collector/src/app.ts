@@ -52,6 +52,7 @@ export function createCollector(options: CollectorOptions): Collector {
     // Preflight is answered for any origin; the POST itself is checked against the site's origins.
     const origin = c.req.header('origin');
     if (origin) c.header('Access-Control-Allow-Origin', origin);
+    c.header('Access-Control-Allow-Credentials', 'true');
     c.header('Access-Control-Allow-Methods', 'POST');
     c.header('Access-Control-Allow-Headers', 'Content-Type');
     c.header('Access-Control-Max-Age', '86400');

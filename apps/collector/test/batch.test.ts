@@ -79,6 +79,19 @@ describe('POST /v1/batch', () => {
     expect(jobs.at(-1)!.ctx.server_side).toBe(false);
   });
 
+  it('lets the SDK send credentials and read Retry-After from allowed origins', async () => {
+    const { collector, post } = setup();
+    const own = await post(makeBatch([makeEvent('pageview')]), { origin: 'https://shop.example' });
+    expect(own.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(own.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    const preflight = await collector.app.request('/v1/batch', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
   it('answers 503 with Retry-After when the queue is unavailable', async () => {
     const { post } = setup({
       queue: {

@@ -192,6 +192,8 @@ export const customSchema = z.object({
   ...baseEvent,
   type: z.literal('custom'),
   name: z.string().min(1).max(LIMITS.maxNameLength),
+  /** The product a custom event is about, e.g. the SDK's `view_item` from a GA4 dataLayer. */
+  item: itemSchema.optional(),
 });
 
 export const eventSchema = z.discriminatedUnion('type', [

@@ -51,6 +51,13 @@ describe('validateEvent', () => {
     expect(validateEvent(makeEvent('custom', { props }), 0).ok).toBe(false);
   });
 
+  it('lets a custom event carry the product it is about (GA4 view_item)', () => {
+    const r = validateEvent(makeEvent('custom', { name: 'view_item', item: { id: 7, name: 'Tea', price: '12.50' } }), 0);
+    expect(r.ok && r.value.type === 'custom' && r.value.item).toEqual({ id: '7', name: 'Tea', price: '12.5', quantity: 1 });
+    expect(validateEvent(makeEvent('custom', { name: 'view_item', item: { id: 'p1' } as never }), 0).ok).toBe(false); // no price
+    expect(validateEvent(makeEvent('custom'), 0).ok).toBe(true);
+  });
+
   it('drops unknown fields instead of refusing newer senders', () => {
     const r = validateEvent({ ...makeEvent('pageview'), brand_new_field: 1 }, 0);
     expect(r.ok && 'brand_new_field' in r.value).toBe(false);

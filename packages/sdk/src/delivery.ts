@@ -1,95 +1,150 @@
-// Batches events and sends them: fetch with keepalive while the page lives, sendBeacon when it hides.
-// Requests use text/plain so the browser sends no CORS preflight.
-import type { SpoorEventInput } from '@spoor/events';
-import { uuid } from './util.js';
+// Sends events in batches: bounded by count and time while the page lives, by sendBeacon when it
+// hides. A batch stays in the outbox (memory, and localStorage when allowed) until the collector
+// answers; a retry, here or on a later page, reuses its batch_id so the server drops duplicates.
+// Bodies are text/plain, so the browser sends no CORS preflight.
+import { retryable, retryDelay } from './backoff.js';
+import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from './limits.js';
+import { prune, readOutbox, writeOutbox, type Batch } from './outbox.js';
+import { pack } from './pack.js';
+import type { Store } from './store.js';
+import { byteLength, now, on, safe, uuid } from './util.js';
 
 export interface DeliveryOptions {
   url: string;
   site: string;
   batchSize: number;
   flushInterval: number;
-}
-
-interface Batch {
-  batch_id: string;
-  events: SpoorEventInput[];
-  attempts: number;
+  store: Store;
 }
 
 export interface Delivery {
-  push(event: SpoorEventInput): void;
+  push(event: object): void;
+  /** Sends what is due; resolves when every request has been answered or has failed. */
   flush(): Promise<void>;
-  /** Last chance before the page goes away: beacon whatever is queued. */
-  flushOnHide(): void;
+  /** The page is hiding, maybe for good: beacon what fits, keep the rest for the next page. */
+  hide(): void;
+  /** Storage has just been allowed: keep the outbox there and pick up what earlier pages left (call once). */
+  adopt(): void;
 }
 
-const MAX_ATTEMPTS = 6;
+/** The request in flight; a symbol key, so JSON.stringify leaves it out of the stored outbox. */
+const INFLIGHT = Symbol();
 
-export function createDelivery(opts: DeliveryOptions): Delivery {
-  const queue: SpoorEventInput[] = [];
-  const retry: Batch[] = [];
+interface Pending extends Batch {
+  /** Failures so far (kept with the batch). */
+  n?: number;
+  /** Not to be sent before this time (backoff, kept with the batch). */
+  w?: number;
+  [INFLIGHT]?: Promise<void> | undefined;
+}
+
+/** Room left in the envelope around the events: site, batch_id, sent_at and keys. */
+const ENVELOPE_BYTES = 512;
+/** Browsers refuse keepalive requests beyond 64 KiB in flight in total. */
+const KEEPALIVE_BUDGET = 64 * 1024;
+
+export function createDelivery(o: DeliveryOptions): Delivery {
+  let open: object[] = [];
+  let batches: Pending[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let due = 0;
 
-  function schedule(delay = opts.flushInterval) {
-    if (timer === undefined) timer = setTimeout(() => void flush(), delay);
-  }
+  const body = (b: Batch) => JSON.stringify({ site: o.site, batch_id: b.i, sent_at: now(), events: b.e });
 
-  function take(): Batch[] {
-    const batches = retry.splice(0);
-    while (queue.length > 0) {
-      batches.push({ batch_id: uuid(), events: queue.splice(0, opts.batchSize), attempts: 0 });
+  // The page's outbox replaces what was stored: it adopted the stored batches when it started.
+  // (Another tab's unsent batches may be overwritten; that tab still holds them and writes them
+  // back at its next change or when it hides.)
+  const save = () => {
+    batches = prune(batches, now()); // bounded in memory too: a long offline spell in an SPA
+    if (o.store.persistent()) writeOutbox(o.store, batches);
+  };
+
+  const done = (b: Batch) => {
+    batches = batches.filter((x) => x !== b);
+  };
+
+  /** Makes sure a flush happens by `at`. */
+  const plan = (at: number) => {
+    if (timer !== undefined && due <= at) return;
+    clearTimeout(timer);
+    due = at;
+    timer = setTimeout(safe(flush), Math.max(0, at - now()));
+  };
+
+  const seal = () => {
+    if (!open.length) return;
+    for (const e of pack(open, Math.min(o.batchSize, MAX_EVENTS_PER_BATCH), MAX_BODY_BYTES - ENVELOPE_BYTES)) {
+      batches.push({ i: uuid(), t: now(), e });
     }
-    return batches;
-  }
+    open = [];
+    save();
+  };
 
-  function body(b: Batch): string {
-    return JSON.stringify({ site: opts.site, batch_id: b.batch_id, sent_at: Date.now(), events: b.events });
-  }
+  const send = (b: Pending): Promise<void> =>
+    (b[INFLIGHT] = fetch(o.url, {
+      method: 'POST',
+      body: body(b), // a string body goes as text/plain;charset=UTF-8
+      // Lets the request outlive the page. Browsers refuse it beyond 64 KiB in flight in total;
+      // that failure is retried like any network error.
+      keepalive: true,
+      credentials: 'include',
+    })
+      .then(
+        (r) => [r.status, r.headers.get('Retry-After')] as const,
+        () => [0, null] as const,
+      )
+      .then(([status, after]) => {
+        b[INFLIGHT] = undefined;
+        if (retryable(status)) {
+          b.w = now() + retryDelay((b.n = (b.n ?? 0) + 1), after);
+          plan(b.w);
+        } else done(b); // accepted, or refused for good (400, 403, 413): resending cannot help
+        save();
+      }));
 
-  async function send(b: Batch): Promise<void> {
-    let status = 0;
-    try {
-      const res = await fetch(opts.url, {
-        method: 'POST',
-        body: body(b),
-        headers: { 'Content-Type': 'text/plain' },
-        keepalive: true,
-        credentials: 'omit',
-      });
-      status = res.status;
-    } catch {
-      status = 0; // network error
-    }
-    const retryable = status === 0 || status === 429 || status >= 500;
-    if (retryable && ++b.attempts < MAX_ATTEMPTS) {
-      retry.push(b);
-      schedule(Math.min(30_000, 1000 * 2 ** b.attempts) * (0.5 + Math.random()));
-    }
-  }
-
-  async function flush() {
+  const flush = (): Promise<void> => {
     clearTimeout(timer);
     timer = undefined;
-    await Promise.all(take().map(send));
-  }
+    seal();
+    const t = now();
+    // A batch still backing off (maybe since an earlier page) gets a flush planned for its time.
+    return Promise.all(batches.map((b) => b[INFLIGHT] ?? (b.w! > t ? plan(b.w!) : send(b)))) as Promise<unknown> as Promise<void>;
+  };
+
+  // Back online: whatever waits for a retry goes now.
+  on(window, 'online', () => {
+    for (const b of batches) b.w = 0;
+    void flush();
+  });
 
   return {
     push(event) {
-      queue.push(event);
-      if (queue.length >= opts.batchSize) void flush();
-      else schedule();
+      // A full batch goes in a task of its own, never inside the page's event handler.
+      plan(now() + (open.push(event) < o.batchSize ? o.flushInterval : 0));
     },
     flush,
-    flushOnHide() {
-      for (const b of take()) {
-        let sent = false;
-        try {
-          sent = navigator.sendBeacon(opts.url, new Blob([body(b)], { type: 'text/plain' }));
-        } catch {
-          sent = false;
-        }
-        if (!sent) void send(b);
+    hide() {
+      seal();
+      const t = now();
+      let budget = KEEPALIVE_BUDGET;
+      for (const b of batches) {
+        if (b[INFLIGHT] || b.w! > t) continue;
+        // Offline, a beacon would be lost without a trace: the outbox keeps the batch instead.
+        if (navigator.onLine === false) break;
+        const data = body(b);
+        const size = byteLength(data);
+        // A string is sent as text/plain;charset=UTF-8, like a text/plain Blob.
+        if (size <= budget && navigator.sendBeacon(o.url, data)) {
+          budget -= size;
+          done(b);
+        } else void send(b);
       }
+      save();
+    },
+    adopt() {
+      batches = [...readOutbox(o.store), ...batches];
+      save();
+      if (batches.length) plan(now());
     },
   };
 }

@@ -1,55 +1,61 @@
-// Visitor and session ids. First cut: a first-party cookie for the visitor, a 30-minute idle
-// session kept in the same cookie jar.
-import { uuid } from './util.js';
+// Visitor and session ids. The visitor id is random, kept in a first-party cookie mirrored in
+// localStorage; a session ends after `timeoutMs` without events. In cookieless mode the store
+// keeps nothing past the page, so both ids are per page and events say `cookieless: true`.
+import type { Store } from './store.js';
+import { now, uuid } from './util.js';
 
-const VISITOR_COOKIE = 'spoor_vid';
-const SESSION_COOKIE = 'spoor_sid';
-const SESSION_IDLE_MS = 30 * 60 * 1000;
-const YEAR_S = 365 * 24 * 3600;
+/** The longest cookie lifetime browsers allow. */
+export const MAX_AGE_S = 400 * 24 * 3600;
 
-function readCookie(name: string): string | undefined {
-  try {
-    const m = document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`));
-    return m ? decodeURIComponent(m[1]!) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeCookie(name: string, value: string, maxAgeS: number) {
-  try {
-    const secure = location.protocol === 'https:' ? '; Secure' : '';
-    document.cookie = `${name}=${encodeURIComponent(value)}; Max-Age=${maxAgeS}; Path=/; SameSite=Lax${secure}`;
-  } catch {
-    // cookies blocked: ids live for this page only
-  }
+export interface IdFields {
+  visitor_id: string;
+  session_id: string;
+  returning?: true;
+  cookieless?: true;
 }
 
 export interface Identity {
-  visitorId(): string;
-  /** The current session id, starting a new session after 30 idle minutes. */
-  sessionId(): string;
+  /** Ids for an event sent now; touching the session keeps it alive. */
+  ids(): IdFields;
+  /** A new visitor and session, as if the browser had never been here. */
   reset(): void;
 }
 
-export function createIdentity(): Identity {
-  let visitor = readCookie(VISITOR_COOKIE) ?? uuid();
-  let session: { id: string; last: number } | undefined;
-  writeCookie(VISITOR_COOKIE, visitor, YEAR_S);
+export function createIdentity(store: Store, timeoutMs: number, cookieless: () => boolean): Identity {
+  // Whether the visitor id came from an earlier page (rather than being made on this one).
+  let known: boolean | undefined;
+  const visitor = () => {
+    let v = store.get('spoor_vid');
+    if (known === undefined) {
+      known = !!v;
+      // Once a page: rewrites the cookie from the localStorage mirror if it was cleared (Safari
+      // drops script cookies after 7 days), and pushes its expiry forward.
+      store.set('spoor_vid', (v ||= uuid()), MAX_AGE_S);
+    }
+    return v!;
+  };
   return {
-    visitorId: () => visitor,
-    sessionId() {
-      const now = Date.now();
-      const stored = readCookie(SESSION_COOKIE);
-      const [id, last] = stored ? stored.split('.') : [];
-      session = id && last && now - Number(last) < SESSION_IDLE_MS ? { id, last: now } : { id: uuid(), last: now };
-      writeCookie(SESSION_COOKIE, `${session.id}.${now}`, SESSION_IDLE_MS / 1000);
-      return session.id;
+    ids() {
+      const visitor_id = visitor();
+      const t = now();
+      const [sid, last, r] = (store.get('spoor_sid') ?? '').split('.');
+      const fresh = !sid || !(t - Number(last) < timeoutMs);
+      const session_id = fresh ? uuid() : sid;
+      // A returning visitor is one whose id existed before this session began.
+      const returning = fresh ? known : r === '1';
+      // Storage writes cost more than reads: the session's last activity is kept to the second.
+      if (fresh || t - Number(last) > 1000) {
+        store.set('spoor_sid', `${session_id}.${t}.${returning ? 1 : 0}`, timeoutMs / 1000);
+      }
+      const f: IdFields = { visitor_id, session_id };
+      if (cookieless()) f.cookieless = true;
+      else if (returning) f.returning = true;
+      return f;
     },
     reset() {
-      visitor = uuid();
-      writeCookie(VISITOR_COOKIE, visitor, YEAR_S);
-      writeCookie(SESSION_COOKIE, '', 0);
+      store.set('spoor_vid', uuid(), MAX_AGE_S);
+      store.del('spoor_sid');
+      known = false;
     },
   };
 }

@@ -1,30 +1,9 @@
-// Script-tag entry: <script async src=".../sdk.js" data-site="shop-1">. Replaces the pre-load
-// stub `window.spoor` and replays the calls it recorded.
-import { createTracker } from './tracker.js';
-import type { Spoor } from './types.js';
+// The script tag (/sdk.js): every feature.
+import { boot } from './boot.js';
+import { cartButtons } from './features/cart-buttons.js';
+import { clicks } from './features/clicks.js';
+import { engagement } from './features/engagement.js';
+import { ga4 } from './features/ga4.js';
+import { pageviews } from './features/pageviews.js';
 
-type StubCall = [string, ArrayLike<unknown>];
-interface Stub {
-  q?: StubCall[];
-}
-
-(() => {
-  try {
-    const w = window as unknown as { spoor?: Spoor & Stub };
-    const el = (document.currentScript ?? document.querySelector('script[data-site]')) as HTMLScriptElement | null;
-    const site = el?.dataset.site;
-    if (!el || !site || (w.spoor && !w.spoor.q && typeof w.spoor.track === 'function')) return;
-    const endpoint = el.dataset.endpoint ?? new URL(el.src, location.href).origin;
-    const queued = w.spoor?.q ?? [];
-    const tracker = createTracker({ site, endpoint });
-    w.spoor = tracker;
-    for (const [method, args] of queued) {
-      const [ns, fn] = method.includes('.') ? method.split('.') : [undefined, method];
-      const target = (ns ? (tracker as unknown as Record<string, unknown>)[ns] : tracker) as Record<string, unknown>;
-      const f = target?.[fn!];
-      if (typeof f === 'function') f.apply(target, Array.from(args));
-    }
-  } catch {
-    // never break the host page
-  }
-})();
+boot([pageviews, engagement, clicks, cartButtons, ga4]);

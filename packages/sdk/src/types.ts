@@ -1,28 +1,45 @@
-// The public surface of the SDK (SPEC "Browser SDK").
-import type { CartInput, ItemInput, OrderInput, SpoorEventInput } from '@spoor/events';
+// The public surface of the SDK (SPEC "Browser SDK") and the hooks its feature modules use.
+import type { CartInput, EventType, ItemInput, OrderInput, SpoorEventInput } from '@spoor/events';
 
-export type { CartInput, ItemInput, OrderInput, SpoorEventInput };
+export type { CartInput, EventType, ItemInput, OrderInput, SpoorEventInput };
 export type Props = Record<string, string | number | boolean | null>;
 
 export interface TrackerConfig {
   /** Site id registered with the collector (`data-site`). */
   site: string;
-  /** Collector base URL, e.g. `https://collect.example.com`. Defaults to the script's origin. */
+  /** Collector base URL, e.g. `https://collect.example.com` (`data-endpoint`; the script's origin by default). */
   endpoint: string;
-  /** Send a pageview when the tracker starts. @defaultValue true */
+  /** Pageviews on load and on SPA navigations (`data-auto-pageview="off"`). @defaultValue true */
   autoPageview?: boolean;
-  /** Events per request. @defaultValue 20 */
+  /** Click autocapture (`data-clicks="off"`). @defaultValue true */
+  clicks?: boolean;
+  /** GA4 `dataLayer` ecommerce events become Spoor cart events (`data-ga4="off"`). @defaultValue true */
+  ga4?: boolean;
+  /** `'required'`: nothing is stored or sent until `consent('granted')` (`data-consent`). */
+  consent?: 'required';
+  /** Cookie domain shared by subdomains, e.g. `.example.com` (`data-cookie-domain`). */
+  cookieDomain?: string;
+  /** Idle minutes that end a session (`data-session-timeout`). @defaultValue 30 */
+  sessionTimeout?: number;
+  /** Honour Global Privacy Control and Do Not Track by going cookieless (`data-respect-gpc="off"`). @defaultValue true */
+  respectGpc?: boolean;
+  /** Events per request (`data-batch-size`). @defaultValue 20 */
   batchSize?: number;
-  /** Longest wait before queued events are sent, in ms. @defaultValue 1000 */
+  /** Longest wait before queued events are sent, in ms (`data-flush-interval`). @defaultValue 1000 */
   flushInterval?: number;
 }
 
 export interface CartApi {
-  view(items: ItemInput[] | CartInput): void;
+  /** The visitor looks at their cart: its lines (or the whole cart) replace what the SDK knew. */
+  view(items: ItemInput[] | Partial<CartInput>): void;
   add(item: ItemInput): void;
+  /** Without `quantity` the whole line goes. */
   remove(item: ItemInput): void;
   checkout(cart?: Partial<CartInput>): void;
+  /** Sent with the current `cart_id`; a new cart starts afterwards. */
   purchase(order: OrderInput): void;
+  /** `order.revenue` is the amount refunded. */
+  refund(order: OrderInput): void;
 }
 
 export interface Spoor {
@@ -35,3 +52,19 @@ export interface Spoor {
   flush(): Promise<void>;
   cart: CartApi;
 }
+
+/** What a feature module gets from the core. */
+export interface Core {
+  api: Spoor;
+  config: TrackerConfig;
+  /** Queues an event; `url` defaults to the current location. */
+  emit(type: EventType, fields?: Record<string, unknown>): void;
+  /** A pageview for the current URL, unless it was the last one; `force` sends it anyway (bfcache restore). */
+  pageview(force?: boolean): void;
+  /** Called before a new pageview goes out, with the URL of the page being left (if any). */
+  onPage: Array<(previousUrl: string | undefined) => void>;
+  /** Called when the page hides (maybe for good), before the last beacon. */
+  onHide: Array<() => void>;
+}
+
+export type Feature = (core: Core) => void;

@@ -1,25 +1,20 @@
 // Small browser helpers that must never throw.
 
-/** RFC 4122 version-4 UUID; `crypto.randomUUID` needs a secure context, so there is a fallback. */
+/**
+ * A random (version 4) UUID. `crypto.randomUUID` exists only in secure contexts; on plain-http
+ * pages the browser's own blob URLs supply one (every engine ends them with a random UUID).
+ */
 export function uuid(): string {
-  const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === 'function') {
-    try {
-      return c.randomUUID();
-    } catch {
-      // insecure context: fall through
-    }
+  try {
+    return crypto.randomUUID();
+  } catch {
+    const u = URL.createObjectURL(new Blob());
+    URL.revokeObjectURL(u);
+    return u.slice(-36);
   }
-  const b = new Uint8Array(16);
-  if (c && c.getRandomValues) c.getRandomValues(b);
-  else for (let i = 0; i < 16; i++) b[i] = (Math.random() * 256) | 0;
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => (x + 0x100).toString(16).slice(1)).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** Runs `fn`, swallowing anything it throws: the host page must never see our errors. */
+/** Wraps `fn` so that anything it throws is swallowed: the host page must never see our errors. */
 export function safe<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R | undefined {
   return (...args: A) => {
     try {
@@ -29,3 +24,23 @@ export function safe<A extends unknown[], R>(fn: (...args: A) => R): (...args: A
     }
   };
 }
+
+/** The same object with each method wrapped by `safe`. */
+export function guard<T extends object>(api: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const [k, f] of Object.entries(api)) out[k] = safe(f as (...a: unknown[]) => unknown);
+  return out as T;
+}
+
+/** A passive, capturing listener whose errors never reach the page. */
+export function on(target: EventTarget, type: string, fn: (e: Event) => void): void {
+  target.addEventListener(type, safe(fn) as EventListener, { capture: true, passive: true });
+}
+
+export const now = (): number => Date.now();
+
+/**
+ * An upper bound of the UTF-8 byte length (what the collector measures): each non-ASCII UTF-16
+ * unit counts 3 bytes. Exact for ASCII, and far cheaper than a Blob or a TextEncoder.
+ */
+export const byteLength = (s: string): number => s.length + 2 * (s.match(/[^\x00-\x7f]/g)?.length ?? 0);

@@ -70,9 +70,15 @@ function parseJson(bytes: Uint8Array): unknown {
   }
 }
 
-/** Lets the page read our answer, so the SDK can tell a refusal from a network failure. */
+/**
+ * Lets the page read our answer, so the SDK can tell a refusal from a network failure. The SDK
+ * sends credentials (a first-party id cookie set by the collector), which needs
+ * Allow-Credentials; Retry-After must be exposed for the SDK to honour it.
+ */
 function allowOrigin(c: Context, origin: string | undefined) {
   if (!origin) return;
   c.header('Access-Control-Allow-Origin', origin);
+  c.header('Access-Control-Allow-Credentials', 'true');
+  c.header('Access-Control-Expose-Headers', 'Retry-After');
   c.header('Vary', 'Origin');
 }

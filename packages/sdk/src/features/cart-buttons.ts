@@ -1,0 +1,17 @@
+// Declarative cart buttons for owners who write no JavaScript:
+// <button data-spoor-cart="add" data-id="SKU-1" data-name="Tea" data-price="12.5">.
+// The product data-* names are the item's field names; "remove" without data-quantity removes
+// the whole line.
+import type { Feature, ItemInput } from '../types.js';
+import { on } from '../util.js';
+
+export const cartButtons: Feature = (core) => {
+  on(document, 'click', (ev) => {
+    const el = (ev.target as Element).closest?.('[data-spoor-cart]') as HTMLElement | null | undefined;
+    if (!el) return;
+    // Other data-* attributes come along; the collector drops fields it does not know.
+    const { spoorCart: m, ...d } = el.dataset;
+    const item = { ...d, price: Number(d.price) || 0, quantity: Number(d.quantity) || undefined } as ItemInput;
+    if (m === 'add' || m === 'remove') core.api.cart[m](item);
+  });
+};

@@ -1,0 +1,55 @@
+// page_leave: engaged time (the page visible and the visitor active, not wall time) and the
+// deepest scroll, sent when the page hides and before the next SPA pageview. engaged_ms counts
+// since the previous page_leave of the same page, so a page hidden twice sends two increments.
+import type { Feature } from '../types.js';
+import { now, on } from '../util.js';
+
+/**
+ * Without input for this long, the visitor counts as away until the next input (this also
+ * covers a window left visible behind another one).
+ */
+const IDLE_MS = 30_000;
+const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll'];
+
+export const engagement: Feature = (core) => {
+  const visible = () => !document.hidden;
+  let engaged = 0;
+  let since = visible() ? now() : 0; // start of the current active stretch, 0 when away
+  let depth = 0;
+  let sent = false;
+
+  /**
+   * Input (or a leave): credits the active stretch so far. The scroll depth is read on scroll and
+   * at a leave only: reading the page height on every pointer move could force a layout.
+   */
+  const credit = (e?: Event) => {
+    const t = now();
+    if (since) engaged += Math.min(t - since, IDLE_MS);
+    since = visible() ? t : 0;
+    if (e?.type !== 'scroll' && e) return;
+    const h = document.documentElement.scrollHeight;
+    depth = Math.max(depth, Math.min(100, h ? ((scrollY + innerHeight) / h) * 100 : 100));
+  };
+  const leave = (url?: string) => {
+    credit();
+    if (engaged || !sent) {
+      // Whole milliseconds already (differences of Date.now()); the collector rounds the percentage.
+      core.emit('page_leave', { url, engaged_ms: engaged, scroll_pct: depth });
+    }
+    engaged = 0;
+    sent = true;
+  };
+
+  for (const type of ACTIVITY) on(document, type, credit);
+  on(document, 'visibilitychange', () => (visible() ? (since = now()) : credit()));
+  core.onHide.push(() => {
+    leave();
+    since = 0;
+  });
+  core.onPage.push((previous) => {
+    if (previous) leave(previous);
+    engaged = depth = 0;
+    sent = false;
+    since = visible() ? now() : 0;
+  });
+};

@@ -1,0 +1,35 @@
+// SPA pageviews: history.pushState/replaceState, popstate and hashchange, and back/forward-cache
+// restores. Navigations are settled briefly first, so a redirect chain counts once and the new
+// page's title has been set.
+import type { Feature } from '../types.js';
+import { on, safe } from '../util.js';
+
+const SETTLE_MS = 100;
+
+export const pageviews: Feature = (core) => {
+  if (core.config.autoPageview === false) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const now = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    core.pageview();
+  };
+  const soon = safe(() => {
+    clearTimeout(timer);
+    timer = setTimeout(now, SETTLE_MS);
+  });
+  for (const m of ['pushState', 'replaceState'] as const) {
+    const original = history[m];
+    history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
+      const r = original.apply(this, args);
+      soon();
+      return r;
+    };
+  }
+  on(window, 'popstate', soon);
+  on(window, 'hashchange', soon);
+  // Restored from the back/forward cache: the page is seen again, though no script runs anew.
+  on(window, 'pageshow', (e) => (e as PageTransitionEvent).persisted && core.pageview(true));
+  // A navigation still settling when the page hides must not be lost.
+  core.onHide.push(() => timer && now());
+};

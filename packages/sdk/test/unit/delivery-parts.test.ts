@@ -1,0 +1,101 @@
+// The pure parts of delivery: splitting into batches, backoff, the outbox bounds, clipping.
+import { describe, expect, it } from 'vitest';
+import { retryable, retryDelay } from '../../src/backoff.js';
+import { clip } from '../../src/clip.js';
+import { MAX_BODY_BYTES, MAX_EVENT_BYTES, OUTBOX_MAX_AGE_MS, OUTBOX_MAX_EVENTS } from '../../src/limits.js';
+import { prune } from '../../src/outbox.js';
+import { pack } from '../../src/pack.js';
+import { byteLength } from '../../src/util.js';
+
+describe('pack', () => {
+  it('bounds batches by event count', () => {
+    const batches = pack(Array.from({ length: 45 }, (_, i) => ({ i })), 20, MAX_BODY_BYTES);
+    expect(batches.map((b) => b.length)).toEqual([20, 20, 5]);
+  });
+
+  it('bounds batches by bytes, counting multi-byte characters', () => {
+    const events = Array.from({ length: 10 }, () => ({ text: 'é'.repeat(3000) })); // ~9 KB each as UTF-8 upper bound
+    const batches = pack(events, 500, 20_000);
+    expect(batches.map((b) => b.length)).toEqual([2, 2, 2, 2, 2]);
+    for (const b of batches) expect(Buffer.byteLength(JSON.stringify(b))).toBeLessThanOrEqual(20_000);
+  });
+
+  it('gives an event bigger than the byte bound a batch of its own', () => {
+    expect(pack([{ a: 'x'.repeat(50) }, { b: 1 }], 10, 20).map((b) => b.length)).toEqual([1, 1]);
+  });
+});
+
+describe('byteLength', () => {
+  it('never undercounts UTF-8', () => {
+    for (const s of ['ascii', 'é', '€', '😀', 'mixed é € 😀']) expect(byteLength(s)).toBeGreaterThanOrEqual(Buffer.byteLength(s));
+    expect(byteLength('ascii')).toBe(5);
+  });
+});
+
+describe('backoff', () => {
+  it('retries network errors, timeouts, 429 and 5xx, never 400, 403 or 413', () => {
+    for (const s of [0, 408, 429, 500, 502, 503]) expect(retryable(s)).toBe(true);
+    for (const s of [200, 202, 400, 403, 413]) expect(retryable(s)).toBe(false);
+  });
+
+  it('grows exponentially with jitter, capped at a minute', () => {
+    expect(retryDelay(1, null, 0)).toBe(500);
+    expect(retryDelay(1, null, 1)).toBe(1000);
+    expect(retryDelay(3, null, 0.5)).toBe(3000);
+    expect(retryDelay(20, null, 1)).toBe(60_000);
+  });
+
+  it('waits at least as long as Retry-After, in seconds or as a date', () => {
+    expect(retryDelay(1, '30', 0)).toBe(30_000);
+    const now = Date.parse('2030-01-01T00:00:00Z');
+    expect(retryDelay(1, 'Tue, 01 Jan 2030 00:00:20 GMT', 0, now)).toBe(20_000);
+    expect(retryDelay(1, 'soon', 0)).toBe(500);
+    expect(retryDelay(1, '999999', 0)).toBe(3_600_000);
+  });
+});
+
+describe('outbox prune', () => {
+  const now = Date.now();
+  const batch = (i: string, t: number, n: number) => ({ i, t, e: Array.from({ length: n }, () => ({})) });
+
+  it('drops batches older than the age limit', () => {
+    expect(prune([batch('old', now - OUTBOX_MAX_AGE_MS - 1, 1), batch('new', now, 1)], now).map((b) => b.i)).toEqual(['new']);
+  });
+
+  it('drops the oldest batches first once the event count is over the limit', () => {
+    const list = [batch('a', now - 3, 400), batch('b', now - 2, 400), batch('c', now - 1, 400)];
+    expect(prune(list, now).map((b) => b.i)).toEqual(['b', 'c']);
+    expect(prune(list, now).reduce((n, b) => n + b.e.length, 0)).toBeLessThanOrEqual(OUTBOX_MAX_EVENTS);
+  });
+});
+
+describe('clip', () => {
+  it('cuts long text fields to the collector’s limits', () => {
+    const e = clip({ type: 'pageview', url: 'u'.repeat(5000), title: 't'.repeat(5000), name: 'n'.repeat(500), props: { k: 'v'.repeat(5000) } })!;
+    expect(e.url).toHaveLength(2048);
+    expect(e.title).toHaveLength(1024);
+    expect(e.name).toHaveLength(120);
+    expect(e.props.k).toHaveLength(1024);
+  });
+
+  it('keeps props flat and within 100 keys, without prototype keys', () => {
+    const props: Record<string, unknown> = JSON.parse('{"__proto__": 1, "constructor": 2}');
+    for (let i = 0; i < 150; i++) props[`k${i}`] = i;
+    props.nested = { a: [1, 2] };
+    props[`${'x'.repeat(200)}`] = 1;
+    const e = clip({ props })!;
+    expect(Object.keys(e.props)).toHaveLength(100);
+    expect(Object.keys(e.props)).not.toContain('constructor');
+    const e2 = clip({ props: { nested: { a: [1, 2] }, n: NaN, [`${'x'.repeat(200)}`]: 1 } })!;
+    expect(e2.props).toEqual({ nested: '{"a":[1,2]}', n: undefined, ['x'.repeat(128)]: 1 });
+  });
+
+  it('shrinks an event until it fits the per-event byte limit, keeping the ids', () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({ id: `SKU-${i}`, name: 'n'.repeat(1000), price: 1, quantity: 1 }));
+    const e = clip({ event_id: 'e1', type: 'cart_view', cart: { cart_id: 'c1', items, value: 200 } })!;
+    expect(Buffer.byteLength(JSON.stringify(e))).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+    expect(e.event_id).toBe('e1');
+    expect(e.cart.cart_id).toBe('c1');
+    expect(e.cart.items.length).toBeGreaterThan(10);
+  });
+});
