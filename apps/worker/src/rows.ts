@@ -7,7 +7,7 @@ export type EventRow = Record<string, string | number | string[] | number[] | Re
 
 export function eventRows(job: BatchJobData): EventRow[] {
   const ua = parseUserAgent(job.ctx.user_agent);
-  const bot = classifyBot({ userAgent: job.ctx.user_agent, prefetch: job.ctx.prefetch });
+  const bot = classifyBot({ userAgent: job.ctx.user_agent, prefetch: job.ctx.prefetch, webdriver: job.ctx.webdriver });
   const shared = {
     site_id: job.site,
     batch_id: job.batch_id,
@@ -37,6 +37,7 @@ function eventColumns(e: AcceptedEvent, job: BatchJobData): EventRow {
     ts: e.ts,
     client_ts: e.client_ts,
     visitor_id: e.visitor_id,
+    sdk_visitor_id: e.sdk_visitor_id ?? '',
     session_id: e.session_id ?? '',
     user_id: e.user_id ?? '',
     url: e.url ?? '',

@@ -12,6 +12,7 @@ export type RejectReason =
   | 'invalid_event'
   | 'event_too_large'
   | 'too_old'
+  | 'origin_not_allowed'
   | 'insert_failed';
 
 export interface Rejection {

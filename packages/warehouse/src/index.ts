@@ -6,3 +6,4 @@ export * from './settings.js';
 export * from './sql.js';
 export * from './http-interface.js';
 export * from './sql-text.js';
+export * from './sites.js';

@@ -1,0 +1,17 @@
+-- The site registry: which sites may send events, from which page origins, and their collector
+-- settings. Written by `spoor sites add|remove`, read (and cached) by every collector.
+--
+-- Engine: ReplacingMergeTree on site_id with updated_at as the version, so each change is one
+-- small insert and the latest row per site wins; read it with FINAL. Removal writes a row with
+-- deleted = 1 rather than deleting, so collectors that refresh later still see the change.
+CREATE TABLE IF NOT EXISTS {{db}}.sites {{on_cluster}}
+(
+    site_id String COMMENT 'The site id senders put in each batch (1-64 of a-z, 0-9, _ and -)',
+    origins Array(String) COMMENT 'Page origins allowed to send, e.g. https://shop.example.com; * allows any origin',
+    cookie_domain String COMMENT 'Domain attribute of the spoor_id cookie (e.g. example.com); empty for the collector host only',
+    deleted UInt8 DEFAULT 0 COMMENT '1 once the site was removed',
+    updated_at DateTime64(6, 'UTC') DEFAULT now64(6) COMMENT 'When this version of the site was written'
+)
+ENGINE = ReplacingMergeTree(updated_at)
+ORDER BY site_id
+COMMENT 'Registered sites and their allowed origins; one current row per site (read with FINAL, skip deleted = 1).';
