@@ -12,7 +12,13 @@ export interface IngestResult {
   errors: Array<{ index: number; reason: RejectReason; path: string; message: string }>;
 }
 
-export function buildBatchJob(envelope: BatchEnvelope, receivedAt: number, ctx: RequestContext): IngestResult {
+/** `extraFlags` mark every accepted event, e.g. `pixel` for the no-JS pixel. */
+export function buildBatchJob(
+  envelope: BatchEnvelope,
+  receivedAt: number,
+  ctx: RequestContext,
+  extraFlags: string[] = [],
+): IngestResult {
   const sentAt = envelope.sent_at ?? null;
   const events: AcceptedEvent[] = [];
   const rejected: RejectedRecord[] = [];
@@ -31,7 +37,8 @@ export function buildBatchJob(envelope: BatchEnvelope, receivedAt: number, ctx: 
     // The same event twice in one batch is one event.
     if (seen.has(v.value.event_id)) return;
     seen.add(v.value.event_id);
-    events.push({ ...v.value, ts: clock.ts, client_ts: v.value.ts, flags: clock.flags });
+    const flags = extraFlags.length > 0 ? [...clock.flags, ...extraFlags] : clock.flags;
+    events.push({ ...v.value, ts: clock.ts, client_ts: v.value.ts, flags });
   });
   return {
     job: {
