@@ -90,6 +90,7 @@ export interface RefreshingSites extends SiteRegistry {
   start(): Promise<void>;
   stop(): void;
   ready(): boolean;
+  originKnown(origin: string): Promise<boolean>;
   /** Loads now; resolves false (keeping the last list) when the load failed. */
   refresh(): Promise<boolean>;
 }

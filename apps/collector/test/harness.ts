@@ -24,7 +24,7 @@ export function setup(overrides: Partial<CollectorOptions> = {}) {
       url,
       {
         method: 'POST',
-        body: typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
+        body: typeof body === 'string' || body instanceof Uint8Array ? (body as RequestInit['body']) : JSON.stringify(body),
         headers: { 'content-type': 'text/plain', ...headers },
       },
       env,

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => server?.close(1_000));
 
 /** Writes raw bytes and collects everything the server sends until it closes (or `ms` pass). */
-function raw(write: (s: Socket) => void | Promise<void>, ms = 5_000): Promise<string> {
+function raw(write: (s: Socket) => unknown, ms = 5_000): Promise<string> {
   return new Promise((resolve) => {
     const s = connect(server.port, '127.0.0.1');
     let out = '';

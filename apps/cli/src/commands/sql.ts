@@ -24,7 +24,7 @@ export async function sql(config: Config, query: string, format: SqlFormat): Pro
   }
 }
 
-async function viaRunningProcess(port: number, token: string, query: string, format: SqlFormat): Promise<string> {
+export async function viaRunningProcess(port: number, token: string, query: string, format: SqlFormat): Promise<string> {
   const url = `http://127.0.0.1:${port}/?default_format=${SQL_FORMATS[format]}`;
   let res: Response;
   try {

@@ -24,7 +24,7 @@ function streamOf(total: number, chunk = 64 * 1024): ReadableStream<Uint8Array> 
   });
 }
 
-const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+const post = (body: RequestInit['body'], headers: Record<string, string> = {}) =>
   app().request('/', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
 
 describe('bodyLimit', () => {
