@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import type { Context } from 'hono';
 import { hashIp, ipPrefix } from '@spoor/enrich';
 import type { RequestContext } from '@spoor/queue';
+import { CollectorError } from './errors.js';
 
 interface NodeBindings {
   incoming?: { socket?: { remoteAddress?: string } };
@@ -35,10 +36,16 @@ export async function requestContext(
   opts: { ip: string; ipSalt: () => Promise<string>; webdriver?: boolean | undefined },
 ): Promise<RequestContext> {
   const { ip } = opts;
+  // The salt lives in Redis (cached for the day); without Redis the batch could not be queued either.
+  const salt = ip
+    ? await opts.ipSalt().catch(() => {
+        throw new CollectorError(503, 'queue_unavailable', 'queue unavailable, retry later', { retryAfter: 5 });
+      })
+    : '';
   const purpose = `${c.req.header('sec-purpose') ?? ''} ${c.req.header('purpose') ?? ''}`;
   return {
     user_agent: (c.req.header('user-agent') ?? '').slice(0, 512),
-    ip_hash: ip ? hashIp(ip, await opts.ipSalt(), site) : '',
+    ip_hash: ip ? hashIp(ip, salt, site) : '',
     ip_prefix: ip ? ipPrefix(ip) : '',
     gpc: isGpc(c),
     prefetch: /prefetch|prerender/i.test(purpose),
