@@ -2,7 +2,7 @@
 // memory), readiness says so, and once Redis is back the same batch is accepted and queued.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollector, createIpSalt, listen, redisRateLimits, staticSites, type RunningServer } from '@spoor/collector';
-import { batchJobId, createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
+import { batchJobId, createBatchQueue, createRedisConnection, type BatchJobData, type BatchQueue } from '@spoor/queue';
 import { makeBatch, makeEvent } from './support/events.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 import { uniqueName } from './support/temp.js';
@@ -58,7 +58,7 @@ describe('Redis stopped mid-test', () => {
     // The SDK retries the same batch_id with backoff; the collector reconnects within seconds.
     await expect.poll(async () => (await post(batch)).status, { timeout: 15_000, interval: 250 }).toBe(202);
     const job = await queue.queue.getJob(batchJobId('shop', batch.batch_id));
-    expect(job?.data.events.map((e) => e.type)).toEqual(['pageview', 'click']);
+    expect((job?.data as BatchJobData | undefined)?.events.map((e) => e.type)).toEqual(['pageview', 'click']);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 });
