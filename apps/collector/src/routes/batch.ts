@@ -29,7 +29,8 @@ const jsonContentType: MiddlewareHandler = async (c, next) => {
 export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHandler) {
   app.post('/v1/batch', ipLimit, jsonContentType, bodyLimit(), async (c) => {
     const receivedAt = deps.now();
-    const body = parseJson(c.get('body'));
+    const bytes = c.get('body');
+    const body = parseJson(bytes);
     if (jsonDepth(body) > LIMITS.maxJsonDepth) {
       throw new CollectorError(400, 'depth_exceeded', `JSON nesting deeper than ${LIMITS.maxJsonDepth}`);
     }
@@ -52,7 +53,7 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
 
     const ip = clientIp(c, deps.trustProxy);
     const ctx = await requestContext(c, site, { ip, ipSalt: deps.ipSalt, webdriver: envelope.value.webdriver });
-    const { job, accepted, errors } = buildBatchJob(envelope.value, receivedAt, ctx);
+    const { job, accepted, errors } = buildBatchJob(envelope.value, receivedAt, ctx, { bodyBytes: bytes.byteLength });
     const cookie = settleVisitor(readVisitorCookie(c), job.events, ctx.gpc);
     await enqueueBatch(deps, job);
 

@@ -43,7 +43,7 @@ export function pixelRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
       ...(ctx.gpc ? { cookieless: true } : {}),
     };
     const envelope = { site: site.data, batch_id: randomUUID(), sent_at: receivedAt, events: [event] };
-    const { job, errors } = buildBatchJob(envelope, receivedAt, ctx, ['pixel']);
+    const { job, errors } = buildBatchJob(envelope, receivedAt, ctx, { flags: ['pixel'] });
     if (job.events.length === 0) {
       const e = errors[0]!;
       throw new CollectorError(400, 'invalid_request', `${e.path.replace(/^events\.0\./, '')}: ${e.message}`);
