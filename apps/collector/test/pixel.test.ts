@@ -36,6 +36,13 @@ describe('GET /v1/p.gif', () => {
     expect(c.jobs).toHaveLength(0);
   });
 
+  it('records nothing for a HEAD probe', async () => {
+    const c = setup();
+    const res = await c.collector.app.request('http://collect.example/v1/p.gif?site=shop', { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(c.jobs).toHaveLength(0);
+  });
+
   it('sets no cookie under GPC and records the view as cookieless', async () => {
     const c = setup();
     const res = await gif(c, 'site=shop&url=https://shop.example/', { 'sec-gpc': '1' });

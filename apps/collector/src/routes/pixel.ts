@@ -18,6 +18,8 @@ const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA
 
 export function pixelRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHandler) {
   app.get('/v1/p.gif', ipLimit, async (c) => {
+    // Link checkers and proxies probe with HEAD (which Hono routes here too): not a page view.
+    if (c.req.method === 'HEAD') return c.body(null, 200, { 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, max-age=0' });
     const receivedAt = deps.now();
     const site = siteIdSchema.safeParse(c.req.query('site'));
     if (!site.success) throw new CollectorError(400, 'invalid_request', `site: ${site.error.issues[0]?.message ?? 'required'}`);
