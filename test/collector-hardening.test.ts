@@ -55,9 +55,14 @@ async function serve(opts: Parameters<typeof createCollector>[0]): Promise<strin
   return `http://127.0.0.1:${server.port}`;
 }
 
+/** As a page of the shop sends it (a POST without Origin is a server-side sender). */
 function post(body: unknown, headers: Record<string, string> = {}, url = base) {
   const raw = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
-  return fetch(`${url}/v1/batch`, { method: 'POST', body: raw as string, headers: { 'content-type': 'text/plain', 'user-agent': CHROME, ...headers } });
+  return fetch(`${url}/v1/batch`, {
+    method: 'POST',
+    body: raw as string,
+    headers: { 'content-type': 'text/plain', 'user-agent': CHROME, origin: 'https://shop.example', ...headers },
+  });
 }
 
 async function rows<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]> {

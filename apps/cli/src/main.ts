@@ -2,6 +2,9 @@
 import { parseArgs } from 'node:util';
 import type { SqlFormat } from '@spoor/warehouse';
 import { migrate } from './commands/migrate.js';
+import { replay } from './commands/replay.js';
+import { withWarehouse } from './connect.js';
+import { forget } from './forget.js';
 import { sitesAdd, sitesList, sitesRemove } from './commands/sites.js';
 import { sql } from './commands/sql.js';
 import { up } from './commands/up.js';
@@ -15,6 +18,8 @@ Usage:
   spoor up [--port 8080] [--clickhouse-port 8123]   embedded all-in-one with the demo shop at /
   spoor migrate                                      apply clickhouse/migrations (idempotent)
   spoor sql "SELECT ..." [--format table|csv|json|ndjson|tsv]
+  spoor forget --visitor ID | --user ID [--site SITE]   erase a person, now and from later replays
+  spoor replay [--limit N]                           re-queue batches whose inserts failed for good
   spoor sites add SITE --origin URL... [--cookie-domain DOMAIN]   let a site send from these page origins
   spoor sites list [--format table|json] | spoor sites remove SITE
   spoor help
@@ -88,6 +93,23 @@ const commands: Record<string, Command> = {
     } else {
       throw new CliError(`spoor sites needs add, list or remove, not ${sub ?? 'nothing'} (see spoor help)`);
     }
+  },
+
+  async forget(argv) {
+    const { values } = parse(argv, { visitor: { type: 'string' }, user: { type: 'string' }, site: { type: 'string' } });
+    if (!values.visitor === !values.user) throw new CliError('spoor forget needs exactly one of --visitor ID or --user ID');
+    const r = await withWarehouse(loadConfig(), (wh) =>
+      forget(wh, { site: values.site, visitorId: values.visitor, userId: values.user }),
+    );
+    const who = values.user ? `user ${values.user} and ${r.visitors.length} linked visitor(s)` : `visitor ${values.visitor}`;
+    process.stdout.write(`forgot ${who}${values.site ? ` on site ${values.site}` : ''}: ${r.tables.join(', ')}\n`);
+  },
+
+  async replay(argv) {
+    const { values } = parse(argv, { limit: { type: 'string' } });
+    const limit = values.limit === undefined ? undefined : Number(values.limit);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new CliError('--limit must be a positive integer');
+    process.stdout.write(`${await replay(loadConfig(), limit)}\n`);
   },
 
   async help() {

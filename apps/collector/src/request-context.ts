@@ -49,6 +49,7 @@ export async function requestContext(
     ip_prefix: ip ? ipPrefix(ip) : '',
     gpc: isGpc(c),
     prefetch: /prefetch|prerender/i.test(purpose),
+    server_side: c.req.method === 'POST' && !c.req.header('origin'),
     webdriver: opts.webdriver === true,
   };
 }

@@ -14,7 +14,7 @@ describe('POST /v1/batch', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 2, rejected: 0, errors: [] });
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ v: 1, site: 'shop', ctx: { user_agent: 'UA/1' } });
+    expect(jobs[0]).toMatchObject({ v: 1, site: 'shop', ctx: { user_agent: 'UA/1', server_side: true } });
     expect(jobs[0]!.events.map((e) => e.type)).toEqual(['pageview', 'cart_add']);
   });
 
@@ -155,6 +155,7 @@ describe('POST /v1/batch', () => {
     expect(own.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(own.headers.get('access-control-allow-credentials')).toBe('true');
     expect(own.headers.get('vary')).toBe('Origin');
+    expect(batches().at(-1)!.ctx.server_side).toBe(false);
   });
 
   it('believes X-Forwarded-For only from trusted proxies, and then its proxy-appended entry', async () => {

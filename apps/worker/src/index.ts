@@ -2,3 +2,5 @@
 export * from './insert-buffer.js';
 export * from './rows.js';
 export * from './worker.js';
+export * from './suppression.js';
+export * from './errors.js';

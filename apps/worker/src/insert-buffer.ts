@@ -1,8 +1,10 @@
 // Gathers the rows of many concurrently held jobs into one ClickHouse insert, because the engine
-// wants few large inserts and the queue hands out small batches.
+// wants few large inserts and the queue hands out small batches. Each insert carries a dedup token
+// named after exactly the jobs (and the slice of them) it holds, so any retry of it is a no-op.
 import { createHash } from 'node:crypto';
 import type { BatchJobData } from '@spoor/queue';
 import { dedupInsertSettings, type Warehouse } from '@spoor/warehouse';
+import { isDataError } from './errors.js';
 import { eventRows, rejectedRows, type EventRow, type RejectedRow } from './rows.js';
 
 export interface InsertBufferOptions {
@@ -22,13 +24,22 @@ export interface InsertBufferOptions {
    * @defaultValue 2
    */
   retries?: number;
-  onFlush?: (stats: FlushStats) => void;
+  /**
+   * Months (partitions) one insert may touch; rows spanning more are inserted in slices, well
+   * below ClickHouse's max_partitions_per_insert_block.
+   * @defaultValue 50
+   */
+  maxPartitionsPerInsert?: number;
+  /** Called once a group's rows are committed, before its jobs are acknowledged. */
+  onFlush?: (stats: FlushStats) => void | Promise<void>;
 }
 
 export interface FlushStats {
   jobs: number;
   events: number;
   rejected: number;
+  /** Rows ClickHouse refused, isolated and moved to rejected_events. */
+  poisoned: number;
   ms: number;
 }
 
@@ -36,9 +47,12 @@ interface Pending {
   jobId: string;
   events: EventRow[];
   rejected: RejectedRow[];
+  data: BatchJobData;
   resolve: () => void;
   reject: (err: Error) => void;
 }
+
+const MONTH = (ts: number) => new Date(ts).toISOString().slice(0, 7);
 
 export class InsertBuffer {
   private pending: Pending[] = [];
@@ -48,6 +62,7 @@ export class InsertBuffer {
   private readonly maxRows: number;
   private readonly maxWaitMs: number;
   private readonly retries: number;
+  private readonly maxPartitions: number;
 
   constructor(
     private readonly wh: Warehouse,
@@ -56,13 +71,14 @@ export class InsertBuffer {
     this.maxRows = opts.maxRows ?? 10_000;
     this.maxWaitMs = opts.maxWaitMs ?? 200;
     this.retries = opts.retries ?? 2;
+    this.maxPartitions = opts.maxPartitionsPerInsert ?? 50;
   }
 
   /** Resolves when the job's rows are committed to ClickHouse; rejects if the insert failed. */
   add(jobId: string, data: BatchJobData): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const events = eventRows(data);
-      this.pending.push({ jobId, events, rejected: rejectedRows(data), resolve, reject });
+      this.pending.push({ jobId, events, rejected: rejectedRows(data), data, resolve, reject });
       this.rows += events.length;
       if (this.rows >= this.maxRows) this.flushSoon(0);
       else this.flushSoon(this.maxWaitMs);
@@ -78,31 +94,112 @@ export class InsertBuffer {
       this.pending = [];
       this.rows = 0;
       // Inserts run one after another: ClickHouse prefers it, and it keeps the order of groups.
-      this.flushing = this.flushing.then(() => this.insertGroup(group));
+      this.flushing = this.flushing.then(() => this.flushGroup(group));
     }, delay);
   }
 
-  private async insertGroup(group: Pending[]) {
+  private async flushGroup(group: Pending[]) {
     if (group.length === 0) return;
     const started = Date.now();
-    // The token names exactly the jobs in this insert: the same group retried is a no-op, and a
-    // flushed Redis (whose job counter restarts) can never make a new batch look like an old one.
-    const token = createHash('sha256')
-      .update(group.map((p) => p.jobId).sort().join('\n'))
-      .digest('hex')
-      .slice(0, 32);
-    const events = group.flatMap((p) => p.events);
-    const rejected = group.flatMap((p) => p.rejected);
+    // Sorted by job id: the same jobs always make the same slices and tokens, whatever order they
+    // arrived in.
+    const sorted = [...group].sort((a, b) => (a.jobId < b.jobId ? -1 : 1));
     try {
-      await this.withRetries(() => this.wh.insert('events', events, dedupInsertSettings(`${token}.events`)));
-      await this.withRetries(() =>
-        this.wh.insert('rejected_events', rejected, dedupInsertSettings(`${token}.rejected`)),
-      );
+      const poisoned = await this.insertJobs(sorted);
+      await this.opts.onFlush?.({
+        jobs: group.length,
+        events: group.reduce((n, p) => n + p.events.length, 0),
+        rejected: group.reduce((n, p) => n + p.rejected.length, 0),
+        poisoned,
+        ms: Date.now() - started,
+      });
       for (const p of group) p.resolve();
-      this.opts.onFlush?.({ jobs: group.length, events: events.length, rejected: rejected.length, ms: Date.now() - started });
     } catch (err) {
       for (const p of group) p.reject(err as Error);
     }
+  }
+
+  /**
+   * Inserts the jobs' rows; when ClickHouse refuses the data itself (not a transient failure),
+   * halves the group until the refused rows are found. Returns how many rows were refused.
+   */
+  private async insertJobs(jobs: Pending[]): Promise<number> {
+    const token = tokenOf(jobs.map((p) => p.jobId));
+    let refused = 0;
+    try {
+      await this.insertEvents(jobs.flatMap((p) => p.events), token);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      if (jobs.length > 1) {
+        const half = Math.ceil(jobs.length / 2);
+        return (await this.insertJobs(jobs.slice(0, half))) + (await this.insertJobs(jobs.slice(half)));
+      }
+      refused = await this.isolateRows(jobs[0]!, jobs[0]!.events, token, err as Error);
+    }
+    await this.withRetries(() =>
+      this.wh.insert('rejected_events', jobs.flatMap((p) => p.rejected), dedupInsertSettings(`${token}.rejected`)),
+    );
+    return refused;
+  }
+
+  /** Bisects one job's rows: the good ones land once, each refused row goes to rejected_events. */
+  private async isolateRows(job: Pending, rows: EventRow[], token: string, err: Error): Promise<number> {
+    if (rows.length === 1) {
+      const row = rows[0]!;
+      const refusal = rejectedRows(
+        job.data,
+        [
+          {
+            index: job.data.events.findIndex((e) => e.event_id === row.event_id),
+            reason: 'insert_failed',
+            path: '',
+            message: firstLine(err.message),
+            raw: JSON.stringify(row).slice(0, 8_192),
+            event_id: String(row.event_id ?? ''),
+          },
+        ],
+        'worker',
+      );
+      await this.withRetries(() => this.wh.insert('rejected_events', refusal, dedupInsertSettings(`${token}.poison`)));
+      return 1;
+    }
+    const half = Math.ceil(rows.length / 2);
+    let refused = 0;
+    for (const [part, slice] of [['a', rows.slice(0, half)], ['b', rows.slice(half)]] as const) {
+      try {
+        await this.insertEvents(slice, `${token}${part}`);
+      } catch (e) {
+        if (!isDataError(e)) throw e;
+        refused += await this.isolateRows(job, slice, `${token}${part}`, e as Error);
+      }
+    }
+    return refused;
+  }
+
+  /** One insert, or one per slice of months when the rows span too many partitions. */
+  private async insertEvents(rows: EventRow[], token: string) {
+    const slices = this.partitionSlices(rows);
+    for (const [i, slice] of slices.entries()) {
+      const sliceToken = slices.length === 1 ? `${token}.events` : `${token}.events.${i}`;
+      await this.withRetries(() => this.wh.insert('events', slice, dedupInsertSettings(sliceToken)));
+    }
+  }
+
+  private partitionSlices(rows: EventRow[]): EventRow[][] {
+    const byMonth = new Map<string, EventRow[]>();
+    for (const r of rows) {
+      const m = typeof r.ts === 'number' ? MONTH(r.ts) : '';
+      const list = byMonth.get(m);
+      if (list) list.push(r);
+      else byMonth.set(m, [r]);
+    }
+    if (byMonth.size <= this.maxPartitions) return [rows];
+    const months = [...byMonth.keys()].sort();
+    const slices: EventRow[][] = [];
+    for (let i = 0; i < months.length; i += this.maxPartitions) {
+      slices.push(months.slice(i, i + this.maxPartitions).flatMap((m) => byMonth.get(m)!));
+    }
+    return slices;
   }
 
   private async withRetries(fn: () => Promise<void>) {
@@ -110,7 +207,8 @@ export class InsertBuffer {
       try {
         return await fn();
       } catch (err) {
-        if (attempt >= this.retries) throw err;
+        // Refused data will be refused again; only transient failures are worth a retry.
+        if (attempt >= this.retries || isDataError(err)) throw err;
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt * (0.5 + Math.random())));
       }
     }
@@ -122,4 +220,13 @@ export class InsertBuffer {
     await new Promise((r) => setTimeout(r, 0));
     await this.flushing;
   }
+}
+
+/** 32 hex chars naming a set of jobs; the slices of a bisected job append a/b. */
+function tokenOf(jobIds: string[]): string {
+  return createHash('sha256').update(jobIds.join('\n')).digest('hex').slice(0, 32);
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.slice(0, 500);
 }

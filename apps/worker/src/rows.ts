@@ -5,9 +5,13 @@ import type { AcceptedEvent, BatchJobData, RejectedRecord } from '@spoor/queue';
 
 export type EventRow = Record<string, string | number | string[] | number[] | Record<string, string>>;
 
+const SERVER_SENT = { browser: '', browser_version: '', os: '', os_version: '', device_type: '' };
+const NOT_A_BOT = { is_bot: false, reason: '' };
+
 export function eventRows(job: BatchJobData): EventRow[] {
-  const ua = parseUserAgent(job.ctx.user_agent);
-  const bot = classifyBot({ userAgent: job.ctx.user_agent, prefetch: job.ctx.prefetch, webdriver: job.ctx.webdriver });
+  const server = job.ctx.server_side === true;
+  const ua = server ? SERVER_SENT : parseUserAgent(job.ctx.user_agent);
+  const bot = server ? NOT_A_BOT : classifyBot({ userAgent: job.ctx.user_agent, prefetch: job.ctx.prefetch, webdriver: job.ctx.webdriver });
   const shared = {
     site_id: job.site,
     batch_id: job.batch_id,

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { createBatchWorker, type BatchJob } from '@spoor/queue';
 import type { Warehouse } from '@spoor/warehouse';
 import { InsertBuffer, type FlushStats } from './insert-buffer.js';
+import { Suppression } from './suppression.js';
 
 export interface WorkerLogger {
   info(obj: object, msg?: string): void;
@@ -22,8 +23,16 @@ export interface SpoorWorkerOptions {
   maxRows?: number;
   /** Longest wait before an insert. @defaultValue 200 */
   maxWaitMs?: number;
+  /** Lock on a held job; a job whose worker died is retried by another once it lapses. @defaultValue 30000 */
+  lockDuration?: number;
+  /** How often to look for jobs whose worker died. @defaultValue 30000 */
+  stalledInterval?: number;
+  /** Months one insert may touch before it is sliced. @defaultValue 50 */
+  maxPartitionsPerInsert?: number;
+  /** How stale the forgotten-people list may get, in ms. @defaultValue 5000 */
+  suppressionMaxAgeMs?: number;
   logger?: WorkerLogger;
-  onFlush?: (stats: FlushStats) => void;
+  onFlush?: (stats: FlushStats) => void | Promise<void>;
 }
 
 export interface SpoorWorker {
@@ -36,19 +45,27 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
   const buffer = new InsertBuffer(opts.warehouse, {
     maxRows: opts.maxRows,
     maxWaitMs: opts.maxWaitMs,
-    onFlush: opts.onFlush,
+    maxPartitionsPerInsert: opts.maxPartitionsPerInsert,
+    onFlush: (stats) => {
+      if (stats.poisoned > 0) log?.warn({ rows: stats.poisoned }, 'rows refused by ClickHouse moved to rejected_events');
+      return opts.onFlush?.(stats);
+    },
   });
+  const suppression = new Suppression(opts.warehouse, { maxAgeMs: opts.suppressionMaxAgeMs });
   const processor = async (job: BatchJob) => {
     if (job.data?.v !== 1) {
       // A job this worker cannot read will not become readable by retrying.
       throw new UnrecoverableError(`unsupported job format ${String(job.data?.v)}`);
     }
-    await buffer.add(job.id ?? job.name, job.data);
+    await suppression.fresh();
+    await buffer.add(job.id ?? job.name, suppression.apply(job.data));
   };
   const worker = createBatchWorker(processor, {
     connection: opts.connection,
     name: opts.queueName,
     concurrency: opts.concurrency ?? 200,
+    lockDuration: opts.lockDuration,
+    stalledInterval: opts.stalledInterval,
     onError: (err) => log?.error({ err: err.message }, 'queue connection error'),
     onFailed: (job, err) =>
       log?.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'batch insert failed'),

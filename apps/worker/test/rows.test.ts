@@ -60,6 +60,13 @@ describe('eventRows', () => {
     expect(identify).toMatchObject({ user_id: 'u1', traits: { email: 'a@b.c' } });
   });
 
+  it('does not judge the user agent of server-side senders', () => {
+    const [row] = eventRows(job([makeEvent('refund')], { user_agent: 'shop-backend/2.0', server_side: true }));
+    expect(row).toMatchObject({ is_bot: 0, bot_reason: '', device_type: '', browser: '' });
+    const [browser] = eventRows(job([makeEvent('refund')], { user_agent: 'shop-backend/2.0' }));
+    expect(browser).toMatchObject({ is_bot: 1 });
+  });
+
   it('marks bots and prefetches, and drops the IP hash under GPC', () => {
     const [bot] = eventRows(job([makeEvent('pageview')], { user_agent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' }));
     expect(bot).toMatchObject({ is_bot: 1, device_type: 'bot' });

@@ -5,3 +5,5 @@ export * from './errors.js';
 export * from './jobs.js';
 export * from './names.js';
 export * from './producer.js';
+export * from './replay.js';
+export * from './safety.js';

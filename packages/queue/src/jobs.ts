@@ -12,6 +12,12 @@ export interface RequestContext {
   gpc: boolean;
   /** A speculative load (`Sec-Purpose: prefetch`), not a person looking at a page. */
   prefetch: boolean;
+  /**
+   * Sent by a server (a shop backend reporting orders or refunds), not by a browser: browsers put
+   * an Origin header on every POST. The user agent is then the sender's, not the visitor's, so it
+   * says nothing about bots or devices.
+   */
+  server_side?: boolean;
   /** The page reported `navigator.webdriver` (an automated browser). Absent in older jobs. */
   webdriver?: boolean;
 }

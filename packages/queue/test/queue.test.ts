@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { batchJobId, createBatchQueue, createBatchWorker, createRedisConnection, QueueError, type BatchJob, type BatchJobData } from '../src/index.js';
+import { batchJobId, checkRedisSafety, createBatchQueue, createBatchWorker, createRedisConnection, QueueError, type BatchJob, type BatchJobData } from '../src/index.js';
 import { startRedis } from '../../../test/support/redis.js';
 import { uniqueName } from '../../../test/support/temp.js';
 
@@ -65,6 +65,19 @@ describe('batch queue', () => {
     const keys = await conn.keys(`*${name}*`);
     expect(keys.length).toBeGreaterThan(0);
     for (const k of keys) expect(k.startsWith('{spoor}:')).toBe(true);
+  });
+
+  it('warns about a Redis that may evict queued batches or forget them on restart', async () => {
+    const safe = createRedisConnection({ url: inject('redisUrl'), role: 'admin' });
+    cleanup.push(() => safe.disconnect());
+    expect((await checkRedisSafety(safe)).warnings).toEqual([]);
+    const redis = await startRedis({ args: ['--maxmemory-policy', 'allkeys-lru', '--appendonly', 'no'] });
+    cleanup.push(() => redis.stop());
+    const risky = createRedisConnection({ url: redis.url, role: 'admin' });
+    cleanup.push(() => risky.disconnect());
+    const r = await checkRedisSafety(risky);
+    expect(r).toMatchObject({ policy: 'allkeys-lru', appendonly: 'no' });
+    expect(r.warnings.join(' ')).toMatch(/noeviction.*AOF/);
   });
 
   it('fails fast with queue_unavailable when Redis is down, and recovers when it is back', async () => {

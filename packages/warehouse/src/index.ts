@@ -6,4 +6,5 @@ export * from './settings.js';
 export * from './sql.js';
 export * from './http-interface.js';
 export * from './sql-text.js';
+export * from './verify.js';
 export * from './sites.js';

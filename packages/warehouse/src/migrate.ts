@@ -94,6 +94,7 @@ export async function migrate(
     render(`CREATE TABLE IF NOT EXISTS {{db}}.schema_migrations {{on_cluster}} (
       version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
     ) ENGINE = ReplacingMergeTree ORDER BY version
+    SETTINGS non_replicated_deduplication_window = 10000
     COMMENT 'Migrations applied by spoor migrate, one row per clickhouse/migrations file.'`),
   );
   const done = new Map(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dedupInsertSettings, listSites, migrate, putSite, removeSite, openWarehouse, renderMigration, runSqlText, splitStatements, startHttpInterface, type Warehouse } from '../src/index.js';
+import { assertDedupSettings, checkDedupSettings, dedupInsertSettings, listSites, migrate, putSite, removeSite, openWarehouse, renderMigration, runSqlText, splitStatements, startHttpInterface, type Warehouse } from '../src/index.js';
 import { tempDir } from '../../../test/support/temp.js';
 
 let wh: Warehouse;
@@ -35,6 +35,22 @@ describe('migrate', () => {
 
   it('splits statements at semicolons that end a line, ignoring comment lines', () => {
     expect(splitStatements('-- a; comment\nSELECT 1;\nSELECT 2 ;\n')).toEqual(['SELECT 1', 'SELECT 2']);
+  });
+});
+
+describe('exactly-once settings check', () => {
+  it('passes on the migrated database and names a table with a weaker dedup window', async () => {
+    await migrate(wh);
+    expect(await checkDedupSettings(wh)).toEqual([]);
+    await wh.command('CREATE TABLE spoor.careless (a UInt8) ENGINE = MergeTree ORDER BY a');
+    try {
+      await expect(assertDedupSettings(wh)).rejects.toMatchObject({
+        code: 'unsafe_settings',
+        message: expect.stringContaining('spoor.careless non_replicated_deduplication_window = 0'),
+      });
+    } finally {
+      await wh.command('DROP TABLE spoor.careless');
+    }
   });
 });
 

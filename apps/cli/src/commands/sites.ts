@@ -1,13 +1,12 @@
 // `spoor sites add|list|remove`: the site registry (ClickHouse `sites`). Works through a running
 // `spoor up` (which holds the data directory), on the data directory itself, or on CLICKHOUSE_URL.
 import { siteIdSchema } from '@spoor/events';
-import { listSites, migrate, openWarehouse, putSite, removeSite, type SiteRow, type SqlRunner } from '@spoor/warehouse';
+import { listSites, migrate, putSite, removeSite, type SiteRow, type SqlRunner } from '@spoor/warehouse';
 import { z } from 'zod';
-import { warehouseConfig, type Config } from '../config.js';
-import { adminToken, dataDir, liveRunState } from '../data-dir.js';
+import type { Config } from '../config.js';
+import { withWarehouse } from '../connect.js';
 import { CliError } from '../errors.js';
 import { MIGRATIONS_DIR } from '../paths.js';
-import { viaRunningProcess } from './sql.js';
 
 const originSchema = z.string().transform((value, ctx) => {
   if (value === '*') return value;
@@ -82,49 +81,17 @@ function table(sites: SiteRow[]): string {
 
 /** Runs `fn` on the registry wherever it lives, turning engine errors into one line. */
 async function withRegistry<T>(config: Config, fn: (db: SqlRunner) => Promise<T>): Promise<T> {
-  const dir = dataDir(config.dataDir);
-  const running = config.CLICKHOUSE_URL ? undefined : liveRunState(dir);
-  if (running?.clickhouse_port) {
-    return run(fn, httpRunner(running.clickhouse_port, adminToken(dir, config.SPOOR_ADMIN_TOKEN).token, config.CLICKHOUSE_DATABASE));
-  }
-  const wh = await openWarehouse(warehouseConfig(config)).catch((err: Error) => {
-    throw new CliError(err.message);
-  });
-  try {
+  return withWarehouse(config, async (wh) => {
     // The embedded engine is ours to prepare; a server is migrated explicitly (spoor migrate).
     if (wh.kind === 'embedded') await migrate(wh, { dir: MIGRATIONS_DIR, cluster: config.SPOOR_CLICKHOUSE_CLUSTER });
-    return await run(fn, wh);
-  } finally {
-    await wh.close();
-  }
-}
-
-async function run<T>(fn: (db: SqlRunner) => Promise<T>, db: SqlRunner): Promise<T> {
-  try {
-    return await fn(db);
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    const message = (err as Error).message.trim().split('\n')[0] ?? '';
-    if (/UNKNOWN_TABLE|doesn't exist|does not exist/i.test(message)) {
-      throw new CliError(`the sites table does not exist yet: run spoor migrate (${message})`);
+    try {
+      return await fn(wh);
+    } catch (err) {
+      const message = (err as Error).message ?? '';
+      if (/UNKNOWN_TABLE|doesn't exist|does not exist/i.test(message)) {
+        throw new CliError(`the sites table does not exist yet: run spoor migrate (${message.trim().split('\n')[0]})`);
+      }
+      throw err;
     }
-    throw new CliError(message);
-  }
-}
-
-/** SQL through the running `spoor up`'s ClickHouse HTTP interface. */
-function httpRunner(port: number, token: string, database: string): SqlRunner {
-  return {
-    database,
-    async query<T>(sql: string) {
-      const text = await viaRunningProcess(port, token, sql, 'ndjson');
-      return text
-        .split('\n')
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as T);
-    },
-    async command(sql: string) {
-      await viaRunningProcess(port, token, sql, 'tsv');
-    },
-  };
+  });
 }

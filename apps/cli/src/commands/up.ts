@@ -14,8 +14,16 @@ import {
   type RunningServer,
   type SiteConfig,
 } from '@spoor/collector';
-import { createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
-import { listSites, migrate, openWarehouse, startHttpInterface, type RunningHttpInterface, type Warehouse } from '@spoor/warehouse';
+import { checkRedisSafety, createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
+import {
+  assertDedupSettings,
+  listSites,
+  migrate,
+  openWarehouse,
+  startHttpInterface,
+  type RunningHttpInterface,
+  type Warehouse,
+} from '@spoor/warehouse';
 import { createWorker, type SpoorWorker } from '@spoor/worker';
 import { warehouseConfig, type Config } from '../config.js';
 import { adminToken, clearRunState, dataDir, liveRunState, writeRunState } from '../data-dir.js';
@@ -63,7 +71,11 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
   };
   try {
     let redisUrl = config.REDIS_URL;
-    if (!redisUrl) {
+    if (redisUrl) {
+      const probe = createRedisConnection({ url: redisUrl, role: 'admin', name: 'spoor-check' });
+      for (const warning of (await checkRedisSafety(probe)).warnings) log.warn(warning);
+      probe.disconnect();
+    } else {
       const redis: PrivateRedis = await startPrivateRedis(dir.redis, log);
       stack.push({ name: 'redis', stop: () => redis.stop() });
       redisUrl = redis.url;
@@ -73,6 +85,9 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     stack.push({ name: 'clickhouse', stop: () => wh.close() });
     const migrated = await migrate(wh, { dir: MIGRATIONS_DIR, cluster: config.SPOOR_CLICKHOUSE_CLUSTER });
     log.info({ applied: migrated.applied.map((m) => m.version), skipped: migrated.skipped }, 'migrations');
+    await assertDedupSettings(wh).catch((err: Error) => {
+      throw new CliError(err.message);
+    });
 
     const token = adminToken(dir, config.SPOOR_ADMIN_TOKEN);
 
@@ -82,6 +97,10 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       warehouse: wh,
       queueName: config.SPOOR_QUEUE,
       logger: log,
+      // This process is the only worker of its queue, so after a crash the jobs it held can be
+      // taken back soon: restart recovery takes at most lock + check interval.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
     });
     stack.push({
       name: 'worker',

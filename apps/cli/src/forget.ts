@@ -1,0 +1,122 @@
+// Erasure on request (`spoor forget`): a person's events and every row derived from them, plus a
+// suppression entry so that a replayed batch cannot bring them back.
+//
+// Deletes on `events` do not reach materialized-view targets, so each table is handled: tables
+// keyed by person (a visitor_id or user_id column) lose that person's rows; tables that mix
+// people in one row (per-day totals) are rebuilt for the days the person touched, from the
+// remaining events with their own view's SELECT; refused payloads are searched for the ids.
+import type { Warehouse } from '@spoor/warehouse';
+
+export interface ForgetRequest {
+  /** Limit to one site; all sites when absent. */
+  site?: string | undefined;
+  visitorId?: string | undefined;
+  userId?: string | undefined;
+}
+
+export interface ForgetResult {
+  visitors: string[];
+  users: string[];
+  /** Tables touched, in order. */
+  tables: string[];
+}
+
+/** Tables never holding personal data, or handled on their own. */
+const SKIP = new Set(['schema_migrations', 'forgotten', 'sites', 'rejected_events']);
+
+export async function forget(wh: Warehouse, req: ForgetRequest): Promise<ForgetResult> {
+  const db = wh.database;
+  const site = req.site ?? '';
+  const siteFilter = site ? 'AND site_id = {site:String}' : '';
+  const users = req.userId ? [req.userId] : [];
+  const visitors = new Set(req.visitorId ? [req.visitorId] : []);
+  // A customer's browsers are theirs too.
+  if (req.userId) {
+    const linked = await wh.query<{ visitor_id: string }>(
+      `SELECT DISTINCT visitor_id FROM ${db}.identities WHERE user_id = {user:String} ${siteFilter}`,
+      { user: req.userId, site },
+    );
+    for (const r of linked) visitors.add(r.visitor_id);
+  }
+  const params = { vs: [...visitors], us: users, site };
+  const person = `(visitor_id IN {vs:Array(String)} OR user_id IN {us:Array(String)})`;
+
+  // Suppress first, so events arriving while rows are deleted are already dropped.
+  const entries = [
+    ...[...visitors].map((id) => ({ site_id: site, kind: 'visitor', id })),
+    ...users.map((id) => ({ site_id: site, kind: 'user', id })),
+  ];
+  await wh.insert('forgotten', entries, { async_insert: 0 });
+
+  const days = await wh.query<{ site_id: string; day: string }>(
+    `SELECT DISTINCT site_id, toString(toDate(ts)) AS day FROM ${db}.events WHERE ${person} ${siteFilter}`,
+    params,
+  );
+
+  const columns = await wh.query<{ table: string; name: string }>(
+    // Plain string columns only: a user_id kept as an aggregate state (sessions, carts) belongs to
+    // rows that the visitor_id already selects.
+    `SELECT table, name FROM system.columns WHERE database = {db:String} AND name IN ('visitor_id', 'user_id')
+       AND (type IN ('String', 'LowCardinality(String)') OR type LIKE 'SimpleAggregateFunction(%, String)')
+       AND table IN (SELECT name FROM system.tables WHERE database = {db:String} AND engine LIKE '%MergeTree%')`,
+    { db },
+  );
+  const byTable = new Map<string, Set<string>>();
+  for (const c of columns) {
+    if (SKIP.has(c.table)) continue;
+    byTable.set(c.table, (byTable.get(c.table) ?? new Set()).add(c.name));
+  }
+  const tables: string[] = [];
+  for (const [table, cols] of [...byTable].sort(([a], [b]) => (a === 'events' ? -1 : b === 'events' ? 1 : a < b ? -1 : 1))) {
+    const where = [cols.has('visitor_id') ? 'visitor_id IN {vs:Array(String)}' : '', cols.has('user_id') ? 'user_id IN {us:Array(String)}' : '']
+      .filter(Boolean)
+      .join(' OR ');
+    await wh.command(`DELETE FROM ${db}.${table} WHERE (${where}) ${siteFilter}`, params);
+    tables.push(table);
+  }
+
+  const ids = [...visitors, ...users].map((id) => JSON.stringify(id));
+  if (ids.length > 0) {
+    await wh.command(`DELETE FROM ${db}.rejected_events WHERE multiSearchAny(raw, {ids:Array(String)}) ${siteFilter}`, { ids, site });
+    tables.push('rejected_events');
+  }
+
+  if (days.length > 0) tables.push(...(await rebuildDailyTotals(wh, days)));
+  return { visitors: [...visitors], users, tables };
+}
+
+/**
+ * Materialized-view targets without a person column mix everyone's events in one row. Those keyed
+ * by (site_id, day) are rebuilt for the touched days: their rows are deleted and inserted again
+ * from the remaining events through the view's own SELECT. Any other such target is an error, so
+ * a new migration cannot silently escape erasure.
+ */
+async function rebuildDailyTotals(wh: Warehouse, days: Array<{ site_id: string; day: string }>): Promise<string[]> {
+  const db = wh.database;
+  const views = await wh.query<{ name: string; create: string; select: string }>(
+    `SELECT name, create_table_query AS create, as_select AS select FROM system.tables
+     WHERE database = {db:String} AND engine = 'MaterializedView'`,
+    { db },
+  );
+  const columns = await wh.query<{ table: string; name: string }>(
+    'SELECT table, name FROM system.columns WHERE database = {db:String} ORDER BY table, position',
+    { db },
+  );
+  const keys = { sites: days.map((d) => d.site_id), days: days.map((d) => d.day) };
+  const touched = `(site_id, day) IN (SELECT arrayJoin(arrayZip({sites:Array(String)}, arrayMap(d -> toDate(d), {days:Array(String)}))))`;
+  const rebuilt: string[] = [];
+  for (const v of views) {
+    const target = /\bTO\s+`?\w+`?\.`?(\w+)`?/.exec(v.create)?.[1];
+    if (!target) continue;
+    const cols = columns.filter((c) => c.table === target).map((c) => c.name);
+    if (cols.includes('visitor_id') || cols.includes('user_id')) continue;
+    if (!cols.includes('site_id') || !cols.includes('day')) {
+      throw new Error(`spoor forget does not know how to erase people from ${db}.${target}`);
+    }
+    const list = cols.map((c) => `\`${c}\``).join(', ');
+    await wh.command(`DELETE FROM ${db}.${target} WHERE ${touched}`, keys);
+    await wh.command(`INSERT INTO ${db}.${target} (${list}) SELECT ${list} FROM (${v.select}) WHERE ${touched}`, keys);
+    rebuilt.push(target);
+  }
+  return rebuilt;
+}

@@ -1,0 +1,83 @@
+// The real pipeline in one test process: Hono collector → BullMQ on the run's Redis → worker →
+// embedded ClickHouse with every migration. Tests send wire batches and read the views.
+import { createCollector, staticSites, type Collector } from '@spoor/collector';
+import { createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
+import type { TrafficBatch } from '@spoor/traffic';
+import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
+import { createWorker, type SpoorWorker, type SpoorWorkerOptions } from '@spoor/worker';
+import { tempDir, uniqueName } from './temp.js';
+import { waitFor } from './wait.js';
+
+export interface TestPipeline {
+  wh: Warehouse;
+  queue: BatchQueue;
+  collector: Collector;
+  /** POSTs one batch as a browser on `origin` would (or as a server, without Origin). */
+  send(batch: TrafficBatch, opts?: { origin?: string | undefined }): Promise<Response>;
+  /** Waits until the queue is empty and nothing is being inserted. */
+  drain(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const SHOP_ORIGIN = 'https://shop.example';
+
+export interface PipelineOptions {
+  site?: string;
+  /** Wraps the worker's ClickHouse access, e.g. to inject failures. */
+  workerWarehouse?: (wh: Warehouse) => Warehouse;
+  worker?: Partial<SpoorWorkerOptions>;
+}
+
+export async function startPipeline(redisUrl: string, opts: PipelineOptions = {}): Promise<TestPipeline> {
+  const name = uniqueName('pipe');
+  const wh = await openWarehouse({ dataDir: tempDir('pipeline') });
+  await migrate(wh);
+  const producer = createRedisConnection({ url: redisUrl, role: 'producer' });
+  const consumer = createRedisConnection({ url: redisUrl, role: 'worker' });
+  const queue = createBatchQueue({ connection: producer, name });
+  const worker: SpoorWorker = createWorker({
+    connection: consumer,
+    warehouse: opts.workerWarehouse ? opts.workerWarehouse(wh) : wh,
+    queueName: name,
+    maxWaitMs: 50,
+    suppressionMaxAgeMs: 100,
+    ...opts.worker,
+  });
+  const collector = createCollector({
+    queue,
+    sites: staticSites([{ site: opts.site ?? 'shop', origins: [SHOP_ORIGIN] }]),
+    ipSalt: async () => 'salt',
+  });
+  await waitFor(() => producer.status === 'ready', 10_000, 'redis');
+  const isBrowser = (ua: string) => ua.startsWith('Mozilla/');
+  return {
+    wh,
+    queue,
+    collector,
+    async send(batch, o = {}) {
+      const origin = 'origin' in o ? o.origin : isBrowser(batch.userAgent) ? SHOP_ORIGIN : undefined;
+      return collector.app.request('/v1/batch', {
+        method: 'POST',
+        body: JSON.stringify({ ...batch.body, sent_at: Date.now() }),
+        headers: { 'content-type': 'text/plain', 'user-agent': batch.userAgent, ...(origin ? { origin } : {}) },
+      });
+    },
+    async drain(timeoutMs = 60_000) {
+      await waitFor(
+        async () => {
+          const c = await queue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+          return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) === 0;
+        },
+        timeoutMs,
+        'the queue to drain',
+      );
+    },
+    async close() {
+      await worker.close();
+      await queue.close();
+      producer.disconnect();
+      consumer.disconnect();
+      await wh.close();
+    },
+  };
+}
