@@ -91,6 +91,9 @@ describe('sites', () => {
       { site_id: 'shop-a', origins: ['https://a.example', 'https://www.a.example'], cookie_domain: '' },
       { site_id: 'shop-b', origins: ["https://it's.example", 'back\\slash'], cookie_domain: 'example.com' },
     ]);
+    // Written again exactly as before, the site is back: a registry write is never taken for a retry.
+    await putSite(wh, { site_id: 'gone', origins: ['*'], cookie_domain: '' });
+    expect((await listSites(wh)).map((s) => s.site_id)).toEqual(['gone', 'shop-a', 'shop-b']);
     expect(sites[0]!.updated_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
   });
 });
