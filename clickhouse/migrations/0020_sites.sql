@@ -4,8 +4,8 @@
 -- Engine: ReplacingMergeTree on site_id with updated_at as the version, so each change is one
 -- small insert and the latest row per site wins; read it with FINAL. Removal writes a row with
 -- deleted = 1 rather than deleting, so collectors that refresh later still see the change.
--- The dedup window is the one every table keeps (the start-up check asks for it); the registry's
--- own writes are not deduplicated (see putSite), so re-adding a site is never mistaken for a retry.
+-- The dedup window is the one every table keeps (the start-up check asks for it); each write sets
+-- updated_at itself (see putSite), so re-adding a site is never mistaken for a retried insert.
 CREATE TABLE IF NOT EXISTS {{db}}.sites {{on_cluster}}
 (
     site_id String COMMENT 'The site id senders put in each batch (1-64 of a-z, 0-9, _ and -)',

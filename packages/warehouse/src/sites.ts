@@ -39,10 +39,12 @@ export async function removeSite(db: SqlRunner, siteId: string): Promise<void> {
 
 async function writeSite(db: SqlRunner, site: NewSite, deleted: 0 | 1) {
   const origins = `[${site.origins.map(quoteString).join(', ')}]`;
-  // Synchronous, so the change is visible to the next read (the embedded engine defaults to async),
-  // and never dropped as a duplicate: the same site written again is a new version, not a retry.
+  // Synchronous, so the change is visible to the next read (the embedded engine defaults to async).
+  // updated_at is written explicitly: the same site written again must be a new version, and rows
+  // equal in every inserted column would be dropped as a retried insert (the table keeps a dedup
+  // window like every other).
   await db.command(
-    `INSERT INTO ${db.database}.sites (site_id, origins, cookie_domain, deleted) ${settingsClause({ async_insert: 0, insert_deduplicate: 0 })}
-     VALUES (${quoteString(site.site_id)}, ${origins}, ${quoteString(site.cookie_domain)}, ${deleted})`,
+    `INSERT INTO ${db.database}.sites (site_id, origins, cookie_domain, deleted, updated_at) ${settingsClause({ async_insert: 0 })}
+     VALUES (${quoteString(site.site_id)}, ${origins}, ${quoteString(site.cookie_domain)}, ${deleted}, now64(6))`,
   );
 }
