@@ -6,6 +6,14 @@ import { setup } from './harness.js';
 
 const MAX_AGE = 400 * 24 * 3600;
 
+/** As the site's own pages send it: with their Origin (a POST without one is a server-side sender). */
+function pageSender(overrides: Parameters<typeof setup>[0] = {}) {
+  const h = setup(overrides);
+  const post = (body: { site: string }, headers: Record<string, string> = {}, url?: string) =>
+    h.post(body, { origin: `https://${body.site}.example`, ...headers }, undefined, url);
+  return { ...h, post, serverPost: h.post };
+}
+
 function cookieOf(res: Response): Record<string, string | true> | undefined {
   const raw = res.headers.get('set-cookie');
   if (!raw) return undefined;
@@ -16,7 +24,7 @@ function cookieOf(res: Response): Record<string, string | true> | undefined {
 
 describe('spoor_id cookie', () => {
   it('adopts the SDK\'s visitor id on a first visit: HttpOnly, SameSite=Lax, 400 days, host-only', async () => {
-    const { jobs, post } = setup();
+    const { jobs, post } = pageSender();
     const res = await post(makeBatch([makeEvent('pageview', { visitor_id: 'sdk-1' })]));
     expect(res.status).toBe(202);
     expect(cookieOf(res)).toEqual({ spoor_id: 'sdk-1', 'max-age': String(MAX_AGE), path: '/', httponly: true, samesite: 'Lax' });
@@ -25,7 +33,7 @@ describe('spoor_id cookie', () => {
   });
 
   it('keeps the visitor when Safari purged the SDK\'s cookie: the cookie id wins, the SDK id is kept', async () => {
-    const { jobs, post } = setup();
+    const { jobs, post } = pageSender();
     const res = await post(makeBatch([makeEvent('pageview', { visitor_id: 'sdk-new' }), makeEvent('click', { visitor_id: 'sdk-new' })]), { cookie: 'other=1; spoor_id=first-id' });
     expect(cookieOf(res)).toMatchObject({ spoor_id: 'first-id', 'max-age': String(MAX_AGE) });
     expect(jobs[0]!.events.map((e) => [e.visitor_id, e.sdk_visitor_id])).toEqual([
@@ -35,8 +43,8 @@ describe('spoor_id cookie', () => {
   });
 
   it('is Secure on https (also behind a trusted proxy) and carries the site\'s cookie domain', async () => {
-    const { post } = setup({ trustProxy: true });
-    const direct = await post(makeBatch([makeEvent('pageview')], { site: 'wide' }), {}, undefined, 'https://collect.wide.example/v1/batch');
+    const { post } = pageSender({ trustProxy: true });
+    const direct = await post(makeBatch([makeEvent('pageview')], { site: 'wide' }), {}, 'https://collect.wide.example/v1/batch');
     expect(cookieOf(direct)).toMatchObject({ secure: true, domain: 'wide.example' });
     const proxied = await post(makeBatch([makeEvent('pageview')]), { 'x-forwarded-proto': 'https' });
     expect(cookieOf(proxied)).toMatchObject({ secure: true });
@@ -44,7 +52,7 @@ describe('spoor_id cookie', () => {
   });
 
   it('is never set under Sec-GPC: 1, and one set earlier is removed; events are marked for the worker', async () => {
-    const { jobs, post } = setup();
+    const { jobs, post } = pageSender();
     const res = await post(makeBatch([makeEvent('pageview', { visitor_id: 'page-only' })]), { 'sec-gpc': '1' });
     expect(res.status).toBe(202);
     expect(res.headers.get('set-cookie')).toBeNull();
@@ -56,14 +64,21 @@ describe('spoor_id cookie', () => {
   });
 
   it('is not set for cookieless batches, and cookieless events keep their own id', async () => {
-    const { jobs, post } = setup();
+    const { jobs, post } = pageSender();
     const res = await post(makeBatch([makeEvent('pageview', { visitor_id: 'p1', cookieless: true })]), { cookie: 'spoor_id=known' });
     expect(res.headers.get('set-cookie')).toBeNull();
     expect(jobs[0]!.events[0]).toMatchObject({ visitor_id: 'p1', cookieless: true });
   });
 
+  it('is not set for server-side senders (no Origin), whose events keep their ids', async () => {
+    const { jobs, serverPost } = pageSender();
+    const res = await serverPost(makeBatch([makeEvent('purchase', { visitor_id: 'v-from-backend' })]), { cookie: 'spoor_id=someone' });
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(jobs[0]!.events[0]).toMatchObject({ visitor_id: 'v-from-backend' });
+  });
+
   it('ignores a cookie value that is not a valid id', async () => {
-    const { jobs, post } = setup();
+    const { jobs, post } = pageSender();
     await post(makeBatch([makeEvent('pageview', { visitor_id: 'sdk-2' })]), { cookie: 'spoor_id=%22%3Cscript%3E' });
     expect(jobs[0]!.events[0]).toMatchObject({ visitor_id: 'sdk-2' });
   });

@@ -54,7 +54,8 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
     const ip = clientIp(c, deps.trustProxy);
     const ctx = await requestContext(c, site, { ip, ipSalt: deps.ipSalt, webdriver: envelope.value.webdriver });
     const { job, accepted, errors } = buildBatchJob(envelope.value, receivedAt, ctx, { bodyBytes: bytes.byteLength });
-    const cookie = settleVisitor(readVisitorCookie(c), job.events, ctx.gpc);
+    // A server-side sender (no Origin) speaks for many visitors: no visitor cookie for it.
+    const cookie = ctx.server_side ? undefined : settleVisitor(readVisitorCookie(c), job.events, ctx.gpc);
     await enqueueBatch(deps, job);
 
     writeVisitorCookie(c, cookie, { site: config, secure: requestIsHttps(c, proxyHops(deps.trustProxy) > 0) });
