@@ -47,7 +47,11 @@ describe('pipeline', () => {
     const res = await collector.app.request('/v1/batch', {
       method: 'POST',
       body: JSON.stringify(batch),
-      headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36' },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36',
+        origin: 'https://shop.example',
+      },
     });
     expect(res.status).toBe(202);
     await expect.poll(() => count("visitor_id = 'pipe-v1'"), { timeout: 10_000 }).toBe(2);

@@ -67,3 +67,45 @@ export async function runSpoor(args: string[], env: Record<string, string>) {
     return { stdout: e.stdout, stderr: e.stderr, code: e.code };
   }
 }
+
+export interface SpoorProcess {
+  child: ChildProcess;
+  /** The first match of the ready pattern in stdout (e.g. a port). */
+  ready: RegExpMatchArray;
+  output(): string;
+  /** Sends a signal and waits for the process to exit; resolves with its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `spoor <args>` (a long-running command) and waits until stdout matches `readyPattern`. */
+export async function startSpoorProcess(args: string[], env: Record<string, string>, readyPattern: RegExp): Promise<SpoorProcess> {
+  const child = spawn(process.execPath, [SPOOR_BIN, ...args], {
+    env: { ...process.env, SPOOR_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let ready: RegExpMatchArray | null = null;
+  child.stdout!.on('data', (d) => {
+    out += d;
+    ready ??= out.match(readyPattern);
+  });
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`spoor ${args[0]} exited early:\n${out}`);
+      return ready !== null;
+    },
+    60_000,
+    `spoor ${args[0]}`,
+  );
+  return {
+    child,
+    ready: ready!,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

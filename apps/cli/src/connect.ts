@@ -2,7 +2,7 @@
 // directory) via its ClickHouse HTTP interface, else the data directory or the configured server.
 import { openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { warehouseConfig, type Config } from './config.js';
-import { adminToken, dataDir, liveRunState } from './data-dir.js';
+import { dataDir, liveRunState, readAdminToken } from './data-dir.js';
 import { CliError } from './errors.js';
 
 export async function connectWarehouse(config: Config): Promise<Warehouse> {
@@ -12,7 +12,7 @@ export async function connectWarehouse(config: Config): Promise<Warehouse> {
     ? {
         url: `http://127.0.0.1:${running.clickhouse_port}`,
         username: 'spoor',
-        password: adminToken(dir, config.SPOOR_ADMIN_TOKEN).token,
+        password: readAdminToken(dir, config.SPOOR_ADMIN_TOKEN),
         database: config.CLICKHOUSE_DATABASE,
       }
     : warehouseConfig(config);

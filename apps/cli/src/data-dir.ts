@@ -67,9 +67,14 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** SPOOR_ADMIN_TOKEN if set, else a token generated once and kept (mode 600) in the data dir. */
+/** SPOOR_ADMIN_TOKEN if set, else a token generated once; either way kept (mode 600) in the data dir. */
 export function adminToken(dir: DataDir, fromEnv: string | undefined): { token: string; generated: boolean } {
-  if (fromEnv) return { token: fromEnv, generated: false };
+  if (fromEnv) {
+    // Kept beside the data too, so local commands without the variable reach this spoor up.
+    mkdirSync(dir.root, { recursive: true });
+    writeFileSync(dir.tokenFile, `${fromEnv}\n`, { mode: 0o600 });
+    return { token: fromEnv, generated: false };
+  }
   try {
     const token = readFileSync(dir.tokenFile, 'utf8').trim();
     if (token.length >= 16) return { token, generated: false };
@@ -80,4 +85,14 @@ export function adminToken(dir: DataDir, fromEnv: string | undefined): { token: 
   const token = randomBytes(24).toString('base64url');
   writeFileSync(dir.tokenFile, `${token}\n`, { mode: 0o600 });
   return { token, generated: true };
+}
+
+/** The token a local command uses to reach the running `spoor up`: the variable, else its file. */
+export function readAdminToken(dir: DataDir, fromEnv: string | undefined): string {
+  if (fromEnv) return fromEnv;
+  try {
+    return readFileSync(dir.tokenFile, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }

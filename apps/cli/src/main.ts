@@ -1,6 +1,7 @@
 // The `spoor` command: parses arguments, dispatches, and turns every failure into one clear line.
 import { parseArgs } from 'node:util';
 import type { SqlFormat } from '@spoor/warehouse';
+import { collector } from './commands/collector.js';
 import { migrate } from './commands/migrate.js';
 import { replay } from './commands/replay.js';
 import { withWarehouse } from './connect.js';
@@ -8,14 +9,19 @@ import { forget } from './forget.js';
 import { sitesAdd, sitesList, sitesRemove } from './commands/sites.js';
 import { sql } from './commands/sql.js';
 import { up } from './commands/up.js';
+import { worker } from './commands/worker.js';
 import { loadConfig } from './config.js';
 import { CliError } from './errors.js';
 import { createLogger } from './logger.js';
+import { collectorSettings, workerSettings } from './process-config.js';
 
 const USAGE = `spoor: e-commerce tracking pipeline
 
 Usage:
   spoor up [--port 8080] [--clickhouse-port 8123]   embedded all-in-one with the demo shop at /
+  spoor collector [--port 8080] [--host 0.0.0.0]     production ingestion process (REDIS_URL, SPOOR_SITES)
+  spoor worker [--concurrency 200] [--batch-size 10000] [--flush-ms 200] [--metrics-port 9464]
+                                                     production writer process (REDIS_URL, CLICKHOUSE_URL)
   spoor migrate                                      apply clickhouse/migrations (idempotent)
   spoor sql "SELECT ..." [--format table|csv|json|ndjson|tsv]
   spoor forget --visitor ID | --user ID [--site SITE]   erase a person, now and from later replays
@@ -26,7 +32,8 @@ Usage:
 
 Options for every command: --debug (stack traces). Configuration comes from the environment:
 PORT, REDIS_URL, CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE,
-SPOOR_DATA_DIR, SPOOR_ADMIN_TOKEN, SPOOR_ANALYST_PASSWORD, SPOOR_CLICKHOUSE_CLUSTER, SPOOR_TRUST_PROXY.`;
+SPOOR_DATA_DIR, SPOOR_ADMIN_TOKEN, SPOOR_ANALYST_PASSWORD, SPOOR_CLICKHOUSE_CLUSTER, SPOOR_TRUST_PROXY,
+SPOOR_QUEUE; see docs/OPERATIONS.md for the production processes' variables.`;
 
 type Command = (argv: string[]) => Promise<void>;
 
@@ -59,6 +66,39 @@ const commands: Record<string, Command> = {
     log.info('shutting down');
     await running.stop();
     // Everything is closed; a library handle left open must not keep the process alive.
+    setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
+  },
+
+  async collector(argv) {
+    const { values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' } });
+    const config = loadConfig();
+    const settings = collectorSettings(config, values);
+    const log = createLogger(config.SPOOR_LOG_LEVEL, 'spoor-collector');
+    const running = await collector(config, settings, log);
+    process.stdout.write(`spoor collector is up on ${settings.host}:${running.port} (queue ${config.SPOOR_QUEUE})\n`);
+    await waitForSignal();
+    log.info('draining');
+    await running.stop();
+    setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
+  },
+
+  async worker(argv) {
+    const { values } = parse(argv, {
+      concurrency: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'flush-ms': { type: 'string' },
+      'metrics-port': { type: 'string' },
+    });
+    const config = loadConfig();
+    const settings = workerSettings(config, values);
+    const log = createLogger(config.SPOOR_LOG_LEVEL, 'spoor-worker');
+    const running = await worker(config, settings, log);
+    process.stdout.write(
+      `spoor worker is up (queue ${config.SPOOR_QUEUE}, concurrency ${settings.concurrency}, metrics on ${settings.metricsHost}:${running.metricsPort})\n`,
+    );
+    await waitForSignal();
+    log.info('draining');
+    await running.stop();
     setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
   },
 

@@ -33,6 +33,8 @@ export interface SpoorWorkerOptions {
   suppressionMaxAgeMs?: number;
   logger?: WorkerLogger;
   onFlush?: (stats: FlushStats) => void | Promise<void>;
+  /** A job failed (it is retried with backoff until its attempts run out). */
+  onFailed?: (err: Error) => void;
 }
 
 export interface SpoorWorker {
@@ -67,8 +69,10 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
     lockDuration: opts.lockDuration,
     stalledInterval: opts.stalledInterval,
     onError: (err) => log?.error({ err: err.message }, 'queue connection error'),
-    onFailed: (job, err) =>
-      log?.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'batch insert failed'),
+    onFailed: (job, err) => {
+      opts.onFailed?.(err);
+      log?.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'batch insert failed');
+    },
   });
   return {
     async close() {

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Warehouse } from './client.js';
+import { clusterStatements, splitTableNames } from './cluster-ddl.js';
 import { WarehouseError } from './errors.js';
 
 export interface Migration {
@@ -43,22 +44,21 @@ export function loadMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Migration[
 
 /**
  * Fills the template: `{{db}}` is the database, `{{on_cluster}}` is `ON CLUSTER name` or nothing.
- * With a cluster, each MergeTree-family engine becomes its Replicated twin.
+ * With a cluster, statements are rewritten for scale-out (see cluster-ddl.ts): MergeTree-family
+ * tables become Replicated `_local` tables behind Distributed ones, materialized views run on the
+ * local parts. `split` names the tables with a `_local` part across all migrations; by default, the
+ * ones this text creates. Without a cluster the text is only filled in.
  */
-export function renderMigration(sql: string, opts: RenderOptions): string {
+export function renderMigration(sql: string, opts: RenderOptions & { split?: Set<string> }): string {
   let out = sql.replaceAll('{{db}}', opts.database);
   out = out.replaceAll('{{on_cluster}}', opts.cluster ? `ON CLUSTER ${backquote(opts.cluster)}` : '');
-  if (opts.cluster) {
-    out = out.replace(
-      /ENGINE\s*=\s*(Replacing|Aggregating|Summing|Collapsing|)MergeTree(\(([^)]*)\))?/g,
-      (_m, kind: string, _args: string | undefined, inner: string | undefined) => {
-        const path = `'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'`;
-        const extra = inner && inner.trim() ? `, ${inner.trim()}` : '';
-        return `ENGINE = Replicated${kind}MergeTree(${path}${extra})`;
-      },
-    );
-  }
-  return out;
+  if (!opts.cluster) return out;
+  const statements = splitStatements(out);
+  const split = opts.split ?? splitTableNames(statements, opts.database);
+  return statements
+    .flatMap((s) => clusterStatements(s, { database: opts.database, cluster: opts.cluster!, split }))
+    .map((s) => `${s};\n`)
+    .join('\n');
 }
 
 /** Splits a migration into statements: each ends with `;` at the end of a line. */
@@ -78,6 +78,12 @@ function backquote(name: string): string {
   return `\`${name}\``;
 }
 
+const SCHEMA_MIGRATIONS = `CREATE TABLE IF NOT EXISTS {{db}}.schema_migrations {{on_cluster}} (
+      version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+    ) ENGINE = ReplacingMergeTree ORDER BY version
+    SETTINGS non_replicated_deduplication_window = 10000
+    COMMENT 'Migrations applied by spoor migrate, one row per clickhouse/migrations file.'`;
+
 export interface MigrateResult {
   applied: Migration[];
   skipped: number;
@@ -88,15 +94,16 @@ export async function migrate(
   wh: Warehouse,
   opts: { dir?: string; cluster?: string | undefined } = {},
 ): Promise<MigrateResult> {
-  const render = (sql: string) => renderMigration(sql, { database: wh.database, cluster: opts.cluster });
+  const migrations = loadMigrations(opts.dir);
+  // On a cluster, every table any migration creates is known before the first one runs, so an
+  // ALTER in a later file is rendered for the table's local and Distributed parts alike.
+  const fill = (sql: string) => renderMigration(sql, { database: wh.database });
+  const split = opts.cluster
+    ? splitTableNames([SCHEMA_MIGRATIONS, ...migrations.map((m) => m.sql)].flatMap((sql) => splitStatements(fill(sql))), wh.database)
+    : undefined;
+  const render = (sql: string) => renderMigration(sql, { database: wh.database, cluster: opts.cluster, split });
   await wh.command(render('CREATE DATABASE IF NOT EXISTS {{db}} {{on_cluster}}'));
-  await wh.command(
-    render(`CREATE TABLE IF NOT EXISTS {{db}}.schema_migrations {{on_cluster}} (
-      version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
-    ) ENGINE = ReplacingMergeTree ORDER BY version
-    SETTINGS non_replicated_deduplication_window = 10000
-    COMMENT 'Migrations applied by spoor migrate, one row per clickhouse/migrations file.'`),
-  );
+  for (const statement of splitStatements(render(SCHEMA_MIGRATIONS))) await wh.command(statement);
   const done = new Map(
     (
       await wh.query<{ version: number; checksum: string }>(
@@ -106,7 +113,7 @@ export async function migrate(
   );
   const applied: Migration[] = [];
   let skipped = 0;
-  for (const m of loadMigrations(opts.dir)) {
+  for (const m of migrations) {
     const previous = done.get(m.version);
     if (previous !== undefined) {
       if (previous !== m.checksum) {
@@ -132,6 +139,8 @@ export async function migrate(
     await wh.insert('schema_migrations', [{ version: m.version, name: m.name, checksum: m.checksum }], {
       async_insert: 0,
       insert_deduplicate: 0,
+      // On a cluster the row must be on its shard before the next migrate looks for it.
+      ...(opts.cluster ? { distributed_foreground_insert: 1 } : {}),
     });
     applied.push(m);
   }

@@ -9,5 +9,8 @@ export function dedupInsertSettings(token: string): Settings {
     insert_deduplicate: 1,
     deduplicate_blocks_in_dependent_materialized_views: 1,
     insert_deduplication_token: token,
+    // Into a Distributed table (SPOOR_CLICKHOUSE_CLUSTER) the insert returns only once the shards
+    // have the rows, instead of queueing them on the receiving node; no effect on a plain table.
+    distributed_foreground_insert: 1,
   };
 }

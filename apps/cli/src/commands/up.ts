@@ -21,6 +21,7 @@ import {
   migrate,
   openWarehouse,
   startHttpInterface,
+  type HttpInterfaceUser,
   type RunningHttpInterface,
   type Warehouse,
 } from '@spoor/warehouse';
@@ -170,7 +171,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       },
     });
 
-    const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token.token);
+    const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token.token, config.SPOOR_ANALYST_PASSWORD);
     if (chHttp) stack.push({ name: 'clickhouse-http', stop: () => chHttp.close() });
 
     writeRunState(dir, {
@@ -200,9 +201,12 @@ async function startClickHouseInterface(
   wh: Warehouse,
   requested: number | undefined,
   token: string,
+  analystPassword: string | undefined,
 ): Promise<RunningHttpInterface | undefined> {
   if (!wh.chdb) return undefined;
-  const users = [{ name: 'spoor', password: token }];
+  // `spoor` writes (workers, collectors, spoor sql); `analyst` only reads, and exists only with a password.
+  const users: HttpInterfaceUser[] = [{ name: 'spoor', password: token }];
+  if (analystPassword) users.push({ name: 'analyst', password: analystPassword, readonly: true });
   const port = requested ?? DEFAULT_CLICKHOUSE_PORT;
   try {
     return await startHttpInterface(wh, { port, users });

@@ -1,0 +1,90 @@
+// `spoor worker`: takes batches off the queue and commits them to a ClickHouse server over HTTP.
+// No public listener; a small one for /healthz, /readyz and /metrics. Run as many as needed: jobs
+// are leased from Redis, so each batch is held by one worker at a time, and a worker that dies has
+// its batches taken over once their lock lapses (the insert is deduplicated, the rows collapse).
+import { checkRedisSafety, createBatchQueue, createRedisConnection } from '@spoor/queue';
+import { assertDedupSettings, openWarehouse } from '@spoor/warehouse';
+import { createWorker, WorkerMetrics } from '@spoor/worker';
+import { warehouseConfig, type Config } from '../config.js';
+import { CliError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { startOpsServer } from '../ops-server.js';
+import type { WorkerSettings } from '../process-config.js';
+
+export interface RunningWorker {
+  metricsPort: number;
+  /** Stops taking jobs, commits the ones held, closes connections. */
+  stop(): Promise<void>;
+}
+
+/** Longest a drain may take before the process gives up; unfinished jobs go back to the queue. */
+const DRAIN_TIMEOUT_MS = 25_000;
+
+export async function worker(config: Config, s: WorkerSettings, log: Logger): Promise<RunningWorker> {
+  // With a URL the warehouse is an HTTP client: the embedded engine is never loaded here.
+  const wh = await openWarehouse({ ...warehouseConfig(config), url: s.clickhouseUrl, application: 'spoor-worker' });
+  if (!(await wh.ping())) log.warn({ url: redact(s.clickhouseUrl) }, 'ClickHouse does not answer yet; jobs wait and retry');
+  // Refuse to run against tables that cannot recognise a retried insert (docs/DELIVERY.md).
+  else await assertDedupSettings(wh).catch((err: Error) => Promise.reject(new CliError(err.message)));
+
+  const metrics = new WorkerMetrics();
+  const conn = createRedisConnection({ url: s.redisUrl, role: 'worker', name: 'spoor-worker' });
+  const admin = createRedisConnection({ url: s.redisUrl, role: 'admin', name: 'spoor-worker-admin' });
+  const stats = createBatchQueue({ connection: admin, name: config.SPOOR_QUEUE, onError: () => {} });
+  for (const warning of (await checkRedisSafety(admin)).warnings) log.warn(warning);
+  const w = createWorker({
+    connection: conn,
+    warehouse: wh,
+    queueName: config.SPOOR_QUEUE,
+    concurrency: s.concurrency,
+    maxRows: s.batchRows,
+    maxWaitMs: s.flushMs,
+    lockDuration: s.lockMs,
+    stalledInterval: s.lockMs,
+    logger: log,
+    onFlush: metrics.onFlush,
+    onFailed: metrics.onFailed,
+  });
+
+  let draining = false;
+  const ops = await startOpsServer(s.metricsPort, s.metricsHost, {
+    readiness: { redis: async () => conn.status === 'ready', clickhouse: () => wh.ping() },
+    draining: () => draining,
+    metrics: async () => {
+      const counts = await stats.queue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => undefined);
+      return metrics.render(
+        counts && { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 },
+      );
+    },
+  }).catch((err: Error) => {
+    throw new CliError(`cannot serve metrics on port ${s.metricsPort}: ${err.message}`);
+  });
+
+  return {
+    metricsPort: ops.port,
+    async stop() {
+      draining = true;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), DRAIN_TIMEOUT_MS)));
+      const drained = await Promise.race([w.close().then(() => 'drained' as const), timeout]);
+      clearTimeout(timer);
+      if (drained === 'timeout') log.warn('jobs not committed before the drain timeout go back to the queue');
+      await ops.close();
+      await stats.close().catch(() => {});
+      conn.disconnect();
+      admin.disconnect();
+      await wh.close();
+    },
+  };
+}
+
+/** The URL without its password, for logs. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
