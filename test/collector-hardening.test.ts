@@ -287,15 +287,20 @@ describe('rate limits in Redis', () => {
     await expect.poll(async () => (await rows<{ n: number }>('SELECT count() AS n FROM spoor.events WHERE visitor_id = {v:String}', { v: visitor }))[0]!.n, { timeout: 15_000 }).toBe(5);
   });
 
-  it('limits one client address however it spoofs X-Forwarded-For', async () => {
+  it('limits one client address behind a trusted proxy, however it spoofs X-Forwarded-For', async () => {
     const limited = await serve({
       queue,
       sites: staticSites([{ site: 'shop', origins: [] }]),
       ipSalt: async () => 'salt',
+      trustProxy: true,
       rateLimits: redisRateLimits({ redis: conns[0] as never, keyPrefix: uniqueName('rl'), perIp: { points: 3, durationS: 60 } }),
     });
+    // What the client wrote comes first; the proxy (this test's loopback peer) appends the address it saw.
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await post(makeBatch([makeEvent('pageview')]), { 'x-forwarded-for': `198.51.100.${i}` }, limited)).status);
+    for (let i = 0; i < 5; i++) statuses.push((await post(makeBatch([makeEvent('pageview')]), { 'x-forwarded-for': `198.51.100.${i}, 203.0.113.50` }, limited)).status);
     expect(statuses).toEqual([202, 202, 202, 429, 429]);
+    expect((await post(makeBatch([makeEvent('pageview')]), { 'x-forwarded-for': '203.0.113.51' }, limited)).status).toBe(202);
+    // The proxy's own (private) address is never limited as if it were one visitor.
+    for (let i = 0; i < 5; i++) expect((await post(makeBatch([makeEvent('pageview')]), {}, limited)).status).toBe(202);
   });
 });

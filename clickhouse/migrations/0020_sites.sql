@@ -2,8 +2,9 @@
 -- settings. Written by `spoor sites add|remove`, read (and cached) by every collector.
 --
 -- Engine: ReplacingMergeTree on site_id with updated_at as the version, so each change is one
--- small insert and the latest row per site wins; read it with FINAL. Removal writes a row with
--- deleted = 1 rather than deleting, so collectors that refresh later still see the change.
+-- small insert and old versions merge away. Readers take the newest row per site with
+-- argMax(..., updated_at), which also holds on a cluster where versions sit on different shards.
+-- Removal writes a row with deleted = 1, so collectors that refresh later see the change.
 -- The dedup window is the one every table keeps (the start-up check asks for it); each write sets
 -- updated_at itself (see putSite), so re-adding a site is never mistaken for a retried insert.
 CREATE TABLE IF NOT EXISTS {{db}}.sites {{on_cluster}}
@@ -17,4 +18,4 @@ CREATE TABLE IF NOT EXISTS {{db}}.sites {{on_cluster}}
 ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY site_id
 SETTINGS non_replicated_deduplication_window = 10000
-COMMENT 'Registered sites and their allowed origins; one current row per site (read with FINAL, skip deleted = 1).';
+COMMENT 'Registered sites and their allowed origins: the newest row per site_id counts (argMax by updated_at), unless deleted = 1.';

@@ -2,6 +2,7 @@
 // rate limits), so `spoor up`, `spoor collector` and tests compose the same app.
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
+import { isPublicIp } from '@spoor/enrich';
 import type { RejectReason } from '@spoor/events';
 import type { BatchQueue } from '@spoor/queue';
 import { CollectorError, renderError } from './errors.js';
@@ -85,7 +86,13 @@ export function createCollector(options: CollectorOptions): Collector {
   const ipLimit = rateLimit({
     limits: deps.rateLimits,
     scope: 'ip',
-    key: (c) => clientIp(c, deps.trustProxy),
+    // A private or loopback peer is a proxy or a local process speaking for many people (e.g. a
+    // load balancer when SPOOR_TRUST_PROXY is not set): limiting it by address would throttle
+    // everyone behind it, so only the site budget applies to it.
+    key: (c) => {
+      const ip = clientIp(c, deps.trustProxy);
+      return isPublicIp(ip) ? ip : '';
+    },
     onLimited: (scope) => deps.metrics.rateLimited.inc({ scope }),
   });
   batchRoute(app, deps, ipLimit);

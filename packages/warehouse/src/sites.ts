@@ -21,9 +21,16 @@ export interface SiteRow {
 export type NewSite = Pick<SiteRow, 'site_id' | 'origins' | 'cookie_domain'>;
 
 export async function listSites(db: SqlRunner): Promise<SiteRow[]> {
+  // The newest version per site, found by aggregation rather than FINAL: on a cluster the
+  // versions of one site may sit on different shards, which FINAL does not merge across.
   const rows = await db.query<SiteRow>(
-    `SELECT site_id, origins, cookie_domain, toString(updated_at) AS updated_at
-     FROM ${db.database}.sites FINAL WHERE deleted = 0 ORDER BY site_id`,
+    `SELECT site_id, o AS origins, d AS cookie_domain, toString(v) AS updated_at
+     FROM (
+       SELECT site_id, argMax(origins, updated_at) AS o, argMax(cookie_domain, updated_at) AS d,
+              argMax(deleted, updated_at) AS gone, max(updated_at) AS v
+       FROM ${db.database}.sites GROUP BY site_id
+     )
+     WHERE gone = 0 ORDER BY site_id`,
   );
   return rows.map((r) => ({ ...r, origins: [...r.origins] }));
 }
