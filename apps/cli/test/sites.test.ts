@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeBatch, makeEvent } from '../../../test/support/events.js';
-import { runSpoor, startSpoorUp, type SpoorUp } from '../../../test/support/spoor.js';
+import { runSpoor, startSpoorProcess, startSpoorUp, type SpoorUp } from '../../../test/support/spoor.js';
 import { tempDir } from '../../../test/support/temp.js';
 
 const dataDir = tempDir('sites');
@@ -86,6 +86,26 @@ describe('spoor sites', () => {
     });
     expect(r.stderr).toBe('');
     expect((JSON.parse(r.stdout) as Array<{ site_id: string }>).map((s) => s.site_id)).toEqual(['shop-1', 'shop-2']);
+  });
+
+  it('is what a production spoor collector reads, over CLICKHOUSE_URL', async () => {
+    const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+    const redisUrl = (JSON.parse(readFileSync(join(dataDir, 'run.json'), 'utf8')) as { redis_url: string }).redis_url;
+    const collector = await startSpoorProcess(
+      ['collector', '--port', '0', '--host', '127.0.0.1'],
+      { REDIS_URL: redisUrl, CLICKHOUSE_URL: `http://127.0.0.1:${up!.clickhousePort}`, CLICKHOUSE_USER: 'spoor', CLICKHOUSE_PASSWORD: token, SPOOR_SITES: '' },
+      /up on [^:]+:(\d+)/,
+    );
+    try {
+      const base = `http://127.0.0.1:${collector.ready[1]}`;
+      const send = (site: string) =>
+        fetch(`${base}/v1/batch`, { method: 'POST', body: JSON.stringify(makeBatch([makeEvent('pageview')], { site })), headers: { origin: 'https://shop2.example' } });
+      expect((await send('shop-2')).status).toBe(202);
+      expect((await send('demo')).status).toBe(403);
+      expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ checks: { sites: true, clickhouse: true } });
+    } finally {
+      expect(await collector.stop('SIGTERM')).toBe(0);
+    }
   });
 
   it('removes a site, after which the collector refuses it', async () => {
