@@ -50,22 +50,23 @@ const remove: VisitorCookie = { value: '', maxAgeS: 0 };
  * send back:
  * - `Sec-GPC: 1`: no cookie, and one set earlier is removed;
  * - only cookieless events (GPC/DNT/consent denied in the SDK): nothing is set or changed;
- * - otherwise the cookie's id (on a first visit the SDK's own id) becomes every persistent event's
- *   visitor_id, an SDK id that differs is kept as `sdk_visitor_id`, and the cookie is sent again
- *   with a fresh 400-day lifetime.
+ * - a request with the cookie: its id becomes every persistent event's visitor_id, an SDK id that
+ *   differs is kept as `sdk_visitor_id`, and the cookie is sent again with a fresh lifetime;
+ * - a first request (no cookie): the cookie takes the first persistent event's id and no event is
+ *   changed (a batch may carry several visitors when a server relays them).
  */
 export function settleVisitor(cookieId: string | undefined, events: AcceptedEvent[], gpc: boolean): VisitorCookie {
   if (gpc) return cookieId ? remove : undefined;
   const persistent = events.filter((e) => !e.cookieless);
   const first = persistent[0];
   if (!first) return undefined;
-  const id = cookieId ?? (COOKIE_SAFE_ID.test(first.visitor_id) ? first.visitor_id : randomUUID());
+  if (!cookieId) return COOKIE_SAFE_ID.test(first.visitor_id) ? keep(first.visitor_id) : undefined;
   for (const e of persistent) {
-    if (e.visitor_id === id) continue;
+    if (e.visitor_id === cookieId) continue;
     e.sdk_visitor_id = e.visitor_id;
-    e.visitor_id = id;
+    e.visitor_id = cookieId;
   }
-  return keep(id);
+  return keep(cookieId);
 }
 
 /** The visitor of a pixel request, which has no SDK id: the cookie's, else a new one (kept unless GPC). */

@@ -85,10 +85,16 @@ describe('spoor_id cookie', () => {
 });
 
 describe('settleVisitor', () => {
-  it('mints a cookie-safe id when the SDK\'s id could not be a cookie value', () => {
-    const events = [{ ...makeEvent('pageview', { visitor_id: 'a;b' }), client_ts: 0, flags: [] }] as never[];
-    const cookie: VisitorCookie = settleVisitor(undefined, events, false);
-    expect(cookie!.value).toMatch(/^[0-9a-f-]{36}$/);
-    expect(events[0]).toMatchObject({ visitor_id: cookie!.value, sdk_visitor_id: 'a;b' });
+  const accepted = (visitor_id: string) => ({ ...makeEvent('pageview', { visitor_id }), client_ts: 0, flags: [] }) as never;
+
+  it('changes no event on a first request, even when the batch carries several visitors', () => {
+    const events = [accepted('v-a'), accepted('v-b')] as Array<{ visitor_id: string; sdk_visitor_id?: string }>;
+    const cookie: VisitorCookie = settleVisitor(undefined, events as never, false);
+    expect(cookie).toEqual({ value: 'v-a', maxAgeS: MAX_AGE });
+    expect(events.map((e) => [e.visitor_id, e.sdk_visitor_id])).toEqual([['v-a', undefined], ['v-b', undefined]]);
+  });
+
+  it('sets no cookie when the SDK\'s id could not be a cookie value', () => {
+    expect(settleVisitor(undefined, [accepted('a;b')], false)).toBeUndefined();
   });
 });
