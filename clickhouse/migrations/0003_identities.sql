@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.identities {{on_cluster}}
 )
 ENGINE = AggregatingMergeTree
 ORDER BY (site_id, visitor_id, user_id)
-SETTINGS non_replicated_deduplication_window = 10000
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 256
 COMMENT 'Visitor id ↔ customer id links, one row per pair (read with FINAL). Written by identities_mv.';
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.identities_mv {{on_cluster}} TO {{db}}.identities AS
@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.customer_traits {{on_cluster}}
 )
 ENGINE = AggregatingMergeTree
 ORDER BY (site_id, user_id)
-SETTINGS non_replicated_deduplication_window = 10000
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 256
 COMMENT 'Latest identify() traits per customer (aggregate states; customer_profiles finalises them).';
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.customer_traits_mv {{on_cluster}} TO {{db}}.customer_traits AS

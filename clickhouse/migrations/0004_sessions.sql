@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.sessions {{on_cluster}}
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(toDate(started_at))
 ORDER BY (site_id, session_id)
-SETTINGS non_replicated_deduplication_window = 10000
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 256
 COMMENT 'Aggregate states per session, written by sessions_mv. Query session_profiles instead.';
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.sessions_mv {{on_cluster}} TO {{db}}.sessions AS

@@ -1,7 +1,8 @@
 -- Activity profile: one row per visitor (browser), what they did. Kept by visitor_activity_mv,
 -- finalised (and resolved to a customer id through identity_map) by the visitor_profiles view.
 -- As in sessions, counts are uniqExact states of event ids and money a map keyed by order id,
--- so late duplicates never inflate a profile.
+-- so late duplicates never inflate a profile. Granules are small (256 rows): looking up one
+-- visitor reads a whole granule of aggregate states, which are large.
 CREATE TABLE IF NOT EXISTS {{db}}.visitor_activity {{on_cluster}}
 (
     site_id LowCardinality(String),
@@ -29,7 +30,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.visitor_activity {{on_cluster}}
 )
 ENGINE = AggregatingMergeTree
 ORDER BY (site_id, visitor_id)
-SETTINGS non_replicated_deduplication_window = 10000
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 256
 COMMENT 'Aggregate states per visitor, written by visitor_activity_mv. Query visitor_profiles instead.';
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.visitor_activity_mv {{on_cluster}} TO {{db}}.visitor_activity AS

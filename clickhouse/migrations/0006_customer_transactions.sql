@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.customer_transactions {{on_cluster}}
 )
 ENGINE = AggregatingMergeTree
 ORDER BY (site_id, user_id, visitor_id)
-SETTINGS non_replicated_deduplication_window = 10000
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 256
 COMMENT 'Aggregate states of purchases and refunds per (user_id, visitor_id), written by customer_transactions_mv. Query customer_profiles instead.';
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.customer_transactions_mv {{on_cluster}} TO {{db}}.customer_transactions AS

@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.carts {{on_cluster}}
 )
 ENGINE = AggregatingMergeTree
 ORDER BY (site_id, cart_id)
-SETTINGS non_replicated_deduplication_window = 10000
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 256
 COMMENT 'Aggregate states per cart id, written by carts_mv. Query cart_states instead.';
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.carts_mv {{on_cluster}} TO {{db}}.carts AS

@@ -1,0 +1,72 @@
+// Child of the warehouse scenario: inserts generated events into a fresh embedded ClickHouse the
+// way the worker does (JSONEachRow, 10,000 rows per insert, a dedup token each), with or without
+// the materialized views, then times profile lookups. Prints one JSON line of results.
+import { mkdirSync, mkdtempSync, readdirSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateTraffic } from '@spoor/traffic';
+import { DEFAULT_MIGRATIONS_DIR, dedupInsertSettings, migrate, openWarehouse } from '@spoor/warehouse';
+import { eventRows } from '@spoor/worker';
+
+const [mode, target, lookups] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 0)];
+const dir = mkdtempSync(join(tmpdir(), `spoor-bench-wh-${mode}-`));
+let migrations = DEFAULT_MIGRATIONS_DIR;
+if (mode === 'noviews') {
+  // Only the raw tables: events and rejected_events, and later changes to events.
+  migrations = join(dir, 'migrations');
+  mkdirSync(migrations);
+  for (const f of readdirSync(DEFAULT_MIGRATIONS_DIR)) {
+    if (/^\d{4}_(events|rejected_events|events_.*)\.sql$/.test(f)) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, f), join(migrations, f));
+  }
+}
+const wh = await openWarehouse({ dataDir: join(dir, 'data') });
+await migrate(wh, { dir: migrations });
+
+const now = Date.now();
+let inserted = 0;
+let insertMs = 0;
+let inserts = 0;
+let seed = 1;
+const visitors = [];
+while (inserted < target) {
+  // Traffic comes in slices of visitors so memory stays flat.
+  const traffic = generateTraffic({ seed: seed++, visitors: 2_000, now, site: 'bench', resendBatchRate: 0, resendEventsRate: 0 });
+  visitors.push(traffic.events[0].visitor_id);
+  let rows = [];
+  for (const b of traffic.batches) {
+    const job = {
+      v: 1, site: 'bench', batch_id: b.body.batch_id, received_at: now, sent_at: now,
+      ctx: { user_agent: b.userAgent, ip_hash: 'h', ip_prefix: '203.0.113.0', gpc: false, prefetch: false },
+      events: b.body.events.map((e) => ({ ...e, client_ts: e.ts, flags: [] })), rejected: [],
+    };
+    rows.push(...eventRows(job));
+    if (rows.length >= 10_000 || b === traffic.batches.at(-1)) {
+      const t0 = performance.now();
+      await wh.insert('events', rows, dedupInsertSettings(`bench-${inserts++}`));
+      insertMs += performance.now() - t0;
+      inserted += rows.length;
+      rows = [];
+      if (inserted >= target) break;
+    }
+  }
+}
+
+const result = { mode, events: inserted, inserts, insert_ms: insertMs, rows_per_s: inserted / (insertMs / 1000) };
+if (lookups > 0) {
+  const customers = (await wh.query("SELECT customer_id FROM spoor.customer_profiles WHERE site_id = 'bench' LIMIT 1000")).map((r) => r.customer_id);
+  const time = async (sql, ids) => {
+    const out = [];
+    for (let i = 0; i < lookups; i++) {
+      const t0 = performance.now();
+      await wh.query(sql, { id: ids[i % ids.length] });
+      out.push(performance.now() - t0);
+    }
+    return out;
+  };
+  result.visitor_lookup_ms = await time("SELECT * FROM spoor.visitor_profiles WHERE site_id = 'bench' AND visitor_id = {id:String}", visitors);
+  result.customer_lookup_ms = await time("SELECT * FROM spoor.customer_profiles WHERE site_id = 'bench' AND customer_id = {id:String}", customers);
+  const [size] = await wh.query("SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = 'spoor' AND active");
+  result.bytes_on_disk = size.bytes;
+}
+await wh.close();
+process.stdout.write(`${JSON.stringify(result)}\n`);
