@@ -56,11 +56,16 @@ export async function startPipeline(redisUrl: string, opts: PipelineOptions = {}
     collector,
     async send(batch, o = {}) {
       const origin = 'origin' in o ? o.origin : isBrowser(batch.userAgent) ? SHOP_ORIGIN : undefined;
-      return collector.app.request('/v1/batch', {
-        method: 'POST',
-        body: JSON.stringify({ ...batch.body, sent_at: Date.now() }),
-        headers: { 'content-type': 'text/plain', 'user-agent': batch.userAgent, ...(origin ? { origin } : {}) },
-      });
+      // Like the SDK: a 503 (the queue add timed out on a loaded machine) is retried, same batch id.
+      for (let attempt = 0; ; attempt++) {
+        const res = await collector.app.request('/v1/batch', {
+          method: 'POST',
+          body: JSON.stringify({ ...batch.body, sent_at: Date.now() }),
+          headers: { 'content-type': 'text/plain', 'user-agent': batch.userAgent, ...(origin ? { origin } : {}) },
+        });
+        if (res.status !== 503 || attempt >= 8) return res;
+        await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+      }
     },
     async drain(timeoutMs = 60_000) {
       await waitFor(

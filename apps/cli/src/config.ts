@@ -4,9 +4,6 @@ import { z } from 'zod';
 import { CliError } from './errors.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
-const flag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 const envSchema = z.object({
   PORT: port.default(8080),
@@ -28,7 +25,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/, 'must be a plain cluster name')
     .optional(),
-  SPOOR_TRUST_PROXY: flag.default(false),
+  /** How many proxies in front of the collector append to X-Forwarded-For; true/yes is one. */
+  SPOOR_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|[0-9])$/, 'must be true, false or the number of proxies in front of the collector (0-9)')
+    .transform((v) => (/^[0-9]$/.test(v) ? Number(v) : v === 'true' || v === 'yes'))
+    .default(false),
   SPOOR_QUEUE: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of A-Z, a-z, 0-9, "_" or "-"')

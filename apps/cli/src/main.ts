@@ -6,6 +6,7 @@ import { migrate } from './commands/migrate.js';
 import { replay } from './commands/replay.js';
 import { withWarehouse } from './connect.js';
 import { forget } from './forget.js';
+import { sitesAdd, sitesList, sitesRemove } from './commands/sites.js';
 import { sql } from './commands/sql.js';
 import { up } from './commands/up.js';
 import { worker } from './commands/worker.js';
@@ -25,6 +26,8 @@ Usage:
   spoor sql "SELECT ..." [--format table|csv|json|ndjson|tsv]
   spoor forget --visitor ID | --user ID [--site SITE]   erase a person, now and from later replays
   spoor replay [--limit N]                           re-queue batches whose inserts failed for good
+  spoor sites add SITE --origin URL... [--cookie-domain DOMAIN]   let a site send from these page origins
+  spoor sites list [--format table|json] | spoor sites remove SITE
   spoor help
 
 Options for every command: --debug (stack traces). Configuration comes from the environment:
@@ -113,6 +116,25 @@ const commands: Record<string, Command> = {
     process.stdout.write(await sql(loadConfig(), positionals.join(' '), format as SqlFormat));
   },
 
+  async sites(argv) {
+    const [sub, ...rest] = argv;
+    if (sub === 'add') {
+      const { values, positionals } = parse(rest, { origin: { type: 'string', multiple: true }, 'cookie-domain': { type: 'string' } }, true);
+      if (positionals.length > 1) throw new CliError(`spoor sites add takes one site, not ${positionals.join(' ')} (repeat --origin for more origins)`);
+      const origins = (values.origin ?? []) as string[];
+      process.stdout.write(await sitesAdd(loadConfig(), { site: positionals[0], origins, cookieDomain: values['cookie-domain'] as string | undefined }));
+    } else if (sub === 'list') {
+      const { values } = parse(rest, { format: { type: 'string', default: 'table' } });
+      if (values.format !== 'table' && values.format !== 'json') throw new CliError(`--format must be table or json, not ${String(values.format)}`);
+      process.stdout.write(await sitesList(loadConfig(), values.format));
+    } else if (sub === 'remove') {
+      const { positionals } = parse(rest, {}, true);
+      process.stdout.write(await sitesRemove(loadConfig(), positionals[0]));
+    } else {
+      throw new CliError(`spoor sites needs add, list or remove, not ${sub ?? 'nothing'} (see spoor help)`);
+    }
+  },
+
   async forget(argv) {
     const { values } = parse(argv, { visitor: { type: 'string' }, user: { type: 'string' }, site: { type: 'string' } });
     if (!values.visitor === !values.user) throw new CliError('spoor forget needs exactly one of --visitor ID or --user ID');
@@ -135,7 +157,7 @@ const commands: Record<string, Command> = {
   },
 };
 
-function parse<T extends Record<string, { type: 'string' | 'boolean'; default?: string }>>(
+function parse<T extends Record<string, { type: 'string' | 'boolean'; default?: string; multiple?: boolean }>>(
   argv: string[],
   options: T,
   allowPositionals = false,

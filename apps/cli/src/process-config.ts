@@ -20,7 +20,8 @@ const workerEnv = z.object({
 const collectorEnv = z.object({
   SPOOR_SITES: z
     .string()
-    .regex(/^\s*[A-Za-z0-9_-]+(=\S+)?(\s+[A-Za-z0-9_-]+(=\S+)?)*\s*$/, 'must be "site[=origin,origin] site ..."'),
+    .regex(/^\s*[A-Za-z0-9_-]+(=\S+)?(\s+[A-Za-z0-9_-]+(=\S+)?)*\s*$/, 'must be "site[=origin,origin] site ..."')
+    .optional(),
   SPOOR_HOST: z.string().min(1).default('0.0.0.0'),
 });
 
@@ -64,12 +65,16 @@ export function workerSettings(config: Config, flags: Flags, env: NodeJS.Process
 export function collectorSettings(config: Config, flags: Flags, env: NodeJS.ProcessEnv = process.env): CollectorSettings {
   const redisUrl = required(config.REDIS_URL, 'REDIS_URL', 'spoor collector queues batches in Redis');
   const e = parse(collectorEnv, env);
+  // With ClickHouse the sites come from its registry (`spoor sites add`); SPOOR_SITES adds fixed ones.
+  if (!config.CLICKHOUSE_URL && !e.SPOOR_SITES) {
+    throw new CliError('invalid configuration: SPOOR_SITES is required without CLICKHOUSE_URL (there is no sites registry to read)');
+  }
   return {
     redisUrl,
     clickhouseUrl: config.CLICKHOUSE_URL,
     port: flag(flags, 'port', port) ?? config.PORT,
     host: typeof flags.host === 'string' ? flags.host : e.SPOOR_HOST,
-    sites: parseSites(e.SPOOR_SITES),
+    sites: e.SPOOR_SITES ? parseSites(e.SPOOR_SITES) : [],
   };
 }
 

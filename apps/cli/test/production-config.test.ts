@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runSpoor } from '../../../test/support/spoor.js';
 
 const base = { REDIS_URL: 'redis://127.0.0.1:1', CLICKHOUSE_URL: 'http://127.0.0.1:1', SPOOR_SITES: 'shop' };
-const without = (name: keyof typeof base) => ({ ...base, [name]: '' });
+const without = (...names: Array<keyof typeof base>) => ({ ...base, ...Object.fromEntries(names.map((n) => [n, ''])) });
 
 describe('production process configuration', () => {
   it.each([
@@ -17,7 +17,7 @@ describe('production process configuration', () => {
     [['worker', '--batch-size', 'lots'], base, /^error: --batch-size .*not lots/],
     [['worker', '--no-such-flag'], base, /^error: Unknown option '--no-such-flag'/],
     [['collector'], without('REDIS_URL'), /^error: invalid configuration: REDIS_URL is required/],
-    [['collector'], without('SPOOR_SITES'), /^error: invalid configuration: SPOOR_SITES is required/],
+    [['collector'], without('SPOOR_SITES', 'CLICKHOUSE_URL'), /^error: invalid configuration: SPOOR_SITES is required without CLICKHOUSE_URL/],
     [['collector'], { ...base, SPOOR_SITES: 'shop=https://a.example bad/site' }, /^error: invalid configuration: SPOOR_SITES must be/],
     [['collector', '--port', '99999'], base, /^error: --port .*not 99999/],
   ])('spoor %j with a bad configuration exits 1 with one line', async (args, env, message) => {

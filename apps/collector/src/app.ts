@@ -1,10 +1,24 @@
-// The collector's Hono app: routes and middleware over injected dependencies (queue, sites, salt).
+// The collector's Hono app: routes and middleware over injected dependencies (queue, sites, salt,
+// rate limits), so `spoor up`, `spoor collector` and tests compose the same app.
 import { Hono } from 'hono';
+import type { Registry } from 'prom-client';
+import { isPublicIp } from '@spoor/enrich';
 import type { RejectReason } from '@spoor/events';
 import type { BatchQueue } from '@spoor/queue';
 import { CollectorError, renderError } from './errors.js';
+import { silentLogger, type CollectorLogger } from './logger.js';
+import { createCollectorMetrics, type CollectorMetrics } from './metrics.js';
+import { accessLog } from './middleware/access-log/index.js';
+import { allowOrigin, cors } from './middleware/cors/index.js';
+import { requestMetrics } from './middleware/metrics/index.js';
+import { rateLimit } from './middleware/rate-limit/index.js';
+import { shutdownGate } from './middleware/shutdown/index.js';
+import type { RateLimits } from './rate-limits.js';
+import { clientIp } from './request-context.js';
 import { batchRoute } from './routes/batch.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoute } from './routes/metrics.js';
+import { pixelRoute } from './routes/pixel.js';
 import { sdkRoute, type SdkScript } from './routes/sdk.js';
 import type { SiteRegistry } from './sites.js';
 
@@ -15,57 +29,87 @@ export interface CollectorHooks {
 
 export interface CollectorOptions {
   queue: Pick<BatchQueue, 'enqueue' | 'isReady'>;
+  /** `staticSites([...])`, or `refreshingSites({ load })` over the ClickHouse `sites` table. */
   sites: SiteRegistry;
   /** Today's IP salt (see `createIpSalt`). */
   ipSalt: () => Promise<string>;
   sdk?: SdkScript | undefined;
   /** Extra readiness checks by name, e.g. `clickhouse`. */
   readiness?: Record<string, () => Promise<boolean>>;
-  /** `SPOOR_TRUST_PROXY`: believe X-Forwarded-For. @defaultValue false */
-  trustProxy?: boolean;
+  /**
+   * `SPOOR_TRUST_PROXY`: how many proxies in front of the collector append to X-Forwarded-For
+   * (`true` is one). Without it the header is ignored. @defaultValue false
+   */
+  trustProxy?: boolean | number;
   now?: () => number;
   hooks?: CollectorHooks;
+  /** Per-IP and per-site limits (`redisRateLimits`). Absent: no limits. */
+  rateLimits?: RateLimits | undefined;
+  /** pino or anything of its shape. @defaultValue silent */
+  logger?: CollectorLogger | undefined;
+  /** A Prometheus registry to share with the rest of the process. @defaultValue a registry of its own, with process metrics */
+  metricsRegistry?: Registry | undefined;
 }
 
-export type CollectorDeps = Required<Pick<CollectorOptions, 'trustProxy' | 'now'>> & CollectorOptions;
-
-export interface CollectorState {
-  shuttingDown: boolean;
-}
+export type CollectorDeps = Required<Pick<CollectorOptions, 'trustProxy' | 'now'>> &
+  CollectorOptions & { logger: CollectorLogger; metrics: CollectorMetrics };
 
 export interface Collector {
   app: Hono;
-  /** New batches get 503 from now on; requests already inside finish normally. */
+  metrics: CollectorMetrics;
+  /** New batches and pixels get 503 from now on; requests already inside finish normally. */
   beginShutdown(): void;
+  /** Resolves true once no request is in flight (false after `timeoutMs`, default 10 s). */
+  drain(timeoutMs?: number): Promise<boolean>;
 }
 
+const INGEST = ['/v1/batch', '/v1/p.gif'];
+
 export function createCollector(options: CollectorOptions): Collector {
-  const deps: CollectorDeps = { trustProxy: false, now: Date.now, ...options };
-  const state: CollectorState = { shuttingDown: false };
+  const deps: CollectorDeps = {
+    trustProxy: false,
+    now: Date.now,
+    ...options,
+    logger: options.logger ?? silentLogger,
+    metrics: createCollectorMetrics(options.metricsRegistry),
+  };
+  const gate = shutdownGate({ refuse: INGEST });
   const app = new Hono();
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
     if (!(err instanceof CollectorError)) deps.hooks?.onError?.(err);
+    // Refusals reach the pages of registered sites too, so the SDK can tell a 400 (never retried)
+    // or a 503 with Retry-After from a network failure; an origin refused for this very site is not
+    // told anything.
+    const origin = c.req.header('origin');
+    const aboutOrigin = err instanceof CollectorError && (err.code === 'origin_not_allowed' || err.code === 'unknown_site');
+    if (origin && !aboutOrigin && INGEST.includes(c.req.path) && (await deps.sites.originKnown?.(origin))) allowOrigin(c, origin);
     return renderError(err, c);
   });
   app.notFound((c) => c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
-  app.options('/v1/batch', (c) => {
-    // Preflight is answered for any origin; the POST itself is checked against the site's origins.
-    const origin = c.req.header('origin');
-    if (origin) c.header('Access-Control-Allow-Origin', origin);
-    c.header('Access-Control-Allow-Credentials', 'true');
-    c.header('Access-Control-Allow-Methods', 'POST');
-    c.header('Access-Control-Allow-Headers', 'Content-Type');
-    c.header('Access-Control-Max-Age', '86400');
-    c.header('Vary', 'Origin');
-    return c.body(null, 204);
+  app.use('*', requestMetrics(deps.metrics), accessLog(deps.logger), gate.middleware);
+  app.use('/v1/batch', cors({ sites: deps.sites }));
+
+  const ipLimit = rateLimit({
+    limits: deps.rateLimits,
+    scope: 'ip',
+    // A private or loopback peer is a proxy or a local process speaking for many people (e.g. a
+    // load balancer when SPOOR_TRUST_PROXY is not set): limiting it by address would throttle
+    // everyone behind it, so only the site budget applies to it.
+    key: (c) => {
+      const ip = clientIp(c, deps.trustProxy);
+      return isPublicIp(ip) ? ip : '';
+    },
+    onLimited: (scope) => deps.metrics.rateLimited.inc({ scope }),
   });
-  batchRoute(app, deps, state);
-  healthRoutes(app, deps, state);
+  batchRoute(app, deps, ipLimit);
+  pixelRoute(app, deps, ipLimit);
+  healthRoutes(app, deps, gate);
+  metricsRoute(app, deps.metrics);
   sdkRoute(app, deps.sdk);
   return {
     app,
-    beginShutdown() {
-      state.shuttingDown = true;
-    },
+    metrics: deps.metrics,
+    beginShutdown: () => gate.begin(),
+    drain: (timeoutMs) => gate.drain(timeoutMs),
   };
 }

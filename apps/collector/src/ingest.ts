@@ -1,6 +1,6 @@
 // Turns a parsed batch into the queue job: per-event validation, clock correction, refusals kept.
 import { correctClock } from '@spoor/enrich';
-import { validateEvent, type BatchEnvelope, type RejectReason } from '@spoor/events';
+import { LIMITS, validateEvent, type BatchEnvelope, type RejectReason } from '@spoor/events';
 import type { AcceptedEvent, BatchJobData, RejectedRecord, RequestContext } from '@spoor/queue';
 
 /** Raw payloads kept in `rejected_events` are cut to this many characters. */
@@ -12,13 +12,27 @@ export interface IngestResult {
   errors: Array<{ index: number; reason: RejectReason; path: string; message: string }>;
 }
 
-export function buildBatchJob(envelope: BatchEnvelope, receivedAt: number, ctx: RequestContext): IngestResult {
+export interface BuildOptions {
+  /** Flags for every accepted event, e.g. `pixel` for the no-JS pixel. */
+  flags?: string[];
+  /** Size of the request body: when it is under the per-event limit no event needs measuring. */
+  bodyBytes?: number;
+}
+
+export function buildBatchJob(
+  envelope: BatchEnvelope,
+  receivedAt: number,
+  ctx: RequestContext,
+  opts: BuildOptions = {},
+): IngestResult {
+  const extraFlags = opts.flags ?? [];
+  const withinSizeLimit = opts.bodyBytes !== undefined && opts.bodyBytes <= LIMITS.maxEventBytes;
   const sentAt = envelope.sent_at ?? null;
   const events: AcceptedEvent[] = [];
   const rejected: RejectedRecord[] = [];
   const seen = new Set<string>();
   envelope.events.forEach((raw, index) => {
-    const v = validateEvent(raw, index);
+    const v = validateEvent(raw, index, { withinSizeLimit });
     if (!v.ok) {
       rejected.push(refusal(raw, index, v.error.reason, v.error.path, v.error.message));
       return;
@@ -31,7 +45,9 @@ export function buildBatchJob(envelope: BatchEnvelope, receivedAt: number, ctx: 
     // The same event twice in one batch is one event.
     if (seen.has(v.value.event_id)) return;
     seen.add(v.value.event_id);
-    events.push({ ...v.value, ts: clock.ts, client_ts: v.value.ts, flags: clock.flags });
+    const flags = extraFlags.length > 0 ? [...clock.flags, ...extraFlags] : clock.flags;
+    // The validated event is a fresh object of zod's: completed in place rather than copied.
+    events.push(Object.assign(v.value, { ts: clock.ts, client_ts: v.value.ts, flags }));
   });
   return {
     job: {

@@ -1,27 +1,75 @@
-// Serving a Hono app on a port with graceful close.
-import type { AddressInfo } from 'node:net';
+// Serving a Hono app on a port: bounded header and body reads, a JSON answer for requests Node's
+// HTTP parser refuses (conflicting Content-Length/Transfer-Encoding, oversized headers), graceful close.
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 
 export interface RunningServer {
   port: number;
-  /** Stops accepting connections and resolves once in-flight requests have finished. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and resolves once in-flight requests have finished; connections
+   * still open after `graceMs` are cut.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
-export function listen(app: Hono, port: number, hostname = '0.0.0.0'): Promise<RunningServer> {
+export interface ListenOptions {
+  /** Whole request (headers and body) must arrive within this. @defaultValue 10000 */
+  requestTimeoutMs?: number;
+  /** Headers must arrive within this. @defaultValue 10000 */
+  headersTimeoutMs?: number;
+  /** Requests Node's parser refused, by code (e.g. `HPE_UNEXPECTED_CONTENT_LENGTH`). */
+  onClientError?: (code: string) => void;
+}
+
+export function listen(app: Hono, port: number, hostname = '0.0.0.0', opts: ListenOptions = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
       resolve({
         port: info.port,
-        close: () =>
+        close: (graceMs = 10_000) =>
           new Promise<void>((res) => {
-            server.close(() => res());
+            const force = setTimeout(() => http.closeAllConnections(), graceMs);
+            force.unref();
+            http.close(() => {
+              clearTimeout(force);
+              res();
+            });
             // Idle keep-alive sockets would otherwise hold close() open.
-            (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+            http.closeIdleConnections();
           }),
       });
+    }) as Server;
+    const http = server;
+    http.requestTimeout = opts.requestTimeoutMs ?? 10_000;
+    http.headersTimeout = opts.headersTimeoutMs ?? 10_000;
+    http.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+      opts.onClientError?.(err.code ?? 'unknown');
+      answerClientError(err, socket);
     });
-    server.once('error', reject);
+    http.once('error', reject);
   });
+}
+
+/**
+ * What Node would answer, with a JSON body in the collector's error shape. The parser refuses a
+ * request carrying both Content-Length and Transfer-Encoding (request smuggling) before any
+ * handler runs, so no limit can be bypassed that way.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket) {
+  if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+    socket.destroy();
+    return;
+  }
+  const [status, text, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'request_timeout', 'the request took too long to arrive']
+        : [400, 'Bad Request', 'invalid_request', `malformed HTTP request (${err.code ?? 'parse error'})`];
+  const body = JSON.stringify({ error: code, message });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -1,22 +1,38 @@
-// Which sites may send, and from which origins.
+// Which sites may send, from which origins: a fixed list, or a registry loaded from a store
+// (ClickHouse `sites`) and kept in memory, so the request path never waits on the store.
 
 export interface SiteConfig {
   site: string;
-  /** Allowed page origins such as `https://shop.example.com`; empty allows any origin. */
+  /** Allowed page origins such as `https://shop.example.com`; empty (or `*`) allows any origin. */
   origins: string[];
+  /** Domain attribute of the `spoor_id` cookie, e.g. `example.com`; absent for host-only. */
+  cookieDomain?: string | undefined;
 }
 
 export interface SiteRegistry {
   lookup(site: string): Promise<SiteConfig | undefined> | SiteConfig | undefined;
+  /**
+   * Whether some site accepts this origin: the CORS preflight carries no body, so it can only be
+   * answered per origin. Registries without it answer preflights for no origin.
+   */
+  originKnown?(origin: string): Promise<boolean> | boolean;
+  /** False until the registry holds a list; `/readyz` reports it. */
+  ready?(): boolean;
+}
+
+/** A row of the ClickHouse `sites` table (`listSites` in @spoor/warehouse) as the collector uses it. */
+export function siteFromRow(row: { site_id: string; origins: string[]; cookie_domain: string }): SiteConfig {
+  return { site: row.site_id, origins: row.origins, cookieDomain: row.cookie_domain || undefined };
 }
 
 /** A fixed list, for `spoor up`'s demo site and for tests. */
 export function staticSites(sites: SiteConfig[]): SiteRegistry {
-  const map = new Map(sites.map((s) => [s.site, { ...s, origins: s.origins.map(normalizeOrigin) }]));
-  return { lookup: (site) => map.get(site) };
+  const index = indexSites(sites);
+  return { lookup: (site) => index.sites.get(site), originKnown: (origin) => index.knows(origin) };
 }
 
 export function normalizeOrigin(origin: string): string {
+  if (origin === '*') return origin;
   try {
     return new URL(origin).origin;
   } catch {
@@ -24,8 +40,118 @@ export function normalizeOrigin(origin: string): string {
   }
 }
 
+function anyOrigin(site: SiteConfig): boolean {
+  return site.origins.length === 0 || site.origins.includes('*');
+}
+
 /** A request without an Origin header comes from a server-side sender and is not origin-checked. */
 export function originAllowed(site: SiteConfig, origin: string | undefined): boolean {
-  if (!origin || site.origins.length === 0) return true;
+  if (!origin || anyOrigin(site)) return true;
   return site.origins.includes(normalizeOrigin(origin));
+}
+
+interface SiteIndex {
+  sites: Map<string, SiteConfig>;
+  knows(origin: string): boolean;
+}
+
+/** Later entries win, so a store's row overrides a built-in site of the same id. */
+function indexSites(list: SiteConfig[]): SiteIndex {
+  const sites = new Map<string, SiteConfig>();
+  for (const s of list) sites.set(s.site, { ...s, origins: s.origins.map(normalizeOrigin) });
+  const origins = new Set<string>();
+  let any = false;
+  for (const s of sites.values()) {
+    if (anyOrigin(s)) any = true;
+    for (const o of s.origins) origins.add(o);
+  }
+  return { sites, knows: (origin) => any || origins.has(normalizeOrigin(origin)) };
+}
+
+export interface RefreshingSitesOptions {
+  /** Reads the whole list (it is small: one row per site). */
+  load: () => Promise<SiteConfig[]>;
+  /** Reload this often. @defaultValue 10000 */
+  refreshMs?: number;
+  /**
+   * A site or origin that is not in the list triggers a reload, at most this often, so a site
+   * added a moment ago is accepted at once while a flood of unknown ids costs one load per period.
+   * @defaultValue 1000
+   */
+  missRefreshMs?: number;
+  /** How long `start()` keeps retrying the first load. @defaultValue 30000 */
+  startTimeoutMs?: number;
+  /** A failed reload; the last list stays in use. */
+  onError?: (err: Error) => void;
+}
+
+export interface RefreshingSites extends SiteRegistry {
+  /** Loads the list, retrying until `startTimeoutMs`, then reloads it every `refreshMs`. */
+  start(): Promise<void>;
+  stop(): void;
+  ready(): boolean;
+  originKnown(origin: string): Promise<boolean>;
+  /** Loads now; resolves false (keeping the last list) when the load failed. */
+  refresh(): Promise<boolean>;
+}
+
+export function refreshingSites(opts: RefreshingSitesOptions): RefreshingSites {
+  const refreshMs = opts.refreshMs ?? 10_000;
+  const missRefreshMs = opts.missRefreshMs ?? 1_000;
+  let index: SiteIndex | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<boolean> | undefined;
+  let lastAttempt = 0;
+
+  function refresh(): Promise<boolean> {
+    inFlight ??= (async () => {
+      lastAttempt = Date.now();
+      try {
+        index = indexSites(await opts.load());
+        return true;
+      } catch (err) {
+        opts.onError?.(err as Error);
+        return false;
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  }
+
+  /** A miss may be a site added since the last load: reload once per `missRefreshMs` at most. */
+  async function afterMiss<T>(answer: () => T, missed: (v: T) => boolean): Promise<T> {
+    const first = answer();
+    if (!missed(first) || (Date.now() - lastAttempt < missRefreshMs && !inFlight)) return first;
+    await refresh();
+    return answer();
+  }
+
+  return {
+    async start() {
+      const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
+      for (let delay = 200; !(await refresh()); delay = Math.min(delay * 2, 5_000)) {
+        if (Date.now() + delay > deadline) throw new Error('the site registry could not be loaded');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+      timer = setInterval(() => void refresh(), refreshMs);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+    ready: () => index !== undefined,
+    refresh,
+    lookup: (site) =>
+      afterMiss(
+        () => index?.sites.get(site),
+        (v) => v === undefined,
+      ),
+    originKnown: (origin) =>
+      afterMiss(
+        () => index?.knows(origin) ?? false,
+        (v) => !v,
+      ),
+  };
 }

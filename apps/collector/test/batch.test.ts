@@ -1,25 +1,11 @@
+// POST /v1/batch through app.request(): parsing, limits, per-event validation and the answers.
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { BatchJobData } from '@spoor/queue';
 import { QueueError } from '@spoor/queue';
-import { createCollector, staticSites, type CollectorOptions } from '../src/index.js';
 import { makeBatch, makeEvent } from '../../../test/support/events.js';
+import { fromPeer, setup } from './harness.js';
 
-function setup(overrides: Partial<CollectorOptions> = {}) {
-  const jobs: BatchJobData[] = [];
-  const collector = createCollector({
-    queue: { enqueue: async (job) => (jobs.push(job), { jobId: `${job.site}.${job.batch_id}` }), isReady: async () => true },
-    sites: staticSites([{ site: 'shop', origins: ['https://shop.example'] }]),
-    ipSalt: async () => 'salt',
-    ...overrides,
-  });
-  const post = (body: unknown, headers: Record<string, string> = {}) =>
-    collector.app.request('/v1/batch', {
-      method: 'POST',
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-      headers: { 'content-type': 'text/plain', ...headers },
-    });
-  return { collector, jobs, post };
-}
+const DAY = 86_400_000;
 
 describe('POST /v1/batch', () => {
   it('queues a valid batch and answers 202 with the counts', async () => {
@@ -55,28 +41,167 @@ describe('POST /v1/batch', () => {
     expect(jobs[0]!.rejected).toHaveLength(1);
   });
 
-  it('refuses malformed JSON, the wrong content type and bad envelopes with 400', async () => {
+  it('refuses malformed JSON and the wrong content type with 400, queueing nothing', async () => {
     const { jobs, post } = setup();
-    expect(await (await post('{"site": "shop", ')).json()).toMatchObject({ error: 'invalid_json' });
+    const truncated = await post('{"site": "shop", ');
+    expect(truncated.status).toBe(400);
+    expect(await truncated.json()).toMatchObject({ error: 'invalid_json' });
     const form = await post('a=1', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(form.status).toBe(400);
     expect(await form.json()).toMatchObject({ error: 'unsupported_content_type' });
-    const env = await post({ site: 'shop', events: [] });
-    expect(env.status).toBe(400);
-    expect(await env.json()).toMatchObject({ error: 'invalid_batch' });
     expect(jobs).toHaveLength(0);
   });
 
-  it('refuses unknown sites and foreign origins with 403, and lets allowed origins read the answer', async () => {
+  it("lets a registered site's pages read refusals, so the SDK never mistakes a 400 for a network error", async () => {
+    const { post } = setup();
+    const known = await post('{"site": "shop", ', { origin: 'https://shop.example' });
+    expect(known.status).toBe(400);
+    expect(known.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(known.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    const stranger = await post('{"site": "shop", ', { origin: 'https://evil.example' });
+    expect(stranger.status).toBe(400);
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses a bad envelope with 400 naming the field, and records it for a registered site', async () => {
+    const { batches, refusals, post } = setup();
+    const env = await post({ site: 'shop', batch_id: 'b-1', events: [] });
+    expect(env.status).toBe(400);
+    expect(await env.json()).toMatchObject({ error: 'invalid_batch', path: 'events' });
+    expect(batches()).toHaveLength(0);
+    expect(refusals()).toEqual([expect.objectContaining({ index: -1, reason: 'invalid_batch', path: 'events', raw: expect.stringContaining('"site":"shop"') })]);
+    // A site nobody registered leaves no record: anyone can send those.
+    expect((await post({ site: 'nobody', events: [] })).status).toBe(400);
+    expect(refusals()).toHaveLength(1);
+  });
+
+  it('refuses a 300 KiB body with 413 before parsing it', async () => {
     const { jobs, post } = setup();
-    expect((await post(makeBatch([makeEvent('pageview')], { site: 'other' }))).status).toBe(403);
-    const foreign = await post(makeBatch([makeEvent('pageview')]), { origin: 'https://evil.example' });
+    const events = Array.from({ length: 150 }, () => makeEvent('custom', { name: 'x', props: { blob: 'x'.repeat(1000) }, title: 'y'.repeat(1000) }));
+    const body = JSON.stringify(makeBatch(events));
+    expect(body.length).toBeGreaterThan(300 * 1024);
+    const res = await post(body);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: 'payload_too_large' });
+    expect(jobs).toHaveLength(0);
+  });
+
+  it('refuses 200k-deep nesting with 400 depth_exceeded (gzip gets it under the wire limit) and 413 plain', async () => {
+    const { jobs, post } = setup();
+    const deep = `{"site":"shop","batch_id":"b","events":[${'['.repeat(200_000)}${']'.repeat(200_000)}]}`;
+    const gz = await post(gzipSync(deep), { 'content-encoding': 'gzip' });
+    expect(gz.status).toBe(400);
+    expect(await gz.json()).toMatchObject({ error: 'depth_exceeded' });
+    expect((await post(deep)).status).toBe(413);
+    expect(jobs).toHaveLength(0);
+  });
+
+  it('refuses a 1 MB string, naming its event, and accepts the rest of the batch', async () => {
+    const { batches, post } = setup();
+    const batch = makeBatch([makeEvent('pageview'), makeEvent('custom', { name: 'big', props: { s: 'x'.repeat(1_000_000) } }), makeEvent('click')]);
+    expect((await post(batch)).status).toBe(413); // plain, the body itself is too large
+    const res = await post(gzipSync(JSON.stringify(batch)), { 'content-encoding': 'gzip' });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ accepted: 2, rejected: 1, errors: [{ index: 1, reason: 'event_too_large', path: 'events.1' }] });
+    expect(batches()[0]!.events.map((e) => e.type)).toEqual(['pageview', 'click']);
+  });
+
+  it('refuses an event with 10k property keys by its index', async () => {
+    const { post } = setup();
+    const props = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]));
+    const res = await post(makeBatch([makeEvent('custom', { name: 'many', props }), makeEvent('pageview')]));
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ accepted: 1, errors: [{ index: 0, reason: 'event_too_large' }] });
+    const fewer = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i]));
+    const res2 = await post(makeBatch([makeEvent('custom', { name: 'many', props: fewer }), makeEvent('pageview')]));
+    expect(await res2.json()).toMatchObject({ accepted: 1, errors: [{ index: 0, reason: 'invalid_event', path: 'events.0.props' }] });
+  });
+
+  it('refuses a batch of 501 events as a whole (the sender must split it)', async () => {
+    const { batches, post } = setup();
+    const res = await post(makeBatch(Array.from({ length: 501 }, () => makeEvent('click'))));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_batch', path: 'events' });
+    expect(batches()).toHaveLength(0);
+    expect((await post(makeBatch(Array.from({ length: 500 }, () => makeEvent('click'))))).status).toBe(202);
+  });
+
+  it('drops __proto__ and constructor.prototype keys without polluting any object', async () => {
+    const { batches, post } = setup();
+    const event = JSON.stringify(makeEvent('custom', { name: 'p' })).replace(
+      /}$/,
+      ',"__proto__":{"polluted":"yes"},"props":{"__proto__":{"polluted":"yes"},"ok":"1"},"constructor":{"prototype":{"polluted":"yes"}}}',
+    );
+    const body = `{"site":"shop","batch_id":"proto-1","__proto__":{"polluted":"yes"},"events":[${event}]}`;
+    const res = await post(body);
+    expect(res.status).toBe(202);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    const [accepted] = batches()[0]!.events;
+    expect(accepted!.props).toEqual({ ok: '1' });
+    expect(Object.getPrototypeOf(accepted!.props)).toBe(Object.prototype);
+    // A plain `constructor` prop is refused by name rather than stored.
+    const res2 = await post(makeBatch([makeEvent('custom', { name: 'c', props: { constructor: 'x' } })]));
+    expect(await res2.json()).toMatchObject({ errors: [{ index: 0, path: 'events.0.props.constructor' }] });
+  });
+
+  it('refuses unknown sites with 403 and records nothing', async () => {
+    const { jobs, post } = setup();
+    const res = await post(makeBatch([makeEvent('pageview')], { site: 'other' }));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: 'unknown_site' });
+    expect(jobs).toHaveLength(0);
+  });
+
+  it('refuses a foreign origin with 403 and no CORS headers, and records the refusal for the site', async () => {
+    const { batches, refusals, post } = setup();
+    const foreign = await post(makeBatch([makeEvent('pageview')], { batch_id: 'evil-1' }), { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ error: 'origin_not_allowed' });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    expect(batches()).toHaveLength(0);
+    expect(refusals()).toEqual([expect.objectContaining({ index: -1, reason: 'origin_not_allowed', path: 'origin' })]);
     const own = await post(makeBatch([makeEvent('pageview')]), { origin: 'https://shop.example' });
     expect(own.status).toBe(202);
     expect(own.headers.get('access-control-allow-origin')).toBe('https://shop.example');
-    expect(jobs.at(-1)!.ctx.server_side).toBe(false);
+    expect(own.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(own.headers.get('vary')).toBe('Origin');
+    expect(batches().at(-1)!.ctx.server_side).toBe(false);
+  });
+
+  it('believes X-Forwarded-For only from trusted proxies, and then its proxy-appended entry', async () => {
+    const spoofed = { 'x-forwarded-for': '203.0.113.9' };
+    const untrusted = setup();
+    await untrusted.post(makeBatch([makeEvent('pageview')]), spoofed, fromPeer('198.51.100.7'));
+    expect(untrusted.jobs[0]!.ctx.ip_prefix).toBe('198.51.100.0');
+    const trusted = setup({ trustProxy: true });
+    await trusted.post(makeBatch([makeEvent('pageview')]), { 'x-forwarded-for': '203.0.113.9, 192.0.2.44' }, fromPeer('10.0.0.2'));
+    expect(trusted.jobs[0]!.ctx.ip_prefix).toBe('192.0.2.0');
+    const twoHops = setup({ trustProxy: 2 });
+    await twoHops.post(makeBatch([makeEvent('pageview')]), { 'x-forwarded-for': '203.0.113.9, 192.0.2.44, 10.1.1.1' }, fromPeer('10.0.0.2'));
+    expect(twoHops.jobs[0]!.ctx.ip_prefix).toBe('192.0.2.0');
+    // The raw address never leaves the collector.
+    expect(JSON.stringify(trusted.jobs)).not.toContain('192.0.2.44');
+  });
+
+  it('passes the user agent and the webdriver signal on for bot classification in the worker', async () => {
+    const { jobs, post } = setup();
+    await post({ ...makeBatch([makeEvent('pageview')]), webdriver: true }, { 'user-agent': 'Mozilla/5.0 HeadlessChrome/126.0' });
+    expect(jobs[0]!.ctx).toMatchObject({ user_agent: 'Mozilla/5.0 HeadlessChrome/126.0', webdriver: true });
+  });
+
+  it('corrects a device clock 3 days ahead, flags a missing sent_at, and refuses events 40 days old', async () => {
+    const now = Date.now();
+    const { batches, post } = setup({ now: () => now });
+    const ahead = now + 3 * DAY;
+    await post(makeBatch([makeEvent('pageview', { ts: ahead - 5_000 })], { sent_at: ahead }));
+    expect(batches()[0]!.events[0]).toMatchObject({ ts: now - 5_000, client_ts: ahead - 5_000, flags: ['clock_corrected'] });
+    const noSent = makeBatch([makeEvent('pageview', { ts: now - 1_000 })]);
+    delete noSent.sent_at;
+    await post(noSent);
+    expect(batches()[1]!.events[0]).toMatchObject({ ts: now - 1_000, flags: ['no_sent_at'] });
+    const old = await post(makeBatch([makeEvent('pageview', { ts: now - 40 * DAY }), makeEvent('click')], { sent_at: now }));
+    expect(await old.json()).toMatchObject({ accepted: 1, errors: [{ index: 0, reason: 'too_old', path: 'events.0.ts' }] });
   });
 
   it('lets the SDK send credentials and read Retry-After from allowed origins', async () => {
@@ -104,23 +229,13 @@ describe('POST /v1/batch', () => {
     const res = await post(makeBatch([makeEvent('pageview')]));
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.headers.get('set-cookie')).toBeNull();
   });
 
-  it('refuses new batches once shutdown began', async () => {
-    const { collector, post } = setup();
-    collector.beginShutdown();
+  it('answers 503 while the site registry has never loaded', async () => {
+    const { post } = setup({ sites: { lookup: () => undefined, ready: () => false } });
     const res = await post(makeBatch([makeEvent('pageview')]));
     expect(res.status).toBe(503);
-    expect((await collector.app.request('/readyz')).status).toBe(503);
-  });
-});
-
-describe('health and the SDK', () => {
-  it('reports liveness and readiness per dependency', async () => {
-    const { collector } = setup({ readiness: { clickhouse: async () => false } });
-    expect((await collector.app.request('/healthz')).status).toBe(200);
-    const ready = await collector.app.request('/readyz');
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ checks: { redis: true, clickhouse: false } });
+    expect(await res.json()).toMatchObject({ error: 'sites_unavailable' });
   });
 });

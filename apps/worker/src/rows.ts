@@ -11,7 +11,7 @@ const NOT_A_BOT = { is_bot: false, reason: '' };
 export function eventRows(job: BatchJobData): EventRow[] {
   const server = job.ctx.server_side === true;
   const ua = server ? SERVER_SENT : parseUserAgent(job.ctx.user_agent);
-  const bot = server ? NOT_A_BOT : classifyBot({ userAgent: job.ctx.user_agent, prefetch: job.ctx.prefetch });
+  const bot = server ? NOT_A_BOT : classifyBot({ userAgent: job.ctx.user_agent, prefetch: job.ctx.prefetch, webdriver: job.ctx.webdriver });
   const shared = {
     site_id: job.site,
     batch_id: job.batch_id,
@@ -44,6 +44,7 @@ function eventColumns(e: AcceptedEvent, job: BatchJobData): EventRow {
     ts: e.ts,
     client_ts: e.client_ts,
     visitor_id: e.visitor_id,
+    sdk_visitor_id: e.sdk_visitor_id ?? '',
     session_id: e.session_id ?? '',
     user_id: e.user_id ?? '',
     url: e.url ?? '',

@@ -72,6 +72,16 @@ describe('eventRows', () => {
     expect(bot).toMatchObject({ is_bot: 1, device_type: 'bot' });
     const [pre] = eventRows(job([makeEvent('pageview')], { prefetch: true, gpc: true }));
     expect(pre).toMatchObject({ is_bot: 1, bot_reason: 'prefetch', flags: ['prefetch'], ip_hash: '', cookieless: 1 });
+    const [driven] = eventRows(job([makeEvent('pageview')], { webdriver: true }));
+    expect(driven).toMatchObject({ is_bot: 1, bot_reason: 'webdriver', device_type: 'bot' });
+  });
+
+  it('keeps the SDK\'s visitor id beside the one the collector chose', () => {
+    const j = job([makeEvent('pageview', { visitor_id: 'cookie-id' })]);
+    j.events[0]!.sdk_visitor_id = 'sdk-id';
+    const [row] = eventRows(j);
+    expect(row).toMatchObject({ visitor_id: 'cookie-id', sdk_visitor_id: 'sdk-id' });
+    expect(eventRows(job([makeEvent('pageview')]))[0]).toMatchObject({ sdk_visitor_id: '' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLOCK } from '@spoor/events';
-import { classifyBot, correctClock, hashIp, ipPrefix, parseUrl, parseUserAgent, referrerDomain } from '../src/index.js';
+import { classifyBot, correctClock, hashIp, ipPrefix, isPublicIp, parseUrl, parseUserAgent, referrerDomain } from '../src/index.js';
 
 const DAY = 86_400_000;
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
@@ -37,6 +37,11 @@ describe('IP anonymisation', () => {
     expect(ipPrefix('::ffff:203.0.113.77')).toBe('203.0.113.0');
     expect(ipPrefix('2001:db8:abcd:12::1')).toBe('2001:db8:abcd::');
     expect(ipPrefix('not an ip')).toBe('');
+  });
+
+  it('tells client addresses on the internet from proxies, load balancers and local peers', () => {
+    for (const ip of ['203.0.113.7', '8.8.8.8', '::ffff:198.51.100.2', '2001:db8::1', '172.32.0.1', '100.128.0.1']) expect(isPublicIp(ip), ip).toBe(true);
+    for (const ip of ['127.0.0.1', '10.1.2.3', '172.16.5.4', '192.168.1.1', '169.254.1.1', '100.64.0.1', '::1', '::', '::ffff:10.0.0.1', 'fd12::1', 'fe80::1', '', 'x']) expect(isPublicIp(ip), ip).toBe(false);
   });
 
   it('hashes with the salt and the site, so hashes differ across days and sites', () => {

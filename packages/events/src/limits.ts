@@ -8,6 +8,8 @@ const DAY = 24 * HOUR;
 export const LIMITS = {
   /** Largest request body accepted, measured on the decoded bytes while streaming. */
   maxBodyBytes: 256 * KiB,
+  /** Largest body once a `Content-Encoding: gzip` request is inflated (a gzip bomb stops here). */
+  maxInflatedBytes: 1024 * KiB,
   /** Events in one batch; a longer batch is refused whole (the sender must split it). */
   maxEventsPerBatch: 500,
   /** One event serialised as JSON. */

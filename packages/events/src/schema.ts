@@ -216,4 +216,6 @@ export const batchEnvelopeSchema = z.object({
   batch_id: batchIdSchema,
   sent_at: epochMsSchema.optional(),
   events: z.array(z.unknown()).min(1).max(LIMITS.maxEventsPerBatch),
+  /** `navigator.webdriver` of the sending page: an automated browser, classified as a bot. */
+  webdriver: z.boolean().optional(),
 });

@@ -28,6 +28,7 @@ export interface BatchInput {
   batch_id: string;
   sent_at?: number;
   events: SpoorEventInput[];
+  webdriver?: boolean;
 }
 
 export const EVENT_TYPES = [

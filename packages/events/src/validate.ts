@@ -12,6 +12,7 @@ export type RejectReason =
   | 'invalid_event'
   | 'event_too_large'
   | 'too_old'
+  | 'origin_not_allowed'
   | 'insert_failed';
 
 export interface Rejection {
@@ -34,9 +35,13 @@ export function validateEnvelope(body: unknown): Validated<BatchEnvelope> {
   return r.success ? { ok: true, value: r.data } : { ok: false, error: firstIssue(r.error, [], 'invalid_batch') };
 }
 
-/** Validates one raw event; `index` is its position in the batch, used in the error path. */
-export function validateEvent(raw: unknown, index: number): Validated<SpoorEvent> {
-  const size = jsonSize(raw);
+/**
+ * Validates one raw event; `index` is its position in the batch, used in the error path.
+ * `withinSizeLimit`: the caller knows the event is small enough (its whole body is under
+ * `LIMITS.maxEventBytes`), so it is not serialised again to be measured.
+ */
+export function validateEvent(raw: unknown, index: number, opts: { withinSizeLimit?: boolean } = {}): Validated<SpoorEvent> {
+  const size = opts.withinSizeLimit ? 0 : jsonSize(raw);
   if (size > LIMITS.maxEventBytes) {
     return {
       ok: false,

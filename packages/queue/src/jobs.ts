@@ -18,14 +18,21 @@ export interface RequestContext {
    * says nothing about bots or devices.
    */
   server_side?: boolean;
+  /** The page reported `navigator.webdriver` (an automated browser). Absent in older jobs. */
+  webdriver?: boolean;
 }
 
 /** An event that passed validation, with the collector's clock correction applied. */
 export type AcceptedEvent = SpoorEvent & {
   /** The device's own timestamp, before correction. */
   client_ts: number;
-  /** Quality flags set by the collector, e.g. `late`, `clock_clamped`, `no_sent_at`. */
+  /** Quality flags set by the collector, e.g. `late`, `clock_clamped`, `no_sent_at`, `pixel`. */
   flags: string[];
+  /**
+   * The visitor_id the SDK sent, when the collector replaced it with the visitor's `spoor_id`
+   * cookie (see docs/COLLECTOR.md, "Identity"). Absent when the SDK's id was kept.
+   */
+  sdk_visitor_id?: string;
 };
 
 /** A refused event, kept so that `rejected_events` shows what was refused and why. */

@@ -32,9 +32,10 @@ export const BATCH_JOB_OPTIONS: JobsOptions = {
 export interface BatchQueue {
   /**
    * Resolves once the batch is stored in Redis (durable there with AOF). A batch whose job id is
-   * already kept resolves too, without a second job.
+   * already kept resolves too, without a second job. The job id is `site.batch_id` unless
+   * `opts.jobId` names another (for records that must not take a batch's id).
    */
-  enqueue(data: BatchJobData): Promise<{ jobId: string }>;
+  enqueue(data: BatchJobData, opts?: { jobId?: string }): Promise<{ jobId: string }>;
   /** True when Redis answers a PING. */
   isReady(): Promise<boolean>;
   readonly queue: Queue;
@@ -52,11 +53,11 @@ export function createBatchQueue(opts: BatchQueueOptions): BatchQueue {
   queue.on('error', onError);
   opts.connection.on('error', onError);
 
-  async function enqueue(data: BatchJobData) {
+  async function enqueue(data: BatchJobData, addOpts: { jobId?: string } = {}) {
     if (opts.connection.status !== 'ready') {
       throw new QueueError('queue_unavailable', `redis is ${opts.connection.status}`);
     }
-    const jobId = batchJobId(data.site, data.batch_id);
+    const jobId = addOpts.jobId ?? batchJobId(data.site, data.batch_id);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

@@ -7,3 +7,4 @@ export * from './sql.js';
 export * from './http-interface.js';
 export * from './sql-text.js';
 export * from './verify.js';
+export * from './sites.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertDedupSettings, checkDedupSettings, dedupInsertSettings, migrate, openWarehouse, renderMigration, runSqlText, splitStatements, startHttpInterface, type Warehouse } from '../src/index.js';
+import { assertDedupSettings, checkDedupSettings, dedupInsertSettings, listSites, migrate, putSite, removeSite, openWarehouse, renderMigration, runSqlText, splitStatements, startHttpInterface, type Warehouse } from '../src/index.js';
 import { tempDir } from '../../../test/support/temp.js';
 
 let wh: Warehouse;
@@ -72,6 +72,26 @@ describe('insert', () => {
   it('renders results in the formats spoor sql offers', async () => {
     expect(await runSqlText(wh, 'SELECT 1 AS one', 'csv')).toBe('"one"\n1\n');
     expect(await runSqlText(wh, 'SELECT 1 AS one', 'table')).toContain('one');
+  });
+});
+
+describe('sites', () => {
+  it('keeps the latest version of each site, hides removed ones and stores values verbatim', async () => {
+    await migrate(wh);
+    await putSite(wh, { site_id: 'shop-a', origins: ['https://a.example'], cookie_domain: '' });
+    await putSite(wh, { site_id: 'shop-b', origins: ["https://it's.example", 'back\\slash'], cookie_domain: 'example.com' });
+    await putSite(wh, { site_id: 'shop-a', origins: ['https://a.example', 'https://www.a.example'], cookie_domain: '' });
+    await putSite(wh, { site_id: 'gone', origins: ['*'], cookie_domain: '' });
+    await removeSite(wh, 'gone');
+    const sites = await listSites(wh);
+    expect(sites.map(({ updated_at: _, ...s }) => s)).toEqual([
+      { site_id: 'shop-a', origins: ['https://a.example', 'https://www.a.example'], cookie_domain: '' },
+      { site_id: 'shop-b', origins: ["https://it's.example", 'back\\slash'], cookie_domain: 'example.com' },
+    ]);
+    // Written again exactly as before, the site is back: a registry write is never taken for a retry.
+    await putSite(wh, { site_id: 'gone', origins: ['*'], cookie_domain: '' });
+    expect((await listSites(wh)).map((s) => s.site_id)).toEqual(['gone', 'shop-a', 'shop-b']);
+    expect(sites[0]!.updated_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
   });
 });
 

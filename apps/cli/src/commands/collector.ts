@@ -1,8 +1,7 @@
 // `spoor collector`: the public ingestion endpoint on its own. Validates, queues in Redis, answers;
 // ClickHouse only for readiness. Run as many as needed behind a load balancer: they share nothing
 // but Redis (the queue and the daily IP salt).
-import { Hono } from 'hono';
-import { createCollector, createIpSalt, listen, type RunningServer } from '@spoor/collector';
+import { createCollector, createIpSalt, listen, redisRateLimits, type RunningServer } from '@spoor/collector';
 import { createBatchQueue, createRedisConnection } from '@spoor/queue';
 import { openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { warehouseConfig, type Config } from '../config.js';
@@ -10,7 +9,6 @@ import { CliError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CollectorSettings } from '../process-config.js';
 import { loadSdkScript } from '../sdk-script.js';
-import { CollectorMetrics } from './collector-metrics.js';
 import { collectorSites } from './collector-sites.js';
 
 export interface RunningCollector {
@@ -26,34 +24,34 @@ export async function collector(config: Config, s: CollectorSettings, log: Logge
     name: config.SPOOR_QUEUE,
     onError: (err) => log.warn({ err: err.message }, 'queue connection error'),
   });
-  // Readiness only; a URL makes this an HTTP client, so the embedded engine is never loaded.
+  // The sites registry and readiness; a URL makes this an HTTP client, so the embedded engine is
+  // never loaded.
   let wh: Warehouse | undefined;
   if (s.clickhouseUrl) wh = await openWarehouse({ ...warehouseConfig(config), url: s.clickhouseUrl, application: 'spoor-collector' });
-  const metrics = new CollectorMetrics();
+  const sites = await collectorSites(s, wh, log).catch((err: Error) => {
+    throw new CliError(`${err.message} from ClickHouse at ${s.clickhouseUrl}`);
+  });
   const c = createCollector({
     queue,
-    sites: collectorSites(s, producer),
+    sites: sites.registry,
     ipSalt: createIpSalt(producer),
     sdk: loadSdkScript(log),
     readiness: wh ? { clickhouse: () => wh.ping() } : {},
     trustProxy: config.SPOOR_TRUST_PROXY,
-    hooks: {
-      onBatch: metrics.onBatch,
-      onError: (err) => log.error({ err: err.message, stack: err.stack }, 'collector error'),
-    },
+    rateLimits: redisRateLimits({ redis: producer, onError: (err) => log.warn({ err: err.message }, 'rate limits not checked (redis)') }),
+    logger: log,
+    hooks: { onError: (err) => log.error({ err: err.message, stack: err.stack }, 'collector error') },
   });
-  const app = new Hono();
-  app.route('/', c.app);
-  // Until the collector app serves its own /metrics (issue 4), the process counts what it sees.
-  app.get('/metrics', (ctx) => ctx.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
-  const server: RunningServer = await listen(app, s.port, s.host).catch((err: Error) => {
+  const server: RunningServer = await listen(c.app, s.port, s.host).catch((err: Error) => {
     throw new CliError(`cannot listen on ${s.host}:${s.port}: ${err.message}`);
   });
   return {
     port: server.port,
     async stop() {
       c.beginShutdown();
-      await server.close();
+      if (!(await c.drain(10_000))) log.warn('requests still in flight after 10 s; closing anyway');
+      await server.close(5_000);
+      sites.stop();
       await queue.close().catch(() => {});
       producer.disconnect();
       await wh?.close();

@@ -3,10 +3,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import { createCollector, createIpSalt, listen, sdkScript, staticSites, type RunningServer } from '@spoor/collector';
+import {
+  createCollector,
+  createIpSalt,
+  listen,
+  redisRateLimits,
+  refreshingSites,
+  sdkScript,
+  siteFromRow,
+  type RunningServer,
+  type SiteConfig,
+} from '@spoor/collector';
 import { checkRedisSafety, createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
 import {
   assertDedupSettings,
+  listSites,
   migrate,
   openWarehouse,
   startHttpInterface,
@@ -39,6 +50,9 @@ export interface RunningUp {
 }
 
 const DEFAULT_CLICKHOUSE_PORT = 8123;
+
+/** The demo shop's site, accepted from any origin; a `demo` row in the registry overrides it. */
+const DEMO_SITE: SiteConfig = { site: 'demo', origins: [] };
 
 export async function up(config: Config, opts: UpOptions, log: Logger): Promise<RunningUp> {
   const dir = dataDir(config.dataDir);
@@ -114,26 +128,46 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       },
     });
 
+    // `spoor sites add` writes to ClickHouse; the collector re-reads the registry every few seconds
+    // (and at once for a site it does not know yet).
+    const sites = refreshingSites({
+      load: async () => [DEMO_SITE, ...(await listSites(wh)).map(siteFromRow)],
+      refreshMs: 5_000,
+      onError: (err) => log.warn({ err: err.message }, 'site registry not refreshed; keeping the last list'),
+    });
+    await sites.start();
+    stack.push({ name: 'sites', stop: async () => sites.stop() });
+
     const collector = createCollector({
       queue,
-      sites: staticSites([{ site: 'demo', origins: [] }]),
+      sites,
       ipSalt: createIpSalt(producerConn),
       sdk: loadSdk(log),
       readiness: { clickhouse: () => wh.ping() },
       trustProxy: config.SPOOR_TRUST_PROXY,
+      rateLimits: redisRateLimits({
+        redis: producerConn,
+        onError: (err) => log.warn({ err: err.message }, 'rate limits not checked (redis)'),
+      }),
+      logger: log,
       hooks: { onError: (err) => log.error({ err: err.message, stack: err.stack }, 'collector error') },
     });
     const app = new Hono();
     app.route('/', collector.app);
     serveFolder(app, join(EXAMPLES_DIR, 'shop'));
-    const server: RunningServer = await listen(app, opts.port, opts.host ?? '0.0.0.0').catch((err: Error) => {
+    const server: RunningServer = await listen(app, opts.port, opts.host ?? '0.0.0.0', {
+      onClientError: (code) => log.debug({ code }, 'malformed request refused'),
+    }).catch((err: Error) => {
       throw new CliError(`cannot listen on port ${opts.port}: ${err.message}`);
     });
     stack.push({
       name: 'http',
       stop: async () => {
+        // New requests get 503 (and are asked to close their connection); the ones inside finish
+        // their queue add before the queue is drained below.
         collector.beginShutdown();
-        await server.close();
+        if (!(await collector.drain(10_000))) log.warn('requests still in flight after 10 s; closing anyway');
+        await server.close(5_000);
       },
     });
 

@@ -1,56 +1,66 @@
 // POST /v1/batch: validate, queue durably, answer 202 only once the batch is in Redis.
-import type { Context, Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import sjson from 'secure-json-parse';
-import { jsonDepth, LIMITS, validateEnvelope } from '@spoor/events';
-import { QueueError } from '@spoor/queue';
+import { jsonDepth, LIMITS, siteIdSchema, validateEnvelope } from '@spoor/events';
+import type { CollectorDeps } from '../app.js';
+import { enqueueBatch } from '../enqueue.js';
 import { CollectorError } from '../errors.js';
+import { readVisitorCookie, requestIsHttps, settleVisitor, writeVisitorCookie } from '../identity.js';
 import { buildBatchJob } from '../ingest.js';
-import { readBodyLimited } from '../middleware/body-limit/index.js';
-import { requestContext } from '../request-context.js';
+import { bodyLimit } from '../middleware/body-limit/index.js';
+import { allowOrigin } from '../middleware/cors/index.js';
+import { enforceRateLimit } from '../middleware/rate-limit/index.js';
+import { recordRefusal, type RequestRefusal } from '../refusals.js';
+import { clientIp, proxyHops, requestContext } from '../request-context.js';
+import { lookupSite } from '../site-lookup.js';
 import { originAllowed } from '../sites.js';
-import type { CollectorDeps, CollectorState } from '../app.js';
 
 const JSON_TYPES = /^(application\/json|text\/plain)\b/i;
 
-export function batchRoute(app: Hono, deps: CollectorDeps, state: CollectorState) {
-  app.post('/v1/batch', async (c) => {
-    if (state.shuttingDown) {
-      throw new CollectorError(503, 'shutting_down', 'collector is shutting down', { retryAfter: 1 });
-    }
+/** Refused before the body is read: beacons send text/plain, fetch sends either. */
+const jsonContentType: MiddlewareHandler = async (c, next) => {
+  const type = c.req.header('content-type') ?? 'text/plain';
+  if (!JSON_TYPES.test(type)) {
+    throw new CollectorError(400, 'unsupported_content_type', 'send application/json or text/plain');
+  }
+  return next();
+};
+
+export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHandler) {
+  app.post('/v1/batch', ipLimit, jsonContentType, bodyLimit(), async (c) => {
     const receivedAt = deps.now();
-    const type = c.req.header('content-type') ?? 'text/plain';
-    if (!JSON_TYPES.test(type)) {
-      throw new CollectorError(400, 'unsupported_content_type', 'send application/json or text/plain');
-    }
-    const body = await parseJson(await readBodyLimited(c.req.raw, LIMITS.maxBodyBytes));
+    const bytes = c.get('body');
+    const body = parseJson(bytes);
     if (jsonDepth(body) > LIMITS.maxJsonDepth) {
       throw new CollectorError(400, 'depth_exceeded', `JSON nesting deeper than ${LIMITS.maxJsonDepth}`);
     }
     const envelope = validateEnvelope(body);
     if (!envelope.ok) {
-      throw new CollectorError(400, 'invalid_batch', `${envelope.error.path || 'body'}: ${envelope.error.message}`, {
-        body: { path: envelope.error.path },
-      });
+      const { path, message } = envelope.error;
+      await recordForKnownSite(deps, body, { reason: 'invalid_batch', path, message, receivedAt });
+      throw new CollectorError(400, 'invalid_batch', `${path || 'body'}: ${message}`, { body: { path } });
     }
     const { site } = envelope.value;
-    const config = await deps.sites.lookup(site);
-    if (!config) throw new CollectorError(403, 'unknown_site', `site ${site} is not registered`);
+    const config = await lookupSite(deps, site);
     const origin = c.req.header('origin');
     if (!originAllowed(config, origin)) {
-      throw new CollectorError(403, 'origin_not_allowed', `origin ${origin} may not send for site ${site}`);
+      const message = `origin ${origin} may not send for site ${site}`;
+      recordRefusal(deps.queue, { site, batchId: envelope.value.batch_id, body, reason: 'origin_not_allowed', path: 'origin', message, receivedAt }, deps.logger);
+      throw new CollectorError(403, 'origin_not_allowed', message);
     }
     allowOrigin(c, origin);
+    await enforceRateLimit(deps.rateLimits, 'site', site, (scope) => deps.metrics.rateLimited.inc({ scope }));
 
-    const ctx = await requestContext(c, site, deps);
-    const { job, accepted, errors } = buildBatchJob(envelope.value, receivedAt, ctx);
-    try {
-      await deps.queue.enqueue(job);
-    } catch (err) {
-      if (err instanceof QueueError) {
-        throw new CollectorError(503, 'queue_unavailable', 'queue unavailable, retry later', { retryAfter: 5 });
-      }
-      throw err;
-    }
+    const ip = clientIp(c, deps.trustProxy);
+    const ctx = await requestContext(c, site, { ip, ipSalt: deps.ipSalt, webdriver: envelope.value.webdriver });
+    const { job, accepted, errors } = buildBatchJob(envelope.value, receivedAt, ctx, { bodyBytes: bytes.byteLength });
+    // A server-side sender (no Origin) speaks for many visitors: no visitor cookie for it.
+    const cookie = ctx.server_side ? undefined : settleVisitor(readVisitorCookie(c), job.events, ctx.gpc);
+    await enqueueBatch(deps, job);
+
+    writeVisitorCookie(c, cookie, { site: config, secure: requestIsHttps(c, proxyHops(deps.trustProxy) > 0) });
+    deps.metrics.eventsAccepted.inc({ site }, accepted);
+    for (const e of errors) deps.metrics.eventsRejected.inc({ reason: e.reason });
     deps.hooks?.onBatch?.({ site, accepted, rejected: errors });
     const result = { accepted, rejected: errors.length, errors };
     // Nothing usable: tell the sender not to retry (the refusals are kept in rejected_events).
@@ -61,7 +71,7 @@ export function batchRoute(app: Hono, deps: CollectorDeps, state: CollectorState
 function parseJson(bytes: Uint8Array): unknown {
   try {
     // Drops `__proto__` and `constructor.prototype` keys instead of letting them reach any object.
-    return sjson.parse(Buffer.from(bytes).toString('utf8'), null, {
+    return sjson.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), null, {
       protoAction: 'remove',
       constructorAction: 'remove',
     });
@@ -70,15 +80,15 @@ function parseJson(bytes: Uint8Array): unknown {
   }
 }
 
-/**
- * Lets the page read our answer, so the SDK can tell a refusal from a network failure. The SDK
- * sends credentials (a first-party id cookie set by the collector), which needs
- * Allow-Credentials; Retry-After must be exposed for the SDK to honour it.
- */
-function allowOrigin(c: Context, origin: string | undefined) {
-  if (!origin) return;
-  c.header('Access-Control-Allow-Origin', origin);
-  c.header('Access-Control-Allow-Credentials', 'true');
-  c.header('Access-Control-Expose-Headers', 'Retry-After');
-  c.header('Vary', 'Origin');
+/** An envelope that failed validation is recorded only when it names a registered site. */
+async function recordForKnownSite(
+  deps: CollectorDeps,
+  body: unknown,
+  r: Omit<RequestRefusal, 'site' | 'batchId' | 'body'>,
+): Promise<void> {
+  const fields = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const site = siteIdSchema.safeParse(fields.site);
+  if (!site.success || deps.sites.ready?.() === false) return;
+  if (!(await deps.sites.lookup(site.data))) return;
+  recordRefusal(deps.queue, { ...r, site: site.data, batchId: fields.batch_id, body }, deps.logger);
 }

@@ -1,12 +1,14 @@
-// Liveness and readiness. Readiness asks each dependency (Redis, ClickHouse) and says which failed.
+// Liveness and readiness. Readiness asks each dependency (Redis, ClickHouse, the site registry) and
+// says which failed.
 import type { Hono } from 'hono';
-import type { CollectorDeps, CollectorState } from '../app.js';
+import type { CollectorDeps } from '../app.js';
 
-export function healthRoutes(app: Hono, deps: CollectorDeps, state: CollectorState) {
+export function healthRoutes(app: Hono, deps: CollectorDeps, state: { readonly closing: boolean }) {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const checks: Record<string, () => Promise<boolean>> = {
       redis: () => deps.queue.isReady(),
+      ...(deps.sites.ready ? { sites: async () => deps.sites.ready!() } : {}),
       ...deps.readiness,
     };
     const results = Object.fromEntries(
@@ -14,8 +16,8 @@ export function healthRoutes(app: Hono, deps: CollectorDeps, state: CollectorSta
         Object.entries(checks).map(async ([name, check]) => [name, await withTimeout(check(), 2_000)] as const),
       ),
     );
-    const ready = !state.shuttingDown && Object.values(results).every(Boolean);
-    return c.json({ status: ready ? 'ready' : 'unavailable', shutting_down: state.shuttingDown, checks: results }, ready ? 200 : 503);
+    const ready = !state.closing && Object.values(results).every(Boolean);
+    return c.json({ status: ready ? 'ready' : 'unavailable', shutting_down: state.closing, checks: results }, ready ? 200 : 503);
   });
 }
 

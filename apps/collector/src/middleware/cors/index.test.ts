@@ -1,0 +1,56 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { renderError } from '../../errors.js';
+import { staticSites } from '../../sites.js';
+import { allowOrigin, cors } from './index.js';
+
+function app(sites = staticSites([{ site: 'shop', origins: ['https://shop.example'] }])) {
+  const a = new Hono();
+  a.onError(renderError);
+  a.use('/v1/batch', cors({ sites }));
+  a.post('/v1/batch', (c) => {
+    allowOrigin(c, c.req.header('origin'));
+    return c.body(null, 202);
+  });
+  return a;
+}
+
+const preflight = (a: Hono, origin?: string) =>
+  a.request('/v1/batch', {
+    method: 'OPTIONS',
+    headers: { ...(origin ? { origin } : {}), 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+  });
+
+describe('cors', () => {
+  it('answers a preflight from a registered origin with credentials allowed', async () => {
+    const res = await preflight(app(), 'https://shop.example');
+    expect(res.status).toBe(204);
+    expect(Object.fromEntries(res.headers)).toMatchObject({
+      'access-control-allow-origin': 'https://shop.example',
+      'access-control-allow-credentials': 'true',
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-headers': 'Content-Type, Content-Encoding',
+      vary: 'Origin',
+    });
+  });
+
+  it('refuses a preflight from an origin no site registered, without CORS headers', async () => {
+    for (const origin of ['https://evil.example', undefined]) {
+      const res = await preflight(app(), origin);
+      expect(res.status).toBe(403);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(res.headers.get('vary')).toBe('Origin');
+    }
+  });
+
+  it('answers any origin when some site accepts any', async () => {
+    const res = await preflight(app(staticSites([{ site: 'demo', origins: [] }])), 'http://localhost:3000');
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+  });
+
+  it('marks other responses Vary: Origin and leaves the origin decision to the route', async () => {
+    const res = await app().request('/v1/batch', { method: 'POST', headers: { origin: 'https://shop.example' } });
+    expect(res.headers.get('vary')).toBe('Origin');
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+  });
+});

@@ -1,0 +1,44 @@
+// CORS for the ingestion routes: preflights are answered for origins some registered site accepts,
+// and a response names the origin (with credentials, so the spoor_id cookie flows) only after the
+// route checked it against the batch's own site. Origins nobody registered get no CORS headers.
+import type { Context, MiddlewareHandler } from 'hono';
+import { CollectorError } from '../../errors.js';
+import type { SiteRegistry } from '../../sites.js';
+
+export interface CorsOptions {
+  sites: SiteRegistry;
+  /** Methods the preflight allows. @defaultValue `['POST']` */
+  methods?: string[];
+  /** How long browsers may cache a preflight; Chrome caps it at 2 hours. @defaultValue 7200 */
+  maxAgeS?: number;
+}
+
+export function cors(opts: CorsOptions): MiddlewareHandler {
+  const methods = (opts.methods ?? ['POST']).join(', ');
+  const maxAge = String(opts.maxAgeS ?? 7_200);
+  return async (c, next) => {
+    // Answers differ by Origin, so caches must keep them apart, errors included.
+    c.header('Vary', 'Origin');
+    if (c.req.method !== 'OPTIONS') return next();
+    const origin = c.req.header('origin');
+    if (!origin || !(await opts.sites.originKnown?.(origin))) {
+      throw new CollectorError(403, 'origin_not_allowed', `origin ${origin ?? '(none)'} may not send to this collector`);
+    }
+    allowOrigin(c, origin);
+    c.header('Access-Control-Allow-Methods', methods);
+    c.header('Access-Control-Allow-Headers', 'Content-Type, Content-Encoding');
+    c.header('Access-Control-Max-Age', maxAge);
+    return c.body(null, 204);
+  };
+}
+
+/**
+ * Lets the page read the answer and receive the cookie; call only for an origin already checked.
+ * Retry-After is exposed so the SDK can honour it.
+ */
+export function allowOrigin(c: Context, origin: string | undefined) {
+  if (!origin) return;
+  c.header('Access-Control-Allow-Origin', origin);
+  c.header('Access-Control-Allow-Credentials', 'true');
+  c.header('Access-Control-Expose-Headers', 'Retry-After');
+}

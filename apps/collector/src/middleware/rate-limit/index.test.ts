@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { renderError } from '../../errors.js';
+import { redisRateLimits } from '../../rate-limits.js';
+import { rateLimit } from './index.js';
+import { uniqueName } from '../../../../../test/support/temp.js';
+import { waitFor } from '../../../../../test/support/wait.js';
+
+const redis = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+beforeAll(() => waitFor(() => redis.status === 'ready', 10_000, 'redis'));
+afterAll(() => redis.disconnect());
+
+function app(prefix: string, onLimited?: () => void) {
+  const limits = redisRateLimits({ redis, keyPrefix: prefix, perIp: { points: 5, durationS: 60 } });
+  const a = new Hono();
+  a.onError(renderError);
+  a.use('*', rateLimit({ limits, scope: 'ip', key: (c) => c.req.header('x-test-ip') ?? '', onLimited }));
+  a.get('/', (c) => c.text('ok'));
+  return a;
+}
+
+describe('rateLimit (Redis)', () => {
+  it('answers 429 with Retry-After once a key used its budget, and leaves other keys alone', async () => {
+    let limited = 0;
+    const a = app(uniqueName('rl'), () => limited++);
+    const get = (ip: string) => a.request('/', { headers: { 'x-test-ip': ip } });
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await get('10.0.0.1')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    const res = await get('10.0.0.1');
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(await res.json()).toMatchObject({ error: 'rate_limited' });
+    expect((await get('10.0.0.2')).status).toBe(200);
+    expect(limited).toBe(4);
+  });
+
+  it('shares the budget between collectors through Redis', async () => {
+    const prefix = uniqueName('rl');
+    const [a, b] = [app(prefix), app(prefix)];
+    for (let i = 0; i < 5; i++) expect((await (i % 2 ? a : b).request('/', { headers: { 'x-test-ip': 'x' } })).status).toBe(200);
+    expect((await a.request('/', { headers: { 'x-test-ip': 'x' } })).status).toBe(429);
+    expect((await b.request('/', { headers: { 'x-test-ip': 'x' } })).status).toBe(429);
+  });
+
+  it('lets requests through when Redis cannot be asked', async () => {
+    const down = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    down.on('error', () => {});
+    const errors: string[] = [];
+    const limits = redisRateLimits({ redis: down, perIp: { points: 1, durationS: 60 }, onError: (e) => errors.push(e.message) });
+    expect(await limits.consume('ip', 'a')).toEqual({ ok: true });
+    expect(await limits.consume('ip', 'a')).toEqual({ ok: true });
+    expect(errors).toHaveLength(2);
+    down.disconnect();
+  });
+});

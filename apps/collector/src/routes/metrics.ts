@@ -1,0 +1,11 @@
+// GET /metrics: Prometheus text of the collector's registry.
+import type { Hono } from 'hono';
+import type { CollectorMetrics } from '../metrics.js';
+
+export function metricsRoute(app: Hono, metrics: CollectorMetrics) {
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', metrics.registry.contentType);
+    c.header('Cache-Control', 'no-store');
+    return c.body(await metrics.registry.metrics());
+  });
+}
