@@ -49,7 +49,8 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let due = 0;
 
-  const body = (b: Batch) => JSON.stringify({ site: o.site, batch_id: b.i, sent_at: now(), events: b.e });
+  // webdriver: an automated browser says so, and the collector flags its events as a bot's.
+  const body = (b: Batch) => JSON.stringify({ site: o.site, batch_id: b.i, sent_at: now(), webdriver: navigator.webdriver || undefined, events: b.e });
 
   // The page's outbox replaces what was stored: it adopted the stored batches when it started.
   // (Another tab's unsent batches may be overwritten; that tab still holds them and writes them

@@ -31,6 +31,9 @@ describe('delivery', () => {
     const events = await h.waitForEvents(() => true, 4);
     expect(events.map((e) => e.type).sort()).toEqual(['click', 'custom', 'page_leave', 'pageview']);
     expect(h.server.batches[0]!.type).toMatch(/^text\/plain/);
+    // Playwright drives Chromium, so the page reports navigator.webdriver and the collector can
+    // flag these events as automated.
+    expect(h.server.batches[0]!.body).toMatchObject({ webdriver: true });
     expectValidBatches(h.server);
   });
 
