@@ -1,6 +1,7 @@
 // Configuration of the production processes (`spoor collector`, `spoor worker`): what each one
 // requires on top of the shared environment, with flags overriding variables. Zod at the boundary;
 // a bad or missing value names its variable or flag.
+import { DEFAULT_RATE_LIMITS, type RateLimit } from '@spoor/collector';
 import { z } from 'zod';
 import type { Config } from './config.js';
 import { CliError } from './errors.js';
@@ -23,6 +24,10 @@ const collectorEnv = z.object({
     .regex(/^\s*[A-Za-z0-9_-]+(=\S+)?(\s+[A-Za-z0-9_-]+(=\S+)?)*\s*$/, 'must be "site[=origin,origin] site ..."')
     .optional(),
   SPOOR_HOST: z.string().min(1).default('0.0.0.0'),
+  /** Batches per second one site may send, across all collectors. */
+  SPOOR_RATE_LIMIT_SITE: count(1_000_000).default(DEFAULT_RATE_LIMITS.site.points),
+  /** Batches per minute one client IP may send. */
+  SPOOR_RATE_LIMIT_IP: count(1_000_000).default(DEFAULT_RATE_LIMITS.ip.points),
 });
 
 export interface WorkerSettings {
@@ -42,6 +47,7 @@ export interface CollectorSettings {
   port: number;
   host: string;
   sites: Array<{ site: string; origins: string[] }>;
+  rateLimits: { perSite: RateLimit; perIp: RateLimit };
 }
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -75,6 +81,16 @@ export function collectorSettings(config: Config, flags: Flags, env: NodeJS.Proc
     port: flag(flags, 'port', port) ?? config.PORT,
     host: typeof flags.host === 'string' ? flags.host : e.SPOOR_HOST,
     sites: e.SPOOR_SITES ? parseSites(e.SPOOR_SITES) : [],
+    rateLimits: rateLimitSettings(env),
+  };
+}
+
+/** SPOOR_RATE_LIMIT_SITE (per second) and SPOOR_RATE_LIMIT_IP (per minute), for every collector. */
+export function rateLimitSettings(env: NodeJS.ProcessEnv = process.env): CollectorSettings['rateLimits'] {
+  const e = parse(collectorEnv.pick({ SPOOR_RATE_LIMIT_SITE: true, SPOOR_RATE_LIMIT_IP: true }), env);
+  return {
+    perSite: { points: e.SPOOR_RATE_LIMIT_SITE, durationS: 1 },
+    perIp: { points: e.SPOOR_RATE_LIMIT_IP, durationS: 60 },
   };
 }
 

@@ -19,6 +19,7 @@ describe('production process configuration', () => {
     [['collector'], without('REDIS_URL'), /^error: invalid configuration: REDIS_URL is required/],
     [['collector'], without('SPOOR_SITES', 'CLICKHOUSE_URL'), /^error: invalid configuration: SPOOR_SITES is required without CLICKHOUSE_URL/],
     [['collector'], { ...base, SPOOR_SITES: 'shop=https://a.example bad/site' }, /^error: invalid configuration: SPOOR_SITES must be/],
+    [['collector'], { ...base, SPOOR_RATE_LIMIT_SITE: 'lots' }, /^error: invalid configuration: SPOOR_RATE_LIMIT_SITE /],
     [['collector', '--port', '99999'], base, /^error: --port .*not 99999/],
   ])('spoor %j with a bad configuration exits 1 with one line', async (args, env, message) => {
     const r = await runSpoor(args, env);

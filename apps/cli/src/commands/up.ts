@@ -27,6 +27,7 @@ import {
 } from '@spoor/warehouse';
 import { createWorker, type SpoorWorker } from '@spoor/worker';
 import { warehouseConfig, type Config } from '../config.js';
+import { rateLimitSettings } from '../process-config.js';
 import { adminToken, clearRunState, dataDir, liveRunState, writeRunState } from '../data-dir.js';
 import { CliError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -147,6 +148,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       trustProxy: config.SPOOR_TRUST_PROXY,
       rateLimits: redisRateLimits({
         redis: producerConn,
+        ...rateLimitSettings(),
         onError: (err) => log.warn({ err: err.message }, 'rate limits not checked (redis)'),
       }),
       logger: log,
