@@ -1,19 +1,24 @@
 // Segments proven against the raw events: seeded shop traffic goes through the real pipeline, and
 // every built-in segment's members equal a plain TypeScript recomputation of its rule.
 // More seeds: SPOOR_SEEDS=1,2,3 SPOOR_VISITORS=3000 npx vitest run test/segments
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateTraffic, type Traffic } from '@spoor/traffic';
 import {
   BUILTINS,
   SegmentCatalog,
   compileSegment,
+  deliverSegmentChanges,
   exportSegment,
+  type DeliveryPart,
   parseDefinition,
   segmentPreview,
   segmentSizes,
   type ExportRequest,
   type SegmentEntry,
 } from '@spoor/segments';
+import { makeBatch, makeEvent } from './support/events.js';
 import { startPipeline, type TestPipeline } from './support/pipeline.js';
 import { expectedMembers, expectedPeople, type ExpectedPerson } from './support/segments-oracle.js';
 
@@ -181,5 +186,79 @@ describe('custom definitions', () => {
     let text = '';
     for await (const chunk of out.chunks) text += chunk;
     expect(text).toMatch(/^customer_id,visitor_id,email,[a-z,]*orders,site_id\n$/);
+  });
+});
+
+describe('webhook delivery of who entered and who left', () => {
+  /** A receiver that answers with the given statuses in turn (then 200) and keeps what it got. */
+  async function receiver(statuses: number[] = []) {
+    const got: Array<{ body: DeliveryPart; headers: IncomingMessage['headers'] }> = [];
+    let calls = 0;
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (d) => (text += d));
+      req.on('end', () => {
+        const status = statuses[calls++] ?? 200;
+        if (status === 200) got.push({ body: JSON.parse(text) as DeliveryPart, headers: req.headers });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook?key=secret`;
+    return { url, got, calls: () => calls, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  it('posts everyone first, then only the changes, in parts, retrying a failing receiver', async () => {
+    const entry = catalog.get('cart_abandoners');
+    const hook = await receiver([503]);
+    const opts = { url: hook.url, site, backoffMs: 5, partSize: 100, secret: 'shh' };
+    const first = await deliverSegmentChanges(p.wh, entry, { ...opts, now: Date.now() });
+    const size = expectedMembers(people, { now: Date.now() }).cart_abandoners!.size;
+    expect(first).toMatchObject({ members: size, entered: size, left: 0, previousRunId: undefined });
+    expect(hook.calls()).toBe(first.requests + 1);
+    expect(hook.got.map((g) => g.body.part)).toEqual(Array.from({ length: first.requests }, (_, i) => i + 1));
+    expect(hook.got.map((g) => g.body.last)).toEqual(hook.got.map((_, i) => i === first.requests - 1));
+    expect(hook.got.flatMap((g) => g.body.entered).map((r) => keyOf(r)).sort()).toEqual([...expectedMembers(people, { now: Date.now() }).cart_abandoners!].sort());
+    expect(hook.got[0]!.headers['x-spoor-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+
+    // One abandoner buys (leaves), one new visitor leaves a cart two hours ago (enters).
+    const buyer = hook.got[0]!.body.entered[0]!;
+    const t = Date.now() - 2 * 3_600_000;
+    const events = [
+      makeEvent('purchase', { visitor_id: buyer.visitor_id as string, ts: Date.now() - 60_000, order: { order_id: 'o-webhook', revenue: 5, currency: 'EUR', items: [{ id: 'p1', name: 'Tea', price: 5, quantity: 1 }] } }),
+      makeEvent('cart_add', { visitor_id: 'v-newcomer', ts: t, cart: { cart_id: 'c-new', items: [{ id: 'p1', name: 'Tea', price: 5, quantity: 1 }], value: 5 } }),
+    ];
+    expect((await p.send({ body: makeBatch(events, { site }), userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0' })).status).toBe(202);
+    await p.drain();
+    hook.got.length = 0;
+
+    const second = await deliverSegmentChanges(p.wh, entry, { ...opts, now: Date.now() });
+    expect(second).toMatchObject({ previousRunId: first.runId, entered: 1, left: 1, members: size, requests: 1 });
+    expect(hook.got).toHaveLength(1);
+    expect(hook.got[0]!.body.entered.map((r) => r.visitor_id)).toEqual(['v-newcomer']);
+    expect(hook.got[0]!.body.left.map((r) => keyOf(r))).toEqual([keyOf(buyer)]);
+    // Nothing changed: one empty, final part.
+    hook.got.length = 0;
+    const third = await deliverSegmentChanges(p.wh, entry, { ...opts, now: Date.now() });
+    expect(third).toMatchObject({ entered: 0, left: 0, requests: 1 });
+    expect(hook.got[0]!.body).toMatchObject({ entered: [], left: [], last: true });
+    await hook.close();
+  });
+
+  it('a refused delivery is an error and the next run diffs against the last delivered one', async () => {
+    const entry = catalog.get('repeat_buyers');
+    const refusing = await receiver([400]);
+    const opts = { url: refusing.url, site, backoffMs: 5 };
+    await expect(deliverSegmentChanges(p.wh, entry, opts)).rejects.toThrow('refused the delivery: HTTP 400');
+    const again = await deliverSegmentChanges(p.wh, entry, opts);
+    expect(again.previousRunId).toBeUndefined();
+    expect(again.entered).toBe(again.members);
+    // The refused run left no members behind: the feed holds only the delivered run.
+    const [runs] = await p.wh.query<{ n: number }>(
+      'SELECT uniqExact(run_id) AS n FROM spoor.segment_snapshots WHERE feed IN (SELECT feed FROM spoor.segment_runs WHERE run_id = {r:UInt64})',
+      { r: again.runId },
+    );
+    expect(runs!.n).toBe(1);
+    await refusing.close();
   });
 });

@@ -385,7 +385,7 @@ class ConditionParser {
         duration: ['duration'],
         datetime: ['string'],
       };
-      if (!fits[type].includes(spec.type)) throw this.fail([...path, 'param'], `parameter ${obj.param} is a ${spec.type}, here a ${type} is needed`);
+      if (!fits[type].includes(spec.type)) throw this.fail([...path, 'param'], `parameter ${obj.param} is ${article(spec.type)}, here ${article(type)} is needed`);
       return { param: obj.param };
     }
     const problem = checkLiteral(type, raw);
@@ -435,4 +435,8 @@ export function checkLiteral(type: ValueType, raw: unknown): string | undefined 
     case 'datetime':
       return typeof raw === 'string' && DATETIME.test(raw) && !Number.isNaN(Date.parse(raw)) ? undefined : 'must be a date or time such as 2025-01-31 or 2025-01-31T12:00:00Z';
   }
+}
+
+function article(word: string): string {
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 }

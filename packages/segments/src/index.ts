@@ -15,3 +15,5 @@ export * from './traits.js';
 export * from './export/export.js';
 export * from './export/formats.js';
 export * from './export/rows.js';
+export * from './delivery/deliver.js';
+export * from './delivery/webhook.js';
