@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.segment_snapshots {{on_cluster}}
 )
 ENGINE = MergeTree
 ORDER BY (feed, run_id, site_id, person)
+SETTINGS non_replicated_deduplication_window = 10000
 COMMENT 'Members of each segment feed at its latest runs (webhook delivery state). Written by spoor segments export --to.';
 
 CREATE TABLE IF NOT EXISTS {{db}}.segment_runs {{on_cluster}}
@@ -36,4 +37,5 @@ CREATE TABLE IF NOT EXISTS {{db}}.segment_runs {{on_cluster}}
 )
 ENGINE = MergeTree
 ORDER BY (feed, run_id)
+SETTINGS non_replicated_deduplication_window = 10000
 COMMENT 'One row per delivered webhook run of a segment feed: members, entered, left.';

@@ -88,7 +88,8 @@ export async function deliverSegmentChanges(wh: Warehouse, entry: SegmentEntry, 
           row: writer.rows([r]).trimEnd(),
         };
       });
-      await wh.insert('segment_snapshots', rows, { async_insert: 0 });
+      // Each page is its own block; pages never repeat, so no deduplication is wanted.
+      await wh.insert('segment_snapshots', rows, { async_insert: 0, insert_deduplicate: 0 });
       members += rows.length;
     }
 
@@ -141,7 +142,7 @@ export async function deliverSegmentChanges(wh: Warehouse, entry: SegmentEntry, 
     await wh.insert(
       'segment_runs',
       [{ feed, run_id: runId, segment: entry.definition.name, destination: redact(url), taken_at: iso(now), members, entered, left, requests: part }],
-      { async_insert: 0 },
+      { async_insert: 0, insert_deduplicate: 0 },
     );
     await wh.command(`DELETE FROM ${db}.segment_snapshots WHERE feed = {feed:String} AND run_id != {run:UInt64}`, { feed, run: runId });
     return { runId, previousRunId: previous, members, entered, left, requests: part };
