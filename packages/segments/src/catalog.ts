@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { BUILTINS } from './builtins.js';
+import { BUILTIN_DATA, BUILTINS } from './builtins.js';
 import { parseDefinition, SEGMENT_NAME, type SegmentDefinition } from './definition.js';
 import { SegmentError } from './errors.js';
 
@@ -12,6 +12,8 @@ export interface SegmentEntry {
   builtin: boolean;
   /** `built-in`, or the definition file. */
   source: string;
+  /** The definition as written (JSON/YAML data), for showing the rule. */
+  data?: unknown;
 }
 
 export class SegmentCatalog {
@@ -57,7 +59,7 @@ export interface LoadCatalogOptions {
 }
 
 export function loadCatalog(opts: LoadCatalogOptions = {}): SegmentCatalog {
-  const entries: SegmentEntry[] = BUILTINS.map((definition) => ({ definition, builtin: true, source: 'built-in' }));
+  const entries: SegmentEntry[] = BUILTINS.map((definition, i) => ({ definition, builtin: true, source: 'built-in', data: BUILTIN_DATA[i] }));
   if (opts.dir) entries.push(...loadFolder(opts.dir, opts.required ?? false));
   return new SegmentCatalog(entries);
 }
@@ -72,12 +74,12 @@ function loadFolder(dir: string, required: boolean): SegmentEntry[] {
   }
   return files.map((file) => {
     const path = join(dir, file);
-    return { definition: loadDefinitionFile(path), builtin: false, source: path };
+    return { ...loadDefinitionFile(path), builtin: false, source: path };
   });
 }
 
 /** Reads and validates one definition file; its stem is the name when the data has none. */
-export function loadDefinitionFile(path: string): SegmentDefinition {
+export function loadDefinitionFile(path: string): { definition: SegmentDefinition; data: unknown } {
   let text: string;
   try {
     if (statSync(path).size > MAX_FILE_BYTES) throw new Error(`larger than ${MAX_FILE_BYTES} bytes`);
@@ -87,7 +89,7 @@ export function loadDefinitionFile(path: string): SegmentDefinition {
   }
   const data = parseDefinitionText(text, extname(path).toLowerCase() === '.json' ? 'json' : 'yaml', path);
   const stem = basename(path, extname(path));
-  return parseDefinition(data, { source: path, ...(SEGMENT_NAME.test(stem) ? { fallbackName: stem } : {}) });
+  return { definition: parseDefinition(data, { source: path, ...(SEGMENT_NAME.test(stem) ? { fallbackName: stem } : {}) }), data };
 }
 
 export function parseDefinitionText(text: string, format: 'json' | 'yaml', source: string): unknown {

@@ -1,7 +1,7 @@
-// Durations as marketers write them (`30m`, `1h`, `7d`, `2w`), turned into milliseconds.
+// Durations as marketers write them (`30m`, `1h`, `7d`, `2w`; `s` for seconds), turned into milliseconds.
 
-const UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
-export const DURATION_PATTERN = /^([1-9][0-9]{0,5})(m|h|d|w)$/;
+const UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+export const DURATION_PATTERN = /^([1-9][0-9]{0,7})(s|m|h|d|w)$/;
 /** Ten years: a window longer than that is a typo, not a rule. */
 const MAX_MS = 3_650 * UNITS.d;
 

@@ -44,6 +44,8 @@ export interface SegmentPreview {
   columns: ExportColumn[];
   /** The first rows as export objects (the NDJSON export's rows). */
   rows: Array<Record<string, unknown>>;
+  /** The same rows as the database rendered them, in column order (money keeps its two places). */
+  values: unknown[][];
 }
 
 export async function segmentPreview(wh: Warehouse, entry: SegmentEntry, opts: PreviewOptions = {}): Promise<SegmentPreview> {
@@ -59,6 +61,7 @@ export async function segmentPreview(wh: Warehouse, entry: SegmentEntry, opts: P
     size: Number(sizeRow?.n0 ?? 0),
     params: compiled.params,
     columns: stmt.columns,
+    values: rows,
     rows: ndjson
       .split('\n')
       .filter(Boolean)
