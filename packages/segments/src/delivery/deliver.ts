@@ -99,11 +99,11 @@ export async function deliverSegmentChanges(wh: Warehouse, entry: SegmentEntry, 
             (
               SELECT 'entered' AS change, row FROM ${db}.segment_snapshots
               WHERE feed = {feed:String} AND run_id = {run:UInt64}
-                AND (site_id, person) NOT IN (SELECT site_id, person FROM ${db}.segment_snapshots WHERE feed = {feed:String} AND run_id = {prev:UInt64})
+                AND (site_id, person) GLOBAL NOT IN (SELECT site_id, person FROM ${db}.segment_snapshots WHERE feed = {feed:String} AND run_id = {prev:UInt64})
               UNION ALL
               SELECT 'left' AS change, row FROM ${db}.segment_snapshots
               WHERE feed = {feed:String} AND run_id = {prev:UInt64}
-                AND (site_id, person) NOT IN (SELECT site_id, person FROM ${db}.segment_snapshots WHERE feed = {feed:String} AND run_id = {run:UInt64})
+                AND (site_id, person) GLOBAL NOT IN (SELECT site_id, person FROM ${db}.segment_snapshots WHERE feed = {feed:String} AND run_id = {run:UInt64})
             )`,
       binds: { feed, run: runId, prev: previous ?? 0 },
     };
@@ -144,7 +144,8 @@ export async function deliverSegmentChanges(wh: Warehouse, entry: SegmentEntry, 
       [{ feed, run_id: runId, segment: entry.definition.name, destination: redact(url), taken_at: iso(now), members, entered, left, requests: part }],
       { async_insert: 0, insert_deduplicate: 0 },
     );
-    await wh.command(`DELETE FROM ${db}.segment_snapshots WHERE feed = {feed:String} AND run_id != {run:UInt64}`, { feed, run: runId });
+    // Housekeeping only: the next run reads the run recorded above, whatever else is left.
+    await wh.command(`DELETE FROM ${db}.segment_snapshots WHERE feed = {feed:String} AND run_id != {run:UInt64}`, { feed, run: runId }).catch(() => undefined);
     return { runId, previousRunId: previous, members, entered, left, requests: part };
   } catch (err) {
     await wh.command(`DELETE FROM ${db}.segment_snapshots WHERE feed = {feed:String} AND run_id = {run:UInt64}`, { feed, run: runId }).catch(() => undefined);
