@@ -1,16 +1,16 @@
 // The `spoor` command: parses arguments, dispatches, and turns every failure into one clear line.
 import { parseArgs } from 'node:util';
 import type { SqlFormat } from '@spoor/warehouse';
-import { collector } from './commands/collector.js';
+import type { collector as collectorCommand } from './commands/collector.js';
 import { migrate } from './commands/migrate.js';
-import { replay } from './commands/replay.js';
+import type { replay as replayCommand } from './commands/replay.js';
 import { SEGMENTS_USAGE, segmentsCommand } from './commands/segments.js';
 import { withWarehouse } from './connect.js';
 import { forget } from './forget.js';
 import { sitesAdd, sitesList, sitesRemove } from './commands/sites.js';
 import { sql } from './commands/sql.js';
-import { up } from './commands/up.js';
-import { worker } from './commands/worker.js';
+import type { up as upCommand } from './commands/up.js';
+import type { worker as workerCommand } from './commands/worker.js';
 import { loadConfig } from './config.js';
 import { CliError } from './errors.js';
 import { createLogger } from './logger.js';
@@ -39,6 +39,13 @@ SPOOR_QUEUE, SPOOR_SEGMENTS_DIR (custom segment definitions, default ./segments)
 webhook posts); see docs/OPERATIONS.md for the production processes' variables.`;
 
 type Command = (argv: string[]) => Promise<void>;
+
+// The process commands (Redis, BullMQ, the collector and worker apps) load on demand, so the light
+// ones start small: a million-row \`spoor segments export\` must stay within its memory bound.
+const up: typeof upCommand = async (...a) => (await import('./commands/up.js')).up(...a);
+const collector: typeof collectorCommand = async (...a) => (await import('./commands/collector.js')).collector(...a);
+const worker: typeof workerCommand = async (...a) => (await import('./commands/worker.js')).worker(...a);
+const replay: typeof replayCommand = async (...a) => (await import('./commands/replay.js')).replay(...a);
 
 const commands: Record<string, Command> = {
   async up(argv) {

@@ -1,6 +1,5 @@
 // `spoor segments list | show NAME | export NAME`: segments for marketers, through a running
 // `spoor up` or the data directory (or the ClickHouse server), like `spoor sql`.
-import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -168,7 +167,7 @@ async function exportTo(config: Config, entry: SegmentEntry, f: Flags) {
     try {
       for await (const chunk of out.chunks) {
         if (broken) break;
-        if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+        if (!stream.write(chunk)) await drained(stream);
       }
       if (broken && (broken as NodeJS.ErrnoException).code !== 'EPIPE') throw broken;
       if (partial) {
@@ -230,6 +229,22 @@ async function deliver(config: Config, entry: SegmentEntry, f: Flags) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** Resolves when the stream wants more, rejects if it fails meanwhile (listeners removed either way). */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = () => {
+      stream.off('error', bad);
+      resolve();
+    };
+    const bad = (err: Error) => {
+      stream.off('drain', ok);
+      reject(err);
+    };
+    stream.once('drain', ok);
+    stream.once('error', bad);
+  });
 }
 
 function table(head: string[], rows: string[][], right: boolean[]): string {

@@ -13,13 +13,15 @@ export type ReadMode = 'paged' | 'stream';
 
 export interface ReadOptions {
   mode: ReadMode;
-  /** Rows per page. @defaultValue 10000 */
+  /** Rows per query in paged mode. @defaultValue 10000 */
   pageSize?: number;
   /** Called once the number of rows is known (paged mode only). */
   onTotal?: (total: number) => void;
 }
 
 const DEFAULT_PAGE = 10_000;
+/** Rows handed on at a time (a piece of the output). */
+const BATCH = 1_000;
 /** Scratch tables older than this are leftovers of a crashed export. */
 const STALE_MS = 6 * 3_600_000;
 
@@ -30,7 +32,7 @@ export function defaultReadMode(wh: Warehouse): ReadMode {
 
 export function readRows(wh: Warehouse, stmt: Statement, opts: ReadOptions): AsyncGenerator<unknown[][]> {
   const pageSize = opts.pageSize ?? DEFAULT_PAGE;
-  return opts.mode === 'paged' ? pagedRows(wh, stmt, pageSize, opts.onTotal) : streamedRows(wh, stmt, pageSize);
+  return opts.mode === 'paged' ? pagedRows(wh, stmt, pageSize, opts.onTotal) : streamedRows(wh, stmt);
 }
 
 export function scratchDatabase(wh: Warehouse): string {
@@ -52,30 +54,36 @@ async function* pagedRows(wh: Warehouse, stmt: Statement, pageSize: number, onTo
     const total = Number(count?.total ?? 0);
     onTotal?.(total);
     for (let from = 0; from < total; from += pageSize) {
-      yield await compactRows(wh, `SELECT * EXCEPT n FROM ${table} WHERE n >= {from:UInt64} AND n < {to:UInt64} ORDER BY n`, {
-        from,
-        to: from + pageSize,
-      });
+      yield* streamedBatches(wh, `SELECT * EXCEPT n FROM ${table} WHERE n >= {from:UInt64} AND n < {to:UInt64} ORDER BY n`, { from, to: from + pageSize });
     }
   } finally {
     await wh.command(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
   }
 }
 
-async function* streamedRows(wh: Warehouse, stmt: Statement, pageSize: number): AsyncGenerator<unknown[][]> {
-  const rs = await wh.client.query({ query: stmt.sql, query_params: stmt.binds, format: 'JSONCompactEachRow' });
-  let page: unknown[][] = [];
+function streamedRows(wh: Warehouse, stmt: Statement): AsyncGenerator<unknown[][]> {
+  return streamedBatches(wh, stmt.sql, stmt.binds);
+}
+
+/**
+ * One query's rows in small batches, parsed as they arrive: no whole response is held as one
+ * string, so the garbage of an export is many small objects that die young instead of large
+ * ones that pile up until a full collection.
+ */
+async function* streamedBatches(wh: Warehouse, sql: string, params: Record<string, unknown>): AsyncGenerator<unknown[][]> {
+  const rs = await wh.client.query({ query: sql, query_params: params, format: 'JSONCompactEachRow' });
+  let batch: unknown[][] = [];
   try {
     for await (const rows of rs.stream<unknown[]>()) {
       for (const row of rows) {
-        page.push(row.json<unknown[]>());
-        if (page.length >= pageSize) {
-          yield page;
-          page = [];
+        batch.push(row.json<unknown[]>());
+        if (batch.length >= BATCH) {
+          yield batch;
+          batch = [];
         }
       }
     }
-    if (page.length > 0) yield page;
+    if (batch.length > 0) yield batch;
   } finally {
     rs.close();
   }
