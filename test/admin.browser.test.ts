@@ -59,8 +59,8 @@ describe('/admin in Chromium', () => {
     await page.click('button[type="submit"]');
     await page.waitForSelector('table.segments');
 
-    const sizes = await page.$$eval('[data-segment-size]', (cells) =>
-      Object.fromEntries(cells.map((c) => [c.getAttribute('data-segment-size'), Number(c.textContent!.replace(/,/g, ''))])),
+    const sizes: Record<string, number> = await page.$$eval('[data-segment-size]', (cells) =>
+      Object.fromEntries(cells.map((c) => [c.getAttribute('data-segment-size')!, Number(c.textContent!.replace(/,/g, ''))])),
     );
     expect(Object.keys(sizes)).toHaveLength(10);
     expect(sizes.cart_abandoners).toBeGreaterThan(0);
