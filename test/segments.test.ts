@@ -100,6 +100,22 @@ describe('built-in segments equal the recomputation from raw events', () => {
   });
 });
 
+describe('paged reading on the embedded engine', () => {
+  const scratchTables = async () =>
+    (await p.wh.query<{ n: number }>("SELECT count() AS n FROM system.tables WHERE database = 'spoor_scratch'"))[0]!.n;
+
+  it('reads a snapshot in pages and drops it when the reader stops early, and at the end', async () => {
+    const out = await exportSegment(p.wh, catalog.get('cart_abandoners'), { format: 'csv', now, site, mode: 'paged', pageSize: 50 });
+    expect((await out.chunks.next()).value).toMatch(/^customer_id,visitor_id,/);
+    expect((await out.chunks.next()).value).toMatch(/\n/);
+    expect(await scratchTables()).toBe(1);
+    await out.chunks.return(undefined);
+    expect(await scratchTables()).toBe(0);
+    await exportRows(catalog.get('cart_abandoners'), { mode: 'paged', pageSize: 50 });
+    expect(await scratchTables()).toBe(0);
+  });
+});
+
 describe('the person grain', () => {
   it('a customer with several browsers is one row, named by their most recently seen browser, with their email', async () => {
     const multi = people.filter((x) => x.customer_id && x.browsers.length > 1 && (x.customer?.orders ?? 0) >= 1);

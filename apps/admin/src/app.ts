@@ -1,7 +1,7 @@
 // The admin Hono app: bearer-token segment API and the /admin page, over an injected warehouse
 // and segment catalog. Mount it beside the collector (spoor up does); the collector stays public.
 import { Hono } from 'hono';
-import type { ReadMode, SegmentCatalog } from '@spoor/segments';
+import { SegmentError, type ReadMode, type SegmentCatalog } from '@spoor/segments';
 import type { Warehouse } from '@spoor/warehouse';
 import type { AdminDeps } from './deps.js';
 import { AdminError, renderError } from './errors.js';
@@ -39,7 +39,7 @@ export function createAdminApp(options: AdminOptions): AdminApp {
   const auth = createAdminAuth(options.token);
   const app = new Hono();
   app.onError((err, c) => {
-    const known = err instanceof AdminError || err.name === 'SegmentError';
+    const known = err instanceof AdminError || err instanceof SegmentError;
     if (!known) deps.onError?.(err);
     return renderError(err, c);
   });
