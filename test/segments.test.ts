@@ -45,11 +45,11 @@ beforeAll(async () => {
       }
     }),
   );
-  await p.drain();
+  await p.drain(120_000);
   const [row] = await p.wh.query<{ today: number }>('SELECT toUInt32(today()) AS today');
   people = expectedPeople(traffic.events, traffic.bots, Number(row!.today));
   now = Date.now();
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await p?.close();
