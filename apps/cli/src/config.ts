@@ -35,6 +35,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of A-Z, a-z, 0-9, "_" or "-"')
     .default('batches'),
+  SPOOR_SEGMENTS_DIR: z.string().optional(),
+  SPOOR_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SPOOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

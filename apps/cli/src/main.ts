@@ -1,15 +1,16 @@
 // The `spoor` command: parses arguments, dispatches, and turns every failure into one clear line.
 import { parseArgs } from 'node:util';
 import type { SqlFormat } from '@spoor/warehouse';
-import { collector } from './commands/collector.js';
+import type { collector as collectorCommand } from './commands/collector.js';
 import { migrate } from './commands/migrate.js';
-import { replay } from './commands/replay.js';
+import type { replay as replayCommand } from './commands/replay.js';
+import { SEGMENTS_USAGE, segmentsCommand } from './commands/segments.js';
 import { withWarehouse } from './connect.js';
 import { forget } from './forget.js';
 import { sitesAdd, sitesList, sitesRemove } from './commands/sites.js';
 import { sql } from './commands/sql.js';
-import { up } from './commands/up.js';
-import { worker } from './commands/worker.js';
+import type { up as upCommand } from './commands/up.js';
+import type { worker as workerCommand } from './commands/worker.js';
 import { loadConfig } from './config.js';
 import { CliError } from './errors.js';
 import { createLogger } from './logger.js';
@@ -28,14 +29,23 @@ Usage:
   spoor replay [--limit N]                           re-queue batches whose inserts failed for good
   spoor sites add SITE --origin URL... [--cookie-domain DOMAIN]   let a site send from these page origins
   spoor sites list [--format table|json] | spoor sites remove SITE
+${SEGMENTS_USAGE}
   spoor help
 
 Options for every command: --debug (stack traces). Configuration comes from the environment:
 PORT, REDIS_URL, CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE,
 SPOOR_DATA_DIR, SPOOR_ADMIN_TOKEN, SPOOR_ANALYST_PASSWORD, SPOOR_CLICKHOUSE_CLUSTER, SPOOR_TRUST_PROXY,
-SPOOR_QUEUE; see docs/OPERATIONS.md for the production processes' variables.`;
+SPOOR_QUEUE, SPOOR_SEGMENTS_DIR (custom segment definitions, default ./segments), SPOOR_WEBHOOK_SECRET (signs
+webhook posts); see docs/OPERATIONS.md for the production processes' variables.`;
 
 type Command = (argv: string[]) => Promise<void>;
+
+// The process commands (Redis, BullMQ, the collector and worker apps) load on demand, so the light
+// ones start small: a million-row \`spoor segments export\` must stay within its memory bound.
+const up: typeof upCommand = async (...a) => (await import('./commands/up.js')).up(...a);
+const collector: typeof collectorCommand = async (...a) => (await import('./commands/collector.js')).collector(...a);
+const worker: typeof workerCommand = async (...a) => (await import('./commands/worker.js')).worker(...a);
+const replay: typeof replayCommand = async (...a) => (await import('./commands/replay.js')).replay(...a);
 
 const commands: Record<string, Command> = {
   async up(argv) {
@@ -55,6 +65,7 @@ const commands: Record<string, Command> = {
         `spoor is up`,
         `  demo shop        ${base}/`,
         `  collector        ${base}/v1/batch   (script: ${base}/sdk.js)`,
+        `  segments         ${base}/admin      (sign in with the admin token)`,
         `  clickhouse http  http://127.0.0.1:${running.clickhousePort}  (user spoor, password = admin token)`,
         `  admin token      ${running.adminToken}`,
         `  query            npx spoor sql "SELECT type, count() FROM spoor.events GROUP BY type"`,
@@ -150,6 +161,10 @@ const commands: Record<string, Command> = {
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new CliError('--limit must be a positive integer');
     process.stdout.write(`${await replay(loadConfig(), limit)}\n`);
+  },
+
+  async segments(argv) {
+    await segmentsCommand(loadConfig(), argv);
   },
 
   async help() {

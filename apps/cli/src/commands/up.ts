@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
+import { createAdminApp } from '@spoor/admin';
 import {
   createCollector,
   createIpSalt,
@@ -34,6 +35,7 @@ import type { Logger } from '../logger.js';
 import { EXAMPLES_DIR, MIGRATIONS_DIR, sdkScriptPath } from '../paths.js';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../redis-child.js';
 import { serveFolder } from '../static-files.js';
+import { catalogOf } from './segments.js';
 
 export interface UpOptions {
   port: number;
@@ -156,6 +158,14 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     });
     const app = new Hono();
     app.route('/', collector.app);
+    // The admin API and page beside the public collector, behind the admin token.
+    const admin = createAdminApp({
+      warehouse: wh,
+      token: token.token,
+      segments: () => catalogOf(config),
+      onError: (err) => log.error({ err: err.message, stack: err.stack }, 'admin error'),
+    });
+    app.route('/', admin.app);
     serveFolder(app, join(EXAMPLES_DIR, 'shop'));
     const server: RunningServer = await listen(app, opts.port, opts.host ?? '0.0.0.0', {
       onClientError: (code) => log.debug({ code }, 'malformed request refused'),

@@ -1,0 +1,186 @@
+// The person rows every segment is evaluated over: one row per person and site. A person is a
+// customer (the customer id of identity_map) with all of their browsers combined, else an
+// anonymous visitor. Built from visitor_profiles, joined to customer_profiles, identify() traits
+// and per-person event aggregates only when a segment needs them.
+import { Binder, dateTimeParam } from './binder.js';
+import type { EventAggregate } from './compile.js';
+
+export interface PeopleNeeds {
+  transactions: boolean;
+  traits: boolean;
+  events: EventAggregate[];
+}
+
+export interface PeopleOptions {
+  database: string;
+  include: { bots: boolean; cookieless: boolean };
+  /** Only this site (a request-level filter, pushed down into every scan). */
+  site?: string | undefined;
+}
+
+export interface PeopleSql {
+  sql: string;
+  binds: Record<string, unknown>;
+}
+
+/** Columns of the person rows, for readers of the SQL: see fields.ts for their meaning. */
+export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
+  const db = opts.database;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(db)) throw new Error(`database name ${db} is not a plain identifier`);
+  const binder = new Binder('q_p');
+  const site = opts.site !== undefined ? binder.bind('String', opts.site) : undefined;
+  const visitorFilter = [
+    opts.include.bots ? '' : 'is_bot = 0',
+    opts.include.cookieless ? '' : 'cookieless = 0',
+    site ? `site_id = ${site}` : '',
+  ].filter(Boolean);
+
+  // Per person: sums of the browsers' counts; device and last page of the most recently seen
+  // browser; first touch of the first seen; the cart of the latest cart change across browsers.
+  const activity = `
+    SELECT
+      site_id,
+      user_id AS customer_id,
+      if(user_id = '', visitor_id, '') AS anon_id,
+      if(customer_id != '', customer_id, anon_id) AS customer_key,
+      argMax(visitor_id, last_seen) AS a_visitor_id,
+      count() AS a_browsers,
+      min(first_seen) AS a_first_seen,
+      max(last_seen) AS a_last_seen,
+      sum(sessions) AS a_sessions,
+      sum(pageviews) AS a_pageviews,
+      sum(clicks) AS a_clicks,
+      sum(cart_adds) AS a_cart_adds,
+      sum(cart_removes) AS a_cart_removes,
+      sum(checkouts) AS a_checkouts,
+      argMaxIf(last_page, last_seen, last_page != '') AS a_last_page,
+      argMax((device_type, browser, os), last_seen) AS a_device,
+      argMin((first_referrer_domain, first_utm_source, first_utm_medium, first_utm_campaign), first_seen) AS a_first_touch,
+      argMaxIf((last_referrer_domain, last_utm_source, last_utm_medium, last_utm_campaign), last_seen,
+        last_referrer_domain != '' OR last_utm_source != '') AS a_last_touch,
+      argMaxIf((last_cart_id, last_cart_quantity, last_cart_value), last_cart_change_at, last_cart_change_at IS NOT NULL) AS a_cart,
+      max(last_cart_change_at) AS a_last_cart_change_at,
+      max(last_purchase_at) AS a_last_purchase_at
+    FROM ${db}.visitor_profiles
+    ${visitorFilter.length ? `WHERE ${visitorFilter.join(' AND ')}` : ''}
+    GROUP BY site_id, customer_id, anon_id`;
+
+  const columns = [
+    'p.site_id AS site_id',
+    'p.customer_id AS customer_id',
+    'p.a_visitor_id AS visitor_id',
+    "if(p.customer_id != '', concat('c:', p.customer_id), concat('v:', p.anon_id)) AS person",
+    "p.customer_id != '' AS identified",
+    'p.a_browsers AS browsers',
+    'p.a_first_seen AS first_seen',
+    'p.a_last_seen AS last_seen',
+    'p.a_sessions AS sessions',
+    'p.a_pageviews AS pageviews',
+    'p.a_clicks AS clicks',
+    'p.a_cart_adds AS cart_adds',
+    'p.a_cart_removes AS cart_removes',
+    'p.a_checkouts AS checkouts',
+    'p.a_last_page AS last_page',
+    'p.a_device.1 AS device_type',
+    'p.a_device.2 AS browser',
+    'p.a_device.3 AS os',
+    'p.a_first_touch.1 AS first_referrer_domain',
+    'p.a_first_touch.2 AS first_utm_source',
+    'p.a_first_touch.3 AS first_utm_medium',
+    'p.a_first_touch.4 AS first_utm_campaign',
+    'p.a_last_touch.1 AS last_referrer_domain',
+    'p.a_last_touch.2 AS last_utm_source',
+    'p.a_last_touch.3 AS last_utm_medium',
+    'p.a_last_touch.4 AS last_utm_campaign',
+    'p.a_cart.1 AS last_cart_id',
+    'p.a_cart.2 AS last_cart_quantity',
+    'p.a_cart.3 AS last_cart_value',
+    'p.a_last_cart_change_at AS last_cart_change_at',
+    'p.a_last_purchase_at AS last_purchase_at',
+  ];
+  const joins: string[] = [];
+
+  if (needs.transactions) {
+    // customer_profiles holds people who ordered; everyone else has 0 orders and no scores.
+    const when = (expr: string, otherwise: string) => `if(c.c_matched = 1, ${expr}, ${otherwise})`;
+    columns.push(
+      'c.c_matched = 1 AS has_orders',
+      when('c.c_orders', '0') + ' AS orders',
+      when('c.c_revenue', 'toDecimal128(0, 4)') + ' AS revenue',
+      when('c.c_avg_order_value', 'NULL') + ' AS avg_order_value',
+      when('c.c_items', '0') + ' AS items',
+      when('c.c_distinct_products', '0') + ' AS distinct_products',
+      when('c.c_distinct_categories', '0') + ' AS distinct_categories',
+      'c.c_products AS products',
+      'c.c_categories AS categories',
+      when('c.c_first_order_at', 'NULL') + ' AS first_order_at',
+      when('c.c_last_order_at', 'NULL') + ' AS last_order_at',
+      when('c.c_mean_days_between_orders', 'NULL') + ' AS mean_days_between_orders',
+      when('c.c_recency_days', 'NULL') + ' AS recency_days',
+      when('c.c_r_score', 'NULL') + ' AS r_score',
+      when('c.c_f_score', 'NULL') + ' AS f_score',
+      when('c.c_m_score', 'NULL') + ' AS m_score',
+      when('c.c_lifecycle', "'none'") + ' AS lifecycle',
+    );
+    joins.push(`
+    LEFT JOIN
+    (
+      SELECT site_id AS c_site_id, customer_id AS c_customer_id, toUInt8(1) AS c_matched,
+        orders AS c_orders, revenue AS c_revenue, avg_order_value AS c_avg_order_value, items AS c_items,
+        distinct_products AS c_distinct_products, distinct_categories AS c_distinct_categories,
+        products AS c_products, categories AS c_categories,
+        first_order_at AS c_first_order_at, last_order_at AS c_last_order_at,
+        mean_days_between_orders AS c_mean_days_between_orders, recency_days AS c_recency_days,
+        r_score AS c_r_score, f_score AS c_f_score, m_score AS c_m_score, lifecycle AS c_lifecycle
+      FROM ${db}.customer_profiles
+      ${site ? `WHERE site_id = ${site}` : ''}
+    ) AS c ON c.c_site_id = p.site_id AND c.c_customer_id = p.customer_key`);
+  }
+
+  if (needs.traits) {
+    columns.push('t.t_traits AS t_traits');
+    joins.push(`
+    LEFT JOIN
+    (
+      SELECT site_id AS t_site_id, user_id AS t_user_id, argMaxMerge(traits) AS t_traits
+      FROM ${db}.customer_traits
+      ${site ? `WHERE site_id = ${site}` : ''}
+      GROUP BY site_id, user_id
+    ) AS t ON t.t_site_id = p.site_id AND t.t_user_id = p.customer_id`);
+  }
+
+  if (needs.events.length > 0) {
+    for (const agg of needs.events) columns.push(`e.${agg.column} AS ${agg.column}`);
+    const types = [...new Set(needs.events.flatMap((a) => a.types))];
+    const unbounded = needs.events.some((a) => a.from === undefined);
+    const from = unbounded ? undefined : Math.min(...needs.events.map((a) => a.from!));
+    const eventFilter = [
+      `e.type IN ${binder.bind('Array(String)', types)}`,
+      from !== undefined ? `e.ts >= ${binder.bind("DateTime64(3, 'UTC')", dateTimeParam(from))}` : '',
+      opts.include.bots ? '' : 'e.is_bot = 0',
+      opts.include.cookieless ? '' : 'e.cookieless = 0',
+      site ? `e.site_id = ${site}` : '',
+    ].filter(Boolean);
+    // The same person key as the activity rows: the visitor's customer id, else the visitor.
+    joins.push(`
+    LEFT JOIN
+    (
+      SELECT
+        e.site_id AS e_site_id,
+        ifNull(im.customer_id, '') AS e_customer_id,
+        if(ifNull(im.customer_id, '') = '', e.visitor_id, '') AS e_anon_id,
+        ${needs.events.map((a) => `${a.expr} AS ${a.column}`).join(',\n        ')}
+      FROM ${db}.events AS e
+      LEFT JOIN ${db}.identity_map AS im ON im.site_id = e.site_id AND im.visitor_id = e.visitor_id
+      WHERE ${eventFilter.join(' AND ')}
+      GROUP BY e_site_id, e_customer_id, e_anon_id
+    ) AS e ON e.e_site_id = p.site_id AND e.e_customer_id = p.customer_id AND e.e_anon_id = p.anon_id`);
+  }
+
+  const sql = `SELECT
+      ${columns.join(',\n      ')}
+    FROM
+    (${activity}
+    ) AS p${joins.join('')}`;
+  return { sql, binds: binder.values };
+}
