@@ -1,0 +1,152 @@
+// End to end in `spoor up` with every materialized view: the sustained rate from HTTP to
+// queryable rows, event-to-queryable latency at half that rate, memory of the process and of its
+// Redis, and ClickHouse's bytes per million events.
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { batchBodies } from '../lib/load.mjs';
+import { freePort, memoryOf, sleep, start, tempDir } from '../lib/processes.mjs';
+import { percentile, summary } from '../lib/stats.mjs';
+
+export const title = 'End to end: spoor up with all views';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const HEADERS = {
+  'content-type': 'text/plain',
+  origin: 'https://bench.example',
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+};
+
+async function spoorUp() {
+  const dataDir = tempDir('e2e');
+  const [port, chPort] = [await freePort(), await freePort()];
+  const proc = start(process.execPath, [join(root, 'apps/cli/bin/spoor.js'), 'up', '--port', String(port), '--clickhouse-port', String(chPort)], {
+    env: { SPOOR_DATA_DIR: dataDir, SPOOR_LOG_LEVEL: 'warn', SPOOR_RATE_LIMIT_SITE: '1000000' },
+    ready: 'spoor is up',
+    timeoutMs: 120_000,
+  });
+  await proc.started;
+  const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  const redisPid = Number(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8'));
+  const sql = async (query) => {
+    const res = await fetch(`http://127.0.0.1:${chPort}/?default_format=JSONEachRow`, {
+      method: 'POST',
+      body: query,
+      headers: { 'X-ClickHouse-User': 'spoor', 'X-ClickHouse-Key': token },
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(text);
+    return text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l)) : [];
+  };
+  return { base: `http://127.0.0.1:${port}`, pid: proc.child.pid, redisPid, sql, stop: () => proc.stop() };
+}
+
+async function post(base, body) {
+  const res = await fetch(`${base}/v1/batch`, { method: 'POST', body, headers: HEADERS });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+const count = async (up) => Number((await up.sql("SELECT count() AS n FROM spoor.events WHERE site_id = 'demo'"))[0].n);
+
+/** Saturates the collector for `seconds`, then waits for the worker: events per second from first send to last commit. */
+async function sustained(up, bodies, seconds) {
+  const before = await count(up);
+  const started = Date.now();
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (Date.now() - started < seconds * 1000) {
+        if ((await post(up.base, bodies.next())) === 202) sent += bodies.events;
+      }
+    }),
+  );
+  const sendMs = Date.now() - started;
+  while ((await count(up)) - before < sent) await sleep(100);
+  const totalMs = Date.now() - started;
+  return { sent, accept_rate: sent / (sendMs / 1000), rate: sent / (totalMs / 1000), backlog_s: (totalMs - sendMs) / 1000 };
+}
+
+/** Sends at `rate` events/s for `seconds`, polling ClickHouse for each batch's arrival. */
+async function freshness(up, bodies, rate, seconds) {
+  const since = new Date(Date.now() - 1000).toISOString().replace('T', ' ').replace('Z', '');
+  const sentAt = new Map();
+  const latencies = [];
+  const interval = (bodies.events / rate) * 1000;
+  const started = Date.now();
+  let stop = false;
+  const poller = (async () => {
+    while (!stop || latencies.length < sentAt.size) {
+      const rows = await up.sql(`SELECT DISTINCT batch_id FROM spoor.events WHERE site_id = 'demo' AND received_at >= '${since}'`);
+      const now = Date.now();
+      for (const { batch_id } of rows) {
+        const t = sentAt.get(batch_id);
+        if (t !== undefined) {
+          latencies.push(now - t);
+          sentAt.set(batch_id, undefined);
+        }
+      }
+      if (stop && Date.now() - started > (seconds + 30) * 1000) break;
+      await sleep(50);
+    }
+  })();
+  const inFlight = [];
+  for (let i = 0; Date.now() - started < seconds * 1000; i++) {
+    const body = bodies.next();
+    const id = JSON.parse(body.slice(0, body.indexOf(',"sent_at"')) + '}').batch_id;
+    sentAt.set(id, Date.now());
+    inFlight.push(post(up.base, body));
+    const next = started + (i + 1) * interval;
+    if (next > Date.now()) await sleep(next - Date.now());
+  }
+  await Promise.all(inFlight);
+  stop = true;
+  await poller;
+  return latencies;
+}
+
+export async function run(ctx) {
+  const seconds = ctx.quick ? 4 : 20;
+  const bodies = batchBodies('demo');
+  const runs = [];
+  const notes = [];
+  for (let i = 0; i < ctx.runs; i++) {
+    const up = await spoorUp();
+    try {
+      await sleep(ctx.quick ? 1_000 : 5_000);
+      const idle = memoryOf(up.pid).rss_mib;
+      const s = await sustained(up, bodies, seconds);
+      const lat = await freshness(up, bodies, s.rate / 2, ctx.quick ? 4 : 15);
+      const [size] = await up.sql("SELECT sum(bytes_on_disk) AS bytes, (SELECT count() FROM spoor.events) AS events FROM system.parts WHERE database = 'spoor' AND active");
+      runs.push({
+        idle,
+        ...s,
+        p50: percentile(lat, 50),
+        p99: percentile(lat, 99),
+        peak: memoryOf(up.pid).peak_mib,
+        redisPeak: memoryOf(up.redisPid).peak_mib,
+        mibPerMillion: (Number(size.bytes) / 2 ** 20 / Number(size.events)) * 1e6,
+      });
+    } finally {
+      await up.stop();
+    }
+  }
+  const of = (k) => summary(runs.map((r) => r[k]));
+  return {
+    figures: [
+      { what: 'sustained events/s, HTTP to queryable', value: of('rate'), unit: 'events/s', target: '≥ 20,000', met: of('rate').median >= 20_000 },
+      { what: 'events/s accepted by the collector meanwhile', value: of('accept_rate'), unit: 'events/s' },
+      { what: 'backlog left when sending stopped', value: of('backlog_s'), unit: 's' },
+      { what: 'event-to-queryable p50 at half that rate', value: of('p50'), unit: 'ms' },
+      { what: 'event-to-queryable p99 at half that rate', value: of('p99'), unit: 'ms', target: '< 2,000 ms', met: of('p99').median < 2_000 },
+      { what: 'spoor up RSS when idle', value: of('idle'), unit: 'MiB', target: '< 300 MiB', met: of('idle').median < 300 },
+      { what: 'spoor up peak RSS', value: of('peak'), unit: 'MiB' },
+      { what: 'private Redis peak RSS', value: of('redisPeak'), unit: 'MiB' },
+      { what: 'ClickHouse bytes per million events (all tables)', value: of('mibPerMillion'), unit: 'MiB' },
+    ],
+    notes: [
+      ...notes,
+      `Load: 32 concurrent senders of 20-event batches (a new batch_id each) from the same machine for ${seconds} s; sustained = events sent / time from the first send until the last of them was queryable. Freshness: batches sent at half that rate, each timed from its POST until a poll (every 50 ms, through the ClickHouse HTTP interface) saw it.`,
+    ],
+  };
+}
