@@ -1,8 +1,9 @@
-// Realistic request bodies for load tests: 20-event batches of shop traffic, each request with a
-// batch_id of its own (a repeated id would take the collector's cheap duplicate path).
+// Realistic request bodies for load tests: 20-event batches of shop traffic. Every request gets a
+// batch_id and event ids of its own (a repeated batch would take the collector's cheap duplicate
+// path, a repeated event would collapse in ClickHouse).
 import { generateTraffic } from '@spoor/traffic';
 
-/** A function returning the next body; `site` is the envelope's site id. */
+/** `next()` returns the next body; `site` is the envelope's site id. */
 export function batchBodies(site, eventsPerBatch = 20) {
   const traffic = generateTraffic({ seed: 99, visitors: 200, site, resendBatchRate: 0, resendEventsRate: 0, botRate: 0 });
   // Shop traffic in the order it was generated, cut into batches of the wanted size.
@@ -10,19 +11,23 @@ export function batchBodies(site, eventsPerBatch = 20) {
   const chunks = Array.from({ length: Math.min(50, Math.floor(events.length / eventsPerBatch)) }, (_, i) =>
     events.slice(i * eventsPerBatch, (i + 1) * eventsPerBatch),
   );
+  // Each template is split at the batch id, the send time and the last 12 hex digits of every
+  // event id, so a body is a join of fixed parts and a few counters.
   const templates = chunks.map((chunk) => {
-    const json = JSON.stringify({ site, batch_id: '@@', sent_at: 0, events: chunk });
-    const [head, tail] = json.split('"@@"');
-    return { head, tail };
+    const marked = chunk.map((e, i) => ({ ...e, event_id: `${e.event_id.slice(0, 24)}@@${i}@@` }));
+    return JSON.stringify({ site, batch_id: '@@b@@', sent_at: '@@t@@', events: marked }).split(/"?@@(?:b|t|\d+)@@"?/);
   });
   let n = 0;
-  const bytes = templates.reduce((s, t) => s + t.head.length + t.tail.length, 0) / templates.length;
+  const bytes = templates.reduce((s, parts) => s + parts.join('').length, 0) / templates.length + 60 + 12 * eventsPerBatch;
   return {
     bytes,
     events: eventsPerBatch,
     next() {
-      const t = templates[n % templates.length];
-      return `${t.head}"b${process.pid}-${n++}"${t.tail.replace('"sent_at":0', `"sent_at":${Date.now()}`)}`;
+      const parts = templates[n % templates.length];
+      const id = n++;
+      let out = `${parts[0]}"b${process.pid}-${id}"${parts[1]}${Date.now()}${parts[2]}`;
+      for (let i = 0; i < eventsPerBatch; i++) out += `${(id * 64 + i).toString(16).padStart(12, '0')}"${parts[i + 3]}`;
+      return out;
     },
   };
 }

@@ -66,14 +66,14 @@ export async function startRedis() {
   return { url: `redis://127.0.0.1:${port}`, pid: proc.child.pid, stop: () => proc.stop() };
 }
 
-/** Peak resident memory (VmHWM) and current (VmRSS) of a process, in MiB. */
+/** Peak resident memory (VmHWM) and current (VmRSS, split into anonymous and file-backed), in MiB. */
 export function memoryOf(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-    return { peak_mib: kb('VmHWM') / 1024, rss_mib: kb('VmRSS') / 1024 };
+    return { peak_mib: kb('VmHWM') / 1024, rss_mib: kb('VmRSS') / 1024, anon_mib: kb('RssAnon') / 1024, file_mib: kb('RssFile') / 1024 };
   } catch {
-    return { peak_mib: NaN, rss_mib: NaN };
+    return { peak_mib: NaN, rss_mib: NaN, anon_mib: NaN, file_mib: NaN };
   }
 }
 

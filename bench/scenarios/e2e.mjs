@@ -114,12 +114,13 @@ export async function run(ctx) {
     const up = await spoorUp();
     try {
       await sleep(ctx.quick ? 1_000 : 5_000);
-      const idle = memoryOf(up.pid).rss_mib;
+      const { rss_mib: idle, file_mib: idleFile } = memoryOf(up.pid);
       const s = await sustained(up, bodies, seconds);
       const lat = await freshness(up, bodies, s.rate / 2, ctx.quick ? 4 : 15);
       const [size] = await up.sql("SELECT sum(bytes_on_disk) AS bytes, (SELECT count() FROM spoor.events) AS events FROM system.parts WHERE database = 'spoor' AND active");
       runs.push({
         idle,
+        idleFile,
         ...s,
         p50: percentile(lat, 50),
         p99: percentile(lat, 99),
@@ -140,6 +141,7 @@ export async function run(ctx) {
       { what: 'event-to-queryable p50 at half that rate', value: of('p50'), unit: 'ms' },
       { what: 'event-to-queryable p99 at half that rate', value: of('p99'), unit: 'ms', target: '< 2,000 ms', met: of('p99').median < 2_000 },
       { what: 'spoor up RSS when idle', value: of('idle'), unit: 'MiB', target: '< 300 MiB', met: of('idle').median < 300 },
+      { what: '  of which file-backed (the engine library mapped)', value: of('idleFile'), unit: 'MiB' },
       { what: 'spoor up peak RSS', value: of('peak'), unit: 'MiB' },
       { what: 'private Redis peak RSS', value: of('redisPeak'), unit: 'MiB' },
       { what: 'ClickHouse bytes per million events (all tables)', value: of('mibPerMillion'), unit: 'MiB' },

@@ -26,7 +26,25 @@ export function eventRows(job: BatchJobData): EventRow[] {
   // Assigning the few shared columns onto each row, rather than spreading both into a new literal,
   // keeps V8 off its slow path for wide objects: the spread cost ~0.3 ms of CPU per event
   // (3 s per 10,000), now ~3 µs.
-  return job.events.map((e) => Object.assign(eventColumns(e, job), shared));
+  return job.events.map((e) => withoutDefaults(Object.assign(eventColumns(e, job), shared)));
+}
+
+/**
+ * Drops the columns that hold their type's default (empty string, 0, empty array or map): most
+ * event types fill a fraction of the 80 columns, ClickHouse fills omitted ones with the same
+ * defaults, and parsing half the JSON makes inserts about twice as fast.
+ */
+function withoutDefaults(row: EventRow): EventRow {
+  for (const key of Object.keys(row)) {
+    const v = row[key];
+    if (v === '' || v === 0 || (typeof v === 'object' && (Array.isArray(v) ? v.length === 0 : isEmptyMap(v)))) delete row[key];
+  }
+  return row;
+}
+
+function isEmptyMap(m: Record<string, string>): boolean {
+  for (const _ in m) return false;
+  return true;
 }
 
 function eventColumns(e: AcceptedEvent, job: BatchJobData): EventRow {

@@ -17,7 +17,10 @@ export interface SpoorWorkerOptions {
   connection: Redis;
   warehouse: Warehouse;
   queueName?: string;
-  /** Jobs held at once, i.e. the most jobs gathered into one insert. @defaultValue 200 */
+  /**
+   * Jobs held at once. More than one insert's worth, so the next group is fetched while the current
+   * one is being inserted. @defaultValue 1000
+   */
   concurrency?: number;
   /** Event rows that trigger an insert. @defaultValue 10000 */
   maxRows?: number;
@@ -65,7 +68,7 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
   const worker = createBatchWorker(processor, {
     connection: opts.connection,
     name: opts.queueName,
-    concurrency: opts.concurrency ?? 200,
+    concurrency: opts.concurrency ?? 1000,
     lockDuration: opts.lockDuration,
     stalledInterval: opts.stalledInterval,
     onError: (err) => log?.error({ err: err.message }, 'queue connection error'),

@@ -1,0 +1,11 @@
+import autocannon from 'autocannon';
+import { batchBodies } from './lib/load.mjs';
+import { start, freePort, tempDir, sleep } from './lib/processes.mjs';
+const dataDir = tempDir('prof'); const port = await freePort(); const ch = await freePort();
+const p = start(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/prof2', 'apps/cli/bin/spoor.js', 'up', '--port', String(port), '--clickhouse-port', String(ch)], { env: { SPOOR_DATA_DIR: dataDir, SPOOR_LOG_LEVEL: 'warn', SPOOR_RATE_LIMIT_SITE: '1000000' }, ready: 'spoor is up', timeoutMs: 120000 });
+await p.started;
+const bodies = batchBodies('demo');
+const r = await new Promise((res) => autocannon({ url: `http://127.0.0.1:${port}/v1/batch`, method: 'POST', connections: 32, duration: 15, headers: { 'content-type': 'text/plain', origin: 'https://bench.example', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36' }, requests: [{ setupRequest: (req) => ({ ...req, body: bodies.next() }) }] }, (e, r) => res(r)));
+console.log('req/s', r.requests.average, 'p99', r.latency.p99, 'non2xx', r.non2xx);
+await sleep(5000);
+await p.stop('SIGINT');
