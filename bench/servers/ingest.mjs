@@ -19,7 +19,8 @@ if (mode === 'noviews') {
     if (/^\d{4}_(events|rejected_events|events_.*)\.sql$/.test(f)) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, f), join(migrations, f));
   }
 }
-const wh = await openWarehouse({ dataDir: join(dir, 'data') });
+// Laid out like SPOOR_DATA_DIR, so `spoor` commands can open it afterwards.
+const wh = await openWarehouse({ dataDir: join(dir, 'clickhouse') });
 await migrate(wh, { dir: migrations });
 
 const now = Date.now();
@@ -51,7 +52,7 @@ while (inserted < target) {
   }
 }
 
-const result = { mode, events: inserted, inserts, insert_ms: insertMs, rows_per_s: inserted / (insertMs / 1000) };
+const result = { mode, events: inserted, inserts, insert_ms: insertMs, rows_per_s: inserted / (insertMs / 1000), data_dir: dir };
 if (lookups > 0) {
   const customers = (await wh.query("SELECT customer_id FROM spoor.customer_profiles WHERE site_id = 'bench' LIMIT 1000")).map((r) => r.customer_id);
   const time = async (sql, ids) => {

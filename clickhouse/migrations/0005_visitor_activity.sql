@@ -1,5 +1,6 @@
 -- Activity profile: one row per visitor (browser), what they did. Kept by visitor_activity_mv,
--- finalised (and resolved to a customer id through identity_map) by the visitor_profiles view.
+-- finalised by the visitor_profiles view; user_id is the customer the visitor was last seen as,
+-- the same answer identity_map gives.
 -- As in sessions, counts are uniqExact states of event ids and money a map keyed by order id,
 -- so late duplicates never inflate a profile. Granules are small (256 rows): looking up one
 -- visitor reads a whole granule of aggregate states, which are large.
@@ -9,6 +10,7 @@ CREATE TABLE IF NOT EXISTS {{db}}.visitor_activity {{on_cluster}}
     visitor_id String,
     first_seen SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
     last_seen SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
+    user_id AggregateFunction(argMaxIf, String, DateTime64(3, 'UTC'), UInt8),
     sessions AggregateFunction(uniqExactIf, String, UInt8),
     pageviews AggregateFunction(uniqExactIf, UUID, UInt8),
     clicks AggregateFunction(uniqExactIf, UUID, UInt8),
@@ -39,6 +41,8 @@ SELECT
     visitor_id,
     min(ts) AS first_seen,
     max(ts) AS last_seen,
+    -- The user the visitor was last seen as: what identity_map says, without a join at lookup.
+    argMaxIfState(user_id, ts, user_id != '') AS user_id,
     uniqExactIfState(session_id, session_id != '') AS sessions,
     uniqExactIfState(event_id, type = 'pageview') AS pageviews,
     uniqExactIfState(event_id, type = 'click') AS clicks,
@@ -76,7 +80,7 @@ CREATE VIEW IF NOT EXISTS {{db}}.visitor_profiles {{on_cluster}} AS
 SELECT
     va.site_id AS site_id,
     va.visitor_id AS visitor_id,
-    im.customer_id AS user_id,
+    va.user_id AS user_id,
     va.first_seen AS first_seen,
     va.last_seen AS last_seen,
     va.sessions AS sessions,
@@ -119,6 +123,7 @@ FROM
         visitor_id,
         min(first_seen) AS first_seen,
         max(last_seen) AS last_seen,
+        argMaxIfMerge(user_id) AS user_id,
         uniqExactIfMerge(sessions) AS sessions,
         uniqExactIfMerge(pageviews) AS pageviews,
         uniqExactIfMerge(clicks) AS clicks,
@@ -140,5 +145,4 @@ FROM
     FROM {{db}}.visitor_activity
     GROUP BY site_id, visitor_id
 ) AS va
-LEFT JOIN {{db}}.identity_map AS im ON im.site_id = va.site_id AND im.visitor_id = va.visitor_id
 COMMENT 'Activity profile, one row per visitor: first/last seen, sessions, pageviews, clicks, cart adds/removes, checkouts, orders (each order id once) and revenue net of refunds, last and top pages, device, first- and last-touch source, the cart after its last change, and user_id, the customer the visitor is linked to (empty while anonymous).';
