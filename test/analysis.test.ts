@@ -27,16 +27,7 @@ describe.each(SEEDS)('profiles equal the raw events (seed %i)', (seed) => {
   beforeAll(async () => {
     p = await startPipeline(inject('redisUrl'), { site });
     traffic = generateTraffic({ seed, visitors: VISITORS, site });
-    // Eight senders at a time, as concurrent browsers would be.
-    const pending = [...traffic.batches];
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        for (let b = pending.shift(); b; b = pending.shift()) {
-          const res = await p.send(b);
-          if (res.status !== 202) throw new Error(`batch refused: ${res.status} ${await res.text()}`);
-        }
-      }),
-    );
+    await p.sendAll(traffic.batches);
     await p.drain();
   }, 180_000);
 

@@ -36,15 +36,7 @@ const catalog = new SegmentCatalog(BUILTINS.map((definition) => ({ definition, b
 beforeAll(async () => {
   p = await startPipeline(inject('redisUrl'), { site });
   traffic = generateTraffic({ seed: SEED, visitors: VISITORS, site });
-  const pending = [...traffic.batches];
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      for (let b = pending.shift(); b; b = pending.shift()) {
-        const res = await p.send(b);
-        if (res.status !== 202) throw new Error(`batch refused: ${res.status} ${await res.text()}`);
-      }
-    }),
-  );
+  await p.sendAll(traffic.batches);
   await p.drain(120_000);
   const [row] = await p.wh.query<{ today: number }>('SELECT toUInt32(today()) AS today');
   people = expectedPeople(traffic.events, traffic.bots, Number(row!.today));

@@ -3,6 +3,7 @@
 // Redis, and ClickHouse's bytes per million events.
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { batchBodies } from '../lib/load.mjs';
 import { freePort, memoryOf, sleep, start, tempDir } from '../lib/processes.mjs';
@@ -67,35 +68,48 @@ async function sustained(up, bodies, seconds) {
   return { sent, accept_rate: sent / (sendMs / 1000), rate: sent / (totalMs / 1000), backlog_s: (totalMs - sendMs) / 1000 };
 }
 
-/** Sends at `rate` events/s for `seconds`, polling ClickHouse for each batch's arrival. */
+/**
+ * Sends the load at `rate` events/s for `seconds`, with a one-event probe batch (ts = now, its own
+ * visitor) every 200 ms; a poller looks the probes up by primary key every 50 ms, so watching
+ * freshness costs the engine almost nothing. Returns each probe's send-to-queryable time.
+ */
 async function freshness(up, bodies, rate, seconds) {
-  const since = new Date(Date.now() - 1000).toISOString().replace('T', ' ').replace('Z', '');
+  const probe = `probe-${Date.now()}`;
   const sentAt = new Map();
   const latencies = [];
-  const interval = (bodies.events / rate) * 1000;
-  const started = Date.now();
   let stop = false;
   const poller = (async () => {
-    while (!stop || latencies.length < sentAt.size) {
-      const rows = await up.sql(`SELECT DISTINCT batch_id FROM spoor.events WHERE site_id = 'demo' AND received_at >= '${since}'`);
+    const deadline = () => stop && Date.now() - last > 30_000;
+    let last = Date.now();
+    while (!(stop && sentAt.size === 0) && !deadline()) {
+      const rows = await up.sql(
+        `SELECT DISTINCT batch_id FROM spoor.events WHERE site_id = 'demo' AND toDate(ts) = today() AND visitor_id = '${probe}'`,
+      );
       const now = Date.now();
       for (const { batch_id } of rows) {
         const t = sentAt.get(batch_id);
-        if (t !== undefined) {
-          latencies.push(now - t);
-          sentAt.set(batch_id, undefined);
-        }
+        if (t === undefined) continue;
+        latencies.push(now - t);
+        sentAt.delete(batch_id);
+        last = now;
       }
-      if (stop && Date.now() - started > (seconds + 30) * 1000) break;
       await sleep(50);
     }
   })();
+  const started = Date.now();
+  const interval = (bodies.events / rate) * 1000;
   const inFlight = [];
+  let nextProbe = started;
   for (let i = 0; Date.now() - started < seconds * 1000; i++) {
-    const body = bodies.next();
-    const id = JSON.parse(body.slice(0, body.indexOf(',"sent_at"')) + '}').batch_id;
-    sentAt.set(id, Date.now());
-    inFlight.push(post(up.base, body));
+    inFlight.push(post(up.base, bodies.next()));
+    if (Date.now() >= nextProbe) {
+      const batch_id = `${probe}-${i}`;
+      const ts = Date.now();
+      const body = JSON.stringify({ site: 'demo', batch_id, sent_at: ts, events: [{ event_id: randomUUID(), type: 'pageview', ts, visitor_id: probe, url: 'https://bench.example/probe' }] });
+      sentAt.set(batch_id, ts);
+      inFlight.push(post(up.base, body));
+      nextProbe += 200;
+    }
     const next = started + (i + 1) * interval;
     if (next > Date.now()) await sleep(next - Date.now());
   }
@@ -148,7 +162,9 @@ export async function run(ctx) {
     ],
     notes: [
       ...notes,
-      `Load: 32 concurrent senders of 20-event batches (a new batch_id each) from the same machine for ${seconds} s; sustained = events sent / time from the first send until the last of them was queryable. Freshness: batches sent at half that rate, each timed from its POST until a poll (every 50 ms, through the ClickHouse HTTP interface) saw it.`,
+      'Why the rate and freshness targets are missed on 2 cores: one Node thread runs collector and worker while the embedded engine parses the rows and updates nine materialized views (~50 µs of engine CPU per event, see the warehouse scenario) and merges parts in the background; the engine, not the queue, bounds the rate. Separate `spoor collector` / `spoor worker` processes against a ClickHouse server scale past it (docs/OPERATIONS.md).',
+      'Idle memory: about two thirds of the resident set is the embedded engine\'s library mapped from disk (file-backed, shared and reclaimable); the rest is the process\'s own.',
+      `Load: 32 concurrent senders of 20-event batches (a new batch_id each) from the same machine for ${seconds} s; sustained = events sent / time from the first send until the last of them was queryable. Freshness: load at half that rate plus a one-event probe batch every 200 ms, each probe timed from its POST until a primary-key poll (every 50 ms, through the ClickHouse HTTP interface) saw it.`,
     ],
   };
 }

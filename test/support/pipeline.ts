@@ -14,6 +14,8 @@ export interface TestPipeline {
   collector: Collector;
   /** POSTs one batch as a browser on `origin` would (or as a server, without Origin). */
   send(batch: TrafficBatch, opts?: { origin?: string | undefined }): Promise<Response>;
+  /** Sends every batch, `concurrency` at a time as concurrent browsers would; throws on a refusal. */
+  sendAll(batches: TrafficBatch[], concurrency?: number): Promise<void>;
   /** Waits until the queue is empty and nothing is being inserted. */
   drain(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -66,6 +68,17 @@ export async function startPipeline(redisUrl: string, opts: PipelineOptions = {}
         if (res.status !== 503 || attempt >= 8) return res;
         await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
       }
+    },
+    async sendAll(batches, concurrency = 8) {
+      const pending = [...batches];
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          for (let b = pending.shift(); b; b = pending.shift()) {
+            const res = await this.send(b);
+            if (res.status !== 202) throw new Error(`batch refused: ${res.status} ${await res.text()}`);
+          }
+        }),
+      );
     },
     async drain(timeoutMs = 60_000) {
       await waitFor(

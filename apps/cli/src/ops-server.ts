@@ -2,6 +2,7 @@
 // Prometheus metrics, so an orchestrator can probe it and a scraper can read it.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runChecks } from '@spoor/collector';
 
 export interface OpsEndpoints {
   /** Named checks; the process is ready when all pass (each gets 2 s). */
@@ -24,11 +25,8 @@ export function startOpsServer(port: number, host: string, ops: OpsEndpoints): P
     if (req.method !== 'GET') return json(405, { error: 'method_not_allowed' });
     if (path === '/healthz') return json(200, { status: 'ok' });
     if (path === '/readyz') {
-      void Promise.all(
-        Object.entries(ops.readiness).map(async ([name, check]) => [name, await withTimeout(check(), 2_000)] as const),
-      ).then((results) => {
-        const checks = Object.fromEntries(results);
-        const ready = !ops.draining() && results.every(([, ok]) => ok);
+      void runChecks(ops.readiness).then((checks) => {
+        const ready = !ops.draining() && Object.values(checks).every(Boolean);
         json(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', shutting_down: ops.draining(), checks });
       });
       return;
@@ -55,13 +53,4 @@ export function startOpsServer(port: number, host: string, ops: OpsEndpoints): P
       });
     });
   });
-}
-
-async function withTimeout(p: Promise<boolean>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p.catch(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

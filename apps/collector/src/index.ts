@@ -8,6 +8,7 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './rate-limits.js';
 export * from './request-context.js';
+export { runChecks } from './routes/health.js';
 export * from './routes/sdk.js';
 export * from './server.js';
 export * from './sites.js';

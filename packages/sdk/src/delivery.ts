@@ -48,6 +48,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   let batches: Pending[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let due = 0;
+  let saving: ReturnType<typeof setTimeout> | undefined;
 
   // webdriver: an automated browser says so, and the collector flags its events as a bot's.
   const body = (b: Batch) => JSON.stringify({ site: o.site, batch_id: b.i, sent_at: now(), webdriver: navigator.webdriver || undefined, events: b.e });
@@ -100,7 +101,10 @@ export function createDelivery(o: DeliveryOptions): Delivery {
           b.w = now() + retryDelay((b.n = (b.n ?? 0) + 1), after);
           plan(b.w);
         } else done(b); // accepted, or refused for good (400, 403, 413): resending cannot help
-        save();
+        // Answers arrive in bursts: one outbox write after them, not one per answer (each write
+        // serialises every stored batch). A page gone first leaves an answered batch stored; the
+        // next page resends it with its batch_id and the server drops the copy.
+        saving ??= setTimeout(() => ((saving = undefined), save()));
       }));
 
   const flush = (): Promise<void> => {

@@ -75,20 +75,7 @@ export function fieldSpec(name: FieldName): FieldSpec {
   return FIELDS[name];
 }
 
-export const EVENT_TYPES = [
-  'pageview',
-  'page_leave',
-  'click',
-  'cart_view',
-  'cart_add',
-  'cart_remove',
-  'checkout',
-  'purchase',
-  'refund',
-  'identify',
-  'custom',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType } from '@spoor/events';
 
 /** The closest known name, for "did you mean" hints. */
 export function closest(name: string, names: readonly string[]): string | undefined {

@@ -11,14 +11,21 @@ export function healthRoutes(app: Hono, deps: CollectorDeps, state: { readonly c
       ...(deps.sites.ready ? { sites: async () => deps.sites.ready!() } : {}),
       ...deps.readiness,
     };
-    const results = Object.fromEntries(
-      await Promise.all(
-        Object.entries(checks).map(async ([name, check]) => [name, await withTimeout(check(), 2_000)] as const),
-      ),
-    );
+    const results = await runChecks(checks);
     const ready = !state.closing && Object.values(results).every(Boolean);
     return c.json({ status: ready ? 'ready' : 'unavailable', shutting_down: state.closing, checks: results }, ready ? 200 : 503);
   });
+}
+
+/** Runs readiness checks side by side; a check that throws or takes over `timeoutMs` fails. */
+export async function runChecks(
+  checks: Record<string, () => Promise<boolean>>,
+  timeoutMs = 2_000,
+): Promise<Record<string, boolean>> {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => [name, await withTimeout(check(), timeoutMs)] as const),
+  );
+  return Object.fromEntries(results);
 }
 
 async function withTimeout(p: Promise<boolean>, ms: number): Promise<boolean> {
