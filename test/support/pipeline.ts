@@ -52,29 +52,31 @@ export async function startPipeline(redisUrl: string, opts: PipelineOptions = {}
   });
   await waitFor(() => producer.status === 'ready', 10_000, 'redis');
   const isBrowser = (ua: string) => ua.startsWith('Mozilla/');
+  const send = async (batch: TrafficBatch, o: { origin?: string | undefined } = {}): Promise<Response> => {
+    const origin = 'origin' in o ? o.origin : isBrowser(batch.userAgent) ? SHOP_ORIGIN : undefined;
+    // Like the SDK: a 503 (the queue add timed out on a loaded machine) is retried, same batch id.
+    for (let attempt = 0; ; attempt++) {
+      const res = await collector.app.request('/v1/batch', {
+        method: 'POST',
+        body: JSON.stringify({ ...batch.body, sent_at: Date.now() }),
+        headers: { 'content-type': 'text/plain', 'user-agent': batch.userAgent, ...(origin ? { origin } : {}) },
+      });
+      if (res.status !== 503 || attempt >= 8) return res;
+      await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+    }
+  };
+
   return {
     wh,
     queue,
     collector,
-    async send(batch, o = {}) {
-      const origin = 'origin' in o ? o.origin : isBrowser(batch.userAgent) ? SHOP_ORIGIN : undefined;
-      // Like the SDK: a 503 (the queue add timed out on a loaded machine) is retried, same batch id.
-      for (let attempt = 0; ; attempt++) {
-        const res = await collector.app.request('/v1/batch', {
-          method: 'POST',
-          body: JSON.stringify({ ...batch.body, sent_at: Date.now() }),
-          headers: { 'content-type': 'text/plain', 'user-agent': batch.userAgent, ...(origin ? { origin } : {}) },
-        });
-        if (res.status !== 503 || attempt >= 8) return res;
-        await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
-      }
-    },
+    send,
     async sendAll(batches, concurrency = 8) {
       const pending = [...batches];
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
           for (let b = pending.shift(); b; b = pending.shift()) {
-            const res = await this.send(b);
+            const res = await send(b);
             if (res.status !== 202) throw new Error(`batch refused: ${res.status} ${await res.text()}`);
           }
         }),
