@@ -16,9 +16,10 @@ const exec = promisify(execFile);
 
 /** The million people, built inside the engine (as test/segments-1m.test.ts does). */
 const FILL = (people) => [
-  `INSERT INTO spoor.visitor_activity (site_id, visitor_id, first_seen, last_seen, sessions, last_cart, last_cart_change_at)
+  `INSERT INTO spoor.visitor_activity (site_id, visitor_id, first_seen, last_seen, user_id, sessions, last_cart, last_cart_change_at)
    SELECT 'shop', concat('v', leftPad(toString(number), 7, '0')) AS visitor, now64(3) - toIntervalSecond(200000) AS first,
      now64(3) - toIntervalSecond(7200 + number % 86400) AS last,
+     arrayReduce('argMaxIfState', [if(number % 10 = 0, concat('u', toString(number)), '')], [last], [toUInt8(number % 10 = 0)]),
      arrayReduce('uniqExactIfState', [concat('s', toString(number))], [toUInt8(1)]),
      arrayReduce('argMaxIfState', [(concat('cart-', toString(number)), toUInt32(1 + number % 3), toDecimal64(9.5 + number % 50, 4))], [last], [toUInt8(1)]),
      arrayReduce('maxIfState', [last], [toUInt8(1)])
