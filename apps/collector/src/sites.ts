@@ -103,9 +103,14 @@ export function refreshingSites(opts: RefreshingSitesOptions): RefreshingSites {
   let inFlight: Promise<boolean> | undefined;
   let lastAttempt = 0;
 
+  let nextLoad: { promise: Promise<void>; resolve: () => void } | undefined;
+  let missTimer: NodeJS.Timeout | undefined;
+
   function refresh(): Promise<boolean> {
     inFlight ??= (async () => {
       lastAttempt = Date.now();
+      const waiting = nextLoad;
+      nextLoad = undefined;
       try {
         index = indexSites(await opts.load());
         return true;
@@ -114,17 +119,42 @@ export function refreshingSites(opts: RefreshingSitesOptions): RefreshingSites {
         return false;
       } finally {
         inFlight = undefined;
+        waiting?.resolve();
       }
     })();
     return inFlight;
   }
 
-  /** A miss may be a site added since the last load: reload once per `missRefreshMs` at most. */
+  /**
+   * A miss may be a site added since the last load, so it waits for the next load to end: one that
+   * starts at once, or, when the last one is younger than `missRefreshMs`, at the end of that period
+   * (or the periodic one, if sooner). A site added a moment after a refused request is accepted, and
+   * a flood of unknown ids shares one load per period.
+   */
   async function afterMiss<T>(answer: () => T, missed: (v: T) => boolean): Promise<T> {
     const first = answer();
-    if (!missed(first) || (Date.now() - lastAttempt < missRefreshMs && !inFlight)) return first;
-    await refresh();
+    if (!missed(first)) return first;
+    if (inFlight) await inFlight;
+    else await loadAfterMissPeriod();
     return answer();
+  }
+
+  function loadAfterMissPeriod(): Promise<void> {
+    if (!nextLoad) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      nextLoad = { promise, resolve };
+    }
+    const { promise } = nextLoad;
+    const wait = lastAttempt + missRefreshMs - Date.now();
+    if (wait <= 0) void refresh();
+    else {
+      missTimer ??= setTimeout(() => {
+        missTimer = undefined;
+        void refresh();
+      }, wait);
+    }
+    return promise;
   }
 
   return {
@@ -139,7 +169,9 @@ export function refreshingSites(opts: RefreshingSitesOptions): RefreshingSites {
     },
     stop() {
       clearInterval(timer);
-      timer = undefined;
+      clearTimeout(missTimer);
+      timer = missTimer = undefined;
+      nextLoad?.resolve();
     },
     ready: () => index !== undefined,
     refresh,

@@ -64,10 +64,24 @@ describe('refreshingSites', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => reg.lookup('new')));
     expect(answers.every((a) => a?.site === 'new')).toBe(true);
     expect(s.loads() - before).toBe(1);
-    expect(await reg.lookup('nobody')).toBeUndefined();
-    expect(await reg.originKnown('https://evil.example')).toBe(false);
-    expect(s.loads() - before).toBe(1);
+    // Misses inside the period wait for one shared reload at its end.
+    const misses = await Promise.all([reg.lookup('nobody'), reg.originKnown('https://evil.example'), reg.lookup('nobody')]);
+    expect(misses).toEqual([undefined, false, undefined]);
+    expect(s.loads() - before).toBe(2);
     expect(await reg.originKnown('https://new.example')).toBe(true);
+    reg.stop();
+  });
+
+  it('accepts a site added a moment after a request for it was refused', async () => {
+    const s = store([]);
+    const reg = refreshingSites({ load: s.load, refreshMs: 60_000, missRefreshMs: 300 });
+    await reg.start();
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await reg.lookup('late')).toBeUndefined();
+    s.set([{ site: 'late', origins: [] }]);
+    const started = Date.now();
+    expect((await reg.lookup('late'))?.site).toBe('late');
+    expect(Date.now() - started).toBeLessThan(1_000);
     reg.stop();
   });
 });
