@@ -68,23 +68,15 @@ export function isAlive(pid: number): boolean {
 }
 
 /** SPOOR_ADMIN_TOKEN if set, else a token generated once; either way kept (mode 600) in the data dir. */
-export function adminToken(dir: DataDir, fromEnv: string | undefined): { token: string; generated: boolean } {
-  if (fromEnv) {
-    // Kept beside the data too, so local commands without the variable reach this spoor up.
+export function adminToken(dir: DataDir, fromEnv: string | undefined): string {
+  // The variable is kept beside the data too, so local commands without it reach this spoor up.
+  const existing = readAdminToken(dir, fromEnv);
+  const token = existing.length >= 16 ? existing : randomBytes(24).toString('base64url');
+  if (token !== readAdminToken(dir, undefined)) {
     mkdirSync(dir.root, { recursive: true });
-    writeFileSync(dir.tokenFile, `${fromEnv}\n`, { mode: 0o600 });
-    return { token: fromEnv, generated: false };
+    writeFileSync(dir.tokenFile, `${token}\n`, { mode: 0o600 });
   }
-  try {
-    const token = readFileSync(dir.tokenFile, 'utf8').trim();
-    if (token.length >= 16) return { token, generated: false };
-  } catch {
-    // first start
-  }
-  mkdirSync(dir.root, { recursive: true });
-  const token = randomBytes(24).toString('base64url');
-  writeFileSync(dir.tokenFile, `${token}\n`, { mode: 0o600 });
-  return { token, generated: true };
+  return token;
 }
 
 /** The token a local command uses to reach the running `spoor up`: the variable, else its file. */

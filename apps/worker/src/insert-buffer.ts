@@ -186,6 +186,20 @@ export class InsertBuffer {
   }
 
   private partitionSlices(rows: EventRow[]): EventRow[][] {
+    // The usual insert spans a few weeks (the collector refuses events over 30 days old): a span
+    // check per row avoids formatting a date per row on the worker's hot path.
+    let min = Infinity;
+    let max = -Infinity;
+    for (const r of rows) {
+      if (typeof r.ts !== 'number') {
+        min = -Infinity;
+        break;
+      }
+      if (r.ts < min) min = r.ts;
+      if (r.ts > max) max = r.ts;
+    }
+    const monthsAtMost = Number.isFinite(min) ? Math.ceil((max - min) / (28 * 86_400_000)) + 1 : Infinity;
+    if (monthsAtMost <= this.maxPartitions) return [rows];
     const byMonth = new Map<string, EventRow[]>();
     for (const r of rows) {
       const m = typeof r.ts === 'number' ? MONTH(r.ts) : '';

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ChdbExtension } from 'chdb/connection';
 import { WarehouseError } from './errors.js';
-import { quoteString, settingsClause, type Settings } from './sql.js';
+import { settingsClause, type Settings } from './sql.js';
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
@@ -162,4 +162,3 @@ export function qualify(database: string, table: string): string {
   return full;
 }
 
-export { quoteString };

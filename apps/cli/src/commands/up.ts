@@ -1,6 +1,5 @@
 // `spoor up`: the embedded all-in-one. Private Redis, embedded ClickHouse, collector, worker, the
 // ClickHouse HTTP interface and the demo shop, in one process that shuts down cleanly.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { createAdminApp } from '@spoor/admin';
@@ -10,7 +9,6 @@ import {
   listen,
   redisRateLimits,
   refreshingSites,
-  sdkScript,
   siteFromRow,
   type RunningServer,
   type SiteConfig,
@@ -32,7 +30,8 @@ import { rateLimitSettings } from '../process-config.js';
 import { adminToken, clearRunState, dataDir, liveRunState, writeRunState } from '../data-dir.js';
 import { CliError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { EXAMPLES_DIR, MIGRATIONS_DIR, sdkScriptPath } from '../paths.js';
+import { EXAMPLES_DIR, MIGRATIONS_DIR } from '../paths.js';
+import { loadSdkScript } from '../sdk-script.js';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../redis-child.js';
 import { serveFolder } from '../static-files.js';
 import { catalogOf } from './segments.js';
@@ -145,7 +144,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       queue,
       sites,
       ipSalt: createIpSalt(producerConn),
-      sdk: loadSdk(log),
+      sdk: loadSdkScript(log),
       readiness: { clickhouse: () => wh.ping() },
       trustProxy: config.SPOOR_TRUST_PROXY,
       rateLimits: redisRateLimits({
@@ -161,7 +160,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     // The admin API and page beside the public collector, behind the admin token.
     const admin = createAdminApp({
       warehouse: wh,
-      token: token.token,
+      token: token,
       segments: () => catalogOf(config),
       onError: (err) => log.error({ err: err.message, stack: err.stack }, 'admin error'),
     });
@@ -183,7 +182,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       },
     });
 
-    const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token.token, config.SPOOR_ANALYST_PASSWORD);
+    const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token, config.SPOOR_ANALYST_PASSWORD);
     if (chHttp) stack.push({ name: 'clickhouse-http', stop: () => chHttp.close() });
 
     writeRunState(dir, {
@@ -199,7 +198,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       port: server.port,
       clickhousePort: chHttp?.port ?? 0,
       redisUrl,
-      adminToken: token.token,
+      adminToken: token,
       stop: stopAll,
     };
   } catch (err) {
@@ -239,13 +238,4 @@ async function drainQueue(queue: BatchQueue, timeoutMs: number, log: Logger) {
     await new Promise((r) => setTimeout(r, 50));
   }
   log.warn('queue not drained before shutdown; the remaining batches are processed at the next start');
-}
-
-function loadSdk(log: Logger) {
-  try {
-    return sdkScript(readFileSync(sdkScriptPath(), 'utf8'));
-  } catch (err) {
-    log.warn({ err: (err as Error).message }, 'SDK build not found; /sdk.js answers 503');
-    return undefined;
-  }
 }
