@@ -101,7 +101,7 @@ const script = (name, last) => ({
     entry(name),
     terser({
       ecma: 2020,
-      compress: { passes: 3, unsafe_arrows: true, unsafe: true, unsafe_comps: true, unsafe_methods: true, pure_getters: true, toplevel: true },
+      compress: { passes: 3, unsafe_arrows: true, unsafe: true, unsafe_methods: true, pure_getters: true, toplevel: true },
       mangle: { properties: false },
       format: { comments: false },
     }),

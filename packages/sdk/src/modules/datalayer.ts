@@ -1,7 +1,7 @@
 // The page's dataLayer, read without changing it: every entry (those pushed before the script
 // loaded, then each new one) goes to the subscribed modules exactly once, in order. `push` stays
-// the page's: whatever the page or Tag Manager installs as `push` later is called first, with
-// the same arguments and return value, and a dataLayer array assigned anew is followed too.
+// the page's: whatever the page or Tag Manager installs as `push` later is what runs, with the
+// same arguments and return value, and a dataLayer array assigned anew is followed too.
 import type { Core } from '../types.js';
 import { safe } from '../util.js';
 
@@ -23,17 +23,19 @@ export function tap(core: Core, fn: (entry: Entry) => void): void {
       layer = l;
       if (!Array.isArray(l) || l.__spoor != null) return;
       Object.defineProperty(l, '__spoor', { value: 0, writable: true });
-      let push = l.push;
-      const ours = function (this: unknown, ...args: Entry[]) {
-        const r = push.apply(this, args);
-        safe(drain)();
-        return r;
-      };
+      // Each push installed gets a wrapper of its own, fixed at that moment: Tag Manager's push,
+      // which calls the one it replaced, then runs through ours without looping back.
+      const wrap = (push: Layer['push']) =>
+        function (this: unknown, ...args: Entry[]) {
+          const r = push.apply(this, args);
+          safe(drain)();
+          return r;
+        };
+      let current = wrap(l.push);
       Object.defineProperty(l, 'push', {
         configurable: true,
-        get: () => ours,
-        // Tag Manager (or the page) installing its own push: it becomes the one called.
-        set: (f: Layer['push']) => (push = f),
+        get: () => current,
+        set: (f: Layer['push']) => (current = wrap(f)),
       });
     };
     follow((w[name] ||= []));
