@@ -100,7 +100,7 @@ describe('malformed pushes', () => {
     const adds = events.filter((e) => e.type === 'cart_add').map((e) => e.item.id);
     expect(adds.sort()).toEqual(['CYC', 'UA-OK']);
     const [view] = events.filter((e) => e.type === 'cart_view');
-    expect(view.cart.items.length).toBeLessThanOrEqual(200);
+    expect(view!.cart.items.length).toBeLessThanOrEqual(200);
     expect(events.filter((e) => e.type === 'purchase')).toEqual([]);
   });
 });

@@ -15,13 +15,13 @@ describe('fromGa4', () => {
   });
 
   it('reads Tag Manager strings: prices and quantities as text, numeric ids, a name-only item', () => {
-    const [[, a], [, b]] = fromGa4('remove_from_cart', { items: [{ item_id: 42, price: '9.90', quantity: '3' }, { item_name: 'Gift card' }] }) as Array<[string, object]>;
+    const [[, a], [, b]] = fromGa4('remove_from_cart', { items: [{ item_id: 42, price: '9.90', quantity: '3' }, { item_name: 'Gift card' }] }) as [[string, object], [string, object]];
     expect(a).toMatchObject({ id: '42', price: 9.9, quantity: 3 });
     expect(b).toMatchObject({ id: 'Gift card', name: 'Gift card', price: 0, quantity: 1 });
   });
 
   it('joins item_category..item_category5 into one path, as Universal Analytics writes categories', () => {
-    const [[, i]] = fromGa4('add_to_cart', { items: [{ item_id: 'A', item_category: 'Apparel', item_category2: 'Men', item_category3: 'Shirts', item_category5: 'Linen' }] }) as Array<[string, object]>;
+    const [[, i]] = fromGa4('add_to_cart', { items: [{ item_id: 'A', item_category: 'Apparel', item_category2: 'Men', item_category3: 'Shirts', item_category5: 'Linen' }] }) as [[string, object]];
     expect(i).toMatchObject({ category: 'Apparel/Men/Shirts/Linen' });
   });
 
