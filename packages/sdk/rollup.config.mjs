@@ -45,10 +45,13 @@ const entry = (name) => ({
       : name === 'core'
         ? `import './dist/script.js';`
         : name === PART
-          ? SHARED.map((f, i) => `import * as s${i} from './dist/${f}';`).join('') + `Object.assign(__spoorS, ${SHARED.map((_, i) => `s${i}`).join(', ')});`
+          ? SHARED.map((f) => `import { ${exportsOf(f).join(', ')} } from './dist/${f}';`).join('') +
+            `Object.assign(__spoorS, { ${SHARED.flatMap(exportsOf).join(', ')} });`
           : `import { ${camel(name)} } from './dist/modules/${name}.js'; __spoorF.push(${camel(name)});`,
 });
 const shared = (id) => SHARED.some((f) => id.endsWith(`/dist/${f}`));
+/** The names a shared file exports (tsc's output: `export function x` / `export const x`). */
+const exportsOf = (f) => [...readFileSync(`dist/${f}`, 'utf8').matchAll(/^export (?:function|const) (\w+)/gm)].map((m) => m[1]);
 const needs = {};
 
 const keep = (name) => ({

@@ -3,10 +3,10 @@
 // `data-spoor-recommend` slots, filled after load with textContent only. Nothing here blocks
 // rendering, throws, or waits on event delivery: every failure resolves to "nothing known".
 import type { Feature, Profile, Recommendation } from '../types.js';
-import { on, safe } from '../util.js';
+import { safe } from '../util.js';
 
 const UNKNOWN: Profile = { known: false };
-const FIELDS = ['name', 'price', 'currency', 'category', 'product_id', 'reason'] as const;
+const FIELDS = /^(name|price|currency|category|product_id|reason)$/;
 
 export const recommend: Feature = (core) => {
   const base = `${String(core.config.endpoint).replace(/\/+$/, '')}/v1/`;
@@ -36,7 +36,8 @@ export const recommend: Feature = (core) => {
         ).then((r) => (Array.isArray(r.recommendations) ? r.recommendations.slice(0, Math.max(1, limit)) : []));
       })
       .catch(() => []);
-  core.api.profile = () => Promise.resolve().then(profile).catch(() => UNKNOWN);
+  // visitorId() is guarded and get() never rejects: profile() cannot throw or reject.
+  core.api.profile = profile;
   core.api.recommend = recommendations;
 
   // The page's own cart changes (and a new page view) make the next profile() ask again.
@@ -54,8 +55,8 @@ export const recommend: Feature = (core) => {
       for (const r of recs) {
         const copy = t.content.cloneNode(true) as DocumentFragment;
         for (const el of copy.querySelectorAll('[data-spoor-field]')) {
-          const k = el.getAttribute('data-spoor-field') as (typeof FIELDS)[number];
-          if (FIELDS.includes(k)) el.textContent = String(r[k] ?? '');
+          const k = el.getAttribute('data-spoor-field')!;
+          if (FIELDS.test(k)) el.textContent = String(r[k as keyof Recommendation] ?? '');
         }
         for (const el of copy.querySelectorAll('[data-spoor-href]')) {
           el.setAttribute('href', el.getAttribute('data-spoor-href')!.replace(/\{product_id\}/g, encodeURIComponent(String(r.product_id))));
@@ -91,6 +92,6 @@ export const recommend: Feature = (core) => {
     }
   });
   // After the page has rendered, in a task of its own.
-  if (document.readyState === 'loading') on(document, 'DOMContentLoaded', () => setTimeout(fill));
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => setTimeout(fill));
   else setTimeout(fill);
 };
