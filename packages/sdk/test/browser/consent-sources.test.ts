@@ -17,7 +17,7 @@ const settle = (page: Page, ms = 400) => page.waitForTimeout(ms);
 
 describe('Google Consent Mode v2 (consent-mode)', () => {
   it('holds the page for wait_for_update under a regional refusal, then sends what was held with ids once granted', async () => {
-    const page = await h.open('/consent-mode.html');
+    const page = await h.open('/consent-mode.html?wait=10000');
     await settle(page, 200);
     expect(h.server.batches).toHaveLength(0);
     expect(await footprint(page)).toEqual([]);
@@ -47,7 +47,7 @@ describe('Google Consent Mode v2 (consent-mode)', () => {
   });
 
   it('an update refusing analytics_storage means cookieless, and forgets a grant', async () => {
-    const page = await h.open('/consent-mode.html');
+    const page = await h.open('/consent-mode.html?wait=10000');
     await page.click('#accept');
     await h.waitForEvents(ofType('pageview'));
     await page.click('#reject');
