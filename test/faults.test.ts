@@ -144,7 +144,7 @@ describe('exactly once through faults', () => {
     let down = true;
     const p = await pipeline({ workerWarehouse: faulty(() => (down ? 'before' : undefined)) });
     const data = job(pageviews('exhausted', 4));
-    await p.queue.queue.add('batch', data, { jobId: batchJobId(data.site, data.batch_id), attempts: 1 });
+    await p.queue.queue.add('batch', data, { jobId: batchJobId(data), attempts: 1 });
     await waitFor(async () => (await p.queue.queue.getFailedCount()) === 1, 15_000, 'the job to fail');
     const [failed] = await p.queue.queue.getFailed();
     expect(failed!.failedReason).toContain('ECONNRESET');

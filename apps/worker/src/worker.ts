@@ -63,7 +63,7 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
       throw new UnrecoverableError(`unsupported job format ${String(job.data?.v)}`);
     }
     await suppression.fresh();
-    await buffer.add(job.id ?? job.name, suppression.apply(job.data));
+    await buffer.add(job.id ?? job.name, suppression.apply(job.data), { rerun: (job.attemptsStarted ?? 1) > 1 });
   };
   const worker = createBatchWorker(processor, {
     connection: opts.connection,

@@ -3,3 +3,4 @@ export * from './limits.js';
 export * from './schema.js';
 export * from './types.js';
 export * from './validate.js';
+export * from './text.js';

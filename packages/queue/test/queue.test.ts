@@ -53,8 +53,25 @@ describe('batch queue', () => {
     });
     await expect.poll(() => seen.length, { timeout: 5_000 }).toBe(1);
     await new Promise((r) => setTimeout(r, 300));
-    expect(seen).toEqual([batchJobId(data.site, data.batch_id)]);
+    expect(seen).toEqual([batchJobId(data)]);
     expect(await queue.queue.getJobCounts('completed', 'waiting', 'active')).toMatchObject({ completed: 1, waiting: 0, active: 0 });
+  });
+
+  it('takes a batch_id reused for other events as another job, whose events are delivered too', async () => {
+    const name = uniqueName('q');
+    const { conn, queue } = queueOn(inject('redisUrl'), name);
+    await ready(conn);
+    const event = { event_id: randomUUID(), type: 'pageview', ts: Date.now(), visitor_id: 'v', url: 'https://x.example/', client_ts: Date.now(), flags: [] } as const;
+    const first: BatchJobData = { ...job(), events: [event] };
+    const corrected: BatchJobData = { ...first, events: [event, { ...event, event_id: randomUUID() }] };
+    const a = await queue.enqueue(first);
+    const b = await queue.enqueue(corrected);
+    expect(b.jobId).not.toBe(a.jobId);
+    expect(a.jobId.startsWith(`${first.site}.${first.batch_id}.`)).toBe(true);
+    expect(await queue.queue.getJobCounts('waiting')).toMatchObject({ waiting: 2 });
+    // Refused positions are part of what the batch holds: the same accepted events with a refusal
+    // fewer is another job too.
+    expect(batchJobId({ ...first, rejected: [{ index: 3 }] })).not.toBe(batchJobId(first));
   });
 
   it('keeps queue keys inside one Redis Cluster hash slot', async () => {
