@@ -23,7 +23,7 @@ async function pipeline() {
   return p;
 }
 
-async function post(p: TestPipeline, events: unknown[], batchId = randomUUID()) {
+async function post(p: TestPipeline, events: unknown[], batchId: string = randomUUID()) {
   const res = await p.send({ body: { site: 'shop', batch_id: batchId, events: events as SpoorEventInput[] }, userAgent: UA });
   return { status: res.status, body: (await res.json()) as { accepted: number; rejected: number } };
 }

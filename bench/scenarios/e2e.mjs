@@ -21,7 +21,7 @@ const HEADERS = {
 async function spoorUp() {
   const dataDir = tempDir('e2e');
   const [port, chPort] = [await freePort(), await freePort()];
-  const proc = start(process.execPath, [join(root, 'apps/cli/bin/spoor.js'), 'up', '--port', String(port), '--clickhouse-port', String(chPort)], {
+  const proc = start(process.execPath, [join(root, 'apps/cli/bin/spoor.cjs'), 'up', '--port', String(port), '--clickhouse-port', String(chPort)], {
     env: { SPOOR_DATA_DIR: dataDir, SPOOR_LOG_LEVEL: 'warn', SPOOR_RATE_LIMIT_SITE: '1000000' },
     ready: 'spoor is up',
     timeoutMs: 120_000,

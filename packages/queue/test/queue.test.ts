@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { batchJobId, checkRedisSafety, createBatchQueue, createBatchWorker, createRedisConnection, QueueError, type BatchJob, type BatchJobData } from '../src/index.js';
+import { batchJobId, checkRedisSafety, createBatchQueue, createBatchWorker, createRedisConnection, QueueError, type AcceptedEvent, type BatchJob, type BatchJobData } from '../src/index.js';
 import { startRedis } from '../../../test/support/redis.js';
 import { uniqueName } from '../../../test/support/temp.js';
 
@@ -61,7 +61,7 @@ describe('batch queue', () => {
     const name = uniqueName('q');
     const { conn, queue } = queueOn(inject('redisUrl'), name);
     await ready(conn);
-    const event = { event_id: randomUUID(), type: 'pageview', ts: Date.now(), visitor_id: 'v', url: 'https://x.example/', client_ts: Date.now(), flags: [] } as const;
+    const event: AcceptedEvent = { event_id: randomUUID(), type: 'pageview', ts: Date.now(), visitor_id: 'v', url: 'https://x.example/', client_ts: Date.now(), flags: [] };
     const first: BatchJobData = { ...job(), events: [event] };
     const corrected: BatchJobData = { ...first, events: [event, { ...event, event_id: randomUUID() }] };
     const a = await queue.enqueue(first);

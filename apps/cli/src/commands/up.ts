@@ -14,18 +14,10 @@ import {
   type SiteConfig,
 } from '@spoor/collector';
 import { checkRedisSafety, createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
-import {
-  assertDedupSettings,
-  listSites,
-  migrate,
-  openWarehouse,
-  startHttpInterface,
-  type HttpInterfaceUser,
-  type RunningHttpInterface,
-  type Warehouse,
-} from '@spoor/warehouse';
+import { startHttpInterface, type HttpInterfaceUser, type RunningHttpInterface } from '@spoor/clickhouse-http';
+import { assertDedupSettings, listSites, migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { createWorker, type SpoorWorker } from '@spoor/worker';
-import { warehouseConfig, type Config } from '../config.js';
+import { analystLimits, warehouseConfig, type Config } from '../config.js';
 import { rateLimitSettings } from '../process-config.js';
 import { adminToken, clearRunState, dataDir, liveRunState, writeRunState } from '../data-dir.js';
 import { CliError } from '../errors.js';
@@ -182,7 +174,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       },
     });
 
-    const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token, config.SPOOR_ANALYST_PASSWORD);
+    const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token, config);
     if (chHttp) stack.push({ name: 'clickhouse-http', stop: () => chHttp.close() });
 
     writeRunState(dir, {
@@ -212,12 +204,15 @@ async function startClickHouseInterface(
   wh: Warehouse,
   requested: number | undefined,
   token: string,
-  analystPassword: string | undefined,
+  config: Config,
 ): Promise<RunningHttpInterface | undefined> {
-  if (!wh.chdb) return undefined;
-  // `spoor` writes (workers, collectors, spoor sql); `analyst` only reads, and exists only with a password.
+  if (!wh.enginePath) return undefined;
+  // `spoor` writes (workers, collectors, spoor sql); `analyst` only reads, within its limits, and
+  // exists only with a password.
   const users: HttpInterfaceUser[] = [{ name: 'spoor', password: token }];
-  if (analystPassword) users.push({ name: 'analyst', password: analystPassword, readonly: true });
+  if (config.SPOOR_ANALYST_PASSWORD) {
+    users.push({ name: 'analyst', password: config.SPOOR_ANALYST_PASSWORD, readonly: true, limits: analystLimits(config) });
+  }
   const port = requested ?? DEFAULT_CLICKHOUSE_PORT;
   try {
     return await startHttpInterface(wh, { port, users });

@@ -25,6 +25,8 @@ export interface ChRequest {
   settings: Map<string, string>;
   /** `enable_http_compression=1` and the client's Accept-Encoding. */
   responseEncoding: string | undefined;
+  /** `wait_end_of_query=1`: the answer (and its summary) only once the query has ended. */
+  waitEndOfQuery: boolean;
 }
 
 export interface RequestLimits {
@@ -94,6 +96,7 @@ export async function readRequest(req: IncomingMessage, limits: RequestLimits): 
   if (!Number.isFinite(sessionTimeoutMs) || sessionTimeoutMs < 0 || sessionTimeoutMs > 3_600_000) {
     throw ClickHouseHttpError.of('INVALID_SESSION_TIMEOUT', `Invalid session timeout: '${timeout}'`);
   }
+  const wait = sp.get('wait_end_of_query') ?? settings.get('http_wait_end_of_query');
   for (const k of HTTP_ONLY_SETTINGS) settings.delete(k);
   return {
     method: req.method ?? 'GET',
@@ -110,6 +113,7 @@ export async function readRequest(req: IncomingMessage, limits: RequestLimits): 
     params,
     settings,
     responseEncoding: enableCompression === '1' || enableCompression === 'true' ? header(req, 'accept-encoding') : undefined,
+    waitEndOfQuery: wait === '1' || wait === 'true',
   };
 }
 
