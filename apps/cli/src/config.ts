@@ -50,6 +50,8 @@ const envSchema = z.object({
   SPOOR_SEGMENTS_DIR: z.string().optional(),
   SPOOR_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SPOOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seconds SIGTERM may take: what is not drained by then stays queued for the next start. */
+  SPOOR_SHUTDOWN_TIMEOUT: z.coerce.number().min(1).max(3_600).default(30),
   /** The embedded engine's memory bound for everything it does at once; default half the process's memory. */
   SPOOR_CLICKHOUSE_MAX_MEMORY: bytes.optional(),
   /** Limits of the ClickHouse HTTP interface's read-only `analyst` user (docs/OPERATIONS.md). */

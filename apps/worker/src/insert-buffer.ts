@@ -68,6 +68,12 @@ export class InsertBuffer {
   private readonly retries: number;
   private readonly maxPartitions: number;
   private readonly refusals: RefusalStore;
+  private jobsHeld = 0;
+
+  /** Jobs added whose rows are not committed yet (waiting or being inserted). */
+  get held(): number {
+    return this.jobsHeld;
+  }
 
   constructor(
     private readonly wh: Warehouse,
@@ -85,9 +91,14 @@ export class InsertBuffer {
    * `rerun`: the job was processed before (BullMQ's attemptsStarted > 1).
    */
   add(jobId: string, data: BatchJobData, opts: { rerun?: boolean } = {}): Promise<void> {
+    this.jobsHeld++;
     return new Promise<void>((resolve, reject) => {
       const events = eventRows(data);
-      this.pending.push({ jobId, rerun: opts.rerun === true, events, rejected: rejectedRows(jobId, data), data, resolve, reject });
+      const settle = <T>(fn: (v: T) => void) => (v: T) => {
+        this.jobsHeld--;
+        fn(v);
+      };
+      this.pending.push({ jobId, rerun: opts.rerun === true, events, rejected: rejectedRows(jobId, data), data, resolve: settle(resolve), reject: settle(reject) });
       this.rows += events.length;
       if (this.rows >= this.maxRows) this.flushSoon(0);
       else this.flushSoon(this.maxWaitMs);

@@ -41,8 +41,13 @@ export interface SpoorWorkerOptions {
 }
 
 export interface SpoorWorker {
-  /** Stops taking jobs, finishes and commits the ones held, then returns. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs, finishes and commits the ones held, then returns. `force`: stops at once,
+   * without waiting for held jobs; they stay in the queue (their locks lapse) and run again later.
+   */
+  close(opts?: { force?: boolean }): Promise<void>;
+  /** Jobs taken whose rows are not committed yet. */
+  held(): number;
 }
 
 export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
@@ -78,9 +83,14 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
     },
   });
   return {
-    async close() {
+    async close(closeOpts = {}) {
+      if (closeOpts.force) {
+        await worker.close(true);
+        return;
+      }
       await worker.close();
       await buffer.drain();
     },
+    held: () => buffer.held,
   };
 }

@@ -27,7 +27,7 @@ const jsonContentType: MiddlewareHandler = async (c, next) => {
 };
 
 export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHandler) {
-  app.post('/v1/batch', ipLimit, jsonContentType, bodyLimit(), async (c) => {
+  app.post('/v1/batch', ipLimit, jsonContentType, bodyLimit({ timeoutMs: deps.bodyTimeoutMs }), async (c) => {
     const receivedAt = deps.now();
     const bytes = c.get('body');
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
