@@ -66,17 +66,18 @@ export interface BatchJobData {
  * the same job, which BullMQ ignores while the first one is still kept; a batch_id reused for other
  * events (a corrected resend, a server sender counting from "1") is another job, so its events are
  * taken rather than silently dropped as a duplicate. The content part is a digest of the accepted
- * event ids and the refused positions, in batch order. `.` cannot occur in a site or batch id, so the
+ * event ids and of the refused events (position and text), in batch order. `.` cannot occur in a site or batch id, so the
  * id is unambiguous, and it has no `:` (which BullMQ refuses in custom ids).
  */
 export function batchJobId(data: {
   site: string;
   batch_id: string;
   events: ReadonlyArray<{ event_id: string }>;
-  rejected: ReadonlyArray<{ index: number }>;
+  rejected: ReadonlyArray<{ index: number; raw: string }>;
 }): string {
   const digest = createHash('sha256');
   for (const e of data.events) digest.update(`${e.event_id}\n`);
-  for (const r of data.rejected) digest.update(`!${r.index}\n`);
+  // A refused event has no trusted id: what was refused is its position and its text.
+  for (const r of data.rejected) digest.update(`!${r.index}\n${r.raw}\n`);
   return `${data.site}.${data.batch_id}.${digest.digest('base64url').slice(0, 22)}`;
 }

@@ -71,7 +71,10 @@ describe('batch queue', () => {
     expect(await queue.queue.getJobCounts('waiting')).toMatchObject({ waiting: 2 });
     // Refused positions are part of what the batch holds: the same accepted events with a refusal
     // fewer is another job too.
-    expect(batchJobId({ ...first, rejected: [{ index: 3 }] })).not.toBe(batchJobId(first));
+    const refused = (raw: string) => ({ index: 3, reason: 'invalid_event' as const, path: 'events.3.url', message: 'Required', raw, event_id: '' });
+    expect(batchJobId({ ...first, rejected: [refused('{}')] })).not.toBe(batchJobId(first));
+    // Two batches under one batch_id whose only event was refused are two refusals, two jobs.
+    expect(batchJobId({ ...first, events: [], rejected: [refused('{"a":1}')] })).not.toBe(batchJobId({ ...first, events: [], rejected: [refused('{"a":2}')] }));
   });
 
   it('keeps queue keys inside one Redis Cluster hash slot', async () => {
