@@ -21,6 +21,12 @@ export interface QueryLimits {
    */
   maxConcurrentQueries: number;
   queueWaitMs: number;
+  /**
+   * Linux nice value of the threads running the user's queries (`os_threads_nice_value_query`),
+   * 0 to 19: at 19 they get the CPU only when the process's ingestion does not want it. Needs
+   * CAP_SYS_NICE (root), otherwise the engine ignores it.
+   */
+  niceValue: number;
 }
 
 /** The engine setting each limit is, and whether 0 means "no limit" for it. */
@@ -37,7 +43,7 @@ const GiB = 1024 ** 3;
 /**
  * Limits of a read-only (analyst) user on an engine bounded to `engineMemoryBytes`: together its
  * queries can take at most half the engine's memory, so ingestion keeps the other half whatever
- * they do, and each ends within two minutes.
+ * they do; each ends within two minutes; their threads yield the CPU to ingestion.
  */
 export function readOnlyLimits(engineMemoryBytes: number, overrides: Partial<QueryLimits> = {}): QueryLimits {
   const maxConcurrentQueries = overrides.maxConcurrentQueries ?? 16;
@@ -48,6 +54,7 @@ export function readOnlyLimits(engineMemoryBytes: number, overrides: Partial<Que
     maxResultBytes: 4 * GiB,
     maxThreads: availableParallelism(),
     queueWaitMs: 10_000,
+    niceValue: 19,
     ...overrides,
     maxConcurrentQueries,
   };
@@ -63,6 +70,7 @@ export function writerLimits(overrides: Partial<QueryLimits> = {}): QueryLimits 
     maxThreads: 0,
     maxConcurrentQueries: 32,
     queueWaitMs: 30_000,
+    niceValue: 0,
     ...overrides,
   };
 }

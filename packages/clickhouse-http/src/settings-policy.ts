@@ -7,7 +7,7 @@ import { ClickHouseHttpError } from './errors.js';
 import { LIMIT_SETTINGS, type QueryLimits } from './limits.js';
 
 /** Settings no read-only caller may change (the engine's readonly mode refuses `readonly` itself). */
-const LOCKED = new Set(['readonly', 'dialect', 'allow_introspection_functions', 'allow_ddl', 'implicit_select']);
+const LOCKED = new Set(['readonly', 'dialect', 'allow_introspection_functions', 'allow_ddl', 'implicit_select', 'os_threads_nice_value_query', 'os_thread_priority']);
 
 /**
  * Where clickhouse-local's defaults differ from a server's, the server's: a bare word is a syntax
@@ -59,6 +59,7 @@ export function connectionSettings(input: ConnectionSettingsInput): Array<[strin
       out.set(setting, String(cap));
     }
   }
+  if (input.limits.niceValue > 0) out.set('os_threads_nice_value_query', String(input.limits.niceValue));
   const settings = [...out];
   if (input.readonly) settings.push(['readonly', '1']);
   return settings;

@@ -47,7 +47,7 @@ describe('read-only statements', () => {
 });
 
 describe('connection settings', () => {
-  const known = new Set(['max_threads', 'max_execution_time', 'max_memory_usage', 'max_result_rows', 'max_result_bytes', 'readonly', 'dialect', 'output_format_json_quote_64bit_integers', 'implicit_select']);
+  const known = new Set(['os_threads_nice_value_query', 'max_threads', 'max_execution_time', 'max_memory_usage', 'max_result_rows', 'max_result_bytes', 'readonly', 'dialect', 'output_format_json_quote_64bit_integers', 'implicit_select']);
   const analyst = readOnlyLimits(16 * 1024 ** 3, { maxConcurrentQueries: 8 });
   const open = (requested: Record<string, string>, readonly = true, limits = analyst) =>
     Object.fromEntries(connectionSettings({ requested: new Map(Object.entries(requested)), readonly, limits, known }));
@@ -61,6 +61,7 @@ describe('connection settings', () => {
       max_execution_time: '120',
       max_memory_usage: String(1024 ** 3),
       max_result_bytes: String(4 * 1024 ** 3),
+      os_threads_nice_value_query: '19',
     });
     expect(analyst.maxMemoryBytes * analyst.maxConcurrentQueries).toBeLessThanOrEqual(8 * 1024 ** 3);
   });
@@ -73,6 +74,7 @@ describe('connection settings', () => {
     expect(() => open({ readonly: '0' })).toThrow(/Cannot modify 'readonly'/);
     expect(() => open({ dialect: 'prql' })).toThrow(/Cannot modify 'dialect'/);
     expect(() => open({ implicit_select: '1' })).toThrow(/Cannot modify/);
+    expect(() => open({ os_threads_nice_value_query: '0' })).toThrow(/Cannot modify/);
     expect(() => open({ no_such_setting: '1' })).toThrow(/Unknown setting/);
     // Asking for the mode it has changes nothing.
     expect(open({ readonly: '1' }).readonly).toBe('1');
