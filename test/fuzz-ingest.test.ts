@@ -28,8 +28,10 @@ async function send(text: string): Promise<Answer> {
       headers: { 'content-type': 'text/plain', origin: SHOP_ORIGIN, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0' },
     });
     const raw = await res.text();
-    if (res.status === 503 && attempt < 10) {
-      await new Promise((r) => setTimeout(r, 200));
+    // Like the SDK, a 503 is sent again until it is answered: a queue add that timed out may still
+    // have landed, and its resend is the same job, so only the final answer counts.
+    if (res.status === 503) {
+      await new Promise((r) => setTimeout(r, Math.min(200 * (attempt + 1), 2_000)));
       continue;
     }
     let body: Answer['body'];
