@@ -142,6 +142,17 @@ describe('rejected_events is exact', () => {
     ]);
   });
 
+  it('a job handed out again while its first run is still inserting is inserted once', async () => {
+    const wh = await warehouse();
+    const buffer = new InsertBuffer(wh, { maxWaitMs: 10 });
+    const data = job([accepted('twice-held', 0)], [refusal(1)]);
+    // A lapsed lock: BullMQ gives the job to this same worker again before the first run committed.
+    await Promise.all([buffer.add(batchJobId(data), data), buffer.add(batchJobId(data), data, { rerun: true })]);
+    expect(await count(wh, 'SELECT count() AS n FROM spoor.rejected_events')).toBe(1);
+    expect(await count(wh, "SELECT count() AS n FROM spoor.events WHERE visitor_id = 'twice-held'")).toBe(1);
+    expect(buffer.held).toBe(0);
+  });
+
   it('a row ClickHouse refuses is recorded at its position in the batch as sent', async () => {
     const wh = await warehouse();
     const buffer = new InsertBuffer(wh, { maxWaitMs: 10 });

@@ -21,6 +21,7 @@ interface Answer {
 }
 
 async function send(text: string): Promise<Answer> {
+  const giveUpAt = Date.now() + 60_000;
   for (let attempt = 0; ; attempt++) {
     const res = await p.collector.app.request('/v1/batch', {
       method: 'POST',
@@ -31,6 +32,7 @@ async function send(text: string): Promise<Answer> {
     // Like the SDK, a 503 is sent again until it is answered: a queue add that timed out may still
     // have landed, and its resend is the same job, so only the final answer counts.
     if (res.status === 503) {
+      if (Date.now() > giveUpAt) throw new Error(`still 503 after 60 s of retries: ${raw}`);
       await new Promise((r) => setTimeout(r, Math.min(200 * (attempt + 1), 2_000)));
       continue;
     }

@@ -69,6 +69,7 @@ export class InsertBuffer {
   private readonly maxPartitions: number;
   private readonly refusals: RefusalStore;
   private jobsHeld = 0;
+  private readonly inProgress = new Map<string, Promise<void>>();
 
   /** Jobs added whose rows are not committed yet (waiting or being inserted). */
   get held(): number {
@@ -91,11 +92,17 @@ export class InsertBuffer {
    * `rerun`: the job was processed before (BullMQ's attemptsStarted > 1).
    */
   add(jobId: string, data: BatchJobData, opts: { rerun?: boolean } = {}): Promise<void> {
+    // A job handed out again while this process still holds it (its lock lapsed on a busy machine)
+    // waits for the rows already on their way, rather than sending them a second time; a second
+    // copy in one insert would store its refusals twice.
+    const held = this.inProgress.get(jobId);
+    if (held) return held;
     this.jobsHeld++;
-    return new Promise<void>((resolve, reject) => {
+    const committed = new Promise<void>((resolve, reject) => {
       const events = eventRows(data);
       const settle = <T>(fn: (v: T) => void) => (v: T) => {
         this.jobsHeld--;
+        this.inProgress.delete(jobId);
         fn(v);
       };
       this.pending.push({ jobId, rerun: opts.rerun === true, events, rejected: rejectedRows(jobId, data), data, resolve: settle(resolve), reject: settle(reject) });
@@ -103,6 +110,8 @@ export class InsertBuffer {
       if (this.rows >= this.maxRows) this.flushSoon(0);
       else this.flushSoon(this.maxWaitMs);
     });
+    this.inProgress.set(jobId, committed);
+    return committed;
   }
 
   private flushSoon(delay: number) {
