@@ -13,6 +13,8 @@ export interface ChRequest {
   /** The `query` URL parameter (or multipart part); the body continues it. */
   urlQuery: string | undefined;
   body: string;
+  /** The body as bytes: the data of a binary-format INSERT, which no text decoding may touch. */
+  bodyBytes: Buffer;
   database: string | undefined;
   defaultFormat: string | undefined;
   queryId: string;
@@ -72,6 +74,7 @@ export async function readRequest(req: IncomingMessage, limits: RequestLimits): 
   }
 
   let body = '';
+  let bodyBytes: Buffer = Buffer.alloc(0);
   if (req.method === 'POST' || req.method === 'PUT') {
     const raw = await readBody(req, limits.maxBodyBytes);
     const bytes = decode(raw, header(req, 'content-encoding'), limits.maxBodyBytes);
@@ -86,6 +89,7 @@ export async function readRequest(req: IncomingMessage, limits: RequestLimits): 
       }
     } else {
       body = bytes.toString('utf8');
+      bodyBytes = bytes;
     }
   }
 
@@ -104,6 +108,7 @@ export async function readRequest(req: IncomingMessage, limits: RequestLimits): 
     password,
     urlQuery,
     body,
+    bodyBytes,
     database: sp.get('database') ?? header(req, 'x-clickhouse-database') ?? undefined,
     defaultFormat: sp.get('default_format') ?? header(req, 'x-clickhouse-format') ?? undefined,
     queryId: sp.get('query_id') || randomUUID(),

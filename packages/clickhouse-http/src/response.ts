@@ -1,5 +1,6 @@
 // Response details a ClickHouse client reads: Content-Type per output format, the X-ClickHouse-*
 // headers, and HTTP compression when the client asked for it with enable_http_compression=1.
+import { randomInt } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
 
@@ -64,6 +65,47 @@ export interface BodyWriter {
   /** Resolves once the socket (through the compressor) wants more: the caller's backpressure. */
   write(chunk: Buffer): Promise<void>;
   end(): Promise<void>;
+  /**
+   * Sends `last` (flushed through the compressor) and breaks the response off without its end, so
+   * no client can take what came before for a complete answer.
+   */
+  breakOff(last: Buffer): Promise<void>;
+}
+
+/** The header naming the tag a streamed answer's mid-stream exception block is framed with. */
+export const EXCEPTION_TAG_HEADER = 'X-ClickHouse-Exception-Tag';
+const EXCEPTION_MARKER = '__exception__';
+/** A whole exception block stays within this, as a server's does (its message is cut to fit). */
+const MAX_EXCEPTION_BLOCK_BYTES = 16 * 1024;
+const TAG_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A fresh tag for one streamed answer: random, so no row can forge the block's frame. */
+export function exceptionTag(): string {
+  let tag = '';
+  for (let i = 0; i < 16; i++) tag += TAG_ALPHABET[randomInt(TAG_ALPHABET.length)];
+  return tag;
+}
+
+/**
+ * An exception after the rows began, as a server (25.11+) writes it into the body it can no longer
+ * give an error status: `\r\n__exception__\r\nTAG\r\n<message>\n<length> TAG\r\n__exception__\r\n`,
+ * the length counting the message's bytes and its line feed. Clients find it by the `\r\n` no row
+ * of a text format ends with, and read the message back from the length before the tag.
+ */
+export function exceptionBlock(tag: string, message: string): Buffer {
+  const frame = 2 + EXCEPTION_MARKER.length + 2 + tag.length + 2 + 8 + 1 + tag.length + 2 + EXCEPTION_MARKER.length + 2;
+  let text = message.endsWith('\n') ? message.slice(0, -1) : message;
+  let bytes = Buffer.from(text, 'utf8');
+  if (bytes.length + 1 > MAX_EXCEPTION_BLOCK_BYTES - frame) {
+    // Cut on a character boundary: the decoder drops a partial trailing sequence.
+    text = bytes.subarray(0, MAX_EXCEPTION_BLOCK_BYTES - frame - 1).toString('utf8').replace(/\uFFFD$/, '');
+    bytes = Buffer.from(text, 'utf8');
+  }
+  return Buffer.concat([
+    Buffer.from(`\r\n${EXCEPTION_MARKER}\r\n${tag}\r\n`),
+    bytes,
+    Buffer.from(`\n${bytes.length + 1} ${tag}\r\n${EXCEPTION_MARKER}\r\n`),
+  ]);
 }
 
 /** Starts a chunked answer of unknown length, compressed when the client asked for it. */
@@ -102,5 +144,21 @@ export function startBody(res: ServerResponse, status: number, headers: Record<s
         res.once('close', () => resolve());
         target.end();
       }),
+    async breakOff(last) {
+      if (!res.destroyed) {
+        await new Promise<void>((resolve) => {
+          res.once('close', () => resolve());
+          if (sink) {
+            sink.write(last);
+            // Out of the compressor now rather than at its end (the answer gets no end).
+            sink.flush(() => setImmediate(resolve));
+          } else {
+            res.write(last, () => resolve());
+          }
+        });
+      }
+      // The socket ends after what is queued on it; the chunked body's own end is never sent.
+      res.socket?.destroySoon();
+    },
   };
 }

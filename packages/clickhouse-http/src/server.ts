@@ -15,9 +15,11 @@
 // - results stream to the client chunk by chunk, pulled only as fast as the client reads, and a
 //   client that leaves (or `KILL QUERY`) ends its query's stream (running.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RawInsertFormat } from 'chdb';
 import { quoteString, type Warehouse } from '@spoor/warehouse';
 import { EngineConnections, type EngineConnection } from './connections.js';
@@ -25,9 +27,20 @@ import { streamedHeaderLines, withoutHeader } from './formats.js';
 import { ClickHouseHttpError, EngineError, engineError } from './errors.js';
 import { Lane } from './lane.js';
 import { writerLimits, type QueryLimits } from './limits.js';
-import { assertReadOnly, describeStatement, insertTarget, parseKillQuery, type StatementInfo } from './policy.js';
+import { assertReadOnly, describeStatement, insertTarget, parseKillQuery, type InsertTarget, type StatementInfo } from './policy.js';
 import { readRequest, type ChRequest } from './request.js';
-import { BINARY_FORMATS, chooseEncoding, contentType, respond, startBody, type Encoding, type Summary } from './response.js';
+import {
+  BINARY_FORMATS,
+  chooseEncoding,
+  contentType,
+  EXCEPTION_TAG_HEADER,
+  exceptionBlock,
+  exceptionTag,
+  respond,
+  startBody,
+  type Encoding,
+  type Summary,
+} from './response.js';
 import { RunningQueries } from './running.js';
 import { connectionSettings, SERVER_DEFAULTS } from './settings-policy.js';
 
@@ -66,6 +79,8 @@ const DEFAULT_FORMAT = 'TabSeparated';
 /** The engine's max_query_size default: a longer statement is a syntax error on a server too. */
 const MAX_STATEMENT_CHARS = 262_144;
 const GET_HINT = '. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries';
+/** The engine's code for an INSERT whose columns resolve to none. */
+const EMPTY_LIST_OF_COLUMNS_PASSED = 90;
 const TEXT_INSERT_FORMATS = new Set<string>(['JSONEachRow', 'JSONCompactEachRow', 'CSV', 'CSVWithNames', 'TSV', 'TabSeparated', 'TSVWithNames', 'TabSeparatedWithNames']);
 
 interface User extends Required<Omit<HttpInterfaceUser, 'limits'>> {
@@ -80,6 +95,8 @@ interface Statement extends StatementInfo {
   text: string;
   /** The output format: the statement's FORMAT clause, else the request's default. */
   format: string;
+  /** An INSERT's FORMAT clause: the format its data is in. */
+  inputFormat: string | undefined;
 }
 
 interface Outcome {
@@ -211,7 +228,7 @@ export async function startHttpInterface(wh: Warehouse, opts: HttpInterfaceOptio
     const info = describeStatement(canonical);
     if (readonly) assertReadOnly(info, user.name, hint);
     const format = (info.kind !== 'insert' && info.format) || request.defaultFormat || DEFAULT_FORMAT;
-    return { ...info, canonical, text, format };
+    return { ...info, canonical, text, format, inputFormat: info.kind === 'insert' ? info.format : undefined };
   }
 
   async function execute(conn: EngineConnection, request: ChRequest, statement: Statement, user: User, readonly: boolean, signal: AbortSignal): Promise<Outcome> {
@@ -231,7 +248,7 @@ export async function startHttpInterface(wh: Warehouse, opts: HttpInterfaceOptio
     }
 
     await run(() => conn.setParams(request.params));
-    if (statement.kind === 'insert') return insert(conn, request, statement, statement.text);
+    if (statement.kind === 'insert') return insert(conn, request, statement);
 
     // A read-only caller runs exactly what was checked; a writer's text runs as sent.
     const sql = readonly ? statement.canonical : statement.text;
@@ -266,15 +283,20 @@ export async function startHttpInterface(wh: Warehouse, opts: HttpInterfaceOptio
   }
 
   /** A writer's INSERT: text data through the engine's raw insert, which counts the rows written. */
-  async function insert(conn: EngineConnection, request: ChRequest, info: StatementInfo, text: string): Promise<Outcome> {
+  async function insert(conn: EngineConnection, request: ChRequest, statement: Statement): Promise<Outcome> {
+    const { text, inputFormat } = statement;
     const format = request.defaultFormat ?? DEFAULT_FORMAT;
-    if (info.format && BINARY_FORMATS.test(info.format)) {
-      throw ClickHouseHttpError.of(
-        'NOT_IMPLEMENTED',
-        `inserting ${info.format} data is not served by the embedded engine; send a text format such as JSONEachRow, CSV or TabSeparated`,
-      );
+    const target = insertTarget(statement);
+    if (inputFormat && BINARY_FORMATS.test(inputFormat)) {
+      // Binary data is the body, whole: the statement must be in the `query` parameter.
+      if (!target || !request.urlQuery || !/^\s*INSERT\b/i.test(request.urlQuery) || request.bodyBytes.length === 0) {
+        throw ClickHouseHttpError.of(
+          'NOT_IMPLEMENTED',
+          `inserting ${inputFormat} data is served with the INSERT … FORMAT ${inputFormat} statement in the \`query\` parameter and the data as the request body`,
+        );
+      }
+      return insertFile(conn, target, request.bodyBytes, format);
     }
-    const target = insertTarget(info);
     const data = target ? insertData(request, text, target.format) : undefined;
     if (target && data !== undefined && TEXT_INSERT_FORMATS.has(target.format) && target.settings.length === 0) {
       if (data.trim() === '') {
@@ -288,8 +310,37 @@ export async function startHttpInterface(wh: Warehouse, opts: HttpInterfaceOptio
       return { body: Buffer.alloc(0), format, summary: { ...summary(0, 0, 0, 0, r.elapsed), written_rows: String(r.rowsWritten), written_bytes: String(r.bytesWritten) } };
     }
     // Inline VALUES, INSERT … SELECT, or SETTINGS in the statement: the engine runs it as written.
-    const result = await run(() => conn.query(text, format));
-    return { body: Buffer.alloc(0), format, summary: summary(result.rowsRead, result.bytesRead, 0, 0, result.elapsed) };
+    try {
+      const result = await run(() => conn.query(text, format));
+      return { body: Buffer.alloc(0), format, summary: summary(result.rowsRead, result.bytesRead, 0, 0, result.elapsed) };
+    } catch (err) {
+      // Columns that resolve to none (`(* EXCEPT (every column))`) over HTTP: a server inserts
+      // nothing and answers 200; the embedded engine refuses the statement instead.
+      if (err instanceof EngineError && err.code === EMPTY_LIST_OF_COLUMNS_PASSED && inputFormat) {
+        return { body: Buffer.alloc(0), format, summary: summary(0, 0, 0, 0, 0) };
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * A binary-format INSERT (Parquet, Arrow, ORC, Avro, RowBinary, Native…): the engine's raw insert
+   * takes text only, so the body goes to a private temporary file the engine reads `FROM INFILE`,
+   * with the columns and format of the statement, and is removed once the insert ends.
+   */
+  async function insertFile(conn: EngineConnection, target: InsertTarget, bytes: Buffer, format: string): Promise<Outcome> {
+    const dir = await mkdtemp(join(tmpdir(), 'spoor-chhttp-insert-'));
+    try {
+      const file = join(dir, 'data');
+      await writeFile(file, bytes, { mode: 0o600 });
+      const columns = target.columns ? ` (${target.columns.map(backquote).join(', ')})` : '';
+      const settings = target.settings.length > 0 ? ` SETTINGS ${target.settings.map(([k, v]) => `${k} = ${quoteString(v)}`).join(', ')}` : '';
+      const sql = `INSERT INTO ${target.table}${columns} FROM INFILE ${quoteString(file)}${settings} FORMAT ${target.format}`;
+      const result = await run(() => conn.query(sql, 'TSV'));
+      return { body: Buffer.alloc(0), format, summary: summary(result.rowsRead, result.bytesRead, 0, 0, result.elapsed) };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   function fail(res: ServerResponse, err: unknown, queryId: string | undefined, encoding: Encoding | undefined) {
@@ -328,8 +379,9 @@ export async function startHttpInterface(wh: Warehouse, opts: HttpInterfaceOptio
 
 /**
  * Writes a streamed result: the chunks already read, then the rest, each pulled only once the
- * socket took the previous one. An error after the headers went out ends the body with the
- * exception text and closes the connection, as a server does.
+ * socket took the previous one. An error after the headers went out can no longer be a status: it
+ * ends the body as the exception block framed with the answer's tag (X-ClickHouse-Exception-Tag),
+ * and the answer is broken off without its end, as a server does.
  */
 async function streamOut(
   res: ServerResponse,
@@ -338,7 +390,8 @@ async function streamOut(
   encoding: Encoding | undefined,
   version: string,
 ) {
-  const out = startBody(res, 200, headers, encoding);
+  const tag = exceptionTag();
+  const out = startBody(res, 200, { ...headers, [EXCEPTION_TAG_HEADER]: tag }, encoding);
   try {
     for (const chunk of body.head) await out.write(chunk);
     for (let n = await body.rest.next(); !n.done; n = await body.rest.next()) {
@@ -347,8 +400,7 @@ async function streamOut(
     }
     await out.end();
   } catch (err) {
-    if (!res.destroyed) await out.write(Buffer.from(`\n${asProtocolError(err).body(version)}`)).catch(() => undefined);
-    res.destroy();
+    await out.breakOff(exceptionBlock(tag, asProtocolError(err).body(version))).catch(() => res.destroy());
   } finally {
     await body.rest.return?.();
   }

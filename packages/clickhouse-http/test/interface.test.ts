@@ -2,9 +2,13 @@
 // pointed at the port, as the writer (user spoor) and the read-only analyst, plus the raw HTTP
 // shapes other tools send (Basic auth, GET, sessions, compression, multipart parameters), and what
 // keeps one user from starving the engine: limits, lanes, streaming, cancellation.
-import { gzipSync } from 'node:zlib';
+import { readdirSync } from 'node:fs';
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { readOnlyLimits, startHttpInterface, type RunningHttpInterface } from '../src/index.js';
 import { tempDir } from '../../../test/support/temp.js';
@@ -350,5 +354,82 @@ describe('one user cannot stop the others', () => {
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(4);
     expect(outcomes.filter((o) => o === '202')).toHaveLength(2);
     await waitIdle();
+  });
+});
+
+/** A GET read to the end of what the server sends, whether or not the answer is complete. */
+function rawRead(path: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    get(`${base}${path}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', () => undefined);
+      res.on('close', () => resolve({ headers: res.headers, body: Buffer.concat(chunks), complete: res.complete }));
+    }).on('error', reject);
+  });
+}
+
+describe('what the official clickhouse-js suite checks', () => {
+  const analystAuth = { 'X-ClickHouse-User': 'analyst', 'X-ClickHouse-Key': ANALYST };
+  const failsLate = 'SELECT number, throwIf(number > 20, \'Boom\') AS v FROM numbers(1000)';
+
+  it('ends a stream that fails after its first rows with the tagged exception block, which the client raises as the server error', async () => {
+    const rs = await analyst.query({ query: failsLate, format: 'JSONEachRow', clickhouse_settings: { max_block_size: '1' } });
+    let rowsRead = 0;
+    let err: unknown;
+    try {
+      for await (const batch of rs.stream()) rowsRead += batch.length;
+    } catch (e) {
+      err = e;
+    }
+    expect(rowsRead).toBeGreaterThan(0);
+    expect(err).toBeInstanceOf(ClickHouseError);
+    expect(err).toMatchObject({ code: '395', type: 'FUNCTION_THROW_IF_VALUE_IS_NON_ZERO', message: expect.stringContaining('Boom') });
+
+    for (const gzip of [false, true]) {
+      const res = await rawRead(`/?query=${encodeURIComponent(failsLate)}&max_block_size=1${gzip ? '&enable_http_compression=1' : ''}`, {
+        ...analystAuth,
+        ...(gzip ? { 'Accept-Encoding': 'gzip' } : {}),
+      });
+      const tag = res.headers['x-clickhouse-exception-tag'] as string;
+      expect(tag).toMatch(/^[A-Za-z0-9]{16}$/);
+      // Broken off, never ended: no client can take the rows before it for the whole answer.
+      expect(res.complete).toBe(false);
+      const text = (gzip ? gunzipSync(res.body, { finishFlush: 2 }) : res.body).toString('utf8');
+      const m = new RegExp(`\\r\\n__exception__\\r\\n${tag}\\r\\n(Code: 395\\.[^]*)\\n(\\d+) ${tag}\\r\\n__exception__\\r\\n$`).exec(text);
+      expect(m, text.slice(-300)).not.toBeNull();
+      expect(Number(m![2])).toBe(Buffer.byteLength(m![1]!) + 1);
+      expect(text.slice(0, 8)).toBe('0\t0\n1\t0\n');
+    }
+  });
+
+  it('takes Parquet (binary) insert data as the body, writing nothing an analyst could', async () => {
+    await writer.command({ query: 'CREATE TABLE spoor.chjs_binary (id UInt64, name String, sku Array(UInt8)) ENGINE = MergeTree ORDER BY id' });
+    const parquet = await (
+      await writer.exec({ query: "SELECT * FROM values('id UInt64, name String, sku Array(UInt8)', (0, 'a', [1, 2]), (1, 'b', [3, 4])) FORMAT Parquet" })
+    ).stream.toArray();
+    const before = readdirSync(tmpdir()).filter((d) => d.startsWith('spoor-chhttp-insert-')).length;
+    await writer.insert({ table: 'spoor.chjs_binary', values: Readable.from([Buffer.concat(parquet)], { objectMode: false }), format: 'Parquet' });
+    expect(await rows(writer, 'SELECT id, name, sku FROM spoor.chjs_binary ORDER BY id')).toEqual([
+      { id: 0, name: 'a', sku: [1, 2] },
+      { id: 1, name: 'b', sku: [3, 4] },
+    ]);
+    // The data's temporary file is gone once the insert ended.
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith('spoor-chhttp-insert-')).length).toBe(before);
+    // Binary data after the statement in the body cannot be cut from it safely: a clear refusal.
+    const inBody = await raw('/', { method: 'POST', body: Buffer.concat([Buffer.from('INSERT INTO spoor.chjs_binary FORMAT Parquet\n'), ...parquet]), user: 'spoor', password: TOKEN });
+    expect(inBody.headers.get('x-clickhouse-exception-code')).toBe('48');
+    expect(await inBody.text()).toMatch(/in the `query` parameter and the data as the request body/);
+    expect(await chError(analyst.insert({ table: 'spoor.chjs_binary', values: Readable.from([Buffer.concat(parquet)], { objectMode: false }), format: 'Parquet' }))).toMatchObject({ code: '164' });
+    expect(await rows(writer, 'SELECT count() AS n FROM spoor.chjs_binary')).toEqual([{ n: 2 }]);
+  });
+
+  it('answers an insert whose columns resolve to none with 200 and no rows, as a server does', async () => {
+    await writer.command({ query: 'CREATE TABLE spoor.chjs_columns (id UInt32, s String) ENGINE = MergeTree ORDER BY id' });
+    const r = await writer.insert({ table: 'spoor.chjs_columns', values: [{}, {}], format: 'JSONEachRow', columns: { except: ['id', 's'] } });
+    expect(r.executed).toBe(true);
+    expect(await rows(writer, 'SELECT count() AS n FROM spoor.chjs_columns')).toEqual([{ n: 0 }]);
+    // Any other engine error of such an insert still is one.
+    expect(await chError(writer.insert({ table: 'spoor.chjs_columns', values: [{ id: 'x' }], format: 'JSONEachRow', columns: { except: ['s'] } }))).toMatchObject({ code: '27' });
   });
 });

@@ -1,9 +1,11 @@
 // The HTTP interface's pure parts: statement checks on the engine's canonical text, the settings a
 // connection opens with, streamable formats, lanes and KILL (end to end: interface.test.ts).
 import { describe, expect, it } from 'vitest';
+import { extractErrorAtTheEndOfChunk } from '@clickhouse/client';
 import { ClickHouseHttpError, httpStatusFor } from '../src/errors.js';
 import { streamedHeaderLines, withoutHeader } from '../src/formats.js';
 import { Lane } from '../src/lane.js';
+import { exceptionBlock, exceptionTag } from '../src/response.js';
 import { readOnlyLimits, writerLimits } from '../src/limits.js';
 import { assertReadOnly, describeStatement, insertTarget, parseKillQuery } from '../src/policy.js';
 import { RunningQueries } from '../src/running.js';
@@ -151,5 +153,22 @@ describe('inserts and KILL', () => {
     setTimeout(done, 20);
     expect((await sync).map((r) => r.kill_status)).toEqual(['finished']);
     expect(cancelled).toBe(1);
+  });
+});
+
+describe('the exception block of a streamed answer', () => {
+  it('frames the error so the client reads code, name and message back, and stays within 16 KiB', () => {
+    const tag = exceptionTag();
+    expect(tag).toMatch(/^[A-Za-z0-9]{16}$/);
+    expect(exceptionTag()).not.toBe(tag);
+    const text = 'Code: 395. DB::Exception: Bööm: value is non-zero. (FUNCTION_THROW_IF_VALUE_IS_NON_ZERO) (version 26.7.2.1)\n';
+    const chunk = Buffer.concat([Buffer.from('1\t0\n2\t0\n'), exceptionBlock(tag, text)]);
+    expect(extractErrorAtTheEndOfChunk(chunk, tag)).toMatchObject({ code: '395', type: 'FUNCTION_THROW_IF_VALUE_IS_NON_ZERO', message: expect.stringMatching(/^Bööm: value is non-zero\./) });
+
+    const long = exceptionBlock(tag, `Code: 241. DB::Exception: ${'é'.repeat(20_000)}. (MEMORY_LIMIT_EXCEEDED)`);
+    expect(long.length).toBeLessThanOrEqual(16 * 1024);
+    // Cut on a character boundary: the message read back is whole characters only.
+    const cut = (extractErrorAtTheEndOfChunk(long, tag) as Error).message;
+    expect(/^Code: 241\. DB::Exception: é+$/.test(cut)).toBe(true);
   });
 });
