@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { SqlFormat } from '@spoor/warehouse';
 import type { collector as collectorCommand } from './commands/collector.js';
 import { migrate } from './commands/migrate.js';
+import { PREDICT_USAGE, predictCommand } from './commands/predict.js';
 import type { replay as replayCommand } from './commands/replay.js';
 import { SEGMENTS_USAGE, segmentsCommand } from './commands/segments.js';
 import { withWarehouse } from './connect.js';
@@ -30,13 +31,15 @@ Usage:
   spoor sites add SITE --origin URL... [--cookie-domain DOMAIN]   let a site send from these page origins
   spoor sites list [--format table|json] | spoor sites remove SITE
 ${SEGMENTS_USAGE}
+${PREDICT_USAGE}
   spoor help
 
 Options for every command: --debug (stack traces). Configuration comes from the environment:
 PORT, REDIS_URL, CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE,
 SPOOR_DATA_DIR, SPOOR_ADMIN_TOKEN, SPOOR_ANALYST_PASSWORD, SPOOR_CLICKHOUSE_CLUSTER, SPOOR_TRUST_PROXY,
 SPOOR_QUEUE, SPOOR_SEGMENTS_DIR (custom segment definitions, default ./segments), SPOOR_WEBHOOK_SECRET (signs
-webhook posts); see docs/OPERATIONS.md for the production processes' variables.`;
+webhook posts), SPOOR_PREDICT_EVERY (how often spoor up / spoor worker refit the purchase models, default 24h,
+or off); see docs/OPERATIONS.md for the production processes' variables.`;
 
 type Command = (argv: string[]) => Promise<void>;
 
@@ -165,6 +168,10 @@ const commands: Record<string, Command> = {
 
   async segments(argv) {
     await segmentsCommand(loadConfig(), argv);
+  },
+
+  async predict(argv) {
+    await predictCommand(loadConfig(), argv);
   },
 
   async help() {

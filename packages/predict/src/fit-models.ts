@@ -84,7 +84,7 @@ function fitPurchases(data: RecencyData, min: number, asOf: string): Outcome<BgN
   const fit = fitBgNbd(data);
   const ms = Math.round(performance.now() - started);
   if (!fit.converged || !Number.isFinite(fit.logLikelihood)) {
-    return refuse(`the purchase model did not converge (the histories do not determine its parameters); using the heuristic`, {
+    return refuse('the purchase model did not converge (the histories do not determine its parameters)', {
       params: fit.params,
       logLikelihood: Number.isFinite(fit.logLikelihood) ? fit.logLikelihood : undefined,
       iterations: fit.iterations,
