@@ -142,6 +142,16 @@ function ordersOn(site: string, user: string, daysAgo: number[], value = (d: num
   return daysAgo.map((d, i) => ({ site, user, visitor: `v-${user}`, order: `${user}-o${i}`, at: TODAY - d * DAY + 9 * 3_600_000, revenue: value(d) }));
 }
 
+describe('the prediction objects', () => {
+  it('all carry a comment', async () => {
+    const rows = await wh.query<{ name: string; comment: string }>(
+      "SELECT name, comment FROM system.tables WHERE database = 'spoor' AND name IN ('order_refunds', 'prediction_fits', 'prediction_models', 'prediction_inputs', 'customer_predictions') ORDER BY name",
+    );
+    expect(rows.map((r) => r.name)).toEqual(['customer_predictions', 'order_refunds', 'prediction_fits', 'prediction_inputs', 'prediction_models']);
+    for (const r of rows) expect(r.comment.length, r.name).toBeGreaterThan(40);
+  });
+});
+
 describe('prediction_inputs', () => {
   it('counts purchase days, t_x and T as the reference does, with refunds, duplicates, identities and the as-of cut', async () => {
     const site = 'inputs';
