@@ -21,8 +21,7 @@ import {
   type Purchase,
 } from '@spoor/predict';
 import { BUILTINS, SegmentCatalog, segmentSizes } from '@spoor/segments';
-import { CDNOW_SHIFT_DAYS, cdnowPurchaseEvents, shiftDate, type CdnowRecord } from '@spoor/traffic';
-import { CDNOW_CALIBRATION_END, CDNOW_PUBLISHED, loadCdnow } from './support/cdnow.js';
+import { CDNOW_CALIBRATION_END, CDNOW_PUBLISHED, CDNOW_SHIFT_DAYS, cdnowPurchaseEvents, readCdnow, shiftDate, type CdnowRecord } from '@spoor/traffic';
 import { startPipeline, type TestPipeline } from './support/pipeline.js';
 import { sendAsServer } from './support/server-sender.js';
 
@@ -45,7 +44,7 @@ function purchasesByCustomer(): Map<string, Purchase[]> {
 }
 
 beforeAll(async () => {
-  records = loadCdnow();
+  records = readCdnow();
   p = await startPipeline(inject('redisUrl'), { site });
   await sendAsServer(p.queue, site, cdnowPurchaseEvents(records));
   await p.drain(120_000);

@@ -2,11 +2,11 @@
 // 1997-09-30, and the fits must reproduce the published parameters within 1 %.
 import { describe, expect, it } from 'vitest';
 import { expectedPurchases, fitBgNbd, fitGammaGamma, fitModels, historyAsOf, type History, type Purchase } from '../src/index.js';
-import { CDNOW_CALIBRATION_END, CDNOW_PUBLISHED, loadCdnow } from '../../../test/support/cdnow.js';
+import { CDNOW_CALIBRATION_END, CDNOW_PUBLISHED, readCdnow } from '@spoor/traffic';
 
 function calibration(): History[] {
   const byCustomer = new Map<string, Purchase[]>();
-  for (const r of loadCdnow()) {
+  for (const r of readCdnow()) {
     const list = byCustomer.get(r.customer) ?? [];
     list.push({ at: Date.parse(`${r.date}T12:00:00Z`), value: Number(r.value) });
     byCustomer.set(r.customer, list);

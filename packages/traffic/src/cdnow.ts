@@ -1,7 +1,32 @@
-// The CDNOW purchase log (the BG/NBD paper's data set, /work/shared/data/cdnow) as a shop's
-// orders: parsed records, purchase events in the wire format, and the generic order CSV of
-// `spoor import orders`.
+// The CDNOW purchase log (the BG/NBD paper's data set, in ../shared/data/cdnow beside the
+// repository) as a shop's orders: parsed records, purchase events in the wire format, the generic
+// order CSV of `spoor import orders`, and the figures the papers published for it.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SpoorEventInput } from '@spoor/events';
+
+/** The sample file: SPOOR_CDNOW, else ../shared/data/cdnow/CDNOW_sample.txt beside the repository. */
+export function cdnowFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SPOOR_CDNOW ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/cdnow/CDNOW_sample.txt');
+}
+
+export function readCdnow(file: string = cdnowFile()): CdnowRecord[] {
+  if (!existsSync(file)) throw new Error(`the CDNOW sample is not at ${file} (set SPOOR_CDNOW to its path)`);
+  return parseCdnow(readFileSync(file, 'utf8'));
+}
+
+/** The calibration period ends with this day (39 weeks from 1997-01-01); the holdout runs to 1998-06-30. */
+export const CDNOW_CALIBRATION_END = '1997-09-30';
+
+/** Fader, Hardie & Lee (2005) for BG/NBD; Fader & Hardie (2013) for the spend model. */
+export const CDNOW_PUBLISHED = {
+  bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
+  logLikelihood: -9582.4,
+  gammaGamma: { p: 6.25, q: 3.74, gamma: 15.44 },
+  customers: 2357,
+  repeatBuyers: 946,
+} as const;
 
 export interface CdnowRecord {
   /** Position in the file, from 1: each record is one order. */
