@@ -102,6 +102,10 @@ describe('the schedule in spoor up', () => {
       await expect.poll(attempts, { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(2);
       const p = await runSpoor(['sql', "SELECT DISTINCT method FROM spoor.customer_predictions WHERE site_id = 'shop'", '--format', 'csv'], env);
       expect(p.stdout.trim().split('\n').slice(1)).toEqual(['"bgnbd"']);
+      // spoor predict fit works while spoor up holds the data directory (through its ClickHouse interface).
+      const fit = await runSpoor(['predict', 'fit', '--site', 'shop'], env);
+      expect(fit.stderr).toBe('');
+      expect(fit.stdout).toMatch(/^ {2}bgnbd {8}fitted /m);
     } finally {
       expect(await up.stop()).toBe(0);
     }
