@@ -1,6 +1,6 @@
 // Fitting per site against ClickHouse: read the inputs of prediction_inputs as of a date, fit
 // both models (in a worker thread), record each attempt in prediction_fits, fitted or refused.
-import type { Warehouse } from '@spoor/warehouse';
+import { dedupInsertSettings, type Warehouse } from '@spoor/warehouse';
 import type { BgNbdParams } from './bgnbd.js';
 import { PredictError } from './errors.js';
 import { type FitOptions, type ModelInputs, type ModelName, type Outcome, type SiteOutcomes } from './fit-models.js';
@@ -77,10 +77,12 @@ export async function fitSite(wh: Warehouse, site: string, opts: FitSiteOptions 
   const options: FitOptions = { asOf, ...(opts.minRepeatBuyers !== undefined ? { minRepeatBuyers: opts.minRepeatBuyers } : {}) };
   const outcomes = await fitModelsInThread(inputs, options);
   const fittedAt = Date.now();
-  await wh.insert('prediction_fits', [
-    fitRow(site, 'bgnbd', asOf, fittedAt, outcomes.repeatBuyers, outcomes.bgnbd),
-    fitRow(site, 'gamma_gamma', asOf, fittedAt, outcomes.repeatBuyers, outcomes.gammaGamma),
-  ]);
+  // Synchronous, and a retry of this very insert is a no-op.
+  await wh.insert(
+    'prediction_fits',
+    [fitRow(site, 'bgnbd', asOf, fittedAt, outcomes.repeatBuyers, outcomes.bgnbd), fitRow(site, 'gamma_gamma', asOf, fittedAt, outcomes.repeatBuyers, outcomes.gammaGamma)],
+    dedupInsertSettings(`predict-${site}-${fittedAt}`),
+  );
   return { site, asOf, fittedAt, ...outcomes };
 }
 
