@@ -130,8 +130,10 @@ describe('exactly once through faults', () => {
   });
 
   it('ClickHouse failing for a while: the job backs off and lands once when it is back', async () => {
-    const until = Date.now() + 2_500;
+    let until = Number.POSITIVE_INFINITY;
     const p = await pipeline({ workerWarehouse: faulty(() => (Date.now() < until ? 'before' : undefined)) });
+    // The outage is timed from when the pipeline is up: migrating a fresh engine can take seconds.
+    until = Date.now() + 2_500;
     await post(p, pageviews('outage', 6));
     await waitFor(async () => (await counts(p, 'outage')).final === 6, 30_000, 'the retry');
     await p.drain();

@@ -50,7 +50,7 @@ describe('spoor predict fit', () => {
 
     const sql = await runSpoor(['sql', 'SELECT site_id, method, count() AS n FROM spoor.customer_predictions GROUP BY site_id, method ORDER BY site_id', '--format', 'csv'], env);
     expect(sql.stdout.trim().split('\n').slice(1)).toEqual(['"shop","bgnbd",300', '"tiny","heuristic",3']);
-  });
+  }, 120_000);
 
   it('fits one site as of an earlier date, and refuses a site without orders', async () => {
     const env = await dataDirWithOrders();
@@ -63,7 +63,7 @@ describe('spoor predict fit', () => {
     expect(stored.stdout.trim().split('\n').slice(1)).toEqual([`"${asOf}"`]);
     const none = await runSpoor(['predict', 'fit', '--site', 'nowhere'], env);
     expect(none.stdout).toContain(`  bgnbd        refused  no customer has an order by ${new Date().toISOString().slice(0, 10)}`);
-  });
+  }, 120_000);
 
   it('refuses bad flags with one line', async () => {
     const env = { SPOOR_DATA_DIR: tempDir('predict-cli-errors') };
@@ -76,7 +76,7 @@ describe('spoor predict fit', () => {
     expect((await runSpoor(['predict', 'guess'], env)).stderr).toBe('error: spoor predict needs fit, not guess (see spoor help)\n');
     const empty = await runSpoor(['predict', 'fit'], env);
     expect(empty.stdout).toBe('no site has an order yet: nothing to fit\n');
-  });
+  }, 120_000);
 });
 
 describe('SPOOR_PREDICT_EVERY', () => {
