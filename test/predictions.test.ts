@@ -6,8 +6,10 @@
 //
 // The sample's dates are moved 28 years forward (exactly 1,461 weeks; see CDNOW_SHIFT_DAYS): the
 // wire format refuses times before 2000. The calibration end 1997-09-30 becomes 2025-09-30.
-// When `spoor import orders` lands (issue 13), the orders go in through it instead: cdnowOrdersCsv
-// writes the generic order CSV.
+// When `spoor import orders` lands (issue 13), the orders go in through it instead:
+// `spoor import orders <CDNOW_sample.txt> --format cdnow --site cdnow` takes the paper's own dates
+// (AS_OF becomes CDNOW_CALIBRATION_END) and keys customers by the 5-digit id (CdnowRecord.id).
+// sendAsServer stands in for the server-side sender until then.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { predictFit } from '@spoor/cli';
 import {

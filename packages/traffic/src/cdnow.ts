@@ -31,6 +31,8 @@ export const CDNOW_PUBLISHED = {
 export interface CdnowRecord {
   /** Position in the file, from 1: each record is one order. */
   line: number;
+  /** Customer id in the full CDNOW data set, as written (5 digits): what `spoor import orders --format cdnow` keys by. */
+  id: string;
   /** Customer id within the sample (1 to 2357). */
   customer: string;
   /** YYYY-MM-DD. */
@@ -46,11 +48,11 @@ export function parseCdnow(text: string): CdnowRecord[] {
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (line === '') return;
-    const [, id, ymd, units, value] = line.split(/\s+/);
-    if (!id || !ymd || !/^\d{8}$/.test(ymd) || !units || !value || !/^\d+(\.\d+)?$/.test(value)) {
+    const [full, id, ymd, units, value] = line.split(/\s+/);
+    if (!full || !id || !ymd || !/^\d{8}$/.test(ymd) || !units || !value || !/^\d+(\.\d+)?$/.test(value)) {
       throw new Error(`CDNOW line ${i + 1} is not "id id YYYYMMDD units value": ${line}`);
     }
-    out.push({ line: i + 1, customer: String(Number(id)), date: `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`, units: Number(units), value });
+    out.push({ line: i + 1, id: full, customer: String(Number(id)), date: `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`, units: Number(units), value });
   });
   return out;
 }

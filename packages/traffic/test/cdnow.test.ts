@@ -9,9 +9,9 @@ const SAMPLE = ' 00004 0001 19970101  2   29.33\n 00004 0001 19970118  2   29.73
 describe('CDNOW', () => {
   it('parses the whitespace-separated records, one order each', () => {
     expect(parseCdnow(SAMPLE)).toEqual([
-      { line: 1, customer: '1', date: '1997-01-01', units: 2, value: '29.33' },
-      { line: 2, customer: '1', date: '1997-01-18', units: 2, value: '29.73' },
-      { line: 3, customer: '2', date: '1997-01-01', units: 3, value: '63.34' },
+      { line: 1, id: '00004', customer: '1', date: '1997-01-01', units: 2, value: '29.33' },
+      { line: 2, id: '00004', customer: '1', date: '1997-01-18', units: 2, value: '29.73' },
+      { line: 3, id: '00021', customer: '2', date: '1997-01-01', units: 3, value: '63.34' },
     ]);
     expect(() => parseCdnow(' 00004 0001 1997-01-01 2 29.33\n')).toThrow('CDNOW line 1 is not');
   });
