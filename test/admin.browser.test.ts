@@ -62,7 +62,7 @@ describe('/admin in Chromium', () => {
     const sizes: Record<string, number> = await page.$$eval('[data-segment-size]', (cells) =>
       Object.fromEntries(cells.map((c) => [c.getAttribute('data-segment-size')!, Number(c.textContent!.replace(/,/g, ''))])),
     );
-    expect(Object.keys(sizes)).toHaveLength(10);
+    expect(Object.keys(sizes)).toHaveLength(13);
     expect(sizes.cart_abandoners).toBeGreaterThan(0);
     const list = await runSpoor(['segments', 'list'], env);
     expect(list.code).toBe(0);

@@ -68,7 +68,7 @@ describe('segment API', () => {
     const res = await app.request('/v1/segments', { headers: bearer });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { segments: Array<{ name: string; size: number; params: object }> };
-    expect(body.segments).toHaveLength(10);
+    expect(body.segments).toHaveLength(13);
     expect(body.segments.find((s) => s.name === 'cart_abandoners')).toMatchObject({ size: 1, params: { window: { type: 'duration', default: '1h' } } });
     expect(body.segments.find((s) => s.name === 'repeat_buyers')!.size).toBe(0);
   });

@@ -34,6 +34,7 @@ export function sizesStatement(segments: CompiledSegment[], scope: QueryScope): 
     {
       transactions: segments.some((s) => s.needs.transactions),
       traits: segments.some((s) => s.needs.traits),
+      predictions: segments.some((s) => s.needs.predictions),
       events: segments.flatMap((s) => s.events),
     },
     { database: scope.database, include, site: scope.site },
@@ -56,7 +57,12 @@ export function rowsStatement(
   opts: { limit?: number } = {},
 ): RowsStatement {
   const people = peopleSql(
-    { transactions: segment.needs.transactions, traits: segment.needs.traits || traitKeys.length > 0, events: segment.events },
+    {
+      transactions: segment.needs.transactions,
+      traits: segment.needs.traits || traitKeys.length > 0,
+      predictions: segment.needs.predictions,
+      events: segment.events,
+    },
     { database: scope.database, include: segment.include, site: scope.site },
   );
   const binder = new Binder('r_p');

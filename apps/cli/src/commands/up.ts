@@ -23,6 +23,7 @@ import { adminToken, clearRunState, dataDir, liveRunState, secretKey, writeRunSt
 import { CliError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { EXAMPLES_DIR, MIGRATIONS_DIR } from '../paths.js';
+import { startPredictionSchedule } from '../predict-schedule.js';
 import { loadSdkScript } from '../sdk-script.js';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../redis-child.js';
 import { stopWithin, type StopPart } from '../shutdown.js';
@@ -122,6 +123,8 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
         workerConn.disconnect();
       },
     });
+    const predictions = await startPredictionSchedule({ redisUrl, warehouse: wh, queue: config.SPOOR_QUEUE, log });
+    stack.push({ name: 'predictions', stop: () => predictions.stop() });
 
     const producerConn = createRedisConnection({ url: redisUrl, role: 'producer', name: 'spoor-collector' });
     const queue = createBatchQueue({
