@@ -13,7 +13,7 @@ import { summary } from '../lib/stats.mjs';
 export const title = 'Predictions: CDNOW holdout, fit time for 2,357 and 100,000 customers';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const spoor = join(root, 'apps/cli/bin/spoor.js');
+const spoor = join(root, 'apps/cli/bin/spoor.cjs');
 const exec = promisify(execFile);
 const AS_OF = shiftDate(CDNOW_CALIBRATION_END, CDNOW_SHIFT_DAYS);
 
