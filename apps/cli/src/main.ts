@@ -7,7 +7,7 @@ import { PREDICT_USAGE, predictCommand } from './commands/predict.js';
 import type { replay as replayCommand } from './commands/replay.js';
 import { SEGMENTS_USAGE, segmentsCommand } from './commands/segments.js';
 import { withWarehouse } from './connect.js';
-import { forget } from './forget.js';
+import { forget } from '@spoor/erasure';
 import { sitesAdd, sitesHook, sitesKey, sitesList, sitesRemove } from './commands/sites.js';
 import { sql } from './commands/sql.js';
 import type { up as upCommand } from './commands/up.js';
