@@ -25,7 +25,7 @@ Usage:
   spoor worker [--concurrency 1000] [--batch-size 10000] [--flush-ms 200] [--metrics-port 9464]
                                                      production writer process (REDIS_URL, CLICKHOUSE_URL)
   spoor migrate                                      apply clickhouse/migrations (idempotent)
-  spoor sql "SELECT ..." [--format table|csv|json|ndjson|tsv]
+  spoor sql "SELECT ..." [--format table|csv|json|ndjson|tsv] [--param name=value ...]   {name:Type} placeholders
   spoor forget --visitor ID | --user ID [--site SITE]   erase a person, now and from later replays
   spoor replay [--limit N]                           re-queue batches whose inserts failed for good
   spoor sites add SITE --origin URL... [--cookie-domain DOMAIN] [--expose-traits a,b] [--expose-segments x,y]
@@ -128,12 +128,12 @@ const commands: Record<string, Command> = {
   },
 
   async sql(argv) {
-    const { values, positionals } = parse(argv, { format: { type: 'string', default: 'table' } }, true);
+    const { values, positionals } = parse(argv, { format: { type: 'string', default: 'table' }, param: { type: 'string', multiple: true } }, true);
     const format = values.format as string;
     if (!['table', 'csv', 'json', 'ndjson', 'tsv'].includes(format)) {
       throw new CliError(`--format must be table, csv, json, ndjson or tsv, not ${format}`);
     }
-    process.stdout.write(await sql(loadConfig(), positionals.join(' '), format as SqlFormat));
+    process.stdout.write(await sql(loadConfig(), positionals.join(' '), format as SqlFormat, (values.param ?? []) as string[]));
   },
 
   async sites(argv) {
