@@ -22,6 +22,8 @@ export interface QueryScope {
   database: string;
   /** Request-level site filter. */
   site?: string | undefined;
+  /** Only the person of these browsers (see PeopleOptions.visitors). */
+  visitors?: readonly string[] | undefined;
 }
 
 /** `SELECT countIf(...) AS n0, countIf(...) AS n1 ...`: one scan for segments that share a filter. */
@@ -37,7 +39,7 @@ export function sizesStatement(segments: CompiledSegment[], scope: QueryScope): 
       predictions: segments.some((s) => s.needs.predictions),
       events: segments.flatMap((s) => s.events),
     },
-    { database: scope.database, include, site: scope.site },
+    { database: scope.database, include, site: scope.site, visitors: scope.visitors },
   );
   const counts = segments.map((s, i) => `countIf(${s.where}) AS n${i}`).join(',\n  ');
   return {
