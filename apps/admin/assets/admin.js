@@ -66,7 +66,7 @@
       {
         width: width,
         height: height,
-        scales: { x: time ? { time: true } : { time: false, range: [-0.5, data.labels.length - 0.5] }, y: { range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.1 : 1]; } } },
+        scales: { x: time ? { time: true, range: function (u, min, max) { return min === max ? [min - 86400, max + 86400] : [min, max]; } } : { time: false, range: [-0.5, data.labels.length - 0.5] }, y: { range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.1 : 1]; } } },
         series: series,
         axes: axes,
         legend: { show: data.series.length > 1 },
