@@ -75,7 +75,7 @@ const commands: Record<string, Command> = {
         `spoor is up`,
         `  demo shop        ${base}/`,
         `  collector        ${base}/v1/batch   (script: ${base}/sdk.js)`,
-        `  segments         ${base}/admin      (sign in with the admin token)`,
+        `  workspace        ${base}/admin      (reports, customers, segments; sign in with the admin token)`,
         `  clickhouse http  http://127.0.0.1:${running.clickhousePort}  (user spoor, password = admin token)`,
         `  admin token      ${running.adminToken}`,
         `  query            npx spoor sql "SELECT type, count() FROM spoor.events GROUP BY type"`,

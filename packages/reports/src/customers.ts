@@ -1,7 +1,7 @@
 // One customer, everything: search (23), profile figures and predictions (24), browsers (25) and the
 // timeline across them (26).
 import type { Warehouse } from '@spoor/warehouse';
-import { num, runTable, str, type Table } from './table.js';
+import { num, runTable, str, type Column, type Table } from './table.js';
 
 export interface CustomerMatch {
   site_id: string;
@@ -81,45 +81,63 @@ export interface Customer360 {
   timeline: Table<TimelineEvent>;
 }
 
-/** @defaultValue 300 events in the timeline */
+const DEVICE_COLUMNS: Array<Column<CustomerDevice>> = [
+  str('visitor_id'),
+  str('device_type'),
+  str('browser'),
+  str('os'),
+  str('first_seen'),
+  str('last_seen'),
+  num('sessions'),
+  num('pageviews'),
+  num('cart_adds'),
+  num('orders'),
+  num('revenue'),
+  str('first_utm_source'),
+  str('first_referrer_domain'),
+  num('is_bot'),
+  num('cookieless'),
+];
+
+const TIMELINE_COLUMNS: Array<Column<TimelineEvent>> = [
+  str('ts'),
+  str('visitor_id'),
+  str('session_id'),
+  str('type'),
+  str('name'),
+  str('path'),
+  str('referrer_domain'),
+  str('utm_source'),
+  str('product_id'),
+  str('product_name'),
+  num('quantity'),
+  num('cart_value'),
+  str('order_id'),
+  num('revenue'),
+  str('device_type'),
+];
+
+/** The browsers of a customer (25_customer_devices.sql), most recently seen first. */
+export function customerDevices(wh: Warehouse, site: string, customer: string): Promise<Table<CustomerDevice>> {
+  return runTable<CustomerDevice>(wh, 'customerDevices', { site, customer }, DEVICE_COLUMNS);
+}
+
+/** The latest `limit` events across the customer's browsers (26_customer_timeline.sql). @defaultValue 300 */
+export function customerTimeline(wh: Warehouse, site: string, customer: string, limit = 300): Promise<Table<TimelineEvent>> {
+  return runTable<TimelineEvent>(wh, 'customerTimeline', { site, customer, limit }, TIMELINE_COLUMNS);
+}
+
+/** The profile figures, predictions and traits: always one row (24_customer_profile.sql). */
+export async function customerProfile(wh: Warehouse, site: string, customer: string): Promise<CustomerProfile> {
+  return (await runTable<CustomerProfile>(wh, 'customerProfile', { site, customer }, [])).rows[0]!;
+}
+
+/** All of one customer's 360° view at once. @defaultValue 300 events in the timeline */
 export async function customer360(wh: Warehouse, site: string, customer: string, limit = 300): Promise<Customer360> {
-  const params = { site, customer, limit };
   const [profile, devices, timeline] = await Promise.all([
-    runTable<CustomerProfile>(wh, 'customerProfile', params, []),
-    runTable<CustomerDevice>(wh, 'customerDevices', params, [
-      str('visitor_id'),
-      str('device_type'),
-      str('browser'),
-      str('os'),
-      str('first_seen'),
-      str('last_seen'),
-      num('sessions'),
-      num('pageviews'),
-      num('cart_adds'),
-      num('orders'),
-      num('revenue'),
-      str('first_utm_source'),
-      str('first_referrer_domain'),
-      num('is_bot'),
-      num('cookieless'),
-    ]),
-    runTable<TimelineEvent>(wh, 'customerTimeline', params, [
-      str('ts'),
-      str('visitor_id'),
-      str('session_id'),
-      str('type'),
-      str('name'),
-      str('path'),
-      str('referrer_domain'),
-      str('utm_source'),
-      str('product_id'),
-      str('product_name'),
-      num('quantity'),
-      num('cart_value'),
-      str('order_id'),
-      num('revenue'),
-      str('device_type'),
-    ]),
+    customerProfile(wh, site, customer),
+    customerDevices(wh, site, customer),
+    customerTimeline(wh, site, customer, limit),
   ]);
-  return { profile: profile.rows[0]!, devices, timeline };
+  return { profile, devices, timeline };
 }

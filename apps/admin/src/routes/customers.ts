@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { forget } from '@spoor/erasure';
-import { customer360, parseCustomerId, parseSearch, parseSite, ReportError, searchCustomers } from '@spoor/reports';
+import { customerDevices, customerProfile, customerTimeline, parseCustomerId, parseSearch, parseSite, ReportError, searchCustomers } from '@spoor/reports';
 import { segmentMembership } from '@spoor/segments';
 import type { Warehouse } from '@spoor/warehouse';
 import type { AdminDeps } from '../deps.js';
@@ -60,19 +60,24 @@ export function customerRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
     const site = parseSite(rawSite);
     const who = await resolve(wh, site, id);
     if (who.kind === 'visitor' && who.linkedTo !== '' && who.linkedTo !== id) throw new Redirect(customerHref(site, who.linkedTo));
-    const view = await customer360(wh, site, id);
-    if (Number(view.profile.has_orders) !== 1 && view.devices.rows.length === 0) {
+    // The browsers first (a cheap lookup): the segments are evaluated for them alongside the rest.
+    const devices = await customerDevices(wh, site, id);
+    const [profile, timeline, segments] = await Promise.all([
+      customerProfile(wh, site, id),
+      customerTimeline(wh, site, id),
+      segmentMembership(wh, deps.catalog().list(), { site, visitors: devices.rows.map((d) => d.visitor_id), now: deps.now() }),
+    ]);
+    if (Number(profile.has_orders) !== 1 && devices.rows.length === 0) {
       throw new AdminError(404, 'unknown_customer', `no customer or visitor ${id} on site ${site}`);
     }
-    const segments = await segmentMembership(wh, deps.catalog().list(), { site, visitors: view.devices.rows.map((d) => d.visitor_id), now: deps.now() });
-    return { title: `Customer ${id}`, view: 'customers', filters: { site }, body: customerView(view, segments, site) };
+    return { title: `Customer ${id}`, view: 'customers', filters: { site }, body: customerView({ profile, devices, timeline }, segments, site) };
   });
 
   viewRoute(app, '/admin/customers/:id/forget', deps, auth, async (c, session) => {
     const id = parseCustomerId(c.req.param('id'));
     const site = requiredSite(c.req.query('site'));
-    const view = await customer360(wh, site, id, 1);
-    return { title: `Forget ${id}`, view: 'customers', body: forgetConfirm(id, site, view.devices.rows.length, session) };
+    const devices = await customerDevices(wh, site, id);
+    return { title: `Forget ${id}`, view: 'customers', body: forgetConfirm(id, site, devices.rows.length, session) };
   });
 
   app.post('/admin/customers/:id/forget', bodyLimit({ maxSize: 8_192 }), (c) =>
@@ -81,8 +86,8 @@ export function customerRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
       const id = parseCustomerId(c.req.param('id'));
       const site = requiredSite(form.site);
       if ((form.confirm ?? '').trim() !== id) {
-        const view = await customer360(wh, site, id, 1);
-        return { title: `Forget ${id}`, view: 'customers', status: 400, body: forgetConfirm(id, site, view.devices.rows.length, session, `Type ${id} exactly to confirm; nothing was erased.`) };
+        const devices = await customerDevices(wh, site, id);
+        return { title: `Forget ${id}`, view: 'customers', status: 400, body: forgetConfirm(id, site, devices.rows.length, session, `Type ${id} exactly to confirm; nothing was erased.`) };
       }
       const who = await resolve(wh, site, id);
       const r = await forget(wh, who.kind === 'user' ? { site, userId: id } : { site, visitorId: id });

@@ -4,7 +4,8 @@ import type { Hono } from 'hono';
 import {
   acquisition,
   cohorts,
-  customer360,
+  customerDevices,
+  customerTimeline,
   funnel,
   overview,
   parseCustomerId,
@@ -50,11 +51,11 @@ export function dataRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
     },
     'customer-devices': async (q) => {
       const k = customer(q);
-      return { table: (await customer360(wh, k.site, k.id, 1)).devices, label: 'customer-devices' };
+      return { table: await customerDevices(wh, k.site, k.id), label: 'customer-devices' };
     },
     'customer-timeline': async (q) => {
       const k = customer(q);
-      return { table: (await customer360(wh, k.site, k.id, 5_000)).timeline, label: 'customer-timeline' };
+      return { table: await customerTimeline(wh, k.site, k.id, 5_000), label: 'customer-timeline' };
     },
   };
 
