@@ -18,7 +18,9 @@ WITH levels AS
         ) AS level
     FROM spoor.events AS e
     LEFT JOIN spoor.identity_map AS im ON im.site_id = e.site_id AND im.visitor_id = e.visitor_id
-    WHERE e.type IN ('custom', 'pageview', 'cart_add', 'checkout', 'purchase')
+    WHERE (e.type IN ('cart_add', 'checkout', 'purchase')
+           OR (e.type = 'custom' AND e.name = 'view_item')
+           OR (e.type = 'pageview' AND arrayExists(p -> p != '' AND startsWith(e.path, p), splitByChar(',', {product_paths:String}))))
       AND e.is_bot = 0 AND e.cookieless = 0
       AND toDate(e.ts) BETWEEN {from:Date} AND {to:Date}
       AND ({site:String} = '' OR e.site_id = {site:String})
