@@ -41,5 +41,5 @@ export function saveDefinition(dir: string, data: DefinitionData, catalog: Catal
   } finally {
     rmSync(scratch, { force: true });
   }
-  return { name, path, replaced: existing !== undefined };
+  return { name, path, replaced: existing?.source === path };
 }

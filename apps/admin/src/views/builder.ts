@@ -128,5 +128,6 @@ export function builderResult(r: BuilderResult): Html {
       <label><input type="checkbox" name="replace" value="1"${r.form.replace ? html` checked` : ''}> replace a custom segment of this name</label>
       <button type="submit">Save as custom segment</button>
     </form>
+    <p class="note">A saved segment is listed by <code>spoor segments list</code> and the API at once; its page schedules webhooks of who enters and leaves.</p>
   </div>`;
 }
