@@ -23,6 +23,9 @@ export interface Rendered {
 
 export type Render = (c: Context, session: AdminSession) => Promise<Rendered>;
 
+type PageStatus = NonNullable<PageOptions['status']>;
+const PAGE_STATUSES = new Set<number>([400, 401, 403, 404, 429]);
+
 /** Thrown by a view that sends the browser elsewhere (a single search match, a linked browser). */
 export class Redirect extends Error {
   constructor(readonly location: string) {
@@ -54,7 +57,7 @@ export async function renderView(c: Context, deps: AdminDeps, auth: AdminAuth, r
     if (err instanceof Redirect) return c.redirect(err.location, 303);
     const message = userMessage(err);
     if (message === undefined) deps.onError?.(err as Error);
-    const status = err instanceof AdminError && (err.status === 403 || err.status === 404) ? err.status : message === undefined ? 500 : 400;
+    const status = err instanceof AdminError && PAGE_STATUSES.has(err.status) ? (err.status as PageStatus) : message === undefined ? 500 : 400;
     return page(c, problem(message ?? 'Something went wrong on the server; its log has the details.'), { title: 'Problem', session, status });
   }
 }
