@@ -98,7 +98,7 @@ const commands: Record<string, Command> = {
     process.stdout.write(`spoor collector is up on ${settings.host}:${running.port} (queue ${config.SPOOR_QUEUE})\n`);
     await waitForSignal();
     log.info('draining');
-    await running.stop();
+    if (!(await running.stop())) process.exitCode = 1;
     setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
   },
 
@@ -118,7 +118,7 @@ const commands: Record<string, Command> = {
     );
     await waitForSignal();
     log.info('draining');
-    await running.stop();
+    if (!(await running.stop())) process.exitCode = 1;
     setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
   },
 

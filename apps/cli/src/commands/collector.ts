@@ -6,6 +6,7 @@ import { createBatchQueue, createRedisConnection } from '@spoor/queue';
 import { openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { warehouseConfig, type Config } from '../config.js';
 import { CliError } from '../errors.js';
+import { stopWithin } from '../shutdown.js';
 import type { Logger } from '../logger.js';
 import type { CollectorSettings } from '../process-config.js';
 import { loadSdkScript } from '../sdk-script.js';
@@ -13,8 +14,11 @@ import { collectorSites } from './collector-sites.js';
 
 export interface RunningCollector {
   port: number;
-  /** New batches get 503 at once; batches already being queued finish; then connections close. */
-  stop(): Promise<void>;
+  /**
+   * New batches get 503 at once; batches already being queued finish; then connections close.
+   * True when all of it happened within SPOOR_SHUTDOWN_TIMEOUT.
+   */
+  stop(): Promise<boolean>;
 }
 
 export async function collector(config: Config, s: CollectorSettings, log: Logger): Promise<RunningCollector> {
@@ -48,14 +52,32 @@ export async function collector(config: Config, s: CollectorSettings, log: Logge
   });
   return {
     port: server.port,
-    async stop() {
-      c.beginShutdown();
-      if (!(await c.drain(10_000))) log.warn('requests still in flight after 10 s; closing anyway');
-      await server.close(5_000);
-      sites.stop();
-      await queue.close().catch(() => {});
-      producer.disconnect();
-      await wh?.close();
-    },
+    stop: () =>
+      // Within SPOOR_SHUTDOWN_TIMEOUT whatever hangs (a Redis or ClickHouse gone).
+      stopWithin(
+        [
+          {
+            name: 'http',
+            stop: async (msLeft) => {
+              c.beginShutdown();
+              const wait = Math.min(10_000, msLeft / 2);
+              if (!(await c.drain(wait))) log.warn(`requests still in flight after ${Math.round(wait / 1000)} s; closing anyway`);
+              await server.close(Math.min(5_000, msLeft / 4));
+            },
+          },
+          {
+            name: 'queue',
+            stop: async () => {
+              sites.stop();
+              await queue.close().catch(() => {});
+              producer.disconnect();
+            },
+            force: () => producer.disconnect(),
+          },
+          { name: 'clickhouse', stop: async () => wh?.close() },
+        ],
+        config.SPOOR_SHUTDOWN_TIMEOUT * 1000,
+        log,
+      ),
   };
 }
