@@ -24,7 +24,8 @@ export const clicks: Feature = (core) => {
     core.emit('click', {
       element: {
         tag: el.tagName.toLowerCase(),
-        text: field ? '' : el.textContent!.replace(/\s+/g, ' ').trim().slice(0, 255),
+        // (clip cuts it to the collector's 255 characters)
+        text: field ? '' : el.textContent!.replace(/\s+/g, ' ').trim(),
         id: el.id,
         classes: el.getAttribute('class') ?? '',
         href: a?.href ?? '',
