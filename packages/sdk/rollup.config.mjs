@@ -15,6 +15,19 @@ import terser from '@rollup/plugin-terser';
 const BUDGET = { core: 5120, module: 1152, all: 8704 };
 const TARGET = { core: 4096, module: 1024, all: 6144 };
 const WRAP = ['!function(__spoorF,__spoorS){', '}([],{})'];
+/**
+ * Property names internal to the script (the hooks modules use, the store, delivery and identity
+ * objects, the shared part's exports), each mangled to one letter, the same in every part: a
+ * fixed map, so parts minified apart still agree. None is a name the page, the wire, storage or
+ * the public API sees; the letters are ones no such name uses (a batch's i/t/e/n/w, the stub's q).
+ */
+const INTERNAL = 'on safe config emit pageview onPage onHide api tap persistent persist forget del ids visitor hide adopt command act amount currencyOf toItem toOrder'.split(' ');
+const LETTERS = 'abcdfghjklmoprsuvxyzABCDEFGH';
+const mangleProps = {
+  regex: new RegExp(`^(${INTERNAL.join('|')})$`),
+  builtins: true, // only the names above are candidates: a DOM property of the same name is never renamed
+  cache: { props: new Map(INTERNAL.map((n, i) => [n, LETTERS[i]])) },
+};
 /** Files imported by several modules, built once into the internal part `dl`. */
 const SHARED = ['modules/datalayer.js', 'modules/act.js', 'map/item.js'];
 const PART = 'dl';
@@ -95,6 +108,42 @@ const report = {
   },
 };
 
+/**
+ * `const` declarations become `let` after minifying (before, the minifier would inline less), and
+ * a `let` that follows another in the same block joins it (`let a=1;let b=2` → `let a=1,b=2`):
+ * the two kinds scope and hoist alike, tsc already refuses any assignment to a const, and joined
+ * declarations run in the same order, so only bytes change.
+ */
+const letDeclarations = {
+  name: 'let',
+  renderChunk(code) {
+    const edits = []; // [start, end, text], never overlapping
+    const isDecl = (n) => n?.type === 'VariableDeclaration' && n.kind !== 'var';
+    const walk = (node) => {
+      if (!node || typeof node.type !== 'string') return;
+      if (isDecl(node) && node.kind === 'const') edits.push([node.start, node.start + 5, 'let']);
+      for (const list of [node.body, node.consequent]) {
+        if (!Array.isArray(list)) continue;
+        for (let i = 1; i < list.length; i++) {
+          if (isDecl(list[i - 1]) && isDecl(list[i])) {
+            const gap = [list[i - 1].declarations.at(-1).end, list[i].declarations[0].start];
+            if (!/^;(let|const) ?$/.test(code.slice(...gap))) throw new Error(`let: unexpected ${code.slice(...gap)}`);
+            edits.push([...gap, ',']);
+          }
+        }
+      }
+      for (const v of Object.values(node)) for (const child of Array.isArray(v) ? v : [v]) if (child && typeof child === 'object') walk(child);
+    };
+    walk(this.parse(code));
+    let out = code;
+    // A joined declaration's own keyword falls inside its gap: the gap's edit wins.
+    const gaps = edits.filter((e) => e[2] === ',');
+    const kept = edits.filter((e) => e[2] === ',' || !gaps.some((g) => g[0] < e[0] && e[0] < g[1]));
+    for (const [start, end, text] of kept.sort((x, y) => y[0] - x[0])) out = out.slice(0, start) + text + out.slice(end);
+    return { code: out, map: null };
+  },
+};
+
 const script = (name, last) => ({
   input: `\0${name}`,
   external: name === PART || name === 'core' ? [] : shared,
@@ -104,10 +153,11 @@ const script = (name, last) => ({
     entry(name),
     terser({
       ecma: 2020,
-      compress: { passes: 3, unsafe_arrows: true, unsafe: true, unsafe_methods: true, pure_getters: true, toplevel: true },
-      mangle: { properties: false },
+      compress: { passes: 3, unsafe_arrows: true, unsafe: true, unsafe_methods: true, pure_getters: true, toplevel: true, hoist_funs: true },
+      mangle: { properties: mangleProps },
       format: { comments: false },
     }),
+    letDeclarations,
     keep(name),
     { name: 'no-write', generateBundle: (_o, b) => { for (const k of Object.keys(b)) delete b[k]; } },
     ...(last ? [report] : []),
