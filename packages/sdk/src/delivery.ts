@@ -128,17 +128,18 @@ export function createDelivery(config: TrackerConfig, store: Store): Delivery {
       seal();
       const t = now();
       let budget = KEEPALIVE_BUDGET;
-      for (const b of batches) {
-        if (b[INFLIGHT] || b.w! > t) continue;
-        // Offline, a beacon would be lost without a trace: the outbox keeps the batch instead.
-        if (navigator.onLine === false) break;
-        const data = body(b);
-        const size = byteLength(data);
-        // A string is sent as text/plain;charset=UTF-8, like a text/plain Blob.
-        if (size <= budget && navigator.sendBeacon(url, data)) {
-          budget -= size;
-          done(b);
-        } else void send(b);
+      // Offline, a beacon would be lost without a trace: the outbox keeps the batches instead.
+      if (navigator.onLine) {
+        for (const b of batches) {
+          if (b[INFLIGHT] || b.w! > t) continue;
+          const data = body(b);
+          const size = byteLength(data);
+          // A string is sent as text/plain;charset=UTF-8, like a text/plain Blob.
+          if (size <= budget && navigator.sendBeacon(url, data)) {
+            budget -= size;
+            done(b);
+          } else void send(b);
+        }
       }
       save();
     },

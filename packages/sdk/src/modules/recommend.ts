@@ -12,22 +12,23 @@ export const recommend: Feature = (core) => {
   const base = `${String(core.config.endpoint).replace(/\/+$/, '')}/v1/`;
   const site = encodeURIComponent(core.config.site);
   let cached: Promise<Profile> | undefined;
-  const get = <T>(path: string, init: RequestInit, fallback: T): Promise<T> =>
+  /** The answer to `path`, or "nothing known" for any failure or an answer that is not an object. */
+  const get = (path: string, init?: RequestInit): Promise<Profile> =>
     fetch(base + path, init)
-      .then((r) => (r.ok ? r.json() : fallback))
-      .then((v: T) => (v && typeof v === 'object' ? v : fallback))
-      .catch(() => fallback);
+      .then((r) => (r.ok ? r.json() : UNKNOWN))
+      .then((v: Profile) => (v && typeof v === 'object' ? v : UNKNOWN))
+      .catch(() => UNKNOWN);
 
   // visitorId() is guarded and get() never rejects: profile() cannot throw or reject.
-  const profile = (api.profile = () => {
+  const profile = (api.profile = async () => {
     const id = api.visitorId();
     // Consent denied, pending or GPC: the visitor is not asked about at all.
-    return id ? (cached ??= get(`me?site=${site}`, { credentials: 'include', headers: { 'X-Spoor-Visitor': id } }, UNKNOWN)) : Promise.resolve(UNKNOWN);
+    return id ? (cached ??= get(`me?site=${site}`, { credentials: 'include', headers: { 'X-Spoor-Visitor': id } })) : UNKNOWN;
   });
   const recommendations = (api.recommend = async (o = {}) => {
     try {
       const limit = Math.min(20, Math.round(o.limit!) || 4);
-      const r = await (o.product ? get(`recommendations?site=${site}&product=${encodeURIComponent(o.product)}&limit=${limit}`, {}, UNKNOWN) : profile());
+      const r = await (o.product ? get(`recommendations?site=${site}&product=${encodeURIComponent(o.product)}&limit=${limit}`) : profile());
       return Array.isArray(r.recommendations) ? r.recommendations.slice(0, Math.max(1, limit)) : [];
     } catch {
       return [];
@@ -64,8 +65,7 @@ export const recommend: Feature = (core) => {
     const ul = el('ul', 'recommendations');
     for (const r of recs) {
       const li = ul.appendChild(el('li', 'recommendation'));
-      li.dataset.productId = String(r.product_id);
-      li.dataset.reason = String(r.reason);
+      Object.assign(li.dataset, { productId: r.product_id, reason: r.reason }); // (dataset keeps strings)
       li.append(el('span', 'name', String(r.name ?? '')), ' ', el('span', 'price', `${r.price ?? ''} ${r.currency ?? ''}`.trim()));
     }
     slot.replaceChildren(ul);
