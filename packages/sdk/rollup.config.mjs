@@ -1,9 +1,9 @@
 // The script tag, built from tsc's output in dist/: the core (dist/script/core.js) and one file per
 // feature module (dist/script/<name>.js), each minified and held to its gzip budget, and the
 // manifest the collector composes `/sdk.js?f=...` from at serve time (no file per combination).
-// A composed script is `!function(__spoorF,__spoorS){<parts><modules><core>}([],{})`: each module
-// pushes its feature onto __spoorF, and the core runs them after its own (src/script.ts). Code that
-// several modules import (SHARED) is built once, as the internal part `dl`, which fills __spoorS;
+// A composed script is `!function(F,S){<parts><modules><core>}([],{})`: each module pushes its
+// feature onto F, and the core runs them after its own (src/script.ts). Code that several modules
+// import (SHARED) is built once, as the internal part `dl`, which fills S;
 // the modules that need it read it from there, and the collector adds it to any variant that
 // lists one of them. The build fails on a bad modules.json, and when the core, a module, the
 // shared part or everything together is over budget.
@@ -11,10 +11,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import terser from '@rollup/plugin-terser';
 
-/** gzip bytes the build refuses to exceed, and issue 18's targets (printed beside each size). */
-const BUDGET = { core: 5120, module: 1152, all: 8704 };
+/**
+ * gzip bytes the build refuses to exceed, and issue 18's targets (printed beside each size). Every
+ * module meets its target, so that is its budget; the core and everything together do not yet
+ * (see README "Size"), so theirs are ceilings just above what they are, which stop growth.
+ */
+const BUDGET = { core: 4864, module: 1024, all: 7936 };
 const TARGET = { core: 4096, module: 1024, all: 6144 };
-const WRAP = ['!function(__spoorF,__spoorS){', '}([],{})'];
+/** One-letter names, as in every part; the minifier is told never to name anything else so. */
+const WRAP = ['!function(F,S){', '}([],{})'];
 /**
  * Property names internal to the script (the hooks modules use, the store, delivery and identity
  * objects, the shared part's exports), each mangled to one letter, the same in every part: a
@@ -59,8 +64,8 @@ const entry = (name) => ({
         ? `import './dist/script.js';`
         : name === PART
           ? SHARED.map((f) => `import { ${exportsOf(f).join(', ')} } from './dist/${f}';`).join('') +
-            `Object.assign(__spoorS, { ${SHARED.flatMap(exportsOf).join(', ')} });`
-          : `import { ${camel(name)} } from './dist/modules/${name}.js'; __spoorF.push(${camel(name)});`,
+            `Object.assign(S, { ${SHARED.flatMap(exportsOf).join(', ')} });`
+          : `import { ${camel(name)} } from './dist/modules/${name}.js'; F.push(${camel(name)});`,
 });
 const shared = (id) => SHARED.some((f) => id.endsWith(`/dist/${f}`));
 /** The names a shared file exports (tsc's output: `export function x` / `export const x`). */
@@ -82,10 +87,14 @@ const report = {
   name: 'report',
   closeBundle() {
     const core = built.core;
-    const rows = [['core', sizes(core), 'core'], [`${PART} (shared part)`, sizes(built[PART]), 'module']];
+    // The core as /sdk.js serves it: inside the composing wrapper.
+    const rows = [['core (/sdk.js)', sizes(WRAP[0] + core + WRAP[1]), 'core'], [`${PART} (shared part)`, sizes(built[PART]), 'module']];
     for (const name of modules) rows.push([name, sizes(built[name]), 'module']);
     const all = WRAP[0] + [PART, ...modules].map((m) => built[m]).join(';') + ';' + core + WRAP[1];
     rows.push([`all (${modules.length} modules)`, sizes(all), 'all']);
+    // A part minified without the map would still say `.config`, and no longer agree with the rest.
+    const unmangled = new RegExp(`\\.(${INTERNAL.join('|')})\\b`);
+    for (const [name, code] of Object.entries(built)) if (unmangled.test(code)) throw new Error(`${name}: internal property ${code.match(unmangled)[0]} was not mangled`);
     const over = [];
     for (const [name, s, kind] of rows) {
       const gap = s.gzip > TARGET[kind] ? `, ${s.gzip - TARGET[kind]} B over target` : '';
@@ -147,14 +156,14 @@ const letDeclarations = {
 const script = (name, last) => ({
   input: `\0${name}`,
   external: name === PART || name === 'core' ? [] : shared,
-  output: { dir: `${OUT}/.tmp`, format: 'iife', strict: false, globals: (id) => (shared(id) ? '__spoorS' : id) },
+  output: { dir: `${OUT}/.tmp`, format: 'iife', strict: false, globals: (id) => (shared(id) ? 'S' : id) },
   // Nothing is written by rollup itself: `report` writes the files once every budget is met.
   plugins: [
     entry(name),
     terser({
       ecma: 2020,
       compress: { passes: 3, unsafe_arrows: true, unsafe: true, unsafe_methods: true, pure_getters: true, toplevel: true, hoist_funs: true },
-      mangle: { properties: mangleProps },
+      mangle: { reserved: ['F', 'S'], properties: mangleProps },
       format: { comments: false },
     }),
     letDeclarations,
@@ -163,7 +172,7 @@ const script = (name, last) => ({
     ...(last ? [report] : []),
   ],
   onwarn(w, warn) {
-    // __spoorF is the composing wrapper's parameter, a global as far as rollup can tell.
+    // F is the composing wrapper's parameter, a global as far as rollup can tell.
     if (w.code !== 'MISSING_GLOBAL_NAME') warn(w);
   },
 });
