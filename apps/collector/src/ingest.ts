@@ -17,6 +17,11 @@ export interface BuildOptions {
   flags?: string[];
   /** Size of the request body: when it is under the per-event limit no event needs measuring. */
   bodyBytes?: number;
+  /**
+   * Oldest event accepted, in ms before the receive time. A shop's backend reports orders of any
+   * age (`Infinity`). @defaultValue `CLOCK.maxAgeMs` (30 days, live traffic)
+   */
+  maxAgeMs?: number;
 }
 
 export function buildBatchJob(
@@ -37,7 +42,7 @@ export function buildBatchJob(
       rejected.push(refusal(raw, index, v.error.reason, v.error.path, v.error.message));
       return;
     }
-    const clock = correctClock(v.value.ts, sentAt, receivedAt);
+    const clock = correctClock(v.value.ts, sentAt, receivedAt, opts.maxAgeMs);
     if (!clock.ok) {
       rejected.push(refusal(raw, index, clock.reason, `events.${index}.ts`, clock.message));
       return;
