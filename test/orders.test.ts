@@ -174,6 +174,41 @@ describe('the same order from the browser and from the shop', () => {
   });
 });
 
+describe('a visitor id carried after Safari purged the SDK cookie', () => {
+  it('lands the order on the visitor the collector keeps (its spoor_id cookie)', async () => {
+    // The SDK made a new id (its cookie was purged); the collector's HttpOnly cookie kept the old one.
+    const res = await p.collector.app.request('/v1/batch', {
+      method: 'POST',
+      body: JSON.stringify({ site: SITE, batch_id: randomUUID(), sent_at: Date.now(), events: [makeEvent('pageview', { visitor_id: 'v-sdk-new', ts: YESTERDAY - DAY_MS + 20_000 })] }),
+      headers: { 'content-type': 'text/plain', origin: SHOP_ORIGIN, 'user-agent': BROWSER, cookie: 'spoor_id=v-cookie-kept' },
+    });
+    expect(res.status).toBe(202);
+    await p.drain();
+    const woo = {
+      ...fixture('woocommerce-order-updated.json'),
+      id: 5555,
+      number: '5555',
+      date_created_gmt: iso(YESTERDAY - DAY_MS + 30_000).slice(0, 19),
+      customer_id: 0,
+      billing: { email: 'carried@example.org' },
+      refunds: [],
+      meta_data: [{ id: 1, key: 'spoor_visitor_id', value: 'v-sdk-new' }],
+    };
+    expect((await hook('woocommerce', woo, { 'x-wc-webhook-topic': 'order.created' })).status).toBe(200);
+    await p.drain();
+    const [v] = await p.wh.query<Record<string, unknown>>(
+      `SELECT orders, pageviews FROM spoor.visitor_profiles WHERE site_id = {s:String} AND visitor_id = 'v-cookie-kept'`,
+      { s: SITE },
+    );
+    expect(v).toEqual({ orders: 1, pageviews: 1 });
+    const [e] = await p.wh.query<Record<string, unknown>>(
+      `SELECT visitor_id, sdk_visitor_id FROM spoor.events FINAL WHERE site_id = {s:String} AND order_id = '5555'`,
+      { s: SITE },
+    );
+    expect(e).toEqual({ visitor_id: 'v-cookie-kept', sdk_visitor_id: 'v-sdk-new' });
+  });
+});
+
 describe('the tracking loss', () => {
   it('counts orders seen by the browser only, the server only and both, per day', async () => {
     // Only the browser: the shop's backend never reported it.
