@@ -260,11 +260,37 @@ describe('POST /v1/server/batch', () => {
   });
 });
 
+describe('Stripe', () => {
+  it('puts a refund that names the payment on the order the shop named, and on its customer', async () => {
+    const session = fixture('stripe-checkout-session-completed.json') as { id: string; created: number; data: { object: Record<string, unknown> } };
+    session.id = 'evt_session_books';
+    session.created = Math.floor((YESTERDAY - 2 * DAY_MS) / 1000);
+    expect((await stripe(session)).status).toBe(200);
+    await p.drain();
+    const refund = fixture('stripe-charge-refunded.json') as { id: string; created: number };
+    refund.id = 'evt_refund_books';
+    refund.created = Math.floor((YESTERDAY - 2 * DAY_MS + 3_600_000) / 1000);
+    expect((await stripe(refund)).status).toBe(200);
+    await p.drain();
+    const [r] = await p.wh.query<Record<string, unknown>>(
+      `SELECT order_id, visitor_id, user_id FROM spoor.events FINAL WHERE site_id = {s:String} AND type = 'refund' AND sender = 'stripe' AND has(flags, 'order_not_found') = 0`,
+      { s: SITE },
+    );
+    expect(r).toEqual({ order_id: 'P-20240410-0007', visitor_id: 'v-51c0ffee42', user_id: 'cus_PrT5uVw6XyZ7aB' });
+    const [c] = await p.wh.query<Record<string, unknown>>(
+      `SELECT orders, toString(revenue) AS revenue FROM spoor.customer_profiles WHERE site_id = {s:String} AND customer_id = 'cus_PrT5uVw6XyZ7aB'`,
+      { s: SITE },
+    );
+    expect(c).toEqual({ orders: 1, revenue: '34.5' });
+  });
+});
+
 describe('a refund of an order Spoor never saw', () => {
   it('still counts, marked order_not_found', async () => {
     const refund = fixture('stripe-charge-refunded.json') as { id: string; created: number; data: { object: Record<string, unknown> } };
     refund.id = 'evt_unknown_order';
     refund.created = Math.floor((YESTERDAY + 9_000) / 1000);
+    refund.data.object.id = 'ch_of_an_unknown_order';
     refund.data.object.payment_intent = 'pi_never_seen';
     expect((await stripe(refund)).status).toBe(200);
     await p.drain();

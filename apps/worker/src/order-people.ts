@@ -16,6 +16,8 @@ export const ORDER_NOT_FOUND = 'order_not_found';
 const PLATFORMS = new Set(['shopify', 'woocommerce', 'stripe']);
 
 interface OrderPerson {
+  /** The id the refund named: the order's own, or its `payment_ref` (a Stripe PaymentIntent). */
+  named: string;
   order_id: string;
   visitor: string;
   customer: string;
@@ -35,7 +37,7 @@ export class OrderPeople {
         const p = people.get(e.order.order_id);
         if (!p) return { ...e, visitor_id: visitors.get(e.visitor_id) ?? e.visitor_id, flags: [...e.flags, ORDER_NOT_FOUND] };
         const { user_id: _, ...rest } = e;
-        return { ...rest, visitor_id: p.visitor, ...(p.customer ? { user_id: p.customer } : {}) };
+        return { ...rest, visitor_id: p.visitor, ...(p.customer ? { user_id: p.customer } : {}), order: { ...e.order, order_id: p.order_id } };
       }
       const cookie = visitors.get(e.visitor_id);
       return cookie ? { ...e, visitor_id: cookie, sdk_visitor_id: e.visitor_id } : e;
@@ -58,14 +60,17 @@ export class OrderPeople {
   private async orderPeople(data: BatchJobData): Promise<Map<string, OrderPerson>> {
     const marked = data.events.filter((e): e is Extract<AcceptedEvent, { type: 'refund' }> => e.type === 'refund' && e.flags.includes(PERSON_FROM_ORDER));
     if (marked.length === 0) return new Map();
-    // The purchase that names a customer wins over one that does not (a browser's, before login).
+    // The purchase that names a customer wins over one that does not (a browser's, before login);
+    // an order named by its own id wins over one found by its payment.
     const rows = await this.wh.query<OrderPerson>(
-      `SELECT order_id, argMax(visitor_id, (user_id != '', ts)) AS visitor, argMax(user_id, (user_id != '', ts)) AS customer
+      `SELECT if(order_id IN {ids:Array(String)}, order_id, props['payment_ref']) AS named, order_id,
+              argMax(visitor_id, (user_id != '', ts)) AS visitor, argMax(user_id, (user_id != '', ts)) AS customer
        FROM ${this.wh.database}.events
-       WHERE site_id = {site:String} AND type = 'purchase' AND order_id IN {ids:Array(String)}
-       GROUP BY order_id`,
+       WHERE site_id = {site:String} AND type = 'purchase' AND (order_id IN {ids:Array(String)} OR props['payment_ref'] IN {ids:Array(String)})
+       GROUP BY named, order_id
+       ORDER BY named, order_id = named`,
       { site: data.site, ids: [...new Set(marked.map((e) => e.order.order_id))] },
     );
-    return new Map(rows.map((r) => [r.order_id, r]));
+    return new Map(rows.map((r) => [r.named, r]));
   }
 }

@@ -33,6 +33,11 @@ export interface OrderRecord {
   coupon?: string | undefined;
   /** The shop's own label, e.g. Shopify's `#1001`. */
   name?: string | undefined;
+  /**
+   * The payment's id when the order id is another (Stripe's PaymentIntent of an order named by the
+   * shop's `metadata.order_id`), so a refund that names only the payment finds its order.
+   */
+  paymentRef?: string | undefined;
   items: OrderLine[];
   buyer: Buyer;
 }

@@ -8,7 +8,9 @@ import type { OrderRecord, OrderRecords, RefundRecord } from './record.js';
 
 export function purchaseEvent(order: OrderRecord, opts: PersonOptions): SpoorEventInput {
   const person = personOf(order.buyer, order.orderId, opts);
-  const props = order.name ? { ...person.props, order_name: order.name } : person.props;
+  const props: Record<string, string> = { ...person.props };
+  if (order.name) props.order_name = order.name;
+  if (order.paymentRef && order.paymentRef !== order.orderId) props.payment_ref = order.paymentRef;
   return {
     event_id: stableEventId(opts.site, 'purchase', order.orderId),
     type: 'purchase',

@@ -102,6 +102,7 @@ describe('Stripe', () => {
     expect(orders).toEqual([
       {
         orderId: 'P-20240410-0007',
+        paymentRef: 'pi_3P2QqP2eZvKYlo2C0aBcDeFg',
         placedAt: 1712746800_000,
         total: '49.5',
         currency: 'EUR',

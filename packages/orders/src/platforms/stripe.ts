@@ -4,7 +4,9 @@
 // sends them only on request), so the order has none.
 //
 // The order id is the shop's own `metadata.order_id` when set (the id the browser reports too),
-// else the PaymentIntent, which a session and its charge share, so a refund finds its order.
+// else the PaymentIntent, which a session and its charge share. A charge names its order by its
+// own metadata, else the PaymentIntent, which the order keeps as `payment_ref`, so the worker finds
+// the order of a refund either way.
 import { z } from 'zod';
 import { fromMinorUnits, isZero, subtract } from '../money.js';
 import type { OrderRecord, RefundRecord } from '../record.js';
@@ -71,6 +73,7 @@ function session(object: unknown, created: number): WebhookRecords {
   const minor = (n: number | undefined, path: string) => (n === undefined ? undefined : fromMinorUnits(n, currency, path));
   const order: OrderRecord = {
     orderId: text(s.metadata?.order_id) ?? s.payment_intent ?? s.id,
+    paymentRef: s.payment_intent,
     placedAt: created * 1000,
     total: fromMinorUnits(s.amount_total, currency, 'data.object.amount_total'),
     currency,
