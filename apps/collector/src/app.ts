@@ -20,8 +20,9 @@ import { healthRoutes } from './routes/health.js';
 import { hookRoutes } from './routes/hooks.js';
 import { metricsRoute } from './routes/metrics.js';
 import { pixelRoute } from './routes/pixel.js';
-import { sdkRoute, type SdkScript } from './routes/sdk.js';
+import { sdkRoute } from './routes/sdk.js';
 import { serverBatchRoute } from './routes/server-batch.js';
+import type { SdkBundle } from './sdk-bundle.js';
 import type { SiteRegistry } from './sites.js';
 
 export interface CollectorHooks {
@@ -35,7 +36,8 @@ export interface CollectorOptions {
   sites: SiteRegistry;
   /** Today's IP salt (see `createIpSalt`). */
   ipSalt: () => Promise<string>;
-  sdk?: SdkScript | undefined;
+  /** The script tag's parts (`sdkBundle(readSdkBuild(dir))`); absent: /sdk.js answers 503. */
+  sdk?: SdkBundle | undefined;
   /** Extra readiness checks by name, e.g. `clickhouse`. */
   readiness?: Record<string, () => Promise<boolean>>;
   /**
