@@ -130,8 +130,11 @@ describe('exactly once through faults', () => {
   });
 
   it('ClickHouse failing for a while: the job backs off and lands once when it is back', async () => {
-    const until = Date.now() + 2_500;
+    // The outage starts once the pipeline is up: opening and migrating the engine can take longer
+    // than the outage itself on a busy machine.
+    let until = Infinity;
     const p = await pipeline({ workerWarehouse: faulty(() => (Date.now() < until ? 'before' : undefined)) });
+    until = Date.now() + 2_500;
     await post(p, pageviews('outage', 6));
     await waitFor(async () => (await counts(p, 'outage')).final === 6, 30_000, 'the retry');
     await p.drain();

@@ -42,7 +42,7 @@ export interface OrderImportSummary {
   orders: number;
   customers: number;
   refunds: number;
-  /** Orders of people erased by `spoor forget`, left out. */
+  /** Events of people erased by `spoor forget`, left out. */
   forgotten: number;
   skipped: SkippedLine[];
   ms: number;
@@ -118,20 +118,20 @@ export async function importOrderFile(wh: Warehouse, opts: OrderImportOptions): 
   const handle = (result: ReturnType<OrderAssembler['add']>) => {
     for (const s of result.skipped) skip(s, s.raw ?? '');
     for (const a of result.orders) {
-      let events: Array<{ event: SpoorEventInput; refund: boolean }>;
+      let purchase: SpoorEventInput;
+      let refund: SpoorEventInput | undefined;
       try {
-        events = [{ event: purchaseEvent(a.order, person), refund: false }];
-        if (a.refund) events.push({ event: refundEvent(a.refund, person), refund: true });
+        purchase = purchaseEvent(a.order, person);
+        refund = a.refund ? refundEvent(a.refund, person) : undefined;
       } catch (err) {
         if (!(err instanceof OrdersError) || err.code === 'no_email_key') throw err;
         for (const line of a.lines) skip({ line, reason: err.message, kind: 'unreadable', column: err.path }, '');
         continue;
       }
-      const lines = a.lines;
-      if (!accept(events[0]!.event, lines)) continue;
+      if (!accept(purchase, a.lines)) continue;
       summary.orders++;
-      customers.add(events[0]!.event.user_id ?? events[0]!.event.visitor_id);
-      if (events[1] && accept(events[1].event, lines)) summary.refunds++;
+      customers.add(purchase.user_id ?? purchase.visitor_id);
+      if (refund && accept(refund, a.lines)) summary.refunds++;
     }
   };
 

@@ -32,6 +32,9 @@ function cdnowTotals() {
   return { orders: rows.length, customers: new Set(rows.map((r) => r[0])).size, revenue: (cents / 100).toFixed(2), units: rows.reduce((n, r) => n + Number(r[3]), 0) };
 }
 
+/** Each test runs the `spoor` command several times, each opening the engine: slow on a busy machine. */
+const SLOW = 180_000;
+
 describe('spoor import orders', () => {
   it('imports the CDNOW log with one documented command, into profiles that equal the file, and again without change', async () => {
     const want = cdnowTotals();
@@ -53,7 +56,7 @@ describe('spoor import orders', () => {
     // Every day of the log is a day the tag never saw.
     const [days] = await sql("SELECT count() AS days, sum(orders_server_only) AS server_only, min(tracking_loss) AS loss FROM spoor.daily_stats WHERE site_id = 'cdnow'");
     expect(days).toMatchObject({ server_only: want.orders, loss: 1 });
-  });
+  }, SLOW);
 
   it('maps other headers, imports what it can read and reports each unreadable line with its number, keeping it in rejected_events', async () => {
     const r = await spoor('import', 'orders', join(FIXTURES, 'orders-mapped.csv'), '--site', 'mapped', '--map', 'Order Number=order_id,Buyer=customer_id');
@@ -81,7 +84,7 @@ describe('spoor import orders', () => {
     ]);
     const [refund] = await sql("SELECT toString(sum(revenue)) AS refunded FROM spoor.events WHERE site_id = 'mapped' AND type = 'refund'");
     expect(refund).toEqual({ refunded: '5' });
-  });
+  }, SLOW);
 
   it('refuses bad flags and files with one line', async () => {
     for (const args of [
@@ -99,7 +102,7 @@ describe('spoor import orders', () => {
       expect(r.stderr, args.join(' ')).toMatch(/^error: /);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
-  });
+  }, SLOW);
 
   it('works through a running spoor up, hashing e-mail addresses with the key its webhooks use', async () => {
     up = await startSpoorUp(dataDir);
@@ -115,7 +118,7 @@ describe('spoor import orders', () => {
     ]);
     const stored = JSON.stringify(await sql("SELECT * FROM spoor.events WHERE site_id = 'tea'"));
     expect(stored).not.toContain('ada@example.com');
-  });
+  }, SLOW);
 
   it('needs SPOOR_SECRET_KEY for e-mail addresses over CLICKHOUSE_URL', async () => {
     const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
@@ -124,5 +127,5 @@ describe('spoor import orders', () => {
     expect(r).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: .*SPOOR_SECRET_KEY/) });
     const ok = await runSpoor(['import', 'orders', CDNOW, '--format', 'cdnow', '--site', 'cdnow'], remote);
     expect(ok.code).toBe(0);
-  });
+  }, SLOW);
 });

@@ -4,7 +4,7 @@
 // and queue as any batch, under a batch id named after the delivery, so a retried or replayed
 // webhook is one job and one order.
 import type { Hono } from 'hono';
-import { isHookPlatform, siteIdSchema, type HookPlatform } from '@spoor/events';
+import { isHookPlatform, siteIdSchema, type HookPlatform, type SpoorEventInput } from '@spoor/events';
 import { OrdersError, recordEvents, webhookRecords, type OrderRecords } from '@spoor/orders';
 import { PERSON_FROM_ORDER, type RequestContext } from '@spoor/queue';
 import { emailHasher } from '@spoor/secrets';
@@ -60,7 +60,7 @@ export function hookRoutes(app: Hono, deps: CollectorDeps, gate: { readonly clos
     }
     const batchId = hookBatchId(platform, PLATFORM_HOOKS[platform].deliveryId(req, payload), req.raw);
     let records: OrderRecords;
-    let events;
+    let events: SpoorEventInput[];
     try {
       const mapped = webhookRecords(platform, PLATFORM_HOOKS[platform].topic(req), payload);
       if (mapped.kind === 'ignored') return c.json({ ok: true, ignored: mapped.reason }, 200);
