@@ -18,11 +18,12 @@ const HEADERS = {
   'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
 };
 
-async function spoorUp() {
+/** A `spoor up` on a fresh data directory; `env` adds variables (e.g. SPOOR_ANALYST_PASSWORD). */
+export async function spoorUp(env = {}) {
   const dataDir = tempDir('e2e');
   const [port, chPort] = [await freePort(), await freePort()];
-  const proc = start(process.execPath, [join(root, 'apps/cli/bin/spoor.js'), 'up', '--port', String(port), '--clickhouse-port', String(chPort)], {
-    env: { SPOOR_DATA_DIR: dataDir, SPOOR_LOG_LEVEL: 'warn', SPOOR_RATE_LIMIT_SITE: '1000000' },
+  const proc = start(process.execPath, [join(root, 'apps/cli/bin/spoor.cjs'), 'up', '--port', String(port), '--clickhouse-port', String(chPort)], {
+    env: { SPOOR_DATA_DIR: dataDir, SPOOR_LOG_LEVEL: 'warn', SPOOR_RATE_LIMIT_SITE: '1000000', ...env },
     ready: 'spoor is up',
     timeoutMs: 120_000,
   });
@@ -39,7 +40,7 @@ async function spoorUp() {
     if (!res.ok) throw new Error(text);
     return text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l)) : [];
   };
-  return { base: `http://127.0.0.1:${port}`, pid: proc.child.pid, redisPid, sql, stop: () => proc.stop() };
+  return { base: `http://127.0.0.1:${port}`, chPort, pid: proc.child.pid, redisPid, sql, stop: () => proc.stop() };
 }
 
 async function post(base, body) {
@@ -73,7 +74,7 @@ async function sustained(up, bodies, seconds) {
  * visitor) every 200 ms; a poller looks the probes up by primary key every 50 ms, so watching
  * freshness costs the engine almost nothing. Returns each probe's send-to-queryable time.
  */
-async function freshness(up, bodies, rate, seconds) {
+export async function freshness(up, bodies, rate, seconds) {
   const probe = `probe-${Date.now()}`;
   const sentAt = new Map();
   const latencies = [];

@@ -12,7 +12,7 @@ import { summary } from '../lib/stats.mjs';
 export const title = 'Import: a million order lines from a CSV file';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const spoor = join(root, 'apps/cli/bin/spoor.js');
+const spoor = join(root, 'apps/cli/bin/spoor.cjs');
 const exec = promisify(execFile);
 
 /** Writes `lines` order lines; returns the orders and refunds in it. Deterministic (a fixed LCG). */

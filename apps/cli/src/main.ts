@@ -83,7 +83,8 @@ const commands: Record<string, Command> = {
     );
     await waitForSignal();
     log.info('shutting down');
-    await running.stop();
+    // A part given up on (it said what it left behind) is a failed exit.
+    if (!(await running.stop())) process.exitCode = 1;
     // Everything is closed; a library handle left open must not keep the process alive.
     setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
   },

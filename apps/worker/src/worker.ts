@@ -42,8 +42,13 @@ export interface SpoorWorkerOptions {
 }
 
 export interface SpoorWorker {
-  /** Stops taking jobs, finishes and commits the ones held, then returns. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs, finishes and commits the ones held, then returns. `force`: stops at once,
+   * without waiting for held jobs; they stay in the queue (their locks lapse) and run again later.
+   */
+  close(opts?: { force?: boolean }): Promise<void>;
+  /** Jobs taken whose rows are not committed yet. */
+  held(): number;
 }
 
 export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
@@ -66,7 +71,8 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
     }
     await suppression.fresh();
     // The person first: a refund that takes a forgotten customer's person is then dropped with them.
-    await buffer.add(job.id ?? job.name, suppression.apply(await orderPeople.apply(job.data)));
+    const data = suppression.apply(await orderPeople.apply(job.data));
+    await buffer.add(job.id ?? job.name, data, { rerun: (job.attemptsStarted ?? 1) > 1 });
   };
   const worker = createBatchWorker(processor, {
     connection: opts.connection,
@@ -81,9 +87,14 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
     },
   });
   return {
-    async close() {
+    async close(closeOpts = {}) {
+      if (closeOpts.force) {
+        await worker.close(true);
+        return;
+      }
       await worker.close();
       await buffer.drain();
     },
+    held: () => buffer.held,
   };
 }

@@ -4,7 +4,7 @@ export * from './errors.js';
 export * from './migrate.js';
 export * from './settings.js';
 export * from './sql.js';
-export * from './http-interface.js';
 export * from './sql-text.js';
 export * from './verify.js';
 export * from './sites.js';
+export { isWord, tokenize, type Token, type TokenKind } from './sql-tokens.js';

@@ -4,7 +4,7 @@
 // and queue as any batch, under a batch id named after the delivery, so a retried or replayed
 // webhook is one job and one order.
 import type { Hono } from 'hono';
-import { isHookPlatform, siteIdSchema, type HookPlatform, type SpoorEventInput } from '@spoor/events';
+import { isHookPlatform, mayHoldLoneSurrogates, siteIdSchema, type HookPlatform, type SpoorEventInput } from '@spoor/events';
 import { OrdersError, recordEvents, webhookRecords, type OrderRecords } from '@spoor/orders';
 import { PERSON_FROM_ORDER, type RequestContext } from '@spoor/queue';
 import { emailHasher } from '@spoor/secrets';
@@ -24,7 +24,7 @@ const MAX_HOOK_BYTES = 2 * 1024 * 1024;
 export function hookRoutes(app: Hono, deps: CollectorDeps, gate: { readonly closing: boolean }) {
   const hashEmail = deps.secretKey ? emailHasher(deps.secretKey) : undefined;
 
-  app.post('/v1/hooks/:platform/:site', bodyLimit({ maxBytes: MAX_HOOK_BYTES, maxInflatedBytes: 4 * MAX_HOOK_BYTES }), async (c) => {
+  app.post('/v1/hooks/:platform/:site', bodyLimit({ maxBytes: MAX_HOOK_BYTES, maxInflatedBytes: 4 * MAX_HOOK_BYTES, timeoutMs: deps.bodyTimeoutMs }), async (c) => {
     if (gate.closing) throw new CollectorError(503, 'shutting_down', 'collector is shutting down', { retryAfter: 5 });
     const platformName = c.req.param('platform');
     if (!isHookPlatform(platformName)) throw new CollectorError(404, 'not_found', `no webhooks for platform ${platformName.slice(0, 40)} (shopify, woocommerce, stripe)`);
@@ -50,12 +50,13 @@ export function hookRoutes(app: Hono, deps: CollectorDeps, gate: { readonly clos
     if (!verdict.ok) refuse(verdict.reason, `signature refused: ${verdict.reason}`);
 
     // From here the sender is the shop itself: what it sent wrong is kept for its owner.
+    const text = Buffer.from(req.raw.buffer, req.raw.byteOffset, req.raw.byteLength).toString('utf8');
     let payload: unknown;
     try {
-      payload = parseJson(req.raw);
+      payload = parseJson(text);
     } catch (err) {
       const batchId = hookBatchId(platform, PLATFORM_HOOKS[platform].deliveryId(req, undefined), req.raw);
-      keepRefusal(deps, site.site, batchId, Buffer.from(req.raw).toString('utf8'), 'invalid_json', '', 'body is not valid JSON', receivedAt);
+      keepRefusal(deps, site.site, batchId, text, 'invalid_json', '', 'body is not valid JSON', receivedAt);
       throw err;
     }
     const batchId = hookBatchId(platform, PLATFORM_HOOKS[platform].deliveryId(req, payload), req.raw);
@@ -75,7 +76,7 @@ export function hookRoutes(app: Hono, deps: CollectorDeps, gate: { readonly clos
     const ctx: RequestContext = { user_agent: '', ip_hash: '', ip_prefix: '', gpc: false, prefetch: false, server_side: true, sender: platform };
     // The platform's clock dates the order, not a device's: sent "now", so no skew is corrected.
     const envelope = { site: site.site, batch_id: batchId, sent_at: receivedAt, events };
-    const { job, accepted, errors } = buildBatchJob(envelope, receivedAt, ctx, { maxAgeMs: Infinity });
+    const { job, accepted, errors } = buildBatchJob(envelope, receivedAt, ctx, { maxAgeMs: Infinity, repairText: mayHoldLoneSurrogates(text) });
     const fromOrder = new Set(records.refunds.filter((r) => r.personFromOrder).map((r) => r.orderId));
     for (const e of job.events) if (e.type === 'refund' && fromOrder.has(e.order.order_id)) e.flags.push(PERSON_FROM_ORDER);
     await enqueueBatch(deps, job);

@@ -3,7 +3,7 @@
 // its history), events are validated, refused and queued exactly as browser batches are, and
 // nothing is stored or said about a site before its key matched.
 import type { Hono } from 'hono';
-import { jsonDepth, LIMITS, siteIdSchema, validateEnvelope } from '@spoor/events';
+import { jsonDepth, LIMITS, mayHoldLoneSurrogates, siteIdSchema, validateEnvelope } from '@spoor/events';
 import type { RequestContext } from '@spoor/queue';
 import type { CollectorDeps } from '../app.js';
 import { enqueueBatch } from '../enqueue.js';
@@ -16,11 +16,12 @@ import { siteKeyMatches, type SiteConfig } from '../sites.js';
 import { jsonContentType, parseJson } from './batch.js';
 
 export function serverBatchRoute(app: Hono, deps: CollectorDeps, gate: { readonly closing: boolean }) {
-  app.post('/v1/server/batch', jsonContentType, bodyLimit(), async (c) => {
+  app.post('/v1/server/batch', jsonContentType, bodyLimit({ timeoutMs: deps.bodyTimeoutMs }), async (c) => {
     if (gate.closing) throw new CollectorError(503, 'shutting_down', 'collector is shutting down', { retryAfter: 1 });
     const receivedAt = deps.now();
     const bytes = c.get('body');
-    const body = parseJson(bytes);
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    const body = parseJson(text);
     if (jsonDepth(body) > LIMITS.maxJsonDepth) {
       throw new CollectorError(400, 'depth_exceeded', `JSON nesting deeper than ${LIMITS.maxJsonDepth}`);
     }
@@ -42,7 +43,11 @@ export function serverBatchRoute(app: Hono, deps: CollectorDeps, gate: { readonl
       server_side: true,
       sender: 'server',
     };
-    const { job, accepted, errors } = buildBatchJob(envelope.value, receivedAt, ctx, { bodyBytes: bytes.byteLength, maxAgeMs: Infinity });
+    const { job, accepted, errors } = buildBatchJob(envelope.value, receivedAt, ctx, {
+      bodyBytes: bytes.byteLength,
+      repairText: mayHoldLoneSurrogates(text),
+      maxAgeMs: Infinity,
+    });
     await enqueueBatch(deps, job);
     deps.metrics.eventsAccepted.inc({ site: site.site }, accepted);
     for (const e of errors) deps.metrics.eventsRejected.inc({ reason: e.reason });

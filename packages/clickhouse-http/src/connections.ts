@@ -4,16 +4,27 @@
 // that connection. The request's settings are given when the connection opens, and a read-only
 // caller's connection is opened with `readonly=1` after them, which the engine enforces for the
 // connection's whole life and refuses to lift (it also refuses later changes of any setting).
-import type { ChdbResult, Session } from 'chdb';
-import { quoteString } from '../sql.js';
+import type { ChdbQueryStream, ChdbResult, RawInsertFormat, RawInsertSummary, Session } from 'chdb';
+import { quoteString } from '@spoor/warehouse';
 import { ClickHouseHttpError, engineError } from './errors.js';
 
 type SessionCtor = new (path: string, opts?: { connectionArgs?: readonly string[] }) => Session;
 
 export interface EngineConnection {
   readonly readonly: boolean;
+  /** Runs a statement and buffers its whole result. */
   query(sql: string, format: string): Promise<ChdbResult>;
-  queryBind(sql: string, params: Record<string, unknown>, format: string): Promise<ChdbResult>;
+  /** Runs a query whose result is read chunk by chunk; `signal` ends it between chunks. */
+  stream(sql: string, format: string, signal: AbortSignal): ChdbQueryStream;
+  /** Inserts data in a text format; the summary counts the rows written, views included. */
+  insert(params: { table: string; values: Buffer; format: RawInsertFormat; columns?: string[] }): Promise<RawInsertSummary>;
+  /**
+   * Sets the request's `param_*` values for `{name:Type}` placeholders. Over HTTP a value is text in
+   * ClickHouse's escaped form, which `SET param_x = '…'` hands to the engine as it is, so the engine
+   * parses it by the placeholder's type exactly as a server does (and no bound-parameter call is
+   * used: chdb runs those one at a time for the whole process).
+   */
+  setParams(params: Map<string, string>): Promise<void>;
 }
 
 interface HeldSession {
@@ -29,6 +40,7 @@ const MAX_SESSIONS = 256;
 
 export class EngineConnections {
   private readonly sessions = new Map<string, HeldSession>();
+  private parserSession: Session | undefined;
   private closed = false;
 
   constructor(
@@ -44,8 +56,10 @@ export class EngineConnections {
     opts: {
       user: string;
       readonly: boolean;
-      /** Settings by name, already checked against the engine's list and the caller's rights. */
+      /** Settings a new connection opens with: checked, limits and read-only mode included. */
       settings: Array<[string, string]>;
+      /** The settings the request itself asked for, applied to a session's later requests with SET. */
+      requested: Array<[string, string]>;
       sessionId?: string | undefined;
       sessionTimeoutMs: number;
       sessionCheck: boolean;
@@ -54,7 +68,7 @@ export class EngineConnections {
   ): Promise<T> {
     if (this.closed) throw ClickHouseHttpError.of('STD_EXCEPTION', 'the server is shutting down');
     if (!opts.sessionId) {
-      const session = this.open(opts.readonly, opts.settings);
+      const session = this.open(opts.settings);
       try {
         return await fn(wrap(session, opts.readonly));
       } finally {
@@ -68,11 +82,12 @@ export class EngineConnections {
       if (this.sessions.size >= MAX_SESSIONS) {
         throw ClickHouseHttpError.of('STD_EXCEPTION', `too many open sessions (${MAX_SESSIONS}); close some or stop sending session_id`);
       }
-      held = { session: this.open(opts.readonly, opts.settings), readonly: opts.readonly, busy: false, timeoutMs: opts.sessionTimeoutMs, timer: undefined };
+      held = { session: this.open(opts.settings), readonly: opts.readonly, busy: false, timeoutMs: opts.sessionTimeoutMs, timer: undefined };
       this.sessions.set(key, held);
-    } else if (opts.settings.length > 0 && !held.busy) {
-      // A later request of the session: its settings stay in the session, as SET would leave them.
-      const set = `SET ${opts.settings.map(([k, v]) => `${k} = ${quoteString(v)}`).join(', ')}`;
+    } else if (opts.requested.length > 0 && !held.busy) {
+      // A later request of the session: its settings stay in the session, as SET would leave them
+      // (a read-only session refuses them, as a server's does).
+      const set = `SET ${opts.requested.map(([k, v]) => `${k} = ${quoteString(v)}`).join(', ')}`;
       await held.session.queryAsync(set, { format: 'TSV' }).catch((err: unknown) => {
         throw engineError(err);
       });
@@ -100,11 +115,10 @@ export class EngineConnections {
     held.session.close();
   }
 
-  private open(readonly: boolean, settings: Array<[string, string]>): Session {
+  private open(settings: Array<[string, string]>): Session {
     // One argv entry per setting, names checked against the engine's settings list by the caller,
     // so no entry can be read as a server option; readonly comes last, since the last value wins.
     const args = settings.map(([k, v]) => `--${k}=${v}`);
-    if (readonly) args.push('--readonly=1');
     try {
       return new this.SessionClass(this.path, args.length > 0 ? { connectionArgs: args } : undefined);
     } catch (err) {
@@ -116,8 +130,15 @@ export class EngineConnections {
     }
   }
 
+  /** A connection of its own for formatQuery: it parses statements and runs none. */
+  parser(settings: Array<[string, string]>): EngineConnection {
+    this.parserSession ??= this.open([...settings, ['readonly', '1']]);
+    return wrap(this.parserSession, true);
+  }
+
   close() {
     this.closed = true;
+    this.parserSession?.close();
     for (const held of this.sessions.values()) {
       clearTimeout(held.timer);
       held.session.close();
@@ -126,10 +147,24 @@ export class EngineConnections {
   }
 }
 
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 function wrap(session: Session, readonly: boolean): EngineConnection {
   return {
     readonly,
     query: (sql, format) => session.queryAsync(sql, { format }),
-    queryBind: (sql, params, format) => session.queryBindAsync(sql, params, { format }),
+    stream: (sql, format, signal) => session.queryStream(sql, { format, signal }),
+    insert: (params) => session.insert(params),
+    async setParams(params) {
+      if (params.size === 0) return;
+      const parts: string[] = [];
+      for (const [name, value] of params) {
+        if (!PARAM_NAME.test(name)) throw ClickHouseHttpError.of('BAD_QUERY_PARAMETER', `Invalid query parameter name ${JSON.stringify(name)}`);
+        parts.push(`param_${name} = ${quoteString(value)}`);
+      }
+      await session.queryAsync(`SET ${parts.join(', ')}`, { format: 'TSV' }).catch((err: unknown) => {
+        throw engineError(err);
+      });
+    },
   };
 }

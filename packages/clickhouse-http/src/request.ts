@@ -13,6 +13,8 @@ export interface ChRequest {
   /** The `query` URL parameter (or multipart part); the body continues it. */
   urlQuery: string | undefined;
   body: string;
+  /** The body as bytes: the data of a binary-format INSERT, which no text decoding may touch. */
+  bodyBytes: Buffer;
   database: string | undefined;
   defaultFormat: string | undefined;
   queryId: string;
@@ -25,6 +27,8 @@ export interface ChRequest {
   settings: Map<string, string>;
   /** `enable_http_compression=1` and the client's Accept-Encoding. */
   responseEncoding: string | undefined;
+  /** `wait_end_of_query=1`: the answer (and its summary) only once the query has ended. */
+  waitEndOfQuery: boolean;
 }
 
 export interface RequestLimits {
@@ -70,6 +74,7 @@ export async function readRequest(req: IncomingMessage, limits: RequestLimits): 
   }
 
   let body = '';
+  let bodyBytes: Buffer = Buffer.alloc(0);
   if (req.method === 'POST' || req.method === 'PUT') {
     const raw = await readBody(req, limits.maxBodyBytes);
     const bytes = decode(raw, header(req, 'content-encoding'), limits.maxBodyBytes);
@@ -84,6 +89,7 @@ export async function readRequest(req: IncomingMessage, limits: RequestLimits): 
       }
     } else {
       body = bytes.toString('utf8');
+      bodyBytes = bytes;
     }
   }
 
@@ -94,6 +100,7 @@ export async function readRequest(req: IncomingMessage, limits: RequestLimits): 
   if (!Number.isFinite(sessionTimeoutMs) || sessionTimeoutMs < 0 || sessionTimeoutMs > 3_600_000) {
     throw ClickHouseHttpError.of('INVALID_SESSION_TIMEOUT', `Invalid session timeout: '${timeout}'`);
   }
+  const wait = sp.get('wait_end_of_query') ?? settings.get('http_wait_end_of_query');
   for (const k of HTTP_ONLY_SETTINGS) settings.delete(k);
   return {
     method: req.method ?? 'GET',
@@ -101,6 +108,7 @@ export async function readRequest(req: IncomingMessage, limits: RequestLimits): 
     password,
     urlQuery,
     body,
+    bodyBytes,
     database: sp.get('database') ?? header(req, 'x-clickhouse-database') ?? undefined,
     defaultFormat: sp.get('default_format') ?? header(req, 'x-clickhouse-format') ?? undefined,
     queryId: sp.get('query_id') || randomUUID(),
@@ -110,6 +118,7 @@ export async function readRequest(req: IncomingMessage, limits: RequestLimits): 
     params,
     settings,
     responseEncoding: enableCompression === '1' || enableCompression === 'true' ? header(req, 'accept-encoding') : undefined,
+    waitEndOfQuery: wait === '1' || wait === 'true',
   };
 }
 
