@@ -17,9 +17,11 @@ import type { RateLimits } from './rate-limits.js';
 import { clientIp } from './request-context.js';
 import { batchRoute } from './routes/batch.js';
 import { healthRoutes } from './routes/health.js';
+import { hookRoutes } from './routes/hooks.js';
 import { metricsRoute } from './routes/metrics.js';
 import { pixelRoute } from './routes/pixel.js';
 import { sdkRoute } from './routes/sdk.js';
+import { serverBatchRoute } from './routes/server-batch.js';
 import type { SdkBundle } from './sdk-bundle.js';
 import type { SiteRegistry } from './sites.js';
 
@@ -116,6 +118,8 @@ export function createCollector(options: CollectorOptions): Collector {
   });
   batchRoute(app, deps, ipLimit);
   pixelRoute(app, deps, ipLimit);
+  serverBatchRoute(app, deps, gate);
+  hookRoutes(app, deps, gate);
   healthRoutes(app, deps, gate);
   metricsRoute(app, deps.metrics, deps.extraMetrics);
   sdkRoute(app, deps.sdk);

@@ -21,6 +21,9 @@ export type CollectorErrorCode =
   | 'sites_unavailable'
   | 'shutting_down'
   | 'unauthorized'
+  | 'invalid_signature'
+  | 'invalid_order'
+  | 'hooks_unavailable'
   | 'not_found'
   | 'internal';
 
