@@ -8,3 +8,4 @@ export * from './http-interface.js';
 export * from './sql-text.js';
 export * from './verify.js';
 export * from './sites.js';
+export * from './reader.js';
