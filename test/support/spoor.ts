@@ -55,12 +55,17 @@ export async function startSpoorUp(dataDir: string, env: Record<string, string> 
   };
 }
 
-/** Runs `spoor <args>`; resolves with stdout, stderr and the exit code (never rejects on exit code). */
-export async function runSpoor(args: string[], env: Record<string, string>) {
+/**
+ * Runs `spoor <args>`; resolves with stdout, stderr and the exit code (never rejects on exit code).
+ * `input` is written to its stdin (which is closed either way).
+ */
+export async function runSpoor(args: string[], env: Record<string, string>, opts: { input?: string } = {}) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [SPOOR_BIN, ...args], {
+    const running = promisify(execFile)(process.execPath, [SPOOR_BIN, ...args], {
       env: { ...process.env, SPOOR_LOG_LEVEL: 'warn', ...env },
     });
+    running.child.stdin?.end(opts.input ?? '');
+    const { stdout, stderr } = await running;
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout: string; stderr: string; code: number };

@@ -1,5 +1,6 @@
 // Environment configuration, validated once at start; a bad value names its variable.
 import { resolve } from 'node:path';
+import { SECRET_KEY_MIN_LENGTH } from '@spoor/secrets';
 import { z } from 'zod';
 import { CliError } from './errors.js';
 
@@ -37,6 +38,8 @@ const envSchema = z.object({
     .default('batches'),
   SPOOR_SEGMENTS_DIR: z.string().optional(),
   SPOOR_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Seals the sites' webhook secrets at rest; `spoor up` generates one into the data directory. */
+  SPOOR_SECRET_KEY: z.string().min(SECRET_KEY_MIN_LENGTH, `must be at least ${SECRET_KEY_MIN_LENGTH} characters`).optional(),
   SPOOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,6 +1,7 @@
-// The embedded default's data directory: engine data, private Redis, admin token, and run.json,
-// which tells other `spoor` commands how to reach a running `spoor up`.
+// The embedded default's data directory: engine data, private Redis, admin token, secret key, and
+// run.json, which tells other `spoor` commands how to reach a running `spoor up`.
 import { randomBytes } from 'node:crypto';
+import { newSecretKey } from '@spoor/secrets';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -10,6 +11,7 @@ export interface DataDir {
   redis: string;
   runFile: string;
   tokenFile: string;
+  secretKeyFile: string;
 }
 
 export function dataDir(root: string): DataDir {
@@ -19,6 +21,7 @@ export function dataDir(root: string): DataDir {
     redis: join(root, 'redis'),
     runFile: join(root, 'run.json'),
     tokenFile: join(root, 'admin-token'),
+    secretKeyFile: join(root, 'secret-key'),
   };
 }
 
@@ -84,6 +87,28 @@ export function readAdminToken(dir: DataDir, fromEnv: string | undefined): strin
   if (fromEnv) return fromEnv;
   try {
     return readFileSync(dir.tokenFile, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * SPOOR_SECRET_KEY if set, else a key generated once; either way kept (mode 600) in the data dir,
+ * so `spoor sites hook` seals with the key the running `spoor up` opens with.
+ */
+export function secretKey(dir: DataDir, fromEnv: string | undefined): string {
+  const existing = fromEnv || readFileOr(dir.secretKeyFile);
+  const key = existing.length > 0 ? existing : newSecretKey();
+  if (key !== readFileOr(dir.secretKeyFile)) {
+    mkdirSync(dir.root, { recursive: true });
+    writeFileSync(dir.secretKeyFile, `${key}\n`, { mode: 0o600 });
+  }
+  return key;
+}
+
+function readFileOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
   } catch {
     return '';
   }

@@ -7,7 +7,7 @@ import type { replay as replayCommand } from './commands/replay.js';
 import { SEGMENTS_USAGE, segmentsCommand } from './commands/segments.js';
 import { withWarehouse } from './connect.js';
 import { forget } from './forget.js';
-import { sitesAdd, sitesList, sitesRemove } from './commands/sites.js';
+import { sitesAdd, sitesHook, sitesKey, sitesList, sitesRemove } from './commands/sites.js';
 import { sql } from './commands/sql.js';
 import type { up as upCommand } from './commands/up.js';
 import type { worker as workerCommand } from './commands/worker.js';
@@ -27,7 +27,10 @@ Usage:
   spoor sql "SELECT ..." [--format table|csv|json|ndjson|tsv]
   spoor forget --visitor ID | --user ID [--site SITE]   erase a person, now and from later replays
   spoor replay [--limit N]                           re-queue batches whose inserts failed for good
-  spoor sites add SITE --origin URL... [--cookie-domain DOMAIN]   let a site send from these page origins
+  spoor sites add SITE --origin URL... [--cookie-domain DOMAIN] [--expose-traits a,b] [--expose-segments x,y]
+                 [--repurchase p1,p2] [--store-emails yes|no]   let a site send; what its pages may read
+  spoor sites key SITE                               create or rotate the site's secret key (printed once)
+  spoor sites hook SITE --platform shopify|woocommerce|stripe --secret S   a shop platform's webhook secret (- reads stdin)
   spoor sites list [--format table|json] | spoor sites remove SITE
 ${SEGMENTS_USAGE}
   spoor help
@@ -36,7 +39,8 @@ Options for every command: --debug (stack traces). Configuration comes from the 
 PORT, REDIS_URL, CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE,
 SPOOR_DATA_DIR, SPOOR_ADMIN_TOKEN, SPOOR_ANALYST_PASSWORD, SPOOR_CLICKHOUSE_CLUSTER, SPOOR_TRUST_PROXY,
 SPOOR_QUEUE, SPOOR_SEGMENTS_DIR (custom segment definitions, default ./segments), SPOOR_WEBHOOK_SECRET (signs
-webhook posts); see docs/OPERATIONS.md for the production processes' variables.`;
+webhook posts), SPOOR_SECRET_KEY (seals the sites' webhook secrets; spoor up makes one in the data directory);
+see docs/OPERATIONS.md for the production processes' variables.`;
 
 type Command = (argv: string[]) => Promise<void>;
 
@@ -130,10 +134,44 @@ const commands: Record<string, Command> = {
   async sites(argv) {
     const [sub, ...rest] = argv;
     if (sub === 'add') {
-      const { values, positionals } = parse(rest, { origin: { type: 'string', multiple: true }, 'cookie-domain': { type: 'string' } }, true);
+      const { values, positionals } = parse(
+        rest,
+        {
+          origin: { type: 'string', multiple: true },
+          'cookie-domain': { type: 'string' },
+          'expose-traits': { type: 'string' },
+          'expose-segments': { type: 'string' },
+          repurchase: { type: 'string' },
+          'store-emails': { type: 'string' },
+        },
+        true,
+      );
       if (positionals.length > 1) throw new CliError(`spoor sites add takes one site, not ${positionals.join(' ')} (repeat --origin for more origins)`);
       const origins = (values.origin ?? []) as string[];
-      process.stdout.write(await sitesAdd(loadConfig(), { site: positionals[0], origins, cookieDomain: values['cookie-domain'] as string | undefined }));
+      process.stdout.write(
+        await sitesAdd(loadConfig(), {
+          site: positionals[0],
+          origins,
+          cookieDomain: values['cookie-domain'] as string | undefined,
+          exposeTraits: values['expose-traits'] as string | undefined,
+          exposeSegments: values['expose-segments'] as string | undefined,
+          repurchase: values.repurchase as string | undefined,
+          storeEmails: values['store-emails'] as string | undefined,
+        }),
+      );
+    } else if (sub === 'key') {
+      const { positionals } = parse(rest, {}, true);
+      if (positionals.length !== 1) throw new CliError('spoor sites key takes one site (spoor sites key SITE)');
+      const { key, note } = await sitesKey(loadConfig(), positionals[0]);
+      // The key alone on stdout, so `KEY=$(spoor sites key shop-1)` captures it; the note goes to stderr.
+      process.stdout.write(`${key}\n`);
+      process.stderr.write(note);
+    } else if (sub === 'hook') {
+      const { values, positionals } = parse(rest, { platform: { type: 'string' }, secret: { type: 'string' } }, true);
+      if (positionals.length > 1) throw new CliError(`spoor sites hook takes one site, not ${positionals.join(' ')}`);
+      // `--secret -` keeps the secret out of the shell history and the process list.
+      const secret = values.secret === '-' ? await readStdin() : (values.secret as string | undefined);
+      process.stdout.write(await sitesHook(loadConfig(), { site: positionals[0], platform: values.platform as string | undefined, secret }));
     } else if (sub === 'list') {
       const { values } = parse(rest, { format: { type: 'string', default: 'table' } });
       if (values.format !== 'table' && values.format !== 'json') throw new CliError(`--format must be table or json, not ${String(values.format)}`);
@@ -142,7 +180,7 @@ const commands: Record<string, Command> = {
       const { positionals } = parse(rest, {}, true);
       process.stdout.write(await sitesRemove(loadConfig(), positionals[0]));
     } else {
-      throw new CliError(`spoor sites needs add, list or remove, not ${sub ?? 'nothing'} (see spoor help)`);
+      throw new CliError(`spoor sites needs add, key, hook, list or remove, not ${sub ?? 'nothing'} (see spoor help)`);
     }
   },
 
@@ -188,6 +226,12 @@ function portFlag(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new CliError(`${name} must be a port number, not ${value}`);
   return n;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function waitForSignal(): Promise<void> {

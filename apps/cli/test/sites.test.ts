@@ -1,7 +1,10 @@
 // `spoor sites` as an operator runs it: on the data directory, through a running `spoor up`, and
 // over CLICKHOUSE_URL; the running collector accepts a site the moment it is added.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hookSecret, siteConfig, siteFromRow, siteKeyMatches } from '@spoor/collector';
+import { listSites, openWarehouse } from '@spoor/warehouse';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeBatch, makeEvent } from '../../../test/support/events.js';
 import { runSpoor, startSpoorProcess, startSpoorUp, type SpoorUp } from '../../../test/support/spoor.js';
@@ -15,6 +18,11 @@ afterAll(async () => {
 });
 
 const sites = (...args: string[]) => runSpoor(['sites', ...args], env);
+const adminToken = () => readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const SHOPIFY_SECRET = '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';
+const STRIPE_SECRET = 'whsec_5f3a8c1e9b7d4f2a6c8e0b1d3f5a7c9e';
+let firstKey = '';
 
 function post(s: SpoorUp, site: string, origin?: string) {
   return fetch(`${s.base}/v1/batch`, {
@@ -32,7 +40,7 @@ describe('spoor sites', () => {
     const merged = await sites('add', 'shop-1', '--origin', 'https://m.shop.example', '--cookie-domain', '.Shop.Example');
     expect(merged.stdout).toBe('updated site shop-1: origins https://shop.example https://www.shop.example https://m.shop.example, cookie domain shop.example\n');
     const list = await sites('list');
-    expect(list.stdout.split('\n')[0]).toMatch(/^SITE\s+ORIGINS\s+COOKIE DOMAIN\s+UPDATED \(UTC\)$/);
+    expect(list.stdout.split('\n')[0]).toMatch(/^SITE\s+ORIGINS\s+COOKIE DOMAIN\s+KEY\s+HOOKS\s+TRAITS\s+SEGMENTS\s+REPURCHASE\s+E-MAILS\s+UPDATED \(UTC\)$/);
     expect(list.stdout).toMatch(/shop-1\s+https:\/\/shop.example https:\/\/www.shop.example https:\/\/m.shop.example\s+shop.example/);
     const json = JSON.parse((await sites('list', '--format', 'json')).stdout) as Array<{ site_id: string; origins: string[] }>;
     expect(json).toEqual([expect.objectContaining({ site_id: 'shop-1', cookie_domain: 'shop.example' })]);
@@ -54,8 +62,74 @@ describe('spoor sites', () => {
     }
   });
 
+  it('sets exposures, a key and webhook secrets, each change keeping every other field', async () => {
+    const added = await sites('add', 'shop-1', '--expose-traits', 'first_name, tier', '--expose-segments', 'champions', '--repurchase', 'coffee-1kg,filters', '--store-emails', 'yes');
+    expect(added.stdout).toBe(
+      'updated site shop-1: origins https://shop.example https://www.shop.example https://m.shop.example, cookie domain shop.example, exposes traits first_name,tier, exposes segments champions, repurchase coffee-1kg,filters, stores e-mails in clear\n',
+    );
+    const made = await sites('key', 'shop-1');
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/^spk_[A-Za-z0-9_-]{43}\n$/);
+    expect(made.stderr).toMatch(/shown only this once/);
+    firstKey = made.stdout.trim();
+    expect((await sites('hook', 'shop-1', '--platform', 'shopify', '--secret', SHOPIFY_SECRET)).stdout).toBe(
+      'set the shopify webhook secret of site shop-1 (stored sealed); its webhooks go to /v1/hooks/shopify/shop-1\n',
+    );
+    // From stdin, so the secret stays out of the process list and shell history.
+    const fromStdin = await runSpoor(['sites', 'hook', 'shop-1', '--platform', 'stripe', '--secret', '-'], env, { input: `${STRIPE_SECRET}\n` });
+    expect(fromStdin).toMatchObject({ code: 0, stdout: expect.stringContaining('set the stripe webhook secret') });
+    // Changing origins keeps the key, the hooks and the exposures; clearing one list keeps the rest.
+    expect((await sites('add', 'shop-1', '--origin', 'https://shop.example')).code).toBe(0);
+    expect((await sites('add', 'shop-1', '--repurchase', '')).code).toBe(0);
+    const [listed] = JSON.parse((await sites('list', '--format', 'json')).stdout) as Array<Record<string, unknown>>;
+    expect(listed).toEqual({
+      site_id: 'shop-1',
+      origins: ['https://shop.example', 'https://www.shop.example', 'https://m.shop.example'],
+      cookie_domain: 'shop.example',
+      expose_traits: ['first_name', 'tier'],
+      expose_segments: ['champions'],
+      repurchase_products: [],
+      key: true,
+      key_created_at: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/),
+      hooks: ['shopify', 'stripe'],
+      store_emails: true,
+      updated_at: expect.any(String),
+    });
+    const table = (await sites('list')).stdout;
+    expect(table).toMatch(/shop-1\s.*\syes\s+shopify,stripe\s+first_name,tier\s+champions\s+-\s+clear\s/);
+
+    // Only the key's hash and the sealed secrets are stored; none of them is ever printed.
+    const stored = (await runSpoor(['sql', 'SELECT * FROM spoor.sites', '--format', 'json'], env)).stdout;
+    expect(stored).toContain(sha256(firstKey));
+    for (const out of [stored, table, JSON.stringify(listed)]) {
+      expect(out).not.toContain(firstKey);
+      expect(out).not.toContain(SHOPIFY_SECRET);
+      expect(out).not.toContain(STRIPE_SECRET);
+    }
+    expect(table + JSON.stringify(listed)).not.toContain(sha256(firstKey));
+  });
+
+  it('refuses bad keys, hooks and exposures with one line', async () => {
+    for (const args of [
+      ['key', 'never-added'],
+      ['key'],
+      ['hook', 'never-added', '--platform', 'shopify', '--secret', 'x'],
+      ['hook', 'shop-1', '--platform', 'paypal', '--secret', 'x'],
+      ['hook', 'shop-1', '--platform', 'shopify'],
+      ['add', 'shop-1', '--expose-segments', 'Not A Segment'],
+      ['add', 'shop-1', '--expose-traits', '__proto__'],
+      ['add', 'shop-1', '--store-emails', 'maybe'],
+    ]) {
+      const r = await sites(...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/^error: /);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toContain(SHOPIFY_SECRET);
+    }
+  });
+
   it('works through a running spoor up, whose collector accepts a new site at once and only from its origins', async () => {
-    up = await startSpoorUp(dataDir);
+    up = await startSpoorUp(dataDir, { SPOOR_LOG_LEVEL: 'debug' });
     expect((await post(up, 'shop-2', 'https://shop2.example')).status).toBe(403);
     expect((await sites('add', 'shop-2', '--origin', 'https://shop2.example')).code).toBe(0);
     const ok = await post(up, 'shop-2', 'https://shop2.example');
@@ -76,6 +150,32 @@ describe('spoor sites', () => {
       .toBe('"reason","event_index"\n"origin_not_allowed",-1\n');
   });
 
+  it('rotates the key through a running spoor up: the old one stops matching, the new one does', async () => {
+    const rotated = await sites('key', 'shop-1');
+    expect(rotated.stderr).toMatch(/previous key no longer works/);
+    const secondKey = rotated.stdout.trim();
+    expect(secondKey).not.toBe(firstKey);
+    // What a collector loads from the registry, checked with the collector's own helpers.
+    const wh = await openWarehouse({ url: `http://127.0.0.1:${up!.clickhousePort}`, username: 'spoor', password: adminToken(), database: 'spoor' });
+    try {
+      const site = siteConfig(siteFromRow((await listSites(wh)).find((s) => s.site_id === 'shop-1')!));
+      expect(siteKeyMatches(site, `Bearer ${secondKey}`)).toBe(true);
+      expect(siteKeyMatches(site, `Bearer ${firstKey}`)).toBe(false);
+      // Sealed with the data directory's key, which spoor up runs with: it opens there, and only there.
+      const key = readFileSync(join(dataDir, 'secret-key'), 'utf8').trim();
+      expect(hookSecret(site, 'shopify', key)).toEqual({ status: 'ok', secret: SHOPIFY_SECRET });
+      expect(hookSecret(site, 'stripe', key)).toEqual({ status: 'ok', secret: STRIPE_SECRET });
+      expect(hookSecret(site, 'woocommerce', key)).toEqual({ status: 'none' });
+      expect(site.exposeTraits).toEqual(['first_name', 'tier']);
+    } finally {
+      await wh.close();
+    }
+    // spoor up has logged every request at debug level by now; no secret is in its output.
+    const logs = up!.output();
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [firstKey, secondKey, SHOPIFY_SECRET, STRIPE_SECRET]) expect(logs).not.toContain(secret);
+  });
+
   it('reaches the registry over CLICKHOUSE_URL too', async () => {
     const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
     const r = await runSpoor(['sites', 'list', '--format', 'json'], {
@@ -86,6 +186,22 @@ describe('spoor sites', () => {
     });
     expect(r.stderr).toBe('');
     expect((JSON.parse(r.stdout) as Array<{ site_id: string }>).map((s) => s.site_id)).toEqual(['shop-1', 'shop-2']);
+  });
+
+  it('needs SPOOR_SECRET_KEY to store a webhook secret over CLICKHOUSE_URL', async () => {
+    const remote = {
+      SPOOR_DATA_DIR: tempDir('elsewhere'),
+      CLICKHOUSE_URL: `http://127.0.0.1:${up!.clickhousePort}`,
+      CLICKHOUSE_USER: 'spoor',
+      CLICKHOUSE_PASSWORD: adminToken(),
+    };
+    const without = await runSpoor(['sites', 'hook', 'shop-2', '--platform', 'woocommerce', '--secret', 'woo-secret-1'], remote);
+    expect(without).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: SPOOR_SECRET_KEY is required/) });
+    const key = readFileSync(join(dataDir, 'secret-key'), 'utf8').trim();
+    const withKey = await runSpoor(['sites', 'hook', 'shop-2', '--platform', 'woocommerce', '--secret', 'woo-secret-1'], { ...remote, SPOOR_SECRET_KEY: key });
+    expect(withKey.code).toBe(0);
+    const listed = JSON.parse((await runSpoor(['sites', 'list', '--format', 'json'], remote)).stdout) as Array<{ site_id: string; hooks: string[] }>;
+    expect(listed.find((s) => s.site_id === 'shop-2')?.hooks).toEqual(['woocommerce']);
   });
 
   it('is what a production spoor collector reads, over CLICKHOUSE_URL', async () => {

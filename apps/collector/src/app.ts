@@ -49,6 +49,8 @@ export interface CollectorOptions {
   logger?: CollectorLogger | undefined;
   /** A Prometheus registry to share with the rest of the process. @defaultValue a registry of its own, with process metrics */
   metricsRegistry?: Registry | undefined;
+  /** `SPOOR_SECRET_KEY`, which opens the sites' sealed webhook secrets; without it webhooks get 503. */
+  secretKey?: string | undefined;
 }
 
 export type CollectorDeps = Required<Pick<CollectorOptions, 'trustProxy' | 'now'>> &

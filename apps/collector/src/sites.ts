@@ -1,5 +1,7 @@
 // Which sites may send, from which origins: a fixed list, or a registry loaded from a store
 // (ClickHouse `sites`) and kept in memory, so the request path never waits on the store.
+import { isHookPlatform, type HookPlatform } from '@spoor/events';
+import { hookSecretContext, openSecret, siteKeyHashMatches } from '@spoor/secrets';
 
 export interface SiteConfig {
   site: string;
@@ -7,6 +9,61 @@ export interface SiteConfig {
   origins: string[];
   /** Domain attribute of the `spoor_id` cookie, e.g. `example.com`; absent for host-only. */
   cookieDomain?: string | undefined;
+  /** Traits a page may read about its own visitor (`/v1/me`); empty exposes none. */
+  exposeTraits: string[];
+  /** Segment names a page may see its own visitor in; empty exposes none. */
+  exposeSegments: string[];
+  /** Product ids of consumables, which may be recommended again to people who bought them. */
+  repurchaseProducts: string[];
+  /** Hex SHA-256 of the site's secret key; absent when it has none. Check a bearer with `siteKeyMatches`. */
+  keyHash?: string | undefined;
+  /** Orders keep the buyer's e-mail in clear; by default only its keyed hash. */
+  storeEmails: boolean;
+  /** Webhook secrets by platform, sealed with SPOOR_SECRET_KEY; open one with `hookSecret`. */
+  hookSecrets: Partial<Record<HookPlatform, string>>;
+}
+
+/** A site as configured (SPOOR_SITES, a registry row, a test): what is left out is empty. */
+export type SiteSpec = Pick<SiteConfig, 'site' | 'origins'> & Partial<SiteConfig>;
+
+export function siteConfig(spec: SiteSpec): SiteConfig {
+  return {
+    exposeTraits: [],
+    exposeSegments: [],
+    repurchaseProducts: [],
+    storeEmails: false,
+    hookSecrets: {},
+    ...spec,
+    origins: spec.origins.map(normalizeOrigin),
+  };
+}
+
+/**
+ * Whether an `Authorization: Bearer <key>` header carries the site's secret key: the one check of
+ * site keys (constant time, on hashes). False for a site without a key, so a caller answers 401
+ * the same way whether the site, the key or the header is wrong.
+ */
+export function siteKeyMatches(site: SiteConfig, authorizationHeader: string | undefined): boolean {
+  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorizationHeader ?? '');
+  return !!m && !!site.keyHash && siteKeyHashMatches(site.keyHash, m[1]!);
+}
+
+export type HookSecret =
+  | { status: 'ok'; secret: string }
+  | { status: 'none' }
+  /** The site has a secret, but this process cannot open it; `reason` names why (never the secret). */
+  | { status: 'unavailable'; reason: string };
+
+/** The site's webhook secret for a platform, opened with the process's SPOOR_SECRET_KEY. */
+export function hookSecret(site: SiteConfig, platform: HookPlatform, secretKey: string | undefined): HookSecret {
+  const sealed = site.hookSecrets[platform];
+  if (!sealed) return { status: 'none' };
+  if (!secretKey) return { status: 'unavailable', reason: 'SPOOR_SECRET_KEY is not set in this process' };
+  try {
+    return { status: 'ok', secret: openSecret(secretKey, sealed, hookSecretContext(site.site, platform)) };
+  } catch {
+    return { status: 'unavailable', reason: 'the secret does not open with this SPOOR_SECRET_KEY (sealed under another key?)' };
+  }
 }
 
 export interface SiteRegistry {
@@ -20,13 +77,40 @@ export interface SiteRegistry {
   ready?(): boolean;
 }
 
-/** A row of the ClickHouse `sites` table (`listSites` in @spoor/warehouse) as the collector uses it. */
-export function siteFromRow(row: { site_id: string; origins: string[]; cookie_domain: string }): SiteConfig {
-  return { site: row.site_id, origins: row.origins, cookieDomain: row.cookie_domain || undefined };
+/** The columns of a `sites` row (`listSites` in @spoor/warehouse) that the collector uses. */
+export interface SiteRowInput {
+  site_id: string;
+  origins: string[];
+  cookie_domain: string;
+  expose_traits?: string[];
+  expose_segments?: string[];
+  repurchase_products?: string[];
+  key_hash?: string;
+  hook_secrets?: Record<string, string>;
+  store_emails?: boolean;
+}
+
+/** A row of the ClickHouse `sites` table as the collector uses it. */
+export function siteFromRow(row: SiteRowInput): SiteSpec {
+  const hooks: Partial<Record<HookPlatform, string>> = {};
+  for (const [platform, sealed] of Object.entries(row.hook_secrets ?? {})) {
+    if (isHookPlatform(platform) && sealed) hooks[platform] = sealed;
+  }
+  return {
+    site: row.site_id,
+    origins: row.origins,
+    cookieDomain: row.cookie_domain || undefined,
+    exposeTraits: row.expose_traits ?? [],
+    exposeSegments: row.expose_segments ?? [],
+    repurchaseProducts: row.repurchase_products ?? [],
+    keyHash: row.key_hash || undefined,
+    storeEmails: row.store_emails ?? false,
+    hookSecrets: hooks,
+  };
 }
 
 /** A fixed list, for `spoor up`'s demo site and for tests. */
-export function staticSites(sites: SiteConfig[]): SiteRegistry {
+export function staticSites(sites: SiteSpec[]): SiteRegistry {
   const index = indexSites(sites);
   return { lookup: (site) => index.sites.get(site), originKnown: (origin) => index.knows(origin) };
 }
@@ -40,12 +124,12 @@ export function normalizeOrigin(origin: string): string {
   }
 }
 
-function anyOrigin(site: SiteConfig): boolean {
+function anyOrigin(site: Pick<SiteConfig, 'origins'>): boolean {
   return site.origins.length === 0 || site.origins.includes('*');
 }
 
 /** A request without an Origin header comes from a server-side sender and is not origin-checked. */
-export function originAllowed(site: SiteConfig, origin: string | undefined): boolean {
+export function originAllowed(site: Pick<SiteConfig, 'origins'>, origin: string | undefined): boolean {
   if (!origin || anyOrigin(site)) return true;
   return site.origins.includes(normalizeOrigin(origin));
 }
@@ -56,9 +140,9 @@ interface SiteIndex {
 }
 
 /** Later entries win, so a store's row overrides a built-in site of the same id. */
-function indexSites(list: SiteConfig[]): SiteIndex {
+function indexSites(list: SiteSpec[]): SiteIndex {
   const sites = new Map<string, SiteConfig>();
-  for (const s of list) sites.set(s.site, { ...s, origins: s.origins.map(normalizeOrigin) });
+  for (const s of list) sites.set(s.site, siteConfig(s));
   const origins = new Set<string>();
   let any = false;
   for (const s of sites.values()) {
@@ -70,7 +154,7 @@ function indexSites(list: SiteConfig[]): SiteIndex {
 
 export interface RefreshingSitesOptions {
   /** Reads the whole list (it is small: one row per site). */
-  load: () => Promise<SiteConfig[]>;
+  load: () => Promise<SiteSpec[]>;
   /** Reload this often. @defaultValue 10000 */
   refreshMs?: number;
   /**

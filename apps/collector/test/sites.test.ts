@@ -1,13 +1,14 @@
 // The cached site registry: loaded before use, refreshed, kept on errors, reloaded on a miss.
 import { describe, expect, it } from 'vitest';
-import { originAllowed, refreshingSites, siteFromRow, staticSites, type SiteConfig } from '../src/index.js';
+import { hashSiteKey, hookSecretContext, newSecretKey, newSiteKey, sealSecret } from '@spoor/secrets';
+import { hookSecret, originAllowed, refreshingSites, siteConfig, siteFromRow, siteKeyMatches, staticSites, type SiteConfig, type SiteSpec } from '../src/index.js';
 
-function store(initial: SiteConfig[]) {
+function store(initial: SiteSpec[]) {
   let sites = initial;
   let fail = false;
   let loads = 0;
   return {
-    set: (s: SiteConfig[]) => (sites = s),
+    set: (s: SiteSpec[]) => (sites = s),
     failing: (f: boolean) => (fail = f),
     loads: () => loads,
     load: async () => {
@@ -29,7 +30,7 @@ describe('refreshingSites', () => {
     await reg.start();
     expect(reg.ready()).toBe(true);
     expect(errors.length).toBeGreaterThan(0);
-    expect(await reg.lookup('a')).toEqual({ site: 'a', origins: ['https://a.example'] });
+    expect(await reg.lookup('a')).toEqual(siteConfig({ site: 'a', origins: ['https://a.example'] }));
     reg.stop();
   });
 
@@ -88,13 +89,95 @@ describe('refreshingSites', () => {
 
 describe('site configs', () => {
   it('maps registry rows, treats * and an empty list as any origin, and normalises origins', () => {
-    expect(siteFromRow({ site_id: 's', origins: ['*'], cookie_domain: '' })).toEqual({ site: 's', origins: ['*'], cookieDomain: undefined });
+    expect(siteConfig(siteFromRow({ site_id: 's', origins: ['*'], cookie_domain: '' }))).toEqual({
+      site: 's',
+      origins: ['*'],
+      cookieDomain: undefined,
+      exposeTraits: [],
+      exposeSegments: [],
+      repurchaseProducts: [],
+      keyHash: undefined,
+      storeEmails: false,
+      hookSecrets: {},
+    });
     const reg = staticSites([{ site: 's', origins: ['HTTPS://Shop.Example:443/path'] }]);
     const s = reg.lookup('s') as SiteConfig;
     expect(originAllowed(s, 'https://shop.example')).toBe(true);
     expect(originAllowed(s, 'https://shop.example:8443')).toBe(false);
     expect(originAllowed(s, undefined)).toBe(true);
-    expect(originAllowed({ site: 'x', origins: ['*'] }, 'https://any.example')).toBe(true);
-    expect(originAllowed({ site: 'x', origins: [] }, 'https://any.example')).toBe(true);
+    expect(originAllowed({ origins: ['*'] }, 'https://any.example')).toBe(true);
+    expect(originAllowed({ origins: [] }, 'https://any.example')).toBe(true);
+  });
+
+  it('maps the exposures, the key hash, the e-mail opt-in and the sealed hook secrets of a row', () => {
+    const row = {
+      site_id: 's',
+      origins: ['https://s.example'],
+      cookie_domain: 's.example',
+      expose_traits: ['first_name'],
+      expose_segments: ['champions'],
+      repurchase_products: ['coffee-1kg'],
+      key_hash: 'ab'.repeat(32),
+      hook_secrets: { shopify: 'v1.a.b.c', ftp: 'v1.x.y.z' },
+      store_emails: true,
+    };
+    expect(siteConfig(siteFromRow(row))).toEqual({
+      site: 's',
+      origins: ['https://s.example'],
+      cookieDomain: 's.example',
+      exposeTraits: ['first_name'],
+      exposeSegments: ['champions'],
+      repurchaseProducts: ['coffee-1kg'],
+      keyHash: 'ab'.repeat(32),
+      storeEmails: true,
+      // A platform this collector does not know is left out.
+      hookSecrets: { shopify: 'v1.a.b.c' },
+    });
+  });
+});
+
+describe('siteKeyMatches', () => {
+  const key = newSiteKey();
+  const site = siteConfig({ site: 's', origins: [], keyHash: hashSiteKey(key) });
+
+  it('accepts the bearer whose hash is stored, and nothing else', () => {
+    expect(siteKeyMatches(site, `Bearer ${key}`)).toBe(true);
+    expect(siteKeyMatches(site, `bearer   ${key}`)).toBe(true);
+    expect(siteKeyMatches(site, `Bearer ${newSiteKey()}`)).toBe(false);
+    expect(siteKeyMatches(site, key)).toBe(false);
+    expect(siteKeyMatches(site, `Basic ${key}`)).toBe(false);
+    expect(siteKeyMatches(site, `Bearer ${key} extra`)).toBe(false);
+    expect(siteKeyMatches(site, undefined)).toBe(false);
+    expect(siteKeyMatches(site, '')).toBe(false);
+  });
+
+  it('refuses every bearer for a site without a key', () => {
+    const keyless = siteConfig({ site: 's', origins: [] });
+    expect(siteKeyMatches(keyless, 'Bearer ')).toBe(false);
+    expect(siteKeyMatches(keyless, `Bearer ${key}`)).toBe(false);
+  });
+});
+
+describe('hookSecret', () => {
+  const master = newSecretKey();
+  const site: SiteConfig = siteConfig({
+    site: 'shop-1',
+    origins: [],
+    hookSecrets: { shopify: sealSecret(master, 'shpss_abc', hookSecretContext('shop-1', 'shopify')) },
+  });
+
+  it('opens the sealed secret with the process key', () => {
+    expect(hookSecret(site, 'shopify', master)).toEqual({ status: 'ok', secret: 'shpss_abc' });
+    expect(hookSecret(site, 'stripe', master)).toEqual({ status: 'none' });
+  });
+
+  it('says why it cannot, without the secret, when the key is missing or another', () => {
+    expect(hookSecret(site, 'shopify', undefined)).toEqual({ status: 'unavailable', reason: expect.stringContaining('SPOOR_SECRET_KEY is not set') });
+    const other = hookSecret(site, 'shopify', newSecretKey());
+    expect(other).toEqual({ status: 'unavailable', reason: expect.stringContaining('does not open') });
+    expect(JSON.stringify(other)).not.toContain('shpss_abc');
+    // A value sealed for another site does not open for this one.
+    const moved = siteConfig({ ...site, site: 'shop-2' });
+    expect(hookSecret(moved, 'shopify', master).status).toBe('unavailable');
   });
 });

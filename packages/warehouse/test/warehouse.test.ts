@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertDedupSettings, checkDedupSettings, dedupInsertSettings, listSites, migrate, putSite, removeSite, openWarehouse, renderMigration, runSqlText, splitStatements, startHttpInterface, type Warehouse } from '../src/index.js';
+import { assertDedupSettings, changeSite, checkDedupSettings, dedupInsertSettings, emptySite, listSites, migrate, putSite, removeSite, openWarehouse, renderMigration, runSqlText, splitStatements, startHttpInterface, type Warehouse } from '../src/index.js';
 import { tempDir } from '../../../test/support/temp.js';
 
 let wh: Warehouse;
@@ -85,13 +85,50 @@ describe('sites', () => {
     await removeSite(wh, 'gone');
     const sites = await listSites(wh);
     expect(sites.map(({ updated_at: _, ...s }) => s)).toEqual([
-      { site_id: 'shop-a', origins: ['https://a.example', 'https://www.a.example'], cookie_domain: '' },
-      { site_id: 'shop-b', origins: ["https://it's.example", 'back\\slash'], cookie_domain: 'example.com' },
+      { ...emptySite('shop-a'), origins: ['https://a.example', 'https://www.a.example'] },
+      { ...emptySite('shop-b'), origins: ["https://it's.example", 'back\\slash'], cookie_domain: 'example.com' },
     ]);
     // Written again exactly as before, the site is back: a registry write is never taken for a retry.
     await putSite(wh, { site_id: 'gone', origins: ['*'], cookie_domain: '' });
     expect((await listSites(wh)).map((s) => s.site_id)).toEqual(['gone', 'shop-a', 'shop-b']);
     expect(sites[0]!.updated_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+  });
+
+  it('changes one part of a site and keeps every other field of the latest version', async () => {
+    await migrate(wh);
+    await changeSite(wh, 'shop-c', () => ({
+      ...emptySite('shop-c'),
+      origins: ['https://c.example'],
+      expose_traits: ['first_name', "o'brien"],
+      expose_segments: ['champions'],
+      repurchase_products: ['coffee'],
+      key_hash: 'ab'.repeat(32),
+      key_created_at: '2026-01-02 03:04:05.678',
+      hook_secrets: { shopify: 'v1.a.b.c', stripe: 'v1.d.e.f' },
+      store_emails: true,
+    }));
+    const { before, after } = await changeSite(wh, 'shop-c', (s) => ({ ...s!, origins: [...s!.origins, 'https://www.c.example'] }));
+    expect(before?.key_hash).toBe('ab'.repeat(32));
+    const [row] = (await listSites(wh)).filter((s) => s.site_id === 'shop-c');
+    const { updated_at: _, ...stored } = row!;
+    expect(stored).toEqual(after);
+    expect(stored).toEqual({
+      site_id: 'shop-c',
+      origins: ['https://c.example', 'https://www.c.example'],
+      cookie_domain: '',
+      expose_traits: ['first_name', "o'brien"],
+      expose_segments: ['champions'],
+      repurchase_products: ['coffee'],
+      key_hash: 'ab'.repeat(32),
+      key_created_at: '2026-01-02 03:04:05.678',
+      hook_secrets: { shopify: 'v1.a.b.c', stripe: 'v1.d.e.f' },
+      store_emails: true,
+    });
+    // Removed and added again, the site starts empty: its old key and secrets do not come back.
+    await removeSite(wh, 'shop-c');
+    const { before: gone } = await changeSite(wh, 'shop-c', () => ({ ...emptySite('shop-c'), origins: ['*'] }));
+    expect(gone).toBeUndefined();
+    expect((await listSites(wh)).find((s) => s.site_id === 'shop-c')).toMatchObject({ key_hash: '', key_created_at: null, hook_secrets: {} });
   });
 });
 

@@ -38,6 +38,7 @@ export async function collector(config: Config, s: CollectorSettings, log: Logge
     sdk: loadSdkScript(log),
     readiness: wh ? { clickhouse: () => wh.ping() } : {},
     trustProxy: config.SPOOR_TRUST_PROXY,
+    secretKey: config.SPOOR_SECRET_KEY,
     rateLimits: redisRateLimits({ redis: producer, ...s.rateLimits, onError: (err) => log.warn({ err: err.message }, 'rate limits not checked (redis)') }),
     logger: log,
     hooks: { onError: (err) => log.error({ err: err.message, stack: err.stack }, 'collector error') },

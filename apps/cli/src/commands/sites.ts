@@ -1,10 +1,15 @@
-// `spoor sites add|list|remove`: the site registry (ClickHouse `sites`). Works through a running
-// `spoor up` (which holds the data directory), on the data directory itself, or on CLICKHOUSE_URL.
-import { siteIdSchema } from '@spoor/events';
-import { listSites, migrate, putSite, removeSite, type SiteRow, type SqlRunner } from '@spoor/warehouse';
+// `spoor sites add|key|hook|list|remove`: the site registry (ClickHouse `sites`). Works through a
+// running `spoor up` (which holds the data directory), on the data directory itself, or on
+// CLICKHOUSE_URL. Secrets never leave this module in clear: a site key is printed once and only its
+// hash stored; a webhook secret is sealed with SPOOR_SECRET_KEY before it is written.
+import { FORBIDDEN_KEYS, HOOK_PLATFORMS, isHookPlatform, siteIdSchema, type HookPlatform } from '@spoor/events';
+import { hashSiteKey, hookSecretContext, newSiteKey, sealSecret } from '@spoor/secrets';
+import { SEGMENT_NAME } from '@spoor/segments';
+import { changeSite, emptySite, getSite, listSites, migrate, removeSite, type SiteRow, type SiteVersion, type SqlRunner } from '@spoor/warehouse';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { withWarehouse } from '../connect.js';
+import { dataDir, secretKey } from '../data-dir.js';
 import { CliError } from '../errors.js';
 import { MIGRATIONS_DIR } from '../paths.js';
 
@@ -28,55 +33,197 @@ const cookieDomainSchema = z
   .transform((d) => d.trim().toLowerCase().replace(/^\./, ''))
   .pipe(z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, '--cookie-domain must be a domain such as example.com'));
 
+/** `a,b,c` → the names; `""` → none (an explicit empty value clears the list). */
+function listFlag(flag: string, value: string, item: z.ZodType<string>): string[] {
+  const names = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
+  for (const name of names) {
+    const r = item.safeParse(name);
+    if (!r.success) throw new CliError(`${flag}: ${JSON.stringify(name)} ${r.error.issues[0]!.message}`);
+  }
+  return names;
+}
+
+const traitName = z
+  .string()
+  .max(128, 'is longer than 128 characters')
+  .refine((k) => !FORBIDDEN_KEYS.has(k), 'is a reserved name');
+const segmentName = z.string().regex(SEGMENT_NAME, 'is not a segment name (lower-case letters, digits and _, starting with a letter)');
+const productId = z.string().max(128, 'is longer than 128 characters');
+
 export interface AddSiteInput {
   site: string | undefined;
   origins: string[];
   cookieDomain?: string | undefined;
+  /** Raw flag values; undefined leaves the site's list as it is. */
+  exposeTraits?: string | undefined;
+  exposeSegments?: string | undefined;
+  repurchase?: string | undefined;
+  storeEmails?: string | undefined;
+}
+
+function siteId(value: string | undefined, usage: string): string {
+  const site = siteIdSchema.safeParse(value ?? '');
+  if (!site.success) throw new CliError(`site ${JSON.stringify(value ?? '')} ${site.error.issues[0]!.message} (${usage})`);
+  return site.data;
 }
 
 export async function sitesAdd(config: Config, input: AddSiteInput): Promise<string> {
-  const site = siteIdSchema.safeParse(input.site ?? '');
-  if (!site.success) throw new CliError(`site ${JSON.stringify(input.site ?? '')} ${site.error.issues[0]!.message} (spoor sites add SITE --origin URL...)`);
-  if (input.origins.length === 0) throw new CliError('spoor sites add needs at least one --origin URL (or --origin "*" for any origin)');
+  const site = siteId(input.site, 'spoor sites add SITE --origin URL...');
   const origins = z.array(originSchema).safeParse(input.origins);
   if (!origins.success) throw new CliError(origins.error.issues[0]!.message);
   const cookieDomain = input.cookieDomain === undefined ? undefined : cookieDomainSchema.safeParse(input.cookieDomain);
   if (cookieDomain && !cookieDomain.success) throw new CliError(cookieDomain.error.issues[0]!.message);
+  const exposeTraits = input.exposeTraits === undefined ? undefined : listFlag('--expose-traits', input.exposeTraits, traitName);
+  const exposeSegments = input.exposeSegments === undefined ? undefined : listFlag('--expose-segments', input.exposeSegments, segmentName);
+  const repurchase = input.repurchase === undefined ? undefined : listFlag('--repurchase', input.repurchase, productId);
+  const storeEmails = input.storeEmails === undefined ? undefined : yesNo('--store-emails', input.storeEmails);
   return withRegistry(config, async (db) => {
-    // `add` adds origins: the ones already allowed stay.
-    const current = (await listSites(db)).find((s) => s.site_id === site.data);
-    const merged = [...new Set([...(current?.origins ?? []), ...origins.data])];
-    const row = { site_id: site.data, origins: merged, cookie_domain: cookieDomain?.data ?? current?.cookie_domain ?? '' };
-    await putSite(db, row);
-    return `${current ? 'updated' : 'added'} site ${row.site_id}: origins ${row.origins.join(' ')}${row.cookie_domain ? `, cookie domain ${row.cookie_domain}` : ''}\n`;
+    const { before, after } = await changeSite(db, site, (current) => {
+      if (!current && origins.data.length === 0) {
+        throw new CliError('spoor sites add needs at least one --origin URL for a new site (or --origin "*" for any origin)');
+      }
+      const base = current ?? emptySite(site);
+      // `add` adds origins: the ones already allowed stay. Every other field not named is kept.
+      return {
+        ...base,
+        origins: [...new Set([...base.origins, ...origins.data])],
+        cookie_domain: cookieDomain?.data ?? base.cookie_domain,
+        expose_traits: exposeTraits ?? base.expose_traits,
+        expose_segments: exposeSegments ?? base.expose_segments,
+        repurchase_products: repurchase ?? base.repurchase_products,
+        store_emails: storeEmails ?? base.store_emails,
+      };
+    });
+    const extras = [
+      after.cookie_domain ? `cookie domain ${after.cookie_domain}` : '',
+      after.expose_traits.length ? `exposes traits ${after.expose_traits.join(',')}` : '',
+      after.expose_segments.length ? `exposes segments ${after.expose_segments.join(',')}` : '',
+      after.repurchase_products.length ? `repurchase ${after.repurchase_products.join(',')}` : '',
+      after.store_emails ? 'stores e-mails in clear' : '',
+    ].filter(Boolean);
+    return `${before ? 'updated' : 'added'} site ${site}: origins ${after.origins.join(' ')}${extras.map((e) => `, ${e}`).join('')}\n`;
   });
+}
+
+function yesNo(flag: string, value: string): boolean {
+  if (/^(yes|true|1)$/i.test(value)) return true;
+  if (/^(no|false|0)$/i.test(value)) return false;
+  throw new CliError(`${flag} must be yes or no, not ${JSON.stringify(value)}`);
+}
+
+/** A new key for the site, replacing the old one at once; only its hash is stored. */
+export async function sitesKey(config: Config, input: string | undefined): Promise<{ key: string; note: string }> {
+  const site = siteId(input, 'spoor sites key SITE');
+  const key = newSiteKey();
+  return withRegistry(config, async (db) => {
+    const { before } = await changeSite(db, site, (current) => {
+      if (!current) throw new CliError(`site ${site} is not registered (spoor sites add ${site} --origin URL)`);
+      return { ...current, key_hash: hashSiteKey(key), key_created_at: utcNow() };
+    });
+    const replaced = before?.key_hash ? '; the previous key no longer works' : '';
+    return { key, note: `new secret key of site ${site}${replaced}. It is shown only this once: keep it in your backend's secrets.\n` };
+  });
+}
+
+export interface HookInput {
+  site: string | undefined;
+  platform: string | undefined;
+  /** The secret in clear; empty removes the platform's secret. */
+  secret: string | undefined;
+}
+
+export async function sitesHook(config: Config, input: HookInput): Promise<string> {
+  const usage = `spoor sites hook SITE --platform ${HOOK_PLATFORMS.join('|')} --secret S`;
+  const site = siteId(input.site, usage);
+  if (!input.platform || !isHookPlatform(input.platform)) {
+    throw new CliError(`--platform must be one of ${HOOK_PLATFORMS.join(', ')}${input.platform ? `, not ${input.platform}` : ''} (${usage})`);
+  }
+  const platform: HookPlatform = input.platform;
+  if (input.secret === undefined) throw new CliError(`spoor sites hook needs --secret (the platform's webhook signing secret; - reads it from stdin)`);
+  const secret = input.secret.trim();
+  if (secret.length > 1024) throw new CliError('--secret is longer than 1024 characters');
+  // Sealed before the registry is even opened: the secret in clear goes nowhere else.
+  const sealed = secret ? sealSecret(hookKey(config), secret, hookSecretContext(site, platform)) : '';
+  return withRegistry(config, async (db) => {
+    await changeSite(db, site, (current) => {
+      if (!current) throw new CliError(`site ${site} is not registered (spoor sites add ${site} --origin URL)`);
+      const hooks = { ...current.hook_secrets };
+      if (sealed) hooks[platform] = sealed;
+      else delete hooks[platform];
+      return { ...current, hook_secrets: hooks };
+    });
+    return sealed
+      ? `set the ${platform} webhook secret of site ${site} (stored sealed); its webhooks go to /v1/hooks/${platform}/${site}\n`
+      : `removed the ${platform} webhook secret of site ${site}\n`;
+  });
+}
+
+/**
+ * The key that seals webhook secrets: SPOOR_SECRET_KEY, else (embedded engine, or a `spoor up` on
+ * this data directory) the one kept in the data directory, made at first use. A ClickHouse server
+ * is shared with collectors elsewhere, so there the variable must name the key they run with.
+ */
+function hookKey(config: Config): string {
+  if (config.SPOOR_SECRET_KEY) return config.SPOOR_SECRET_KEY;
+  if (config.CLICKHOUSE_URL) {
+    throw new CliError('SPOOR_SECRET_KEY is required to store a webhook secret on CLICKHOUSE_URL: set it to the key your collectors run with');
+  }
+  return secretKey(dataDir(config.dataDir), undefined);
 }
 
 export async function sitesRemove(config: Config, siteId: string | undefined): Promise<string> {
   if (!siteId) throw new CliError('spoor sites remove needs a site id');
   return withRegistry(config, async (db) => {
-    if (!(await listSites(db)).some((s) => s.site_id === siteId)) throw new CliError(`site ${siteId} is not registered`);
+    if (!(await getSite(db, siteId))) throw new CliError(`site ${siteId} is not registered`);
     await removeSite(db, siteId);
     return `removed site ${siteId}\n`;
   });
 }
 
+/** What `sites list` shows of a site: everything but secrets (no key hash, no sealed values). */
+export interface ListedSite extends Omit<SiteVersion, 'key_hash' | 'hook_secrets'> {
+  key: boolean;
+  hooks: string[];
+  updated_at: string;
+}
+
+function listed(row: SiteRow): ListedSite {
+  const { key_hash, hook_secrets, ...rest } = row;
+  return { ...rest, key: key_hash !== '', hooks: Object.keys(hook_secrets).sort() };
+}
+
 export async function sitesList(config: Config, format: 'table' | 'json'): Promise<string> {
   return withRegistry(config, async (db) => {
-    const sites = await listSites(db);
+    const sites = (await listSites(db)).map(listed);
     if (format === 'json') return `${JSON.stringify(sites, null, 2)}\n`;
     if (sites.length === 0) return 'no sites registered (add one: spoor sites add SITE --origin URL)\n';
     return table(sites);
   });
 }
 
-function table(sites: SiteRow[]): string {
+function table(sites: ListedSite[]): string {
+  const list = (values: string[]) => (values.length ? values.join(',') : '-');
   const rows = [
-    ['SITE', 'ORIGINS', 'COOKIE DOMAIN', 'UPDATED (UTC)'],
-    ...sites.map((s) => [s.site_id, s.origins.join(' '), s.cookie_domain || '-', s.updated_at.slice(0, 19)]),
+    ['SITE', 'ORIGINS', 'COOKIE DOMAIN', 'KEY', 'HOOKS', 'TRAITS', 'SEGMENTS', 'REPURCHASE', 'E-MAILS', 'UPDATED (UTC)'],
+    ...sites.map((s) => [
+      s.site_id,
+      s.origins.join(' '),
+      s.cookie_domain || '-',
+      s.key ? 'yes' : 'no',
+      list(s.hooks),
+      list(s.expose_traits),
+      list(s.expose_segments),
+      list(s.repurchase_products),
+      s.store_emails ? 'clear' : 'hashed',
+      s.updated_at.slice(0, 19),
+    ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
+}
+
+function utcNow(): string {
+  return new Date().toISOString().replace('T', ' ').replace('Z', '');
 }
 
 /** Runs `fn` on the registry wherever it lives, turning engine errors into one line. */
@@ -87,9 +234,13 @@ async function withRegistry<T>(config: Config, fn: (db: SqlRunner) => Promise<T>
     try {
       return await fn(wh);
     } catch (err) {
+      if (err instanceof CliError) throw err;
       const message = (err as Error).message ?? '';
       if (/UNKNOWN_TABLE|doesn't exist|does not exist/i.test(message)) {
         throw new CliError(`the sites table does not exist yet: run spoor migrate (${message.trim().split('\n')[0]})`);
+      }
+      if (/NO_SUCH_COLUMN|UNKNOWN_IDENTIFIER|Missing columns|no such column/i.test(message)) {
+        throw new CliError(`the sites table is older than this spoor: run spoor migrate (${message.trim().split('\n')[0]})`);
       }
       throw err;
     }

@@ -11,7 +11,7 @@ import {
   refreshingSites,
   siteFromRow,
   type RunningServer,
-  type SiteConfig,
+  type SiteSpec,
 } from '@spoor/collector';
 import { checkRedisSafety, createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
 import {
@@ -27,7 +27,7 @@ import {
 import { createWorker, type SpoorWorker } from '@spoor/worker';
 import { warehouseConfig, type Config } from '../config.js';
 import { rateLimitSettings } from '../process-config.js';
-import { adminToken, clearRunState, dataDir, liveRunState, writeRunState } from '../data-dir.js';
+import { adminToken, clearRunState, dataDir, liveRunState, secretKey, writeRunState } from '../data-dir.js';
 import { CliError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { EXAMPLES_DIR, MIGRATIONS_DIR } from '../paths.js';
@@ -54,7 +54,7 @@ export interface RunningUp {
 const DEFAULT_CLICKHOUSE_PORT = 8123;
 
 /** The demo shop's site, accepted from any origin; a `demo` row in the registry overrides it. */
-const DEMO_SITE: SiteConfig = { site: 'demo', origins: [] };
+const DEMO_SITE: SiteSpec = { site: 'demo', origins: [] };
 
 export async function up(config: Config, opts: UpOptions, log: Logger): Promise<RunningUp> {
   const dir = dataDir(config.dataDir);
@@ -93,6 +93,8 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     });
 
     const token = adminToken(dir, config.SPOOR_ADMIN_TOKEN);
+    // Opens the sites' webhook secrets; `spoor sites hook` seals with the same key from this directory.
+    const sealKey = secretKey(dir, config.SPOOR_SECRET_KEY);
 
     const workerConn = createRedisConnection({ url: redisUrl, role: 'worker', name: 'spoor-worker' });
     const worker: SpoorWorker = createWorker({
@@ -147,6 +149,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       sdk: loadSdkScript(log),
       readiness: { clickhouse: () => wh.ping() },
       trustProxy: config.SPOOR_TRUST_PROXY,
+      secretKey: sealKey,
       rateLimits: redisRateLimits({
         redis: producerConn,
         ...rateLimitSettings(),

@@ -1,0 +1,5 @@
+// @spoor/secrets: site keys, webhook secrets sealed at rest, derived keys. node:crypto only.
+export * from './errors.js';
+export * from './sealed.js';
+export * from './secret-key.js';
+export * from './site-key.js';

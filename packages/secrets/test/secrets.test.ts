@@ -1,0 +1,73 @@
+// Site keys, sealed webhook secrets and derived keys.
+import { describe, expect, it } from 'vitest';
+import {
+  deriveKey,
+  hashSiteKey,
+  hookSecretContext,
+  newSecretKey,
+  newSiteKey,
+  openSecret,
+  sealSecret,
+  SecretError,
+  siteKeyHashMatches,
+} from '../src/index.js';
+
+const master = newSecretKey();
+
+describe('site keys', () => {
+  it('are random, prefixed, and match only their own hash', () => {
+    const a = newSiteKey();
+    const b = newSiteKey();
+    expect(a).toMatch(/^spk_[A-Za-z0-9_-]{43}$/);
+    expect(a).not.toBe(b);
+    expect(hashSiteKey(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(siteKeyHashMatches(hashSiteKey(a), a)).toBe(true);
+    expect(siteKeyHashMatches(hashSiteKey(a), b)).toBe(false);
+    expect(siteKeyHashMatches(hashSiteKey(a), '')).toBe(false);
+    expect(siteKeyHashMatches(hashSiteKey(a), a.slice(0, -1))).toBe(false);
+  });
+
+  it('never match an empty or malformed stored hash (a site without a key)', () => {
+    expect(siteKeyHashMatches('', '')).toBe(false);
+    expect(siteKeyHashMatches('', 'spk_x')).toBe(false);
+    expect(siteKeyHashMatches('zz'.repeat(32), 'spk_x')).toBe(false);
+  });
+});
+
+describe('sealed secrets', () => {
+  const ctx = hookSecretContext('shop-1', 'shopify');
+
+  it('open with the same key and context, and hide the secret', () => {
+    const sealed = sealSecret(master, 'whsec_top-secret', ctx);
+    expect(sealed).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(sealed).not.toContain('top-secret');
+    expect(sealSecret(master, 'whsec_top-secret', ctx)).not.toBe(sealed); // a fresh IV each time
+    expect(openSecret(master, sealed, ctx)).toBe('whsec_top-secret');
+  });
+
+  it('refuse another key, another site or platform, and damaged values', () => {
+    const sealed = sealSecret(master, 's3cret', ctx);
+    const refused = (fn: () => string) => {
+      expect(fn).toThrow(SecretError);
+      try {
+        fn();
+      } catch (err) {
+        expect((err as SecretError).code).toBe('unreadable');
+      }
+    };
+    refused(() => openSecret(newSecretKey(), sealed, ctx));
+    refused(() => openSecret(master, sealed, hookSecretContext('shop-2', 'shopify')));
+    refused(() => openSecret(master, sealed, hookSecretContext('shop-1', 'stripe')));
+    const parts = sealed.split('.');
+    refused(() => openSecret(master, [parts[0], parts[1], `A${parts[2]!.slice(1)}`, parts[3]].join('.'), ctx));
+    refused(() => openSecret(master, 's3cret', ctx));
+  });
+});
+
+describe('derived keys', () => {
+  it('differ per purpose and refuse a short master key', () => {
+    expect(deriveKey(master, 'hook-secrets').equals(deriveKey(master, 'email-hash'))).toBe(false);
+    expect(deriveKey(master, 'hook-secrets')).toHaveLength(32);
+    expect(() => deriveKey('short', 'hook-secrets')).toThrow(/at least 32 characters/);
+  });
+});
