@@ -21,6 +21,7 @@ export type CollectorErrorCode =
   | 'sites_unavailable'
   | 'shutting_down'
   | 'unauthorized'
+  | 'personalization_unavailable'
   | 'not_found'
   | 'internal';
 

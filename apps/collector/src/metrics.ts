@@ -3,7 +3,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Routes are labelled by name from this fixed set, so a scan of random paths adds no series. */
-export const ROUTES = ['/v1/batch', '/v1/p.gif', '/sdk.js', '/healthz', '/readyz', '/metrics'] as const;
+export const ROUTES = ['/v1/batch', '/v1/p.gif', '/v1/me', '/v1/recommendations', '/v1/profiles', '/sdk.js', '/healthz', '/readyz', '/metrics'] as const;
 
 export interface CollectorMetrics {
   registry: Registry;
@@ -75,5 +75,6 @@ export function createCollectorMetrics(shared?: Registry): CollectorMetrics {
 }
 
 export function routeLabel(path: string): string {
+  if (path.startsWith('/v1/profiles/')) return '/v1/profiles';
   return (ROUTES as readonly string[]).includes(path) ? path : 'other';
 }

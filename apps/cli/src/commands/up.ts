@@ -34,6 +34,7 @@ import { EXAMPLES_DIR, MIGRATIONS_DIR } from '../paths.js';
 import { loadSdkScript } from '../sdk-script.js';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../redis-child.js';
 import { serveFolder } from '../static-files.js';
+import { openPersonalization } from '../personalization.js';
 import { catalogOf } from './segments.js';
 
 export interface UpOptions {
@@ -142,6 +143,9 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     await sites.start();
     stack.push({ name: 'sites', stop: async () => sites.stop() });
 
+    const personalization = await openPersonalization(wh, config, log);
+    stack.push({ name: 'personalization', stop: () => personalization.close() });
+
     const collector = createCollector({
       queue,
       sites,
@@ -150,6 +154,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       readiness: { clickhouse: () => wh.ping() },
       trustProxy: config.SPOOR_TRUST_PROXY,
       secretKey: sealKey,
+      personalization: personalization.reader,
       rateLimits: redisRateLimits({
         redis: producerConn,
         ...rateLimitSettings(),
