@@ -11,6 +11,8 @@ export interface HoldoutCase {
   visitorId: string;
   /** Products of the held-out order not bought before it. */
   target: string[];
+  /** Products bought before it by whom the history knows that browser as (never shown again). */
+  bought: string[];
 }
 
 export interface Holdout {
@@ -62,6 +64,15 @@ export function holdOutLastOrders(traffic: Pick<Traffic, 'batches' | 'events'>):
     .map((b) => ({ ...b, body: { ...b.body, events: b.body.events.filter(kept) } }))
     .filter((b) => b.body.events.length > 0);
 
+  // What the recommender can know: who each browser is in the history alone (a browser that
+  // logs in only in the held-out session is still anonymous there).
+  const historyUser = new Map<string, { user: string; ts: number }>();
+  for (const e of history) {
+    if (!e.user_id) continue;
+    const seen = historyUser.get(e.visitor_id);
+    if (!seen || e.ts >= seen.ts) historyUser.set(e.visitor_id, { user: e.user_id, ts: e.ts });
+  }
+  const knownAs = (visitor: string) => historyUser.get(visitor)?.user ?? visitor;
   const bought = new Map<string, Set<string>>();
   const lastVisitor = new Map<string, { visitor: string; ts: number }>();
   for (const e of history) {
@@ -69,18 +80,19 @@ export function holdOutLastOrders(traffic: Pick<Traffic, 'batches' | 'events'>):
     const seen = lastVisitor.get(person);
     if (!seen || e.ts >= seen.ts) lastVisitor.set(person, { visitor: e.visitor_id, ts: e.ts });
     if (e.type === 'purchase') {
-      const set = bought.get(person) ?? new Set<string>();
+      const who = knownAs(e.visitor_id);
+      const set = bought.get(who) ?? new Set<string>();
       for (const i of e.order.items ?? []) set.add(String(i.id));
-      bought.set(person, set);
+      bought.set(who, set);
     }
   }
   const cases: HoldoutCase[] = [];
   for (const [person, order] of lastOrder) {
     const visitor = lastVisitor.get(person);
     if (!visitor) continue;
-    const before = bought.get(person) ?? new Set<string>();
+    const before = bought.get(knownAs(visitor.visitor)) ?? new Set<string>();
     const target = [...new Set((order.order.items ?? []).map((i) => String(i.id)))].filter((id) => !before.has(id));
-    if (target.length > 0) cases.push({ person, visitorId: visitor.visitor, target });
+    if (target.length > 0) cases.push({ person, visitorId: visitor.visitor, target, bought: [...before].sort() });
   }
   cases.sort((a, b) => (a.person < b.person ? -1 : 1));
   return { batches, events: history, cases };
