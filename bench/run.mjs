@@ -5,7 +5,7 @@
 import { machine } from './lib/machine.mjs';
 import { printResult, renderDoc, save } from './lib/report.mjs';
 
-const SCENARIOS = ['sdk', 'collector', 'e2e', 'warehouse', 'segments'];
+const SCENARIOS = ['sdk', 'collector', 'e2e', 'warehouse', 'segments', 'recommend', 'personalization'];
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = asked.filter((a) => !SCENARIOS.includes(a));
 if (unknown.length > 0) {
