@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { readSdkBuild, sdkBundle } from '@spoor/collector';
 import { validateEvent, type BatchInput, type SpoorEventInput } from '@spoor/events';
 
 export const EXAMPLES_SDK = resolve(import.meta.dirname, '../../examples/sdk');
@@ -47,7 +48,12 @@ export interface SdkServer {
   allEvents(): SpoorEventInput[];
   /** Decides the next answers; return undefined for the default 202. */
   answer(fn: ((batch: BatchInput) => Answer | undefined) | undefined): void;
-  /** Forgets the recorded batches and the chosen answer. */
+  /**
+   * Answers GET `path` on the collector's origin (CORS with credentials, as the collector does)
+   * with what `fn` returns, e.g. a test double of a route; undefined removes it.
+   */
+  route(path: string, fn: ((url: URL, req: IncomingMessage) => { status: number; body: unknown; headers?: Record<string, string> }) | undefined): void;
+  /** Forgets the recorded batches, the chosen answer and the routes. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -69,6 +75,9 @@ export async function startSdkServer(options: SdkServerOptions = {}): Promise<Sd
   const batches: RecordedBatch[] = [];
   let answer: ((batch: BatchInput) => Answer | undefined) | undefined;
   let collector = '';
+  const routes = new Map<string, Parameters<SdkServer['route']>[1]>();
+  // /sdk.js?f=... is composed as the collector composes it.
+  const bundle = sdkBundle(readSdkBuild(DIST));
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: Error) => {
@@ -119,12 +128,37 @@ export async function startSdkServer(options: SdkServerOptions = {}): Promise<Sd
       res.setHeader('Content-Type', 'application/json');
       return res.end(JSON.stringify(a.status < 300 ? { accepted: body.events.length, rejected: 0 } : { error: 'test' }));
     }
-    // The three builds: the script tag, its light variant, and the ESM module.
-    const build = { '/sdk.js': 'spoor.js', '/sdk.lite.js': 'spoor.lite.js', '/sdk/index.js': 'index.js' }[url.pathname];
-    if (build) {
+    const route = routes.get(url.pathname);
+    if (route) {
+      if (origin) {
+        res.setHeader('Access-Control-Allow-Origin', origin);
+        res.setHeader('Access-Control-Allow-Credentials', 'true');
+        res.setHeader('Vary', 'Origin');
+      }
+      if (req.method === 'OPTIONS') {
+        res.setHeader('Access-Control-Allow-Methods', 'GET');
+        res.setHeader('Access-Control-Allow-Headers', 'X-Spoor-Visitor');
+        res.statusCode = 204;
+        return res.end();
+      }
+      const a = route(url, req)!;
+      for (const [k, v] of Object.entries(a.headers ?? {})) res.setHeader(k, v);
+      res.statusCode = a.status;
+      res.setHeader('Content-Type', 'application/json');
+      return res.end(typeof a.body === 'string' ? a.body : JSON.stringify(a.body));
+    }
+    if (url.pathname === '/sdk.js') {
+      const v = bundle.variant(url.searchParams.get('f') ?? undefined);
+      res.statusCode = v.ok ? 200 : 400;
       res.setHeader('Content-Type', TYPES['.js']!);
-      if (origin) res.setHeader('Access-Control-Allow-Origin', origin); // module scripts load with CORS
-      return res.end(readFileSync(join(DIST, build)));
+      return res.end(v.ok ? v.variant.body : v.message);
+    }
+    // The ESM build, file by file as tsc wrote it (module scripts load with CORS).
+    const esm = /^\/sdk\/((?:[a-z0-9-]+\/)?[a-z0-9-]+\.js)$/.exec(url.pathname)?.[1];
+    if (esm) {
+      res.setHeader('Content-Type', TYPES['.js']!);
+      if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
+      return res.end(readFileSync(join(DIST, esm)));
     }
     const file = resolve(join(EXAMPLES_SDK, normalize(url.pathname === '/' ? '/index.html' : url.pathname)));
     const type = TYPES[extname(file)];
@@ -156,9 +190,14 @@ export async function startSdkServer(options: SdkServerOptions = {}): Promise<Sd
     answer(fn) {
       answer = fn;
     },
+    route(path, fn) {
+      if (fn) routes.set(path, fn);
+      else routes.delete(path);
+    },
     reset() {
       batches.length = 0;
       answer = undefined;
+      routes.clear();
     },
     close: () =>
       new Promise<void>((r) => {

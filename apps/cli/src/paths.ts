@@ -9,7 +9,7 @@ const require = createRequire(import.meta.url);
 export const EXAMPLES_DIR = resolve(here, '../../../examples');
 export const MIGRATIONS_DIR = resolve(here, '../../../clickhouse/migrations');
 
-/** The script-tag build of @spoor/sdk. */
-export function sdkScriptPath(): string {
-  return resolve(dirname(require.resolve('@spoor/sdk/package.json')), 'dist/spoor.js');
+/** The build of @spoor/sdk (its script-tag parts are in `script/`). */
+export function sdkDistPath(): string {
+  return resolve(dirname(require.resolve('@spoor/sdk/package.json')), 'dist');
 }

@@ -1,12 +1,11 @@
-// The SDK's script-tag build for /sdk.js, or nothing (the route then answers 503) when not built.
-import { readFileSync } from 'node:fs';
-import { sdkScript, type SdkScript } from '@spoor/collector';
+// The SDK's script-tag parts for /sdk.js, or nothing (the route then answers 503) when not built.
+import { readSdkBuild, sdkBundle, type SdkBundle } from '@spoor/collector';
 import type { Logger } from './logger.js';
-import { sdkScriptPath } from './paths.js';
+import { sdkDistPath } from './paths.js';
 
-export function loadSdkScript(log: Logger): SdkScript | undefined {
+export function loadSdkScript(log: Logger): SdkBundle | undefined {
   try {
-    return sdkScript(readFileSync(sdkScriptPath(), 'utf8'));
+    return sdkBundle(readSdkBuild(sdkDistPath()));
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'SDK build not found; /sdk.js answers 503');
     return undefined;

@@ -23,7 +23,8 @@ import { metricsRoute } from './routes/metrics.js';
 import { pixelRoute } from './routes/pixel.js';
 import { profilesRoute } from './routes/profiles.js';
 import { recommendationsRoute } from './routes/recommendations.js';
-import { sdkRoute, type SdkScript } from './routes/sdk.js';
+import { sdkRoute } from './routes/sdk.js';
+import type { SdkBundle } from './sdk-bundle.js';
 import type { SiteRegistry } from './sites.js';
 
 export interface CollectorHooks {
@@ -37,7 +38,8 @@ export interface CollectorOptions {
   sites: SiteRegistry;
   /** Today's IP salt (see `createIpSalt`). */
   ipSalt: () => Promise<string>;
-  sdk?: SdkScript | undefined;
+  /** The script tag's parts (`sdkBundle(readSdkBuild(dir))`); absent: /sdk.js answers 503. */
+  sdk?: SdkBundle | undefined;
   /** Extra readiness checks by name, e.g. `clickhouse`. */
   readiness?: Record<string, () => Promise<boolean>>;
   /**

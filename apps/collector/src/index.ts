@@ -10,6 +10,6 @@ export * from './personalization.js';
 export * from './rate-limits.js';
 export * from './request-context.js';
 export { runChecks } from './routes/health.js';
-export * from './routes/sdk.js';
+export * from './sdk-bundle.js';
 export * from './server.js';
 export * from './sites.js';

@@ -11,6 +11,9 @@ interface CartState {
 }
 
 const KEY = 'spoor_cart';
+/** Orders (and refunds) already sent by this browser, newest last, so a second push of one is not sent. */
+const ORDERS = 'spoor_orders';
+const MAX_ORDERS = 50;
 
 /** Lines are one product in one variant. */
 export const sameLine = (a: ItemInput, b: ItemInput): boolean =>
@@ -46,6 +49,15 @@ export function createCart(store: Store, emit: Core['emit']): CartApi {
     }
   };
   const lines = () => stored()?.items ?? [];
+  /**
+   * Whether `key` was sent before (a thank-you page reloaded, one order pushed by two dataLayer
+   * dialects); remembers it otherwise.
+   */
+  const seen = (key: string) => {
+    const keys = (store.get(ORDERS) ?? '').split(' ');
+    if (keys.includes(key)) return true;
+    store.set(ORDERS, [...keys, key].slice(-MAX_ORDERS).join(' '));
+  };
   /** Stores the cart after a change and sends `type` with it; `c` may carry the site's own id and value. */
   const change = (type: 'cart_view' | 'cart_add' | 'cart_remove' | 'checkout', items: ItemInput[], fields = {}, c: Partial<CartInput> = {}) => {
     const cart_id = c.cart_id || stored()?.id || uuid();
@@ -70,11 +82,12 @@ export function createCart(store: Store, emit: Core['emit']): CartApi {
       change('checkout', c.items ?? lines(), {}, c);
     },
     purchase(order) {
+      if (seen(encodeURIComponent(order.order_id))) return;
       emit('purchase', { order: { ...order, cart_id: order.cart_id || stored()?.id } });
       store.del(KEY); // the next add starts a new cart
     },
     refund(order) {
-      emit('refund', { order });
+      if (!seen(`-${encodeURIComponent(order.order_id)}:${order.revenue}`)) emit('refund', { order });
     },
   };
 }

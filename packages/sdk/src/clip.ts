@@ -1,7 +1,7 @@
 // Cuts an event down to the collector's limits, so an over-long title or a huge cart is sent
 // shortened rather than refused. Pure: unit-tested in test/clip.test.ts.
 import { MAX_ELEMENT_TEXT, MAX_EVENT_BYTES, MAX_ITEMS, MAX_KEY, MAX_NAME, MAX_PROPS, MAX_URL, MAX_VALUE } from './limits.js';
-import { byteLength } from './util.js';
+import { byteLength, cut } from './util.js';
 
 type Json = string | number | boolean | null | undefined | Json[] | { [k: string]: Json };
 
@@ -23,7 +23,7 @@ const maxLength = (key: string, depth: number) =>
         : MAX_VALUE;
 
 function walk(v: Json, key: string, depth: number, maxStr: number, maxArr: number): Json {
-  if (typeof v === 'string') return v.slice(0, Math.min(maxLength(key, depth), maxStr));
+  if (typeof v === 'string') return cut(v, Math.min(maxLength(key, depth), maxStr));
   if (typeof v === 'number') return isFinite(v) ? v : undefined;
   if (!v || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.slice(0, maxArr).map((x) => walk(x, key, depth, maxStr, maxArr));
@@ -35,7 +35,7 @@ function walk(v: Json, key: string, depth: number, maxStr: number, maxArr: numbe
     if (FORBIDDEN.test(k) || (flat && ++n > MAX_PROPS)) continue;
     let x = v[k];
     if (flat && x && typeof x === 'object') x = JSON.stringify(x);
-    out[flat ? k.slice(0, MAX_KEY) : k] = walk(x, flat ? '' : k, depth + 1, maxStr, maxArr);
+    out[flat ? cut(k, MAX_KEY) : k] = walk(x, flat ? '' : k, depth + 1, maxStr, maxArr);
   }
   return out;
 }

@@ -1,6 +1,7 @@
-// The tracker core: the public API, consent and privacy modes, event building and hand-off to
-// delivery. Capture beyond API calls (SPA pageviews, page leave, clicks, GA4) lives in feature
-// modules that hook into the core, so a lighter build can leave them out.
+// The tracker core: the public API, the one consent state (fed by the API and by consent
+// modules), event building and hand-off to delivery. Capture beyond API calls (SPA pageviews,
+// page leave, clicks) and the feature modules (dataLayer dialects, consent sources,
+// recommendations) hook into the core through `Core`.
 import { createCart } from './cart.js';
 import { clip } from './clip.js';
 import { createDelivery } from './delivery.js';
@@ -12,6 +13,8 @@ import { guard, now, on, safe, uuid } from './util.js';
 
 /** Events held while consent is pending; beyond this the oldest go. */
 const MAX_HELD = 1000;
+/** Where a granted consent is remembered, so the next page starts granted. */
+const CONSENT_KEY = 'spoor_consent';
 
 interface PrivacyNavigator {
   globalPrivacyControl?: boolean;
@@ -21,12 +24,15 @@ interface PrivacyNavigator {
 export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   const nav = navigator as PrivacyNavigator;
   const gpc = config.respectGpc !== false && (nav.globalPrivacyControl === true || nav.doNotTrack === '1');
+  const strict = config.consent === 'required';
   const store = createStore(config.cookieDomain);
-  // 0: consent pending (hold everything in memory), 1: go ahead, 2: denied (cookieless). The
-  // site's consent tool tells us on every page, as it tells its other tags.
-  let consent = config.consent === 'required' ? 0 : 1;
+  // A decision (granted, or denied by a source) settles the page; until one, consent modules may
+  // hold it. A grant from an earlier page counts as one.
+  let decided = !!safe(() => localStorage.getItem(CONSENT_KEY))();
+  // 0: pending (hold everything in memory), 1: go ahead, 2: denied (cookieless).
+  let consent = decided || !strict ? 1 : 0;
+  let started = false;
   const cookieless = () => gpc || consent === 2;
-  store.persist(consent === 1 && !gpc);
 
   // Numbers may arrive as data-* strings.
   const identity = createIdentity(store, (Number(config.sessionTimeout) || 30) * 60_000, cookieless);
@@ -44,6 +50,36 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   const send = (e: Record<string, unknown>) => {
     const c = clip({ ...e, ...identity.ids() });
     if (c) delivery.push(c);
+  };
+  /** Storage is allowed from now on: write through what memory holds and pick up earlier pages' outbox. */
+  const start = () => {
+    if (gpc) return;
+    store.persist(true);
+    if (!started) delivery.adopt();
+    started = true;
+  };
+  /** Nobody decided before the page hid (or the source's wait ran out): cookieless, sending what was held. */
+  const lapse = () => !consent && !strict && signal('denied', true);
+
+  const signal: Core['consent'] = (state, arg) => {
+    if (state === 'pending') {
+      // Only a page that has not started storing can still be held back.
+      if (decided || started || consent !== 1) return;
+      consent = 0;
+      if (arg != null) setTimeout(lapse, Math.min(Number(arg) || 0, 10_000));
+      return;
+    }
+    decided = true;
+    if (state === 'denied') {
+      consent = 2;
+      if (arg !== true) held = [];
+      store.forget();
+    } else if (state === 'granted') {
+      consent = 1;
+      start();
+      store.set(CONSENT_KEY, '1');
+    }
+    for (const e of held.splice(0)) send(e);
   };
 
   const emit: Core['emit'] = (type, fields) => {
@@ -73,6 +109,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
     config,
     emit,
     pageview,
+    consent: signal,
     onPage: [],
     onHide: [],
     api: {
@@ -88,21 +125,9 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
           store.del('spoor_cart');
           identity.reset();
         },
-        consent(state) {
-          if (state === 'denied') {
-            consent = 2;
-            held = [];
-            store.forget();
-            return;
-          }
-          if (state !== 'granted' || consent === 1) return;
-          if (!gpc) {
-            store.persist(true);
-            delivery.adopt();
-          }
-          consent = 1;
-          for (const e of held.splice(0)) send(e);
-        },
+        // The site's own call: a refusal drops what this page held (as documented since 0.1).
+        consent: (state) => (state === 'granted' || state === 'denied') && signal(state),
+        visitorId: () => (store.persistent() ? identity.visitor() : null),
       }),
       flush: () =>
         Promise.resolve()
@@ -113,13 +138,14 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   };
 
   const hide = () => {
+    lapse();
     for (const f of core.onHide) f();
     delivery.hide();
   };
   on(document, 'visibilitychange', () => document.hidden && hide());
   on(window, 'pagehide', hide);
-  if (consent === 1 && !gpc) delivery.adopt();
   for (const f of features) safe(f)(core);
+  if (consent === 1) start();
   // (A prerendered page's requests carry Sec-Purpose: prefetch, which the collector flags.)
   if (config.autoPageview !== false) core.api.page();
   return core.api;

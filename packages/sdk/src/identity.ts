@@ -19,6 +19,8 @@ export interface Identity {
   ids(): IdFields;
   /** A new visitor and session, as if the browser had never been here. */
   reset(): void;
+  /** The visitor id (made now if there is none yet). */
+  visitor(): string;
 }
 
 export function createIdentity(store: Store, timeoutMs: number, cookieless: () => boolean): Identity {
@@ -57,5 +59,6 @@ export function createIdentity(store: Store, timeoutMs: number, cookieless: () =
       store.del('spoor_sid');
       known = false;
     },
+    visitor,
   };
 }

@@ -1,9 +1,13 @@
-// The script tag (/sdk.js): every feature.
+// The script tag (/sdk.js): the core features, then the feature modules the collector composed in
+// front of it (`/sdk.js?f=ga4,...`): it wraps everything in `function(__spoorF){...}`, and each
+// module's code pushes its feature onto that list (see rollup.config.mjs).
 import { boot } from './boot.js';
 import { cartButtons } from './features/cart-buttons.js';
 import { clicks } from './features/clicks.js';
 import { engagement } from './features/engagement.js';
-import { ga4 } from './features/ga4.js';
 import { pageviews } from './features/pageviews.js';
+import type { Feature } from './types.js';
 
-boot([pageviews, engagement, clicks, cartButtons, ga4]);
+declare const __spoorF: Feature[];
+
+boot([pageviews, engagement, clicks, cartButtons, ...__spoorF]);

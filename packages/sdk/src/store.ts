@@ -22,7 +22,7 @@ export interface Store {
 const COOKIES = /^spoor_(vid|sid)$/;
 
 /** Keys the SDK writes; `forget` removes them all. */
-export const KEYS = ['spoor_vid', 'spoor_sid', 'spoor_uid', 'spoor_cart', 'spoor_q'] as const;
+export const KEYS = ['spoor_vid', 'spoor_sid', 'spoor_uid', 'spoor_cart', 'spoor_q', 'spoor_consent', 'spoor_orders'] as const;
 
 export function createStore(cookieDomain?: string): Store {
   const mem: Record<string, [string, number | undefined]> = {};

@@ -13,8 +13,20 @@ export interface TrackerConfig {
   autoPageview?: boolean;
   /** Click autocapture (`data-clicks="off"`). @defaultValue true */
   clicks?: boolean;
-  /** GA4 `dataLayer` ecommerce events become Spoor cart events (`data-ga4="off"`). @defaultValue true */
+  /** With the `ga4` module: GA4 `dataLayer` ecommerce events become Spoor cart events (`data-ga4="off"`). @defaultValue true */
   ga4?: boolean;
+  /** Name of the page's dataLayer array, for the dataLayer modules (`data-data-layer`). @defaultValue 'dataLayer' */
+  dataLayer?: string;
+  /** Currency of dataLayer orders that name none, e.g. `EUR` (`data-currency`). */
+  currency?: string;
+  /** Visitor's region for Consent Mode regional defaults, e.g. `ES` or `US-CA` (`data-region`). */
+  region?: string;
+  /** TCF purposes that must have consent for storage (`data-tcf-storage`). @defaultValue '1' */
+  tcfStorage?: string;
+  /** TCF purposes that need consent or legitimate interest for measurement (`data-tcf-measurement`). @defaultValue '8,9' */
+  tcfMeasurement?: string;
+  /** WordPress Consent API category Spoor belongs to (`data-wp-category`). @defaultValue 'statistics' */
+  wpCategory?: string;
   /** `'required'`: nothing is stored or sent until `consent('granted')` (`data-consent`). */
   consent?: 'required';
   /** Cookie domain shared by subdomains, e.g. `.example.com` (`data-cookie-domain`). */
@@ -50,8 +62,45 @@ export interface Spoor {
   consent(state: 'granted' | 'denied'): void;
   /** Sends everything queued; resolves when the collector has answered (or gave up for now). */
   flush(): Promise<void>;
+  /** The visitor id the SDK stores, or null while nothing may be stored (cookieless, consent pending or denied). */
+  visitorId(): string | null;
   cart: CartApi;
+  /** With the `recommend` module: the visitor's own profile (`/v1/me`). */
+  profile?(): Promise<Profile>;
+  /** With the `recommend` module: recommendations for a product, or for the visitor. */
+  recommend?(options?: { product?: string; limit?: number }): Promise<Recommendation[]>;
 }
+
+/** One recommended product (CONTRACT-12; money is a decimal string). */
+export interface Recommendation {
+  product_id: string;
+  name?: string;
+  category?: string;
+  price?: string;
+  currency?: string;
+  reason: string;
+  score?: number;
+}
+
+/** The `/v1/me` answer: `{known: false}` for a visitor the collector does not know or may not show. */
+export interface Profile {
+  known: boolean;
+  returning?: boolean;
+  visits?: number;
+  first_seen?: string;
+  last_seen?: string;
+  cart?: { cart_id: string; items: Array<Record<string, unknown>>; value: string; currency?: string; updated_at?: string };
+  customer?: { lifecycle?: string; orders?: number; traits?: Record<string, unknown> };
+  segments?: string[];
+  recommendations?: Recommendation[];
+}
+
+/**
+ * A consent signal from a source on the page: a decision, or `'pending'` while the source is
+ * undecided (events are held; a page still undecided when it hides, or `arg` ms later, goes
+ * cookieless). `arg` `true` on `'denied'` sends what was held cookieless instead of dropping it.
+ */
+export type ConsentSignal = 'granted' | 'denied' | 'pending';
 
 /** What a feature module gets from the core. */
 export interface Core {
@@ -65,6 +114,10 @@ export interface Core {
   onPage: Array<(previousUrl: string | undefined) => void>;
   /** Called when the page hides (maybe for good), before the last beacon. */
   onHide: Array<() => void>;
+  /** Feeds the one consent state (see ConsentSignal). */
+  consent(state: ConsentSignal, arg?: number | boolean): void;
+  /** Set by the dataLayer modules: subscribes to every dataLayer entry, earlier ones first. */
+  tap?: (fn: (entry: unknown) => void) => void;
 }
 
 export type Feature = (core: Core) => void;

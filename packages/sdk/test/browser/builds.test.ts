@@ -1,6 +1,6 @@
-// The other builds and contexts in Chromium: the ESM module (createTracker), the light script
-// tag, a page served over https (Secure cookie), and a plain-http page, where crypto.randomUUID
-// does not exist.
+// The other builds and contexts in Chromium: the ESM module (createTracker with a feature module),
+// the plain core script tag, a page served over https (Secure cookie), and a plain-http page,
+// where crypto.randomUUID does not exist.
 import { describe, expect, it } from 'vitest';
 import { expectValidBatches, ofType, useHarness } from './harness.js';
 
@@ -16,12 +16,24 @@ describe('builds', () => {
     expectValidBatches(h.server);
   });
 
-  it('the light script tag: pageviews and the API, no autocapture', async () => {
-    const page = await h.open('/lite.html');
+  it('the ESM build takes feature modules: createTracker(config, [ga4]) reads the dataLayer', async () => {
+    const page = await h.open('/esm.html');
+    await page.click('#ga4');
+    const [add] = await h.waitForEvents(ofType('cart_add'));
+    expect(add).toMatchObject({ item: { id: 'ESM-SKU', price: 4, quantity: 2, currency: 'EUR' } });
+  });
+
+  it('plain /sdk.js is the core: a GA4 page without ?f=ga4 sends no cart events from its dataLayer', async () => {
+    const context = await h.browser.newContext();
+    await context.route('**/sdk.js?f=ga4', (route) => route.continue({ url: `${h.server.collector}/sdk.js` }));
+    const page = await context.newPage();
+    await page.goto(`${h.server.pages}/ga4-shop.html`);
     await page.click('#add');
-    await page.click('#track');
-    await h.waitForEvents(ofType('custom', (e) => e.name === 'lite'));
-    expect(h.server.events().map((e) => e.type)).toEqual(['pageview', 'custom']);
+    await page.click('#purchase');
+    await page.evaluate(() => (window as unknown as { spoor: { track(n: string): void } }).spoor.track('marker'));
+    await h.waitForEvents(ofType('custom', (e) => e.name === 'marker'));
+    expect(h.server.events().map((e) => e.type)).toEqual(['pageview', 'click', 'click', 'custom']);
+    await context.close();
   });
 });
 

@@ -1,0 +1,57 @@
+// The page's dataLayer, read without changing it: every entry (those pushed before the script
+// loaded, then each new one) goes to the subscribed modules exactly once, in order. `push` stays
+// the page's: whatever the page or Tag Manager installs as `push` later is what runs, with the
+// same arguments and return value, and a dataLayer array assigned anew is followed too.
+import type { Core } from '../types.js';
+import { safe } from '../util.js';
+
+type Entry = unknown;
+type Layer = Entry[] & { __spoor?: number };
+
+/** Subscribes `fn` to the dataLayer (installing the one reader on first use; modules share it). */
+export function tap(core: Core, fn: (entry: Entry) => void): void {
+  if (!core.tap) {
+    const subscribers: Array<(e: Entry) => void> = [];
+    const w = window as unknown as Record<string, Layer>;
+    const name = String(core.config.dataLayer || 'dataLayer');
+    let layer: Layer;
+    const drain = () => {
+      // Entries are read by index, so each is seen once however it arrived.
+      for (; layer.__spoor! < layer.length; layer.__spoor!++) for (const s of subscribers) s(layer[layer.__spoor!]);
+    };
+    const follow = (l: Layer) => {
+      layer = l;
+      if (!Array.isArray(l) || l.__spoor != null) return;
+      Object.defineProperty(l, '__spoor', { value: 0, writable: true });
+      // Each push installed gets a wrapper of its own, fixed at that moment: Tag Manager's push,
+      // which calls the one it replaced, then runs through ours without looping back.
+      const wrap = (push: Layer['push']) =>
+        function (this: unknown, ...args: Entry[]) {
+          const r = push.apply(this, args);
+          safe(drain)();
+          return r;
+        };
+      let current = wrap(l.push);
+      Object.defineProperty(l, 'push', {
+        configurable: true,
+        get: () => current,
+        set: (f: Layer['push']) => (current = wrap(f)),
+      });
+    };
+    follow((w[name] ||= []));
+    safe(() =>
+      Object.defineProperty(w, name, { configurable: true, get: () => layer, set: (l: Layer) => (follow(l), safe(drain)()) }),
+    )();
+    core.tap = (f) => {
+      const s = safe(f);
+      for (let i = 0; i < layer.__spoor!; i++) s(layer[i]);
+      subscribers.push(s);
+      safe(drain)();
+    };
+  }
+  core.tap!(fn);
+}
+
+/** gtag's command shape: its Arguments object (or an array) `['event', name, params]`. */
+export const command = (e: Entry): ArrayLike<unknown> | undefined =>
+  e && typeof e === 'object' && typeof (e as ArrayLike<unknown>).length === 'number' ? (e as ArrayLike<unknown>) : undefined;

@@ -1,0 +1,24 @@
+// Module `wp-consent`: the WordPress Consent API (`wp_has_consent(category)` and the
+// `wp_listen_for_consent_change` event, whose detail is `{category: 'allow' | 'deny'}`; 'denied'
+// is read as 'deny' too, as some plugins send it). Category `statistics` unless data-wp-category.
+import type { Feature } from '../types.js';
+import { on } from '../util.js';
+
+export const wpConsent: Feature = (core) => {
+  const category = String(core.config.wpCategory || 'statistics');
+  const has = (window as unknown as { wp_has_consent?: (c: string) => boolean }).wp_has_consent;
+  const read = (v: unknown) => (v === 'allow' ? core.consent('granted') : /^deny/.test(String(v)) && core.consent('denied', true));
+  if (typeof has === 'function') {
+    if (has(category)) core.consent('granted');
+    else {
+      // A refusal made earlier is kept in the plugin's cookie; otherwise nobody decided yet.
+      const stored = /(?:^|; )wp_consent_([\w-]+)=([^;]*)/g;
+      let m: RegExpExecArray | null;
+      let v: string | undefined;
+      while ((m = stored.exec(document.cookie))) if (m[1] === category) v = m[2];
+      if (v && /^deny/.test(v)) read(v);
+      else core.consent('pending');
+    }
+  }
+  on(document, 'wp_listen_for_consent_change', (e) => read((e as CustomEvent<Record<string, unknown>>).detail?.[category]));
+};
