@@ -4,8 +4,8 @@
 --
 -- Counts are uniqExact states of order ids and session ids, so an order or a view that reaches
 -- ClickHouse twice (a resend after the dedup window, the browser and the shop backend both
--- reporting an order) counts once. Bots are left out: a crawler visits every product and would
--- make everything look equally popular.
+-- reporting an order) counts once. Bots count for nothing (a crawler visits every product and would
+-- make everything look equally popular), though what they saw still names the products.
 CREATE TABLE IF NOT EXISTS {{db}}.products {{on_cluster}}
 (
     site_id LowCardinality(String),
@@ -36,13 +36,13 @@ SELECT
     -- A product is a consumable (recommended again to its buyers) when an event about it says so in
     -- props.repurchase; the latest event that says anything wins.
     argMaxIfState(line_repurchase, ts, line_says_repurchase) AS repurchase,
-    uniqExactIfState(order_id, is_order) AS orders,
-    uniqExactIfState(session_id, session_id != '' AND NOT is_order AND event_type != 'cart_remove') AS sessions,
+    uniqExactIfState(order_id, is_order AND is_bot = 0) AS orders,
+    uniqExactIfState(session_id, session_id != '' AND NOT is_order AND event_type != 'cart_remove' AND is_bot = 0) AS sessions,
     max(ts) AS last_seen
 FROM
 (
     SELECT
-        site_id, ts, order_id, session_id, toString(type) AS event_type, type = 'purchase' AS is_order,
+        site_id, ts, order_id, session_id, is_bot, toString(type) AS event_type, type = 'purchase' AS is_order,
         line.1 AS line_id, line.2 AS line_name, line.3 AS line_category, line.4 AS line_price,
         toString(currency) AS line_currency,
         toUInt8(props['repurchase'] IN ('true', '1')) AS line_repurchase,
@@ -52,8 +52,7 @@ FROM
         if(type = 'purchase',
            arrayZip(`items.product_id`, `items.name`, `items.category`, `items.price`),
            [(product_id, product_name, toString(product_category), price)]) AS line
-    WHERE is_bot = 0
-      AND ((type = 'purchase' AND order_id != '') OR type IN ('cart_add', 'cart_remove') OR (type = 'custom' AND name = 'view_item'))
+    WHERE (type = 'purchase' AND order_id != '') OR type IN ('cart_add', 'cart_remove') OR (type = 'custom' AND name = 'view_item')
 )
 WHERE line_id != ''
 GROUP BY site_id, product_id;
@@ -72,4 +71,4 @@ SELECT
     max(last_seen) AS last_seen
 FROM {{db}}.products
 GROUP BY site_id, product_id
-COMMENT 'One row per product shoppers met (bots excluded): latest name, category, price and currency, repurchase (a consumable, from props.repurchase), orders containing it and sessions that viewed or carted it (each once), last seen.';
+COMMENT 'One row per product shoppers met: latest name, category, price and currency, repurchase (a consumable, from props.repurchase), orders containing it and sessions that viewed or carted it (each once, bots excluded), last seen.';

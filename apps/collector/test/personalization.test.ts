@@ -53,10 +53,15 @@ describe('GET /v1/me', () => {
     const { calls, get } = setup();
     await get('/v1/me?site=shop', { ...PAGE, 'x-spoor-visitor': 'v-header' });
     expect(calls.map((c) => c[2])).toEqual(['v-header']);
+    // A page on the collector's own site sends no Origin for a GET, but its browser says where it is.
+    await get('/v1/me?site=shop', { 'x-spoor-visitor': 'v-same-site', 'sec-fetch-site': 'same-origin' });
+    expect(calls.map((c) => c[2])).toEqual(['v-header', 'v-same-site']);
     // A server (no Origin) gets nothing for an id it names: only a cookie speaks for a visitor.
-    const res = await get('/v1/me?site=shop', { 'x-spoor-visitor': 'v-header' });
-    expect(await res.json()).toEqual({ known: false });
-    expect(calls).toHaveLength(1);
+    for (const headers of [{ 'x-spoor-visitor': 'v-header' }, { 'x-spoor-visitor': 'v-header', 'sec-fetch-site': 'cross-site' }]) {
+      const res = await get('/v1/me?site=shop', headers);
+      expect(await res.json()).toEqual({ known: false });
+    }
+    expect(calls).toHaveLength(2);
   });
 
   it('says {known: false} and reads nothing without any id or under Sec-GPC: 1', async () => {

@@ -1,9 +1,7 @@
 // The site's products as shoppers met them (product_stats: names, categories, prices, best
 // sellers). Merging every product's states is a whole-site read, so the catalogue is kept per site
-// and refreshed in the background; a product first seen since the last refresh is looked up by
-// primary key where a name is needed (cart lines).
+// and refreshed in the background (cart lines are named by primary key instead, see cart.ts).
 import type { WarehouseReader } from '@spoor/warehouse';
-import { all, type Lookup, type LookupRows } from './lookups.js';
 
 export interface ProductInfo {
   productId: string;
@@ -75,20 +73,3 @@ export async function loadCatalog(db: WarehouseReader, site: string): Promise<Ca
   return { byId, bestSellers, byCategory };
 }
 
-/** Parameters: `site`, `product_ids`: products (first seen since the catalogue was read) by primary key. */
-export function productsLookup(d: string): Lookup {
-  return {
-    name: 'products',
-    sql: `SELECT ${PRODUCT_COLUMNS} FROM ${d}.products
-      WHERE site_id = {site:String} AND product_id IN {product_ids:Array(String)} GROUP BY product_id`,
-  };
-}
-
-/** The catalogue with the products read by `productsLookup` added (their stats as of now). */
-export function withProducts(catalog: Catalog, rows: LookupRows): Catalog {
-  const found = all<ProductRow>(rows, 'products');
-  if (found.length === 0) return catalog;
-  const byId = new Map(catalog.byId);
-  for (const r of found) byId.set(r.product_id, productInfo(r));
-  return { ...catalog, byId };
-}

@@ -6,7 +6,7 @@ import type { MeAnswer, MeKnown } from '@spoor/events';
 import type { WarehouseReader } from '@spoor/warehouse';
 import { partnersLookup, type PairRow, type PartnerCache } from './affinity.js';
 import { cartLookup, openCart } from './cart.js';
-import { productsLookup, withProducts, type Catalog } from './catalog.js';
+import type { Catalog } from './catalog.js';
 import { customerFigures, customerLookup, customerTraits, traitsLookup, userForgotten, userForgottenLookup } from './customer.js';
 import { all, runLookups, type Lookup } from './lookups.js';
 import { exposedTraits, type SitePolicy } from './policy.js';
@@ -43,13 +43,11 @@ export async function meAnswer(deps: LookupDeps, policy: SitePolicy, visitorId: 
   const cartOpen = hasOpenCart(visitor);
   const seeds = seedsOf({ bought: visitor.bought, seen: visitor.seen });
   const cached = deps.partners.get(site, seeds.map((s) => s.productId));
-  const unnamed = visitor.seen.filter((s) => s.carted && !catalog.byId.has(s.productId)).map((s) => s.productId);
   const second: Lookup[] = [
     ...(cartOpen ? [cartLookup(d)] : []),
     ...(identified ? [customerLookup(d, { anonymous: false }), userForgottenLookup(d)] : []),
     ...(identified && policy.exposeTraits.length > 0 ? [traitsLookup(d, { all: false })] : []),
     ...(cached.missing.length > 0 ? [partnersLookup(d)] : []),
-    ...(unnamed.length > 0 ? [productsLookup(d)] : []),
   ];
   const [rows, membership] = await Promise.all([
     runLookups(db, second, {
@@ -59,19 +57,17 @@ export async function meAnswer(deps: LookupDeps, policy: SitePolicy, visitorId: 
       user: visitor.userId,
       keys: [...policy.exposeTraits],
       pair_ids: cached.missing,
-      product_ids: unnamed,
     }),
     policy.exposeSegments.length > 0 ? deps.membership(site) : undefined,
   ]);
   if (identified && userForgotten(rows)) return UNKNOWN;
 
   const partners = new Map([...cached.lists, ...(cached.missing.length > 0 ? deps.partners.put(site, cached.missing, all<PairRow>(rows, 'pairs')) : [])]);
-  const products = withProducts(catalog, rows);
-  const cart = cartOpen ? openCart(rows, visitor.cartId, (id) => products.byId.get(id)?.name ?? '') : undefined;
+  const cart = cartOpen ? openCart(rows, visitor.cartId) : undefined;
   const customer = identified ? customerFigures(rows) : undefined;
   // What the customer bought from any browser is never shown again; seeds are this browser's.
   const bought = identified ? [...new Set([...(customer?.products ?? []), ...visitor.bought])] : visitor.bought;
-  const exclude = exclusions({ bought, cart: cart?.items.map((i) => i.id) ?? [], catalog: products, repurchaseProducts: policy.repurchaseProducts });
+  const exclude = exclusions({ bought, cart: cart?.items.map((i) => i.id) ?? [], catalog, repurchaseProducts: policy.repurchaseProducts });
 
   const lastSeenMs = Date.parse(`${visitor.lastSeen.replace(' ', 'T')}Z`);
   const answer: MeKnown = {
@@ -91,7 +87,7 @@ export async function meAnswer(deps: LookupDeps, policy: SitePolicy, visitorId: 
         }
       : {}),
     segments: visibleSegments(membership, personKey(visitor.userId, visitorId), policy.exposeSegments),
-    recommendations: assemble({ seeds, partners, catalog: products, exclude, limit: ME_RECOMMENDATIONS }),
+    recommendations: assemble({ seeds, partners, catalog, exclude, limit: ME_RECOMMENDATIONS }),
   };
   return answer;
 }

@@ -123,6 +123,17 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
             GROUP BY cart_id`,
         },
         {
+          name: 'cart_names',
+          sql: `SELECT product_id, argMaxIfMerge(name) AS name FROM ${d}.products
+            WHERE site_id = {site:String} AND product_id IN (
+              SELECT arrayJoin((argMaxIfMerge(state)).3) FROM ${d}.carts
+              WHERE site_id = {site:String} AND cart_id IN (
+                SELECT (argMaxIfMerge(last_cart)).1 FROM ${d}.visitor_activity
+                WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)} GROUP BY visitor_id)
+              GROUP BY cart_id)
+            GROUP BY product_id`,
+        },
+        {
           name: 'seen',
           sql: `SELECT product_id, max(carted) AS carted, toString(max(last_at)) AS seen_at
             FROM ${d}.session_products WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)}
@@ -152,7 +163,8 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
     const more = await runLookups(db, [partnersLookup(d)], { site, pair_ids: cached.missing });
     partners = new Map([...partners, ...deps.partners.put(site, cached.missing, all<PairRow>(more, 'pairs'))]);
   }
-  const cart = latestOpenCart(rows, activity, (pid) => catalog.byId.get(pid)?.name ?? '');
+  const names = new Map(all<{ product_id: string; name: string }>(rows, 'cart_names').map((r) => [r.product_id, r.name]));
+  const cart = latestOpenCart(rows, activity, (pid) => names.get(pid) ?? '');
   const exclude = exclusions({ bought: figures?.products ?? [], cart: cart?.items.map((i) => i.id) ?? [], catalog, repurchaseProducts: policy.repurchaseProducts });
   const latest = activity.reduce<ActivityRow | undefined>((a, b) => (!a || b.last_seen > a.last_seen ? b : a), undefined);
 

@@ -54,8 +54,11 @@ export interface RunningUp {
 
 const DEFAULT_CLICKHOUSE_PORT = 8123;
 
-/** The demo shop's site, accepted from any origin; a `demo` row in the registry overrides it. */
-const DEMO_SITE: SiteSpec = { site: 'demo', origins: [] };
+/**
+ * The demo shop's site, accepted from any origin, whose pages may greet their visitor by first name;
+ * a `demo` row in the registry overrides it.
+ */
+const DEMO_SITE: SiteSpec = { site: 'demo', origins: [], exposeTraits: ['first_name'] };
 
 export async function up(config: Config, opts: UpOptions, log: Logger): Promise<RunningUp> {
   const dir = dataDir(config.dataDir);

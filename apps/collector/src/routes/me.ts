@@ -1,6 +1,7 @@
 // GET /v1/me?site=SITE: the calling visitor's own profile, only what the site exposes. The visitor
 // is the HttpOnly spoor_id cookie; only without it, the SDK's id in X-Spoor-Visitor, and that only
-// from a registered page (a request with an Origin the site lists). No id, Sec-GPC: 1, consent
+// from a page (an Origin the site lists, or the browser's Sec-Fetch-Site saying the page is on the
+// collector's own site), never from a server naming ids. No id, Sec-GPC: 1, consent
 // denied (a browser that only sent cookieless events), unknown or erased: `{"known": false}`.
 import type { Hono, MiddlewareHandler } from 'hono';
 import { idSchema, type MeAnswer } from '@spoor/events';
@@ -17,17 +18,18 @@ export function meRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHandl
     const site = await siteForPage(c, deps);
     c.header('Cache-Control', 'private, no-store');
     c.header('Vary', 'Cookie', { append: true });
-    const visitor = visitorOf(readVisitorCookie(c), c.req.header(VISITOR_HEADER), c.req.header('origin'));
+    const fromPage = c.req.header('origin') !== undefined || /^same-(origin|site)$/.test(c.req.header('sec-fetch-site') ?? '');
+    const visitor = visitorOf(readVisitorCookie(c), c.req.header(VISITOR_HEADER), fromPage);
     if (!visitor || isGpc(c)) return c.json<MeAnswer>({ known: false });
     return c.json(await read(deps, (r) => r.me(site, visitor)));
   });
 }
 
 /** The cookie's visitor, else the header's (from a page only); a malformed header is refused. */
-function visitorOf(cookie: string | undefined, header: string | undefined, origin: string | undefined): string | undefined {
+function visitorOf(cookie: string | undefined, header: string | undefined, fromPage: boolean): string | undefined {
   if (cookie) return cookie;
   if (header === undefined) return undefined;
   const id = idSchema.safeParse(header);
   if (!id.success) throw new CollectorError(400, 'invalid_request', `${VISITOR_HEADER}: ${id.error.issues[0]?.message ?? 'invalid'}`);
-  return origin ? id.data : undefined;
+  return fromPage ? id.data : undefined;
 }
