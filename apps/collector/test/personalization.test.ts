@@ -57,7 +57,7 @@ describe('GET /v1/me', () => {
     await get('/v1/me?site=shop', { 'x-spoor-visitor': 'v-same-site', 'sec-fetch-site': 'same-origin' });
     expect(calls.map((c) => c[2])).toEqual(['v-header', 'v-same-site']);
     // A server (no Origin) gets nothing for an id it names: only a cookie speaks for a visitor.
-    for (const headers of [{ 'x-spoor-visitor': 'v-header' }, { 'x-spoor-visitor': 'v-header', 'sec-fetch-site': 'cross-site' }]) {
+    for (const headers of [{ 'x-spoor-visitor': 'v-header' }, { 'x-spoor-visitor': 'v-header', 'sec-fetch-site': 'cross-site' }] as Array<Record<string, string>>) {
       const res = await get('/v1/me?site=shop', headers);
       expect(await res.json()).toEqual({ known: false });
     }

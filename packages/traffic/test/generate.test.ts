@@ -56,7 +56,7 @@ describe('planted affinities', () => {
     let inTaste = 0;
     let all = 0;
     for (const e of traffic.events) {
-      const ids = e.type === 'purchase' ? e.order.items.map((i) => String(i.id)) : e.type === 'cart_add' ? [String(e.item.id)] : [];
+      const ids = e.type === 'purchase' ? (e.order.items ?? []).map((i) => String(i.id)) : e.type === 'cart_add' ? [String(e.item.id)] : [];
       const taste = tasteOf(e.user_id ?? e.visitor_id);
       for (const id of ids) {
         all++;

@@ -168,8 +168,7 @@ describe('openReader', () => {
     } finally {
       await reader.close();
     }
-    const [{ n }] = await wh.query<{ n: number }>('SELECT count() AS n FROM spoor.reader_probe');
-    expect(n).toBe(2);
+    expect(await wh.query<{ n: number }>('SELECT count() AS n FROM spoor.reader_probe')).toEqual([{ n: 2 }]);
     await expect(reader.query('SELECT 1')).rejects.toThrow(/closed/);
   });
 });
