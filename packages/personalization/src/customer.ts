@@ -30,8 +30,43 @@ export interface CustomerFigures {
  * Parameters: `site`, `customer` (a user id, or the visitor id of an anonymous shopper). The
  * browsers of a user are those identities links to them whose most recent link is them.
  */
-export function customerLookup(d: string, opts: { anonymous: boolean }): Lookup {
-  const rows = opts.anonymous
+export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'summary' }): Lookup {
+  // What /v1/me shows (orders, lifecycle, and what was bought) needs a few of the states only.
+  const summary = opts.only === 'summary';
+  return {
+    name: 'customer',
+    sql: `SELECT
+        maxMapIfMerge(order_revenue) AS revenue_map,
+        minMapIfMerge(order_time) AS time_map,
+        length(revenue_map.1) AS orders,
+        groupUniqArrayArrayIfMerge(products) AS products,
+        if(orders > 0, arrayMin(time_map.2), toDateTime64(0, 3, 'UTC')) AS first_at,
+        if(orders > 0, arrayMax(time_map.2), toDateTime64(0, 3, 'UTC')) AS last_at,
+        if(orders > 1, round(dateDiff('second', first_at, last_at) / 86400 / (orders - 1), 2), 0) AS mean_days_between_orders,
+        today() AS as_of_day,
+        toUInt32(greatest(0, dateDiff('day', toDate(last_at), as_of_day))) AS recency_days,
+        spoor_lifecycle(orders, recency_days, mean_days_between_orders) AS lifecycle${summary ? '' : `,
+        maxMapIfMerge(order_units) AS units_map,
+        maxMapIfMerge(refunds) AS refund_map,
+        arraySum(revenue_map.2) - arraySum(refund_map.2) AS revenue_d,
+        toString(revenue_d) AS revenue,
+        toFloat64(revenue_d) AS revenue_value,
+        toString(if(orders > 0, round(revenue_d / orders, 2), 0)) AS avg_order_value,
+        arraySum(units_map.2) AS items,
+        groupUniqArrayArrayIfMerge(categories) AS categories,
+        groupUniqArray(visitor_id) AS visitor_ids,
+        toString(first_at) AS first_order_at,
+        toString(last_at) AS last_order_at,
+        toString(as_of_day) AS as_of,
+        argMaxIfMerge(currency) AS order_currency`}
+      FROM ${d}.customer_transactions
+      WHERE site_id = {site:String} AND (${customerRows(d, opts.anonymous)})`,
+  };
+}
+
+/** A customer's rows of customer_transactions (parameters `site`, `customer`). */
+function customerRows(d: string, anonymous: boolean): string {
+  return anonymous
     ? "user_id = '' AND visitor_id = {customer:String}"
     : `user_id = {customer:String} OR (user_id = '' AND visitor_id IN (
          SELECT visitor_id FROM ${d}.identities
@@ -39,35 +74,19 @@ export function customerLookup(d: string, opts: { anonymous: boolean }): Lookup 
            SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {customer:String})
          GROUP BY visitor_id
          HAVING argMax(user_id, last_seen) = {customer:String}))`;
-  return {
-    name: 'customer',
-    sql: `SELECT
-        maxMapIfMerge(order_revenue) AS revenue_map,
-        minMapIfMerge(order_time) AS time_map,
-        maxMapIfMerge(order_units) AS units_map,
-        maxMapIfMerge(refunds) AS refund_map,
-        length(revenue_map.1) AS orders,
-        arraySum(revenue_map.2) - arraySum(refund_map.2) AS revenue_d,
-        toString(revenue_d) AS revenue,
-        toFloat64(revenue_d) AS revenue_value,
-        toString(if(orders > 0, round(revenue_d / orders, 2), 0)) AS avg_order_value,
-        arraySum(units_map.2) AS items,
-        groupUniqArrayArrayIfMerge(products) AS products,
-        groupUniqArrayArrayIfMerge(categories) AS categories,
-        groupUniqArray(visitor_id) AS visitor_ids,
-        if(orders > 0, arrayMin(time_map.2), toDateTime64(0, 3, 'UTC')) AS first_at,
-        if(orders > 0, arrayMax(time_map.2), toDateTime64(0, 3, 'UTC')) AS last_at,
-        toString(first_at) AS first_order_at,
-        toString(last_at) AS last_order_at,
-        if(orders > 1, round(dateDiff('second', first_at, last_at) / 86400 / (orders - 1), 2), 0) AS mean_days_between_orders,
-        today() AS as_of_day,
-        toString(as_of_day) AS as_of,
-        toUInt32(greatest(0, dateDiff('day', toDate(last_at), as_of_day))) AS recency_days,
-        spoor_lifecycle(orders, recency_days, mean_days_between_orders) AS lifecycle,
-        argMaxIfMerge(currency) AS order_currency
-      FROM ${d}.customer_transactions
-      WHERE site_id = {site:String} AND (${rows})`,
-  };
+}
+
+export interface CustomerSummary {
+  orders: number;
+  lifecycle: CustomerFigures['lifecycle'];
+  products: string[];
+}
+
+/** What `customerLookup(..., { only: 'summary' })` read; undefined for someone who never ordered. */
+export function customerSummary(rows: LookupRows): CustomerSummary | undefined {
+  const row = first<Pick<CustomerRow, 'orders' | 'lifecycle' | 'products'>>(rows, 'customer');
+  if (!row || Number(row.orders) === 0) return undefined;
+  return { orders: Number(row.orders), lifecycle: row.lifecycle, products: row.products };
 }
 
 interface CustomerRow {

@@ -7,7 +7,7 @@ import type { WarehouseReader } from '@spoor/warehouse';
 import { partnersLookup, type PairRow, type PartnerCache } from './affinity.js';
 import { cartLookup, openCart } from './cart.js';
 import type { Catalog } from './catalog.js';
-import { customerFigures, customerLookup, customerTraits, traitsLookup, userForgotten, userForgottenLookup } from './customer.js';
+import { customerLookup, customerSummary, customerTraits, traitsLookup, userForgotten, userForgottenLookup } from './customer.js';
 import { all, runLookups, type Lookup } from './lookups.js';
 import { exposedTraits, type SitePolicy } from './policy.js';
 import { assemble, exclusions, seedsOf } from './recommend.js';
@@ -45,7 +45,7 @@ export async function meAnswer(deps: LookupDeps, policy: SitePolicy, visitorId: 
   const cached = deps.partners.get(site, seeds.map((s) => s.productId));
   const second: Lookup[] = [
     ...(cartOpen ? [cartLookup(d)] : []),
-    ...(identified ? [customerLookup(d, { anonymous: false }), userForgottenLookup(d)] : []),
+    ...(identified ? [customerLookup(d, { anonymous: false, only: 'summary' }), userForgottenLookup(d)] : []),
     ...(identified && policy.exposeTraits.length > 0 ? [traitsLookup(d, { all: false })] : []),
     ...(cached.missing.length > 0 ? [partnersLookup(d)] : []),
   ];
@@ -64,7 +64,7 @@ export async function meAnswer(deps: LookupDeps, policy: SitePolicy, visitorId: 
 
   const partners = new Map([...cached.lists, ...(cached.missing.length > 0 ? deps.partners.put(site, cached.missing, all<PairRow>(rows, 'pairs')) : [])]);
   const cart = cartOpen ? openCart(rows, visitor.cartId) : undefined;
-  const customer = identified ? customerFigures(rows) : undefined;
+  const customer = identified ? customerSummary(rows) : undefined;
   // What the customer bought from any browser is never shown again; seeds are this browser's.
   const bought = identified ? [...new Set([...(customer?.products ?? []), ...visitor.bought])] : visitor.bought;
   const exclude = exclusions({ bought, cart: cart?.items.map((i) => i.id) ?? [], catalog, repurchaseProducts: policy.repurchaseProducts });
