@@ -62,7 +62,7 @@ describe('/admin in Chromium', () => {
     const sizes: Record<string, number> = await page.$$eval('[data-segment-size]', (cells) =>
       Object.fromEntries(cells.map((c) => [c.getAttribute('data-segment-size')!, Number(c.textContent!.replace(/,/g, ''))])),
     );
-    expect(Object.keys(sizes)).toHaveLength(10);
+    expect(Object.keys(sizes)).toHaveLength(13);
     expect(sizes.cart_abandoners).toBeGreaterThan(0);
     const list = await runSpoor(['segments', 'list'], env);
     expect(list.code).toBe(0);
@@ -93,6 +93,13 @@ describe('/admin in Chromium', () => {
     expect(pageLines[0]!.startsWith('customer_id,visitor_id,email,')).toBe(true);
     expect(pageLines).toHaveLength(sizes.cart_abandoners! + 1);
     expect(fromCli.stdout).toBe(fromPage);
+
+    // Signing out ends the session itself: the cookie the browser held no longer opens anything.
+    const [cookie] = await page.context().cookies();
+    await page.click('header button[type="submit"]');
+    await page.waitForSelector('input[name="token"]');
+    const after = await fetch(`${spoor.base}/v1/segments`, { headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
+    expect(after.status).toBe(401);
     expect(errors).toEqual([]);
   });
 });

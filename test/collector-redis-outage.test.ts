@@ -57,7 +57,7 @@ describe('Redis stopped mid-test', () => {
     await redis.restart();
     // The SDK retries the same batch_id with backoff; the collector reconnects within seconds.
     await expect.poll(async () => (await post(batch)).status, { timeout: 15_000, interval: 250 }).toBe(202);
-    const job = await queue.queue.getJob(batchJobId('shop', batch.batch_id));
+    const job = await queue.queue.getJob(batchJobId({ site: 'shop', batch_id: batch.batch_id, events: batch.events, rejected: [] }));
     expect((job?.data as BatchJobData | undefined)?.events.map((e) => e.type)).toEqual(['pageview', 'click']);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });

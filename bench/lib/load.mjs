@@ -2,7 +2,6 @@
 // batch_id and event ids of its own (a repeated batch would take the collector's cheap duplicate
 // path, a repeated event would collapse in ClickHouse).
 import { generateTraffic } from '@spoor/traffic';
-import { sleep } from './processes.mjs';
 
 /** `next()` returns the next body; `site` is the envelope's site id. */
 export function batchBodies(site, eventsPerBatch = 20) {
@@ -33,14 +32,6 @@ export function batchBodies(site, eventsPerBatch = 20) {
   };
 }
 
-// Sending a saturating load to a running `spoor up` (bench/lib/spoor-up.mjs) and timing how fast
-// it becomes queryable.
-export const HEADERS = {
-  'content-type': 'text/plain',
-  origin: 'https://bench.example',
-  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
-};
-
 /**
  * fetch, tried again once when a kept-alive socket turns out closed (the server ends idle
  * connections; a request racing that close fails before reaching it, so a retry sends it once).
@@ -52,30 +43,4 @@ export async function request(url, init) {
     if (err.cause?.code !== 'UND_ERR_SOCKET' && err.cause?.code !== 'ECONNRESET') throw err;
     return fetch(url, init);
   }
-}
-
-export async function post(base, body) {
-  const res = await request(`${base}/v1/batch`, { method: 'POST', body, headers: HEADERS });
-  await res.arrayBuffer();
-  return res.status;
-}
-
-const count = async (up) => Number((await up.sql("SELECT count() AS n FROM spoor.events WHERE site_id = 'demo'"))[0].n);
-
-/** Saturates the collector for `seconds`, then waits for the worker: events per second from first send to last commit. */
-export async function sustained(up, bodies, seconds) {
-  const before = await count(up);
-  const started = Date.now();
-  let sent = 0;
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (Date.now() - started < seconds * 1000) {
-        if ((await post(up.base, bodies.next())) === 202) sent += bodies.events;
-      }
-    }),
-  );
-  const sendMs = Date.now() - started;
-  while ((await count(up)) - before < sent) await sleep(100);
-  const totalMs = Date.now() - started;
-  return { sent, accept_rate: sent / (sendMs / 1000), rate: sent / (totalMs / 1000), backlog_s: (totalMs - sendMs) / 1000 };
 }

@@ -19,7 +19,7 @@ async function server(kind, redisUrl) {
   const env = { PORT: String(port), SPOOR_LOG_LEVEL: 'warn' };
   const proc =
     kind === 'collector'
-      ? start(process.execPath, [join(root, 'apps/cli/bin/spoor.js'), 'collector'], {
+      ? start(process.execPath, [join(root, 'apps/cli/bin/spoor.cjs'), 'collector'], {
           env: { ...env, REDIS_URL: redisUrl, SPOOR_SITES: `bench=${ORIGIN}`, SPOOR_RATE_LIMIT_SITE: '1000000', SPOOR_QUEUE: 'bench' },
           ready: async () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false),
         })

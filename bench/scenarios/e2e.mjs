@@ -1,20 +1,80 @@
 // End to end in `spoor up` with every materialized view: the sustained rate from HTTP to
 // queryable rows, event-to-queryable latency at half that rate, memory of the process and of its
 // Redis, and ClickHouse's bytes per million events.
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import { batchBodies, post, sustained } from '../lib/load.mjs';
-import { memoryOf, sleep } from '../lib/processes.mjs';
-import { spoorUp } from '../lib/spoor-up.mjs';
+import { readFileSync } from 'node:fs';
+import { batchBodies } from '../lib/load.mjs';
+import { freePort, memoryOf, sleep, start, tempDir } from '../lib/processes.mjs';
 import { percentile, summary } from '../lib/stats.mjs';
 
 export const title = 'End to end: spoor up with all views';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const HEADERS = {
+  'content-type': 'text/plain',
+  origin: 'https://bench.example',
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+};
+
+/** A `spoor up` on a fresh data directory; `env` adds variables (e.g. SPOOR_ANALYST_PASSWORD). */
+export async function spoorUp(env = {}) {
+  const dataDir = tempDir('e2e');
+  const [port, chPort] = [await freePort(), await freePort()];
+  const proc = start(process.execPath, [join(root, 'apps/cli/bin/spoor.cjs'), 'up', '--port', String(port), '--clickhouse-port', String(chPort)], {
+    env: { SPOOR_DATA_DIR: dataDir, SPOOR_LOG_LEVEL: 'warn', SPOOR_RATE_LIMIT_SITE: '1000000', ...env },
+    ready: 'spoor is up',
+    timeoutMs: 120_000,
+  });
+  await proc.started;
+  const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  const redisPid = Number(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8'));
+  const sql = async (query) => {
+    const res = await fetch(`http://127.0.0.1:${chPort}/?default_format=JSONEachRow`, {
+      method: 'POST',
+      body: query,
+      headers: { 'X-ClickHouse-User': 'spoor', 'X-ClickHouse-Key': token },
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(text);
+    return text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l)) : [];
+  };
+  return { base: `http://127.0.0.1:${port}`, chPort, pid: proc.child.pid, redisPid, dataDir, sql, output: proc.output, stop: () => proc.stop() };
+}
+
+export async function post(base, body) {
+  const res = await fetch(`${base}/v1/batch`, { method: 'POST', body, headers: HEADERS });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+const count = async (up) => Number((await up.sql("SELECT count() AS n FROM spoor.events WHERE site_id = 'demo'"))[0].n);
+
+/** Saturates the collector for `seconds`, then waits for the worker: events per second from first send to last commit. */
+export async function sustained(up, bodies, seconds) {
+  const before = await count(up);
+  const started = Date.now();
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (Date.now() - started < seconds * 1000) {
+        if ((await post(up.base, bodies.next())) === 202) sent += bodies.events;
+      }
+    }),
+  );
+  const sendMs = Date.now() - started;
+  while ((await count(up)) - before < sent) await sleep(100);
+  const totalMs = Date.now() - started;
+  return { sent, accept_rate: sent / (sendMs / 1000), rate: sent / (totalMs / 1000), backlog_s: (totalMs - sendMs) / 1000 };
+}
 
 /**
  * Sends the load at `rate` events/s for `seconds`, with a one-event probe batch (ts = now, its own
  * visitor) every 200 ms; a poller looks the probes up by primary key every 50 ms, so watching
  * freshness costs the engine almost nothing. Returns each probe's send-to-queryable time.
  */
-async function freshness(up, bodies, rate, seconds) {
+export async function freshness(up, bodies, rate, seconds) {
   const probe = `probe-${Date.now()}`;
   const sentAt = new Map();
   const latencies = [];
@@ -66,7 +126,7 @@ export async function run(ctx) {
   const runs = [];
   const notes = [];
   for (let i = 0; i < ctx.runs; i++) {
-    const up = await spoorUp('e2e');
+    const up = await spoorUp();
     try {
       await sleep(ctx.quick ? 1_000 : 5_000);
       const { rss_mib: idle, file_mib: idleFile } = memoryOf(up.pid);

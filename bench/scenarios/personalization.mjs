@@ -1,15 +1,20 @@
 // Personalization on `spoor up`: /v1/me and /v1/profiles latency at a fixed rate of lookups, alone
 // and while the process ingests at half its sustained rate (the rate it held is reported), and
 // freshness: from a cart_add answered 202 until /v1/me shows it in the cart.
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { generateTraffic } from '@spoor/traffic';
-import { batchBodies, post, request, sustained } from '../lib/load.mjs';
+import { batchBodies, request } from '../lib/load.mjs';
 import { sleep } from '../lib/processes.mjs';
-import { spoorUp } from '../lib/spoor-up.mjs';
 import { percentile, summary } from '../lib/stats.mjs';
+import { post, spoorUp, sustained } from './e2e.mjs';
 
 export const title = 'Personalization: /v1/me and /v1/profiles under ingest, freshness';
 
+const bin = join(dirname(fileURLToPath(import.meta.url)), '../../apps/cli/bin/spoor.cjs');
 const SITE = 'bench';
 const ORIGIN = 'https://bench.example';
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
@@ -165,10 +170,12 @@ export async function run(ctx) {
   const bodies = batchBodies('demo');
   const runs = [];
   for (let r = 0; r < ctx.runs; r++) {
-    const up = await spoorUp('personalization');
+    const up = await spoorUp();
+    const cli = async (...args) =>
+      (await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, SPOOR_DATA_DIR: up.dataDir, SPOOR_LOG_LEVEL: 'warn' } })).stdout;
     try {
-      await up.cli('sites', 'add', SITE, '--origin', ORIGIN, '--expose-traits', 'email', '--expose-segments', 'cart_abandoners,champions');
-      const key = (await up.cli('sites', 'key', SITE)).trim().split('\n').at(-1);
+      await cli('sites', 'add', SITE, '--origin', ORIGIN, '--expose-traits', 'email', '--expose-segments', 'cart_abandoners,champions');
+      const key = (await cli('sites', 'key', SITE)).trim().split('\n').at(-1);
       const people = await seed(up, visitors);
       // Warm the site-wide caches (catalogue, RFM levels, segment membership) as a running shop has them.
       await lookups(up, people, key, 20, 2);

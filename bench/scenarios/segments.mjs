@@ -11,7 +11,7 @@ import { summary } from '../lib/stats.mjs';
 export const title = 'Segments: list over a million events, export of a million people';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const spoor = join(root, 'apps/cli/bin/spoor.js');
+const spoor = join(root, 'apps/cli/bin/spoor.cjs');
 const exec = promisify(execFile);
 
 /** The million people, built inside the engine (as test/segments-1m.test.ts does). */

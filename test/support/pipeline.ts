@@ -36,7 +36,8 @@ export async function startPipeline(redisUrl: string, opts: PipelineOptions = {}
   await migrate(wh);
   const producer = createRedisConnection({ url: redisUrl, role: 'producer' });
   const consumer = createRedisConnection({ url: redisUrl, role: 'worker' });
-  const queue = createBatchQueue({ connection: producer, name });
+  // A queue add slower than the production 2 s is no fault of the code under test on a busy machine.
+  const queue = createBatchQueue({ connection: producer, name, addTimeoutMs: 10_000 });
   const worker: SpoorWorker = createWorker({
     connection: consumer,
     warehouse: opts.workerWarehouse ? opts.workerWarehouse(wh) : wh,

@@ -2,6 +2,7 @@
 // from the distinct events, following docs/SEGMENTS.md, with no ClickHouse in the loop (the
 // per-visitor and per-customer figures come from recompute.ts, itself checked against the views).
 import type { SpoorEventInput } from '@spoor/events';
+import { expectedPredictions, type ExpectedPrediction } from './predictions-oracle.js';
 import { expectedCustomers, expectedVisitors, type ExpectedCustomer, type ExpectedVisitor } from './recompute.js';
 
 export interface ExpectedPerson {
@@ -19,11 +20,14 @@ export interface ExpectedPerson {
   last_cart_change_at: number | null;
   last_purchase_at: number | null;
   customer: ExpectedCustomer | undefined;
+  /** The customer's prediction (the heuristic: no model is fitted in these tests). */
+  prediction: ExpectedPrediction | undefined;
 }
 
 export function expectedPeople(events: SpoorEventInput[], bots: Set<string>, today: number): ExpectedPerson[] {
   const visitors = expectedVisitors(events, bots);
   const customers = expectedCustomers(events, today);
+  const predictions = expectedPredictions(events, today);
   const groups = new Map<string, ExpectedVisitor[]>();
   for (const v of visitors.values()) {
     if (v.is_bot) continue;
@@ -50,6 +54,7 @@ export function expectedPeople(events: SpoorEventInput[], bots: Set<string>, tod
       last_cart_change_at: cart?.last_cart_change_at ?? null,
       last_purchase_at: purchases.length ? Math.max(...purchases) : null,
       customer: customers.get(customerId || browsers[0]!.visitor_id),
+      prediction: predictions.get(customerId || browsers[0]!.visitor_id),
     };
   });
 }
@@ -83,6 +88,9 @@ export function expectedMembers(people: ExpectedPerson[], p: OracleParams): Reco
     engaged_non_buyers: (x) => x.sessions >= 3 && (x.customer?.orders ?? 0) === 0 && x.last_seen >= p.now - 30 * DAY,
     repeat_buyers: (x) => (x.customer?.orders ?? 0) >= 2,
     high_value: (x) => !!x.customer && x.customer.m_score >= 5,
+    likely_to_churn: (x) => !!x.prediction && x.prediction.p_alive < 0.3 && (x.customer?.orders ?? 0) >= 2,
+    due_to_reorder: (x) => !!x.prediction && x.prediction.next_purchase_at >= p.now - 14 * DAY && x.prediction.next_purchase_at < p.now + 14 * DAY,
+    high_predicted_value: (x) => !!x.prediction && x.prediction.value_score >= 5,
   };
   return Object.fromEntries(Object.entries(rules).map(([name, rule]) => [name, new Set(people.filter(rule).map((x) => x.key))]));
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from './wait.js';
 
-export const SPOOR_BIN = resolve(import.meta.dirname, '../../apps/cli/bin/spoor.js');
+export const SPOOR_BIN = resolve(import.meta.dirname, '../../apps/cli/bin/spoor.cjs');
 
 export interface SpoorUp {
   child: ChildProcess;

@@ -68,7 +68,7 @@ describe('segment API', () => {
     const res = await app.request('/v1/segments', { headers: bearer });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { segments: Array<{ name: string; size: number; params: object }> };
-    expect(body.segments).toHaveLength(10);
+    expect(body.segments).toHaveLength(13);
     expect(body.segments.find((s) => s.name === 'cart_abandoners')).toMatchObject({ size: 1, params: { window: { type: 'duration', default: '1h' } } });
     expect(body.segments.find((s) => s.name === 'repeat_buyers')!.size).toBe(0);
   });
@@ -145,5 +145,47 @@ describe('/admin page', () => {
     const download = await app.request('/v1/segments/cart_abandoners/export?format=csv', { headers: { cookie: session } });
     expect(download.status).toBe(200);
     expect((await download.text()).split('\n')[1]).toMatch(/^ada,va,/);
+  });
+
+  const signIn = (token = TOKEN, headers: Record<string, string> = {}, peer = '198.51.100.1') =>
+    app.request('/admin/session', { method: 'POST', body: new URLSearchParams({ token }), headers }, { incoming: { socket: { remoteAddress: peer } } });
+  const sessionOf = (res: Response) => res.headers.get('set-cookie')!.split(';')[0]!;
+  const csrfOf = async (cookie: string) => /name="_csrf" value="([^"]+)"/.exec(await (await app.request('/admin', { headers: { cookie } })).text())?.[1];
+
+  it('gives each sign-in a session of its own, which sign-out ends at once, and only with the page\'s form token', async () => {
+    const a = sessionOf(await signIn());
+    const b = sessionOf(await signIn());
+    expect(a).not.toBe(b);
+    const csrf = await csrfOf(a);
+    expect(csrf).toBeTruthy();
+    const logout = (cookie: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+      app.request('/admin/logout', { method: 'POST', body: new URLSearchParams(form), headers: { cookie, ...headers } });
+    // Another site's form, or one without the token, ends nothing.
+    expect((await logout(a, {})).status).toBe(403);
+    expect((await logout(a, { _csrf: 'guess' })).status).toBe(403);
+    expect((await logout(a, { _csrf: csrf! }, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await logout(a, { _csrf: csrf! }, { origin: 'https://evil.example', host: 'localhost' })).status).toBe(403);
+    expect((await app.request('/v1/segments', { headers: { cookie: a } })).status).toBe(200);
+    expect((await logout(a, { _csrf: csrf! })).status).toBe(303);
+    // The cookie is worth nothing now, wherever it was copied to; the other session lives on.
+    expect((await app.request('/v1/segments', { headers: { cookie: a } })).status).toBe(401);
+    expect(await (await app.request('/admin', { headers: { cookie: a } })).text()).toContain('name="token"');
+    expect((await app.request('/v1/segments', { headers: { cookie: b } })).status).toBe(200);
+  });
+
+  it('refuses a sign-in posted from another site', async () => {
+    expect((await signIn(TOKEN, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await signIn(TOKEN, { origin: 'null' })).status).toBe(403);
+    expect((await signIn(TOKEN, { origin: 'http://localhost', host: 'localhost' })).status).toBe(303);
+  });
+
+  it('throttles wrong tokens per address: after five, even the right one waits', async () => {
+    for (let i = 0; i < 5; i++) expect((await signIn('wrong-token', {}, '203.0.113.9')).status).toBe(401);
+    const locked = await signIn(TOKEN, {}, '203.0.113.9');
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(locked.headers.get('set-cookie')).toBeNull();
+    // Another address is not held back.
+    expect((await signIn(TOKEN, {}, '203.0.113.10')).status).toBe(303);
   });
 });

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { SqlFormat } from '@spoor/warehouse';
 import type { collector as collectorCommand } from './commands/collector.js';
 import { migrate } from './commands/migrate.js';
+import { PREDICT_USAGE, predictCommand } from './commands/predict.js';
 import type { replay as replayCommand } from './commands/replay.js';
 import { SEGMENTS_USAGE, segmentsCommand } from './commands/segments.js';
 import { withWarehouse } from './connect.js';
@@ -33,14 +34,17 @@ Usage:
   spoor sites hook SITE --platform shopify|woocommerce|stripe --secret S   a shop platform's webhook secret (- reads stdin)
   spoor sites list [--format table|json] | spoor sites remove SITE
 ${SEGMENTS_USAGE}
+${PREDICT_USAGE}
   spoor help
 
 Options for every command: --debug (stack traces). Configuration comes from the environment:
 PORT, REDIS_URL, CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE,
 SPOOR_DATA_DIR, SPOOR_ADMIN_TOKEN, SPOOR_ANALYST_PASSWORD, SPOOR_CLICKHOUSE_CLUSTER, SPOOR_TRUST_PROXY,
 SPOOR_QUEUE, SPOOR_SEGMENTS_DIR (custom segment definitions, default ./segments), SPOOR_WEBHOOK_SECRET (signs
-webhook posts), SPOOR_SECRET_KEY (seals the sites' webhook secrets; spoor up makes one in the data directory);
-see docs/OPERATIONS.md for the production processes' variables.`;
+webhook posts), SPOOR_SECRET_KEY (seals the sites' webhook secrets; spoor up makes one in the data directory),
+SPOOR_PREDICT_EVERY (how often spoor up / spoor worker refit the purchase models, default 24h, or off),
+SPOOR_SHUTDOWN_TIMEOUT, SPOOR_CLICKHOUSE_MAX_MEMORY, SPOOR_ANALYST_MAX_*; see docs/OPERATIONS.md for the
+production processes' variables.`;
 
 type Command = (argv: string[]) => Promise<void>;
 
@@ -79,7 +83,8 @@ const commands: Record<string, Command> = {
     );
     await waitForSignal();
     log.info('shutting down');
-    await running.stop();
+    // A part given up on (it said what it left behind) is a failed exit.
+    if (!(await running.stop())) process.exitCode = 1;
     // Everything is closed; a library handle left open must not keep the process alive.
     setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
   },
@@ -203,6 +208,10 @@ const commands: Record<string, Command> = {
 
   async segments(argv) {
     await segmentsCommand(loadConfig(), argv);
+  },
+
+  async predict(argv) {
+    await predictCommand(loadConfig(), argv);
   },
 
   async help() {

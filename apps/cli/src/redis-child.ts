@@ -11,9 +11,21 @@ import type { Logger } from './logger.js';
 export interface PrivateRedis {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** False while the server is down (it is being restarted). */
+  up(): boolean;
+  /** Times the server was restarted after it died. */
+  restarts(): number;
+  /** Down for longer than this many ms (0 when up): /healthz turns unhealthy past a limit. */
+  downForMs(): number;
+  /** Stops the server (SIGTERM: it writes its AOF), killing it after `graceMs`. @defaultValue 10000 */
+  stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Starts the private redis-server and keeps it running: if it dies (a crash, the OOM killer, a
+ * stray SIGKILL), it is started again on the same port from its append-only file, so every batch
+ * the collector acknowledged is still queued, and the process's connections reconnect by themselves.
+ */
 export async function startPrivateRedis(dir: string, log: Logger): Promise<PrivateRedis> {
   const binary = findBinary('redis-server');
   if (!binary) {
@@ -38,14 +50,19 @@ export async function startPrivateRedis(dir: string, log: Logger): Promise<Priva
   ];
   // setpriv (util-linux) asks the kernel to SIGTERM redis when this process dies, however it dies.
   const setpriv = findBinary('setpriv');
-  const child: ChildProcess = setpriv
-    ? spawn(setpriv, ['--pdeathsig', 'SIGTERM', '--', binary, ...args], { stdio: 'ignore' })
-    : spawn(binary, args, { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const spawnRedis = (): ChildProcess =>
+    setpriv
+      ? spawn(setpriv, ['--pdeathsig', 'SIGTERM', '--', binary, ...args], { stdio: 'ignore' })
+      : spawn(binary, args, { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  let child = spawnRedis();
+  let stopping = false;
+  let restarts = 0;
+  let downSince = 0;
+  let exited = exitOf(child);
   // Belt and braces for a normal exit without stop(): never leave redis behind.
   const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
-  const url = `redis://127.0.0.1:${port}`;
   try {
     await waitForPing(url, child, 15_000);
   } catch (err) {
@@ -53,18 +70,57 @@ export async function startPrivateRedis(dir: string, log: Logger): Promise<Priva
     throw new CliError(`private redis-server did not start: ${(err as Error).message} (see ${join(dir, 'redis.log')})`);
   }
   log.info({ port, dir }, 'private redis-server started');
+
+  const supervise = (proc: ChildProcess) => {
+    proc.once('exit', (code, signal) => {
+      if (stopping || proc !== child) return;
+      downSince = Date.now();
+      log.error({ code, signal, port }, 'private redis-server exited; restarting it on its append-only file');
+      void restart();
+    });
+  };
+  const restart = async () => {
+    for (let delay = 200; !stopping; delay = Math.min(delay * 2, 5_000)) {
+      await sleep(delay);
+      if (stopping) return;
+      child = spawnRedis();
+      exited = exitOf(child);
+      try {
+        await waitForPing(url, child, 15_000);
+      } catch (err) {
+        log.error({ err: (err as Error).message, retryInMs: Math.min(delay * 2, 5_000) }, 'private redis-server did not restart');
+        child.kill('SIGKILL');
+        continue;
+      }
+      restarts++;
+      log.warn({ port, restarts, downMs: Date.now() - downSince }, 'private redis-server restarted');
+      downSince = 0;
+      supervise(child);
+      return;
+    }
+  };
+  supervise(child);
+
   return {
     url,
     port,
-    async stop() {
+    up: () => downSince === 0,
+    restarts: () => restarts,
+    downForMs: () => (downSince === 0 ? 0 : Date.now() - downSince),
+    async stop(graceMs = 10_000) {
+      stopping = true;
       process.off('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM'); // redis flushes the AOF and exits
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },
   };
+}
+
+function exitOf(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => child.once('exit', () => resolve()));
 }
 
 function findBinary(name: string): string | undefined {

@@ -15,7 +15,12 @@ const TYPES: Record<string, string> = {
 export function serveFolder(app: Hono, root: string) {
   const base = resolve(root);
   app.get('/*', async (c, next) => {
-    let rel = decodeURIComponent(c.req.path);
+    let rel: string;
+    try {
+      rel = decodeURIComponent(c.req.path);
+    } catch {
+      return next(); // a malformed escape names no file
+    }
     if (rel.endsWith('/')) rel += 'index.html';
     const file = resolve(join(base, normalize(rel)));
     if (!file.startsWith(base + sep) || !(extname(file) in TYPES)) return next();

@@ -39,7 +39,7 @@ describe('spoor segments', () => {
     expect(r.stdout).toMatch(/^segment\s+people\s+description$/m);
     expect(r.stdout).toMatch(/^cart_abandoners\s+2\s+Left items/m);
     expect(r.stdout).toMatch(/^mobile_carts \*\s+2\s+Mobile shoppers with a cart$/m);
-    expect(r.stdout.trim().split('\n')).toHaveLength(13);
+    expect(r.stdout.trim().split('\n')).toHaveLength(16);
   });
 
   it('show: rule, parameters, size and the first rows', async () => {

@@ -43,6 +43,13 @@ export interface CollectorOptions {
   /** Extra readiness checks by name, e.g. `clickhouse`. */
   readiness?: Record<string, () => Promise<boolean>>;
   /**
+   * Liveness checks by name: the process is broken for good (not merely waiting on a dependency)
+   * when one is false, and /healthz answers 503 so a supervisor restarts it.
+   */
+  liveness?: Record<string, () => boolean>;
+  /** More Prometheus text for /metrics, from parts of the process the collector does not own. */
+  extraMetrics?: () => string;
+  /**
    * `SPOOR_TRUST_PROXY`: how many proxies in front of the collector append to X-Forwarded-For
    * (`true` is one). Without it the header is ignored. @defaultValue false
    */
@@ -59,6 +66,8 @@ export interface CollectorOptions {
   secretKey?: string | undefined;
   /** Profile and recommendation reads (/v1/me, /v1/recommendations, /v1/profiles). Absent: they answer 503. */
   personalization?: PersonalizationReader | undefined;
+  /** A request body must arrive within this, else 408. @defaultValue BODY_TIMEOUT_MS (10 s) */
+  bodyTimeoutMs?: number;
 }
 
 export type CollectorDeps = Required<Pick<CollectorOptions, 'trustProxy' | 'now'>> &
@@ -120,7 +129,7 @@ export function createCollector(options: CollectorOptions): Collector {
   recommendationsRoute(app, deps, ipLimit);
   profilesRoute(app, deps);
   healthRoutes(app, deps, gate);
-  metricsRoute(app, deps.metrics);
+  metricsRoute(app, deps.metrics, deps.extraMetrics);
   sdkRoute(app, deps.sdk);
   return {
     app,

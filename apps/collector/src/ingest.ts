@@ -1,6 +1,6 @@
 // Turns a parsed batch into the queue job: per-event validation, clock correction, refusals kept.
 import { correctClock } from '@spoor/enrich';
-import { LIMITS, validateEvent, type BatchEnvelope, type RejectReason } from '@spoor/events';
+import { cutText, LIMITS, repairLoneSurrogates, validateEvent, wellFormedText, type BatchEnvelope, type RejectReason } from '@spoor/events';
 import type { AcceptedEvent, BatchJobData, RejectedRecord, RequestContext } from '@spoor/queue';
 
 /** Raw payloads kept in `rejected_events` are cut to this many characters. */
@@ -17,6 +17,11 @@ export interface BuildOptions {
   flags?: string[];
   /** Size of the request body: when it is under the per-event limit no event needs measuring. */
   bodyBytes?: number;
+  /**
+   * The body's JSON text had a surrogate escape (`mayHoldLoneSurrogates`): each event's strings are
+   * repaired before validation, and a repaired event is flagged `text_repaired`.
+   */
+  repairText?: boolean;
 }
 
 export function buildBatchJob(
@@ -32,6 +37,9 @@ export function buildBatchJob(
   const rejected: RejectedRecord[] = [];
   const seen = new Set<string>();
   envelope.events.forEach((raw, index) => {
+    // Repaired before anything else reads it: a lone surrogate has no UTF-8 form, so ClickHouse
+    // would refuse the row after the sender was told it was accepted.
+    const repaired = opts.repairText === true && repairLoneSurrogates(raw) > 0;
     const v = validateEvent(raw, index, { withinSizeLimit });
     if (!v.ok) {
       rejected.push(refusal(raw, index, v.error.reason, v.error.path, v.error.message));
@@ -45,9 +53,10 @@ export function buildBatchJob(
     // The same event twice in one batch is one event.
     if (seen.has(v.value.event_id)) return;
     seen.add(v.value.event_id);
-    const flags = extraFlags.length > 0 ? [...clock.flags, ...extraFlags] : clock.flags;
+    let flags = extraFlags.length > 0 ? [...clock.flags, ...extraFlags] : clock.flags;
+    if (repaired) flags = [...flags, 'text_repaired'];
     // The validated event is a fresh object of zod's: completed in place rather than copied.
-    events.push(Object.assign(v.value, { ts: clock.ts, client_ts: v.value.ts, flags }));
+    events.push(Object.assign(v.value, { ts: clock.ts, client_ts: v.value.ts, flags, batch_index: index }));
   });
   return {
     job: {
@@ -70,19 +79,21 @@ export function refusal(raw: unknown, index: number, reason: RejectReason, path:
   return {
     index,
     reason,
-    path,
-    message,
+    path: wellFormedText(path),
+    message: wellFormedText(message),
     raw: truncatedJson(raw),
-    event_id: typeof id === 'string' ? id.slice(0, 64) : '',
+    event_id: typeof id === 'string' ? wellFormedText(cutText(id, 64)) : '',
   };
 }
 
+/** The value as JSON text, cut to the stored size without splitting a surrogate pair. */
 export function truncatedJson(value: unknown): string {
   let s: string;
   try {
-    s = JSON.stringify(value) ?? '';
+    // JSON.stringify writes a lone surrogate as an escape; the repair covers keys of hostile shapes.
+    s = wellFormedText(JSON.stringify(value) ?? '');
   } catch {
     s = '<unserialisable>';
   }
-  return s.length > RAW_PAYLOAD_LIMIT ? s.slice(0, RAW_PAYLOAD_LIMIT) : s;
+  return cutText(s, RAW_PAYLOAD_LIMIT);
 }

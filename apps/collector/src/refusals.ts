@@ -3,7 +3,7 @@
 // got nothing through. Unknown sites and unparseable bodies are not stored: anyone can send those.
 import { randomUUID } from 'node:crypto';
 import { batchIdSchema, type RejectReason } from '@spoor/events';
-import { batchJobId, type BatchJobData, type BatchQueue } from '@spoor/queue';
+import type { BatchJobData, BatchQueue } from '@spoor/queue';
 import type { CollectorLogger } from './logger.js';
 import { truncatedJson } from './ingest.js';
 
@@ -32,6 +32,6 @@ export function recordRefusal(queue: Pick<BatchQueue, 'enqueue'>, r: RequestRefu
     rejected: [{ index: -1, reason: r.reason, path: r.path, message: r.message, raw: truncatedJson(r.body), event_id: '' }],
   };
   // A job id of its own: the batch_id must stay free for the sender's corrected resend.
-  const jobId = batchJobId(r.site, `refused-${randomUUID()}`);
+  const jobId = `${r.site}.refused-${randomUUID()}`;
   queue.enqueue(job, { jobId }).catch((err: Error) => logger.warn({ site: r.site, err: err.message }, 'refusal not recorded'));
 }

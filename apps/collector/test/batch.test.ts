@@ -1,4 +1,5 @@
 // POST /v1/batch through app.request(): parsing, limits, per-event validation and the answers.
+import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { QueueError } from '@spoor/queue';
@@ -237,5 +238,45 @@ describe('POST /v1/batch', () => {
     const res = await post(makeBatch([makeEvent('pageview')]));
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: 'sites_unavailable' });
+  });
+});
+
+describe('text a visitor wrote, with lone surrogates', () => {
+  const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+  it('is repaired before the answer, the event accepted and flagged, its place in the batch kept', async () => {
+    const { jobs, post } = setup();
+    const title = `${'x'.repeat(1023)}\ud83d`;
+    const events = [
+      makeEvent('pageview', { title, props: { 'k\udfff': 'v\ud800', n: 1 } }),
+      { type: 'pageview' } as never,
+      makeEvent('identify', { user_id: 'u\ud800', traits: { name: '\udc00' } }),
+    ];
+    const res = await post(makeBatch(events));
+    expect(await res.json()).toMatchObject({ accepted: 2, rejected: 1 });
+    const [job] = jobs;
+    expect(loneSurrogate.test(JSON.stringify(job!.events))).toBe(false);
+    expect(job!.events.map((e) => [e.batch_index, e.flags.includes('text_repaired')])).toEqual([
+      [0, true],
+      [2, true],
+    ]);
+    expect(job!.events[0]).toMatchObject({ title: `${'x'.repeat(1023)}\ufffd`, props: { 'k\ufffd': 'v\ufffd', n: 1 } });
+    expect(job!.events[1]).toMatchObject({ user_id: 'u\ufffd', traits: { name: '\ufffd' } });
+  });
+
+  it('in a refused event is stored well formed, cut without splitting a pair', async () => {
+    const { jobs, post } = setup();
+    // An invalid event (no url) whose raw JSON is longer than the 8 KiB kept, full of emoji pairs
+    // and lone surrogates, with the cut falling inside a pair for one of the two offsets.
+    for (const pad of ['', 'p']) {
+      const bad = { event_id: randomUUID(), type: 'pageview', ts: Date.now(), visitor_id: 'v', pad, props: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}\ud800`, '\ud83d\ude00'.repeat(300)])) };
+      await post(makeBatch([makeEvent('pageview'), bad as never]));
+    }
+    for (const job of jobs) {
+      const [refusal] = job.rejected;
+      expect(refusal!.raw.length).toBeLessThanOrEqual(8 * 1024);
+      expect(refusal!.raw.length).toBeGreaterThan(8 * 1024 - 2);
+      expect(loneSurrogate.test(refusal!.raw + refusal!.path + refusal!.message)).toBe(false);
+    }
   });
 });

@@ -7,18 +7,24 @@ import { makeBatch, makeEvent } from '../../../test/support/events.js';
 import { setup } from './harness.js';
 
 let server: RunningServer;
-const harness = setup();
+let slowServer: RunningServer;
+const serverErrors: Error[] = [];
+const harness = setup({ bodyTimeoutMs: 1_000, hooks: { onError: (err) => serverErrors.push(err) } });
 const clientErrors: string[] = [];
 
 beforeAll(async () => {
   server = await listen(harness.collector.app, 0, '127.0.0.1', { onClientError: (code) => clientErrors.push(code) });
+  slowServer = await listen(harness.collector.app, 0, '127.0.0.1', { headersTimeoutMs: 1_000 });
 });
-afterAll(() => server?.close(1_000));
+afterAll(async () => {
+  await server?.close(1_000);
+  await slowServer?.close(1_000);
+});
 
 /** Writes raw bytes and collects everything the server sends until it closes (or `ms` pass). */
-function raw(write: (s: Socket) => unknown, ms = 5_000): Promise<string> {
+function raw(write: (s: Socket) => unknown, ms = 5_000, port = server.port): Promise<string> {
   return new Promise((resolve) => {
-    const s = connect(server.port, '127.0.0.1');
+    const s = connect(port, '127.0.0.1');
     let out = '';
     const timer = setTimeout(() => s.destroy(), ms);
     s.on('data', (d) => (out += d));
@@ -90,5 +96,33 @@ describe('collector on a socket', () => {
     const res = await raw((s) => s.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'<b>'.repeat(22_000)}\r\n\r\n`));
     expect(statusOf(res)).toBe(431);
     expect(res).not.toContain('<b>');
+  });
+
+  it('answers 408 to headers slower than the limit, soon after it', async () => {
+    const started = Date.now();
+    const res = await raw((s) => s.write('POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-'), 8_000, slowServer.port);
+    expect(statusOf(res)).toBe(408);
+    expect(JSON.parse(bodyOf(res))).toMatchObject({ error: 'request_timeout' });
+    expect(Date.now() - started).toBeLessThan(3_500);
+  });
+
+  it('answers 408 to a body slower than the limit, counted as the client\'s failure and logged without a stack', async () => {
+    const body = JSON.stringify(makeBatch([makeEvent('pageview')]));
+    const started = Date.now();
+    const res = await raw((s) => s.write(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`), 8_000);
+    expect(statusOf(res)).toBe(408);
+    expect(res.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(bodyOf(res))).toMatchObject({ error: 'request_timeout' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // A body cut off by its client is the client's failure too.
+    await raw((s) => {
+      s.write(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+      setTimeout(() => s.destroy(), 200);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(serverErrors).toEqual([]);
+    const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+    expect(metrics).toMatch(/spoor_collector_requests_total\{route="\/v1\/batch",method="POST",status="408"\} 1/);
+    expect(metrics).not.toMatch(/status="5\d\d"/);
   });
 });

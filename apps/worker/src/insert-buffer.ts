@@ -2,9 +2,11 @@
 // wants few large inserts and the queue hands out small batches. Each insert carries a dedup token
 // named after exactly the jobs (and the slice of them) it holds, so any retry of it is a no-op.
 import { createHash } from 'node:crypto';
+import { cutText } from '@spoor/events';
 import type { BatchJobData } from '@spoor/queue';
 import { dedupInsertSettings, type Warehouse } from '@spoor/warehouse';
 import { isDataError } from './errors.js';
+import { RefusalStore } from './refusal-store.js';
 import { eventRows, rejectedRows, type EventRow, type RejectedRow } from './rows.js';
 
 export interface InsertBufferOptions {
@@ -45,6 +47,8 @@ export interface FlushStats {
 
 interface Pending {
   jobId: string;
+  /** The job ran before: refusals it stored then are not stored again. */
+  rerun: boolean;
   events: EventRow[];
   rejected: RejectedRow[];
   data: BatchJobData;
@@ -63,6 +67,14 @@ export class InsertBuffer {
   private readonly maxWaitMs: number;
   private readonly retries: number;
   private readonly maxPartitions: number;
+  private readonly refusals: RefusalStore;
+  private jobsHeld = 0;
+  private readonly inProgress = new Map<string, Promise<void>>();
+
+  /** Jobs added whose rows are not committed yet (waiting or being inserted). */
+  get held(): number {
+    return this.jobsHeld;
+  }
 
   constructor(
     private readonly wh: Warehouse,
@@ -72,17 +84,34 @@ export class InsertBuffer {
     this.maxWaitMs = opts.maxWaitMs ?? 200;
     this.retries = opts.retries ?? 2;
     this.maxPartitions = opts.maxPartitionsPerInsert ?? 50;
+    this.refusals = new RefusalStore(wh, (fn) => this.withRetries(fn));
   }
 
-  /** Resolves when the job's rows are committed to ClickHouse; rejects if the insert failed. */
-  add(jobId: string, data: BatchJobData): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /**
+   * Resolves when the job's rows are committed to ClickHouse; rejects if the insert failed.
+   * `rerun`: the job was processed before (BullMQ's attemptsStarted > 1).
+   */
+  add(jobId: string, data: BatchJobData, opts: { rerun?: boolean } = {}): Promise<void> {
+    // A job handed out again while this process still holds it (its lock lapsed on a busy machine)
+    // waits for the rows already on their way, rather than sending them a second time; a second
+    // copy in one insert would store its refusals twice.
+    const held = this.inProgress.get(jobId);
+    if (held) return held;
+    this.jobsHeld++;
+    const committed = new Promise<void>((resolve, reject) => {
       const events = eventRows(data);
-      this.pending.push({ jobId, events, rejected: rejectedRows(data), data, resolve, reject });
+      const settle = <T>(fn: (v: T) => void) => (v: T) => {
+        this.jobsHeld--;
+        this.inProgress.delete(jobId);
+        fn(v);
+      };
+      this.pending.push({ jobId, rerun: opts.rerun === true, events, rejected: rejectedRows(jobId, data), data, resolve: settle(resolve), reject: settle(reject) });
       this.rows += events.length;
       if (this.rows >= this.maxRows) this.flushSoon(0);
       else this.flushSoon(this.maxWaitMs);
     });
+    this.inProgress.set(jobId, committed);
+    return committed;
   }
 
   private flushSoon(delay: number) {
@@ -136,9 +165,7 @@ export class InsertBuffer {
       }
       refused = await this.isolateRows(jobs[0]!, jobs[0]!.events, token, err as Error);
     }
-    await this.withRetries(() =>
-      this.wh.insert('rejected_events', jobs.flatMap((p) => p.rejected), dedupInsertSettings(`${token}.rejected`)),
-    );
+    await this.refusals.store(jobs.flatMap((p) => p.rejected), `${token}.rejected`, rerunsOf(jobs));
     return refused;
   }
 
@@ -146,21 +173,24 @@ export class InsertBuffer {
   private async isolateRows(job: Pending, rows: EventRow[], token: string, err: Error): Promise<number> {
     if (rows.length === 1) {
       const row = rows[0]!;
+      const at = job.data.events.findIndex((e) => e.event_id === row.event_id);
       const refusal = rejectedRows(
+        job.jobId,
         job.data,
         [
           {
-            index: job.data.events.findIndex((e) => e.event_id === row.event_id),
+            // The event's place in the batch as sent, the same numbering the collector's refusals use.
+            index: job.data.events[at]?.batch_index ?? at,
             reason: 'insert_failed',
             path: '',
             message: firstLine(err.message),
-            raw: JSON.stringify(row).slice(0, 8_192),
+            raw: cutText(JSON.stringify(row), 8_192),
             event_id: String(row.event_id ?? ''),
           },
         ],
         'worker',
       );
-      await this.withRetries(() => this.wh.insert('rejected_events', refusal, dedupInsertSettings(`${token}.poison`)));
+      await this.refusals.store(refusal, `${token}.poison`, rerunsOf([job]));
       return 1;
     }
     const half = Math.ceil(rows.length / 2);
@@ -239,6 +269,10 @@ export class InsertBuffer {
 /** 32 hex chars naming a set of jobs; the slices of a bisected job append a/b. */
 function tokenOf(jobIds: string[]): string {
   return createHash('sha256').update(jobIds.join('\n')).digest('hex').slice(0, 32);
+}
+
+function rerunsOf(jobs: Pending[]): Set<string> {
+  return new Set(jobs.filter((p) => p.rerun).map((p) => p.jobId));
 }
 
 function firstLine(s: string): string {

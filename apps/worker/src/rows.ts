@@ -123,11 +123,13 @@ function stringMap(p: Record<string, string | number | boolean | null> | undefin
 
 export type RejectedRow = Record<string, string | number>;
 
-export function rejectedRows(job: BatchJobData, records: RejectedRecord[] = job.rejected, stage = 'collector'): RejectedRow[] {
+/** Rows of `rejected_events` for the job's refusals (or `records` found later, at `stage`). */
+export function rejectedRows(jobId: string, job: BatchJobData, records: RejectedRecord[] = job.rejected, stage = 'collector'): RejectedRow[] {
   return records.map((r) => ({
     received_at: job.received_at,
     site_id: job.site,
     batch_id: job.batch_id,
+    job_id: jobId,
     event_index: r.index,
     event_id: r.event_id,
     reason: r.reason,

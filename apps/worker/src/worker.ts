@@ -41,8 +41,13 @@ export interface SpoorWorkerOptions {
 }
 
 export interface SpoorWorker {
-  /** Stops taking jobs, finishes and commits the ones held, then returns. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs, finishes and commits the ones held, then returns. `force`: stops at once,
+   * without waiting for held jobs; they stay in the queue (their locks lapse) and run again later.
+   */
+  close(opts?: { force?: boolean }): Promise<void>;
+  /** Jobs taken whose rows are not committed yet. */
+  held(): number;
 }
 
 export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
@@ -63,7 +68,7 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
       throw new UnrecoverableError(`unsupported job format ${String(job.data?.v)}`);
     }
     await suppression.fresh();
-    await buffer.add(job.id ?? job.name, suppression.apply(job.data));
+    await buffer.add(job.id ?? job.name, suppression.apply(job.data), { rerun: (job.attemptsStarted ?? 1) > 1 });
   };
   const worker = createBatchWorker(processor, {
     connection: opts.connection,
@@ -78,9 +83,14 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
     },
   });
   return {
-    async close() {
+    async close(closeOpts = {}) {
+      if (closeOpts.force) {
+        await worker.close(true);
+        return;
+      }
       await worker.close();
       await buffer.drain();
     },
+    held: () => buffer.held,
   };
 }

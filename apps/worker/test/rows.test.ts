@@ -108,8 +108,8 @@ describe('rejectedRows', () => {
   it('carries the reason, path and raw payload of each refusal', () => {
     const j = job([]);
     j.rejected = [{ index: 2, reason: 'invalid_event', path: 'events.2.url', message: 'Required', raw: '{"type":"pageview"}', event_id: '' }];
-    expect(rejectedRows(j)).toEqual([
-      { received_at: j.received_at, site_id: 'shop', batch_id: 'b1', event_index: 2, event_id: '', reason: 'invalid_event', path: 'events.2.url', message: 'Required', raw: '{"type":"pageview"}', stage: 'collector' },
+    expect(rejectedRows('shop.b1.x', j)).toEqual([
+      { received_at: j.received_at, site_id: 'shop', batch_id: 'b1', job_id: 'shop.b1.x', event_index: 2, event_id: '', reason: 'invalid_event', path: 'events.2.url', message: 'Required', raw: '{"type":"pageview"}', stage: 'collector' },
     ]);
   });
 });

@@ -5,3 +5,4 @@ export * from './schema.js';
 export * from './types.js';
 export * from './validate.js';
 export * from './hooks.js';
+export * from './text.js';

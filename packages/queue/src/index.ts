@@ -7,3 +7,4 @@ export * from './names.js';
 export * from './producer.js';
 export * from './replay.js';
 export * from './safety.js';
+export * from './schedule.js';

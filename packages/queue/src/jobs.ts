@@ -1,4 +1,5 @@
 // What the collector puts on the queue and the worker takes off it.
+import { createHash } from 'node:crypto';
 import type { RejectReason, SpoorEvent } from '@spoor/events';
 
 /** Facts about the HTTP request, captured once by the collector for every event of the batch. */
@@ -33,6 +34,8 @@ export type AcceptedEvent = SpoorEvent & {
    * cookie (see docs/COLLECTOR.md, "Identity"). Absent when the SDK's id was kept.
    */
   sdk_visitor_id?: string;
+  /** Position in the batch as sent (refusals and in-batch duplicates leave gaps). Absent in older jobs. */
+  batch_index?: number;
 };
 
 /** A refused event, kept so that `rejected_events` shows what was refused and why. */
@@ -59,10 +62,22 @@ export interface BatchJobData {
 }
 
 /**
- * One job per (site, batch_id): a batch resent by the SDK or by a proxy maps to the same job, which
- * BullMQ ignores while the first one is still kept. `.` cannot occur in either part, so the id is
- * unambiguous, and it has no `:` (which BullMQ refuses in custom ids).
+ * One job per (site, batch_id, what the batch holds): a batch resent by the SDK or by a proxy maps to
+ * the same job, which BullMQ ignores while the first one is still kept; a batch_id reused for other
+ * events (a corrected resend, a server sender counting from "1") is another job, so its events are
+ * taken rather than silently dropped as a duplicate. The content part is a digest of the accepted
+ * event ids and of the refused events (position and text), in batch order. `.` cannot occur in a site or batch id, so the
+ * id is unambiguous, and it has no `:` (which BullMQ refuses in custom ids).
  */
-export function batchJobId(site: string, batchId: string): string {
-  return `${site}.${batchId}`;
+export function batchJobId(data: {
+  site: string;
+  batch_id: string;
+  events: ReadonlyArray<{ event_id: string }>;
+  rejected: ReadonlyArray<{ index: number; raw: string }>;
+}): string {
+  const digest = createHash('sha256');
+  for (const e of data.events) digest.update(`${e.event_id}\n`);
+  // A refused event has no trusted id: what was refused is its position and its text.
+  for (const r of data.rejected) digest.update(`!${r.index}\n${r.raw}\n`);
+  return `${data.site}.${data.batch_id}.${digest.digest('base64url').slice(0, 22)}`;
 }

@@ -32,8 +32,8 @@ export const BATCH_JOB_OPTIONS: JobsOptions = {
 export interface BatchQueue {
   /**
    * Resolves once the batch is stored in Redis (durable there with AOF). A batch whose job id is
-   * already kept resolves too, without a second job. The job id is `site.batch_id` unless
-   * `opts.jobId` names another (for records that must not take a batch's id).
+   * already kept (the same batch resent) resolves too, without a second job. The job id is
+   * `batchJobId(data)` unless `opts.jobId` names another (for records that must not take a batch's id).
    */
   enqueue(data: BatchJobData, opts?: { jobId?: string }): Promise<{ jobId: string }>;
   /** True when Redis answers a PING. */
@@ -57,7 +57,7 @@ export function createBatchQueue(opts: BatchQueueOptions): BatchQueue {
     if (opts.connection.status !== 'ready') {
       throw new QueueError('queue_unavailable', `redis is ${opts.connection.status}`);
     }
-    const jobId = addOpts.jobId ?? batchJobId(data.site, data.batch_id);
+    const jobId = addOpts.jobId ?? batchJobId(data);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { batchJobId, checkRedisSafety, createBatchQueue, createBatchWorker, createRedisConnection, QueueError, type BatchJob, type BatchJobData } from '../src/index.js';
+import { batchJobId, checkRedisSafety, createBatchQueue, createBatchWorker, createRedisConnection, QueueError, type AcceptedEvent, type BatchJob, type BatchJobData } from '../src/index.js';
 import { startRedis } from '../../../test/support/redis.js';
 import { uniqueName } from '../../../test/support/temp.js';
 
@@ -53,8 +53,28 @@ describe('batch queue', () => {
     });
     await expect.poll(() => seen.length, { timeout: 5_000 }).toBe(1);
     await new Promise((r) => setTimeout(r, 300));
-    expect(seen).toEqual([batchJobId(data.site, data.batch_id)]);
+    expect(seen).toEqual([batchJobId(data)]);
     expect(await queue.queue.getJobCounts('completed', 'waiting', 'active')).toMatchObject({ completed: 1, waiting: 0, active: 0 });
+  });
+
+  it('takes a batch_id reused for other events as another job, whose events are delivered too', async () => {
+    const name = uniqueName('q');
+    const { conn, queue } = queueOn(inject('redisUrl'), name);
+    await ready(conn);
+    const event: AcceptedEvent = { event_id: randomUUID(), type: 'pageview', ts: Date.now(), visitor_id: 'v', url: 'https://x.example/', client_ts: Date.now(), flags: [] };
+    const first: BatchJobData = { ...job(), events: [event] };
+    const corrected: BatchJobData = { ...first, events: [event, { ...event, event_id: randomUUID() }] };
+    const a = await queue.enqueue(first);
+    const b = await queue.enqueue(corrected);
+    expect(b.jobId).not.toBe(a.jobId);
+    expect(a.jobId.startsWith(`${first.site}.${first.batch_id}.`)).toBe(true);
+    expect(await queue.queue.getJobCounts('waiting')).toMatchObject({ waiting: 2 });
+    // Refused positions are part of what the batch holds: the same accepted events with a refusal
+    // fewer is another job too.
+    const refused = (raw: string) => ({ index: 3, reason: 'invalid_event' as const, path: 'events.3.url', message: 'Required', raw, event_id: '' });
+    expect(batchJobId({ ...first, rejected: [refused('{}')] })).not.toBe(batchJobId(first));
+    // Two batches under one batch_id whose only event was refused are two refusals, two jobs.
+    expect(batchJobId({ ...first, events: [], rejected: [refused('{"a":1}')] })).not.toBe(batchJobId({ ...first, events: [], rejected: [refused('{"a":2}')] }));
   });
 
   it('keeps queue keys inside one Redis Cluster hash slot', async () => {

@@ -108,6 +108,36 @@ export const BUILTIN_DATA: readonly Record<string, unknown>[] = [
     where: { field: 'm_score', gte: { param: 'min_m_score' } },
     columns: ['revenue', 'orders', 'avg_order_value', 'last_order_at', 'm_score'],
   },
+  // From the purchase models (customer_predictions, docs/PREDICTIONS.md).
+  {
+    name: 'likely_to_churn',
+    description: 'Repeat customers who have probably stopped buying: the chance they are still a customer (p_alive) below the threshold, with at least 2 orders.',
+    params: {
+      max_p_alive: { type: 'number', default: 0.3, description: 'highest chance of still being a customer' },
+      min_orders: { type: 'integer', default: 2, description: 'fewest orders' },
+    },
+    where: {
+      all: [
+        { field: 'p_alive', lt: { param: 'max_p_alive' } },
+        { field: 'orders', gte: { param: 'min_orders' } },
+      ],
+    },
+    columns: ['p_alive', 'orders', 'last_order_at', 'expected_purchases_90d', 'predicted_value_365d', 'prediction_method'],
+  },
+  {
+    name: 'due_to_reorder',
+    description: 'Customers whose next purchase is expected within the window, or was due less than a window ago: next_purchase_at between now − window and now + window.',
+    params: { window: { type: 'duration', default: '14d', description: 'how soon (or how recently) the next purchase is due' } },
+    where: { field: 'next_purchase_at', within: { param: 'window' }, within_next: { param: 'window' } },
+    columns: ['next_purchase_at', 'p_alive', 'orders', 'last_order_at', 'expected_purchases_30d', 'prediction_method'],
+  },
+  {
+    name: 'high_predicted_value',
+    description: 'The top fifth by predicted value over the next 365 days (expected purchases × expected order value): value score 5.',
+    params: { min_value_score: { type: 'integer', default: 5, description: 'lowest predicted-value quintile' } },
+    where: { field: 'value_score', gte: { param: 'min_value_score' } },
+    columns: ['predicted_value_365d', 'expected_purchases_365d', 'expected_order_value', 'p_alive', 'orders', 'value_score', 'prediction_method'],
+  },
 ];
 
 export const BUILTINS: readonly SegmentDefinition[] = BUILTIN_DATA.map((d) => parseDefinition(d, { source: 'built-in' }));

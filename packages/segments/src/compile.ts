@@ -33,7 +33,7 @@ export interface CompiledSegment {
   /** Boolean SQL over the person rows. */
   where: string;
   binds: Record<string, unknown>;
-  needs: { transactions: boolean; traits: boolean };
+  needs: { transactions: boolean; traits: boolean; predictions: boolean };
   events: EventAggregate[];
   figures: Figure[];
   include: SegmentDefinition['include'];
@@ -76,7 +76,7 @@ export function compileSegment(definition: SegmentDefinition, opts: CompileOptio
     params,
     where,
     binds: binder.values,
-    needs: { transactions: c.needsTransactions, traits: c.needsTraits },
+    needs: { transactions: c.needsTransactions, traits: c.needsTraits, predictions: c.needsPredictions },
     events: c.events,
     figures: uniqueNames(figures),
     include: definition.include,
@@ -123,6 +123,7 @@ class Compiler {
   readonly referencedFields: FieldName[] = [];
   needsTransactions = false;
   needsTraits = false;
+  needsPredictions = false;
   private eventSeq = 0;
 
   constructor(
@@ -133,7 +134,9 @@ class Compiler {
   ) {}
 
   use(field: FieldName) {
-    if (FIELDS[field].source === 'transactions') this.needsTransactions = true;
+    const source = FIELDS[field].source;
+    if (source === 'transactions') this.needsTransactions = true;
+    if (source === 'predictions') this.needsPredictions = true;
   }
 
   private reference(field: FieldName) {
@@ -260,6 +263,11 @@ class Compiler {
         const start = this.windowStart(op.value as ValueRef)!;
         return `${column} ${op.op === 'within' ? '>=' : '<'} ${this.binder.bind("DateTime64(3, 'UTC')", dateTimeParam(start))}`;
       }
+      case 'within_next': {
+        // Due before now + d (a time already past is due too; pair with `within` for a lower bound).
+        const end = this.windowEnd(op.value as ValueRef);
+        return `${column} < ${this.binder.bind("DateTime64(3, 'UTC')", dateTimeParam(end))}`;
+      }
       case 'before':
       case 'after': {
         const at = this.scalar(op.value as ValueRef, 'datetime', "DateTime64(3, 'UTC')");
@@ -303,6 +311,12 @@ class Compiler {
     const ms = parseDuration(String(this.literal(ref)));
     if (ms === undefined) throw new SegmentError('invalid_param', `${String(this.literal(ref))} is not a duration`);
     return this.now - ms;
+  }
+
+  private windowEnd(ref: ValueRef): number {
+    const ms = parseDuration(String(this.literal(ref)));
+    if (ms === undefined) throw new SegmentError('invalid_param', `${String(this.literal(ref))} is not a duration`);
+    return this.now + ms;
   }
 
   private windowLabel(ref: ValueRef): string {

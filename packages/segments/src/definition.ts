@@ -31,6 +31,7 @@ export type OpName =
   | 'starts_with'
   | 'is_empty'
   | 'within'
+  | 'within_next'
   | 'older_than'
   | 'before'
   | 'after'
@@ -174,7 +175,7 @@ const OPS: Record<FieldKind, Partial<Record<OpName, 'scalar' | 'list' | 'pair' |
   money: { eq: 'scalar', ne: 'scalar', gt: 'scalar', gte: 'scalar', lt: 'scalar', lte: 'scalar', between: 'pair' },
   string: { eq: 'scalar', ne: 'scalar', in: 'list', not_in: 'list', contains: 'scalar', starts_with: 'scalar' },
   enum: { eq: 'scalar', ne: 'scalar', in: 'list', not_in: 'list' },
-  datetime: { within: 'duration', older_than: 'duration', before: 'datetime', after: 'datetime', exists: 'boolean' },
+  datetime: { within: 'duration', within_next: 'duration', older_than: 'duration', before: 'datetime', after: 'datetime', exists: 'boolean' },
   bool: { eq: 'boolean' },
   list: { contains: 'scalar', contains_any: 'list', is_empty: 'boolean' },
 };

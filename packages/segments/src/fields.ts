@@ -4,7 +4,7 @@
 export type FieldKind = 'count' | 'number' | 'money' | 'score' | 'string' | 'enum' | 'datetime' | 'bool' | 'list';
 
 /** Which relation a field needs joined into the person rows. */
-export type FieldSource = 'activity' | 'transactions';
+export type FieldSource = 'activity' | 'transactions' | 'predictions';
 
 export interface FieldSpec {
   kind: FieldKind;
@@ -15,9 +15,11 @@ export interface FieldSpec {
 }
 
 export const LIFECYCLES = ['new', 'active', 'at_risk', 'lapsed', 'none'] as const;
+export const PREDICTION_METHODS = ['bgnbd', 'heuristic', 'none'] as const;
 
 const activity = (kind: FieldKind, description: string): FieldSpec => ({ kind, source: 'activity', description });
 const transactions = (kind: FieldKind, description: string): FieldSpec => ({ kind, source: 'transactions', description });
+const predictions = (kind: FieldKind, description: string): FieldSpec => ({ kind, source: 'predictions', description });
 
 export const FIELDS = {
   identified: activity('bool', 'the person has a customer id (identify() or a logged-in event)'),
@@ -63,6 +65,15 @@ export const FIELDS = {
   f_score: transactions('score', 'RFM frequency score 1–5'),
   m_score: transactions('score', 'RFM monetary score 1–5'),
   lifecycle: { ...transactions('enum', 'new, active, at_risk, lapsed; none for people who never ordered'), values: LIFECYCLES },
+  p_alive: predictions('number', 'chance the customer still buys (customer_predictions, docs/PREDICTIONS.md)'),
+  expected_purchases_30d: predictions('number', 'expected purchase days in the next 30 days'),
+  expected_purchases_90d: predictions('number', 'expected purchase days in the next 90 days'),
+  expected_purchases_365d: predictions('number', 'expected purchase days in the next 365 days'),
+  expected_order_value: predictions('money', 'expected value of a future purchase day'),
+  predicted_value_365d: predictions('money', 'expected revenue over the next 365 days'),
+  next_purchase_at: predictions('datetime', 'when another purchase becomes more likely than not; none when the customer is more likely gone'),
+  value_score: predictions('score', 'predicted value quintile 1–5 within the site'),
+  prediction_method: { ...predictions('enum', 'bgnbd (a fitted model), heuristic (too few repeat buyers); none for people who never ordered'), values: PREDICTION_METHODS },
 } as const satisfies Record<string, FieldSpec>;
 
 export type FieldName = keyof typeof FIELDS;

@@ -1,13 +1,14 @@
 // The person rows every segment is evaluated over: one row per person and site. A person is a
 // customer (the customer id of identity_map) with all of their browsers combined, else an
-// anonymous visitor. Built from visitor_profiles, joined to customer_profiles, identify() traits
-// and per-person event aggregates only when a segment needs them.
+// anonymous visitor. Built from visitor_profiles, joined to customer_profiles, customer_predictions,
+// identify() traits and per-person event aggregates only when a segment needs them.
 import { Binder, dateTimeParam } from './binder.js';
 import type { EventAggregate } from './compile.js';
 
 export interface PeopleNeeds {
   transactions: boolean;
   traits: boolean;
+  predictions: boolean;
   events: EventAggregate[];
 }
 
@@ -135,6 +136,33 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
       FROM ${db}.customer_profiles
       ${site ? `WHERE site_id = ${site}` : ''}
     ) AS c ON c.c_site_id = p.site_id AND c.c_customer_id = p.customer_key`);
+  }
+
+  if (needs.predictions) {
+    // customer_predictions holds customers who ordered, keyed like customer_profiles.
+    const when = (expr: string) => `if(pr.pr_matched = 1, ${expr}, NULL)`;
+    columns.push(
+      when('pr.pr_p_alive') + ' AS p_alive',
+      when('pr.pr_expected_purchases_30d') + ' AS expected_purchases_30d',
+      when('pr.pr_expected_purchases_90d') + ' AS expected_purchases_90d',
+      when('pr.pr_expected_purchases_365d') + ' AS expected_purchases_365d',
+      when('pr.pr_expected_order_value') + ' AS expected_order_value',
+      when('pr.pr_predicted_value_365d') + ' AS predicted_value_365d',
+      when('pr.pr_next_purchase_at') + ' AS next_purchase_at',
+      when('pr.pr_value_score') + ' AS value_score',
+      "if(pr.pr_matched = 1, pr.pr_method, 'none') AS prediction_method",
+    );
+    joins.push(`
+    LEFT JOIN
+    (
+      SELECT site_id AS pr_site_id, customer_id AS pr_customer_id, toUInt8(1) AS pr_matched,
+        p_alive AS pr_p_alive, expected_purchases_30d AS pr_expected_purchases_30d,
+        expected_purchases_90d AS pr_expected_purchases_90d, expected_purchases_365d AS pr_expected_purchases_365d,
+        expected_order_value AS pr_expected_order_value, predicted_value_365d AS pr_predicted_value_365d,
+        next_purchase_at AS pr_next_purchase_at, value_score AS pr_value_score, method AS pr_method
+      FROM ${db}.customer_predictions
+      ${site ? `WHERE site_id = ${site}` : ''}
+    ) AS pr ON pr.pr_site_id = p.site_id AND pr.pr_customer_id = p.customer_key`);
   }
 
   if (needs.traits) {

@@ -12,7 +12,7 @@ function folder(files: Record<string, string>): string {
 }
 
 describe('loadCatalog', () => {
-  it('lists the ten built-ins', () => {
+  it('lists the thirteen built-ins', () => {
     expect(loadCatalog().list().map((e) => e.definition.name)).toEqual([
       'cart_abandoners',
       'champions',
@@ -24,6 +24,9 @@ describe('loadCatalog', () => {
       'engaged_non_buyers',
       'repeat_buyers',
       'high_value',
+      'likely_to_churn',
+      'due_to_reorder',
+      'high_predicted_value',
     ]);
     expect(BUILTINS.every((d) => d.description.length > 20)).toBe(true);
   });
@@ -37,7 +40,7 @@ describe('loadCatalog', () => {
     const catalog = loadCatalog({ dir });
     expect(catalog.get('vip').definition.description).toBe('Big spenders on mobile');
     expect(catalog.get('tea_lovers').builtin).toBe(false);
-    expect(catalog.list()).toHaveLength(12);
+    expect(catalog.list()).toHaveLength(15);
   });
 
   it('refuses a file that takes a built-in name, or two files with one name', () => {
@@ -55,7 +58,7 @@ describe('loadCatalog', () => {
   });
 
   it('treats a missing folder as none unless it was asked for', () => {
-    expect(loadCatalog({ dir: '/nonexistent/segments' }).list()).toHaveLength(10);
+    expect(loadCatalog({ dir: '/nonexistent/segments' }).list()).toHaveLength(13);
     expect(() => loadCatalog({ dir: '/nonexistent/segments', required: true })).toThrow('cannot read the segments folder');
   });
 

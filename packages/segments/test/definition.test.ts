@@ -123,6 +123,19 @@ describe('compileSegment', () => {
     expect(c.figures.map((f) => f.name)).toEqual(['last_cart_id', 'last_cart_quantity', 'last_cart_value', 'last_cart_change_at', 'last_purchase_at']);
   });
 
+  it('bounds a time from both sides with within and within_next (due_to_reorder), and joins the predictions', () => {
+    const def = BUILTINS.find((d) => d.name === 'due_to_reorder')!;
+    const c = compileSegment(def, { now: Date.UTC(2025, 0, 31, 12), params: { window: '3d' } });
+    expect(c.where).toMatch(/next_purchase_at >= \{s_p\d+:DateTime64\(3, 'UTC'\)\}/);
+    expect(c.where).toMatch(/next_purchase_at < \{s_p\d+:DateTime64\(3, 'UTC'\)\}/);
+    expect(Object.values(c.binds)).toEqual(expect.arrayContaining(['2025-01-28 12:00:00.000', '2025-02-03 12:00:00.000']));
+    expect(c.needs).toEqual({ transactions: true, traits: false, predictions: true });
+    const churn = compileSegment(BUILTINS.find((d) => d.name === 'likely_to_churn')!, { params: { max_p_alive: '0.2' } });
+    expect(Object.values(churn.binds)).toContain(0.2);
+    expect(compileSegment(BUILTINS.find((d) => d.name === 'champions')!).needs.predictions).toBe(false);
+    expect(() => parseDefinition({ name: 'x', where: { field: 'prediction_method', eq: 'magic' } })).toThrow('must be one of bgnbd, heuristic, none');
+  });
+
   it('exports the fields a custom definition names, and its event counts', () => {
     const def = parseDefinition({ name: 'x', where: { all: [{ field: 'revenue', gte: 10 }, { event: 'cart_add', within: '7d' }] } });
     expect(compileSegment(def).figures.map((f) => f.name)).toEqual(['revenue', 'cart_add_7d']);

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { ChdbExtension } from 'chdb/connection';
 import { WarehouseError } from './errors.js';
 import { settingsClause, type Settings } from './sql.js';
@@ -20,14 +20,30 @@ export interface WarehouseConfig {
   dataDir?: string | undefined;
   /** Shown in the server's query log. */
   application?: string | undefined;
+  /**
+   * The embedded engine's memory bound for everything it does at once (its
+   * `max_server_memory_usage`): past it a query or insert fails with MEMORY_LIMIT_EXCEEDED instead
+   * of the kernel killing the process. Ignored for a server, which has its own.
+   */
+  maxEngineMemoryBytes?: number | undefined;
 }
+
+/** How a long read must be done on this backend. */
+export type ReadMode = 'paged' | 'stream';
 
 export interface Warehouse {
   readonly kind: 'embedded' | 'server';
   readonly database: string;
   readonly client: ClickHouseClient;
-  /** The embedded engine's raw surface (streams, raw inserts); absent for a server. */
-  readonly chdb: ChdbExtension | undefined;
+  /**
+   * `stream` (a server): one query read as it arrives. `paged` (the embedded engine): one open
+   * stream per connection, which any other query on it ends, so long reads go page by page.
+   */
+  readonly reads: ReadMode;
+  /** The embedded engine's data directory, which other connections (the HTTP interface) open; absent for a server. */
+  readonly enginePath: string | undefined;
+  /** Runs SQL and returns the engine's own rendering of the result in `format` (a ClickHouse format name). */
+  queryText(sql: string, format: string): Promise<string>;
   /** Runs a SELECT with `{name:Type}` parameters bound by ClickHouse and returns its rows. */
   query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   /** Runs a statement that returns no rows. */
@@ -65,9 +81,13 @@ export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse>
   // Loaded lazily: the engine is large and production processes that talk to a server never need it.
   const { createChdbConnection } = await import('chdb/connection');
   let connection;
+  let engine: { close(): void } | undefined;
   try {
+    // The first connection to a data directory starts the engine, with its server-wide settings.
+    if (config.maxEngineMemoryBytes) engine = await startEngine(path, config.maxEngineMemoryBytes);
     connection = createChdbConnection({ path });
   } catch (err) {
+    engine?.close();
     const detail = String((err as { cause?: Error }).cause?.message ?? (err as Error).message);
     throw new WarehouseError(
       /lock|already running/i.test(detail) ? 'data_dir_in_use' : 'open_failed',
@@ -80,7 +100,13 @@ export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse>
   // chdb types the connection against @clickhouse/client-common, the client against its own bundled
   // copy of the same interface; they are identical at run time.
   const client = createClient({ connection: connection as unknown as ClientConnection });
-  return wrap('embedded', database, client, connection.chdb);
+  return wrap('embedded', database, client, connection.chdb, engine);
+}
+
+/** A connection holding the engine's server-wide settings for as long as the warehouse is open. */
+async function startEngine(path: string, maxMemoryBytes: number): Promise<{ close(): void }> {
+  const { Session } = await import('chdb');
+  return new Session(path, { connectionArgs: [`--max_server_memory_usage=${Math.floor(maxMemoryBytes)}`] });
 }
 
 function wrap(
@@ -88,12 +114,23 @@ function wrap(
   database: string,
   client: ClickHouseClient,
   chdb: ChdbExtension | undefined,
+  engine?: { close(): void },
 ): Warehouse {
   return {
     kind,
     database,
     client,
-    chdb,
+    reads: chdb ? 'paged' : 'stream',
+    enginePath: chdb?.session.path,
+    async queryText(sql: string, format: string) {
+      if (chdb) return (await chdb.queryAsync(sql, { format })).text();
+      // Pretty formats are missing from the client's DataFormat type, but the server takes any name.
+      const settings = { default_format: format } as unknown as ClickHouseSettings;
+      const rs = await client.exec({ query: sql, clickhouse_settings: settings });
+      const chunks: Buffer[] = [];
+      for await (const c of rs.stream) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
     async query<T>(sql: string, params?: Record<string, unknown>) {
       const rs = await client.query({
         query: sql,
@@ -136,6 +173,7 @@ function wrap(
     },
     async close() {
       await client.close();
+      engine?.close();
     },
   };
 }

@@ -23,8 +23,8 @@ interface PooledSession {
 }
 
 export async function openReader(wh: Warehouse, opts: ReaderOptions = {}): Promise<WarehouseReader> {
-  const chdb = wh.chdb;
-  if (!chdb) {
+  const path = wh.enginePath;
+  if (!path) {
     return { database: wh.database, query: (sql, params) => wh.query(sql, params), close: async () => {} };
   }
   const { Session } = await import('chdb');
@@ -32,7 +32,7 @@ export async function openReader(wh: Warehouse, opts: ReaderOptions = {}): Promi
   // the engine then refuses any write and any later change of settings on these sessions.
   const args = ['--output_format_json_quote_64bit_integers=0', '--readonly=1'];
   const pool: PooledSession[] = Array.from({ length: Math.max(1, opts.connections ?? 4) }, () => ({
-    session: new Session(chdb.session.path, { connectionArgs: args }),
+    session: new Session(path, { connectionArgs: args }),
     busy: 0,
   }));
   let closed = false;

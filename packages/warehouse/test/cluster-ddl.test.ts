@@ -54,6 +54,22 @@ describe('cluster rendering of the repository migrations', () => {
     await parses(dist!);
   });
 
+  it('splits the refunds per order by visitor and has their view read the local events', () => {
+    // As migrate() renders it: knowing every table the migrations create, events included.
+    const split = new Set(['events', 'order_refunds']);
+    const [local, dist, mv, backfill] = splitStatements(renderMigration(migrations.find((m) => m.name === 'order_refunds')!.sql, { ...cluster, split }));
+    expect(local).toContain(`spoor.order_refunds_local ON CLUSTER \`spoor_cluster\``);
+    expect(local).toContain(`ENGINE = ReplicatedAggregatingMergeTree(${REPLICA})`);
+    expect(dist).toContain("ENGINE = Distributed('spoor_cluster', 'spoor', 'order_refunds_local', cityHash64(visitor_id))");
+    expect(mv).toContain('TO spoor.order_refunds_local AS');
+    expect(mv).toContain('FROM spoor.events_local');
+    // The one-off backfill goes through the Distributed tables.
+    expect(backfill).toMatch(/^INSERT INTO spoor\.order_refunds\n/);
+    expect(backfill).toContain('FROM spoor.events\n');
+    const [fits] = splitStatements(renderMigration(migrations.find((m) => m.name === 'prediction_fits')!.sql, cluster));
+    expect(fits).toContain(`ENGINE = ReplicatedMergeTree(${REPLICA})`);
+  });
+
   it('renders every migration into statements the engine parses', async () => {
     for (const m of migrations) for (const s of splitStatements(renderMigration(m.sql, cluster))) await parses(s);
   });

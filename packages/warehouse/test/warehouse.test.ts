@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertDedupSettings, openReader, changeSite, checkDedupSettings, dedupInsertSettings, emptySite, listSites, migrate, putSite, removeSite, openWarehouse, renderMigration, runSqlText, splitStatements, startHttpInterface, type Warehouse } from '../src/index.js';
+import { assertDedupSettings, openReader, changeSite, checkDedupSettings, dedupInsertSettings, emptySite, listSites, migrate, putSite, removeSite, openWarehouse, renderMigration, runSqlText, splitStatements, type Warehouse } from '../src/index.js';
 import { tempDir } from '../../../test/support/temp.js';
 
 let wh: Warehouse;
@@ -129,27 +129,6 @@ describe('sites', () => {
     const { before: gone } = await changeSite(wh, 'shop-c', () => ({ ...emptySite('shop-c'), origins: ['*'] }));
     expect(gone).toBeUndefined();
     expect((await listSites(wh)).find((s) => s.site_id === 'shop-c')).toMatchObject({ key_hash: '', key_created_at: null, hook_secrets: {} });
-  });
-});
-
-describe('ClickHouse HTTP interface', () => {
-  it('answers ping, authenticates, runs queries and reports errors with their code', async () => {
-    const srv = await startHttpInterface(wh, { port: 0, users: [{ name: 'spoor', password: 'secret-token-123' }] });
-    const base = `http://127.0.0.1:${srv.port}`;
-    try {
-      expect(await (await fetch(`${base}/ping`)).text()).toBe('Ok.\n');
-      const denied = await fetch(`${base}/?query=SELECT+1`, { headers: { 'X-ClickHouse-User': 'spoor', 'X-ClickHouse-Key': 'wrong' } });
-      expect(denied.status).toBe(403);
-      expect(denied.headers.get('x-clickhouse-exception-code')).toBe('516');
-      const auth = { Authorization: `Basic ${Buffer.from('spoor:secret-token-123').toString('base64')}` };
-      const ok = await fetch(`${base}/?default_format=JSONEachRow`, { method: 'POST', body: 'SELECT 41 + 1 AS n', headers: auth });
-      expect(await ok.json()).toEqual({ n: 42 });
-      const bad = await fetch(`${base}/`, { method: 'POST', body: 'SELECT nope FROM spoor.events', headers: auth });
-      expect(bad.status).toBe(404);
-      expect(bad.headers.get('x-clickhouse-exception-code')).toBe('47');
-    } finally {
-      await srv.close();
-    }
   });
 });
 

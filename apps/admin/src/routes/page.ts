@@ -6,14 +6,19 @@ import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { segmentPreview, segmentSizes, type SegmentEntry, type SegmentPreview } from '@spoor/segments';
 import type { AdminDeps } from '../deps.js';
-import { describeError } from '../errors.js';
+import { AdminError, describeError } from '../errors.js';
 import { html, Html } from '../html.js';
-import { SESSION_COOKIE, type AdminAuth } from '../middleware/bearer-auth/index.js';
+import { crossSite, SESSION_COOKIE, type AdminAuth } from '../middleware/bearer-auth/index.js';
+import { csrfMatches, type AdminSession } from '../middleware/session/store.js';
+import { SignInThrottle } from '../middleware/session/throttle.js';
 import { parseSegmentQuery } from '../request.js';
 
 export function pageRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
+  const throttle = new SignInThrottle();
+
   app.get('/admin', async (c) => {
-    if (!auth.checkSession(getCookie(c, SESSION_COOKIE))) return page(c, signIn());
+    const session = auth.session(c);
+    if (!session) return page(c, signIn());
     let body: Html;
     try {
       body = await segmentsPage(deps, c.req.query());
@@ -21,14 +26,28 @@ export function pageRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
       deps.onError?.(err as Error);
       body = html`<p class="error" role="alert">${describeError(err as Error).message}</p>`;
     }
-    return page(c, html`${header()}${body}`);
+    return page(c, html`${header(session)}${body}`);
   });
 
   app.post('/admin/session', bodyLimit({ maxSize: 4_096 }), async (c) => {
+    // Signing a browser in from another site (login CSRF) would put it in the attacker's session.
+    if (crossSite(c)) return page(c, signIn('Sign in from this page.'), 403);
+    const client = peer(c);
+    const wait = throttle.retryAfter(client);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      return page(c, signIn(`Too many attempts; try again in ${wait} s.`), 429);
+    }
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token.trim() : '';
-    if (!auth.checkToken(token)) return page(c, signIn('That is not the admin token.'), 401);
-    setCookie(c, SESSION_COOKIE, auth.sessionValue(), {
+    if (!auth.checkToken(token)) {
+      throttle.failed(client);
+      return page(c, signIn('That is not the admin token.'), 401);
+    }
+    // A new session on every sign-in, so an id set before it (session fixation) is worth nothing.
+    auth.sessions.end(getCookie(c, SESSION_COOKIE));
+    const { id } = auth.sessions.create();
+    setCookie(c, SESSION_COOKIE, id, {
       httpOnly: true,
       sameSite: 'Strict',
       path: '/',
@@ -37,10 +56,26 @@ export function pageRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
     return c.redirect('/admin', 303);
   });
 
-  app.post('/admin/logout', (c) => {
+  app.post('/admin/logout', bodyLimit({ maxSize: 4_096 }), async (c) => {
+    const session = auth.session(c);
+    if (!session) return c.redirect('/admin', 303);
+    const form = await c.req.parseBody();
+    if (crossSite(c) || !csrfMatches(session, form[CSRF_FIELD])) {
+      throw new AdminError(403, 'forbidden', 'this form did not come from the admin page');
+    }
+    auth.sessions.end(getCookie(c, SESSION_COOKIE));
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/admin', 303);
   });
+}
+
+/** The name of the hidden field carrying the session's form token. */
+export const CSRF_FIELD = '_csrf';
+
+/** The connecting peer (the admin page is not behind the collector's proxy settings). */
+function peer(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
 }
 
 async function segmentsPage(deps: AdminDeps, query: Record<string, string>): Promise<Html> {
@@ -125,8 +160,8 @@ function cell(v: unknown): string {
   return v === null || v === undefined ? '' : String(v);
 }
 
-function header(): Html {
-  return html`<header><h1>Spoor segments</h1><form method="post" action="/admin/logout"><button type="submit">Sign out</button></form></header>`;
+function header(session: AdminSession): Html {
+  return html`<header><h1>Spoor segments</h1><form method="post" action="/admin/logout"><input type="hidden" name="${CSRF_FIELD}" value="${session.csrf}"><button type="submit">Sign out</button></form></header>`;
 }
 
 function signIn(problem?: string): Html {
@@ -169,10 +204,11 @@ const STYLE = `
   .signin button { padding: .45rem; font-size: 1rem; }
 `;
 
-function page(c: Context, body: Html, status: 200 | 401 = 200) {
+function page(c: Context, body: Html, status: 200 | 401 | 403 | 429 = 200) {
   c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
   c.header('Cache-Control', 'no-store');
-  c.header('Referrer-Policy', 'no-referrer');
+  // same-origin, not no-referrer: with no-referrer a browser posts the page's own forms as Origin: null.
+  c.header('Referrer-Policy', 'same-origin');
   c.header('X-Content-Type-Options', 'nosniff');
   return c.html(
     html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Spoor segments</title><style>${new Html(STYLE)}</style></head><body>${body}</body></html>`.text,

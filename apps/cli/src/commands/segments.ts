@@ -15,13 +15,11 @@ import {
   segmentPreview,
   segmentSizes,
   sleep,
-  type ReadMode,
   type SegmentCatalog,
   type SegmentEntry,
 } from '@spoor/segments';
 import type { Config } from '../config.js';
 import { withWarehouse } from '../connect.js';
-import { dataDir, liveRunState } from '../data-dir.js';
 import { CliError } from '../errors.js';
 import { createProgress } from '../progress.js';
 
@@ -98,14 +96,6 @@ function params(f: Flags): Record<string, string> {
   return Object.fromEntries(f.param.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
 }
 
-/**
- * Through a running `spoor up` the rows are read in pages from a scratch table: its ClickHouse
- * HTTP interface answers each query whole, so one query for a large segment would sit in its memory.
- */
-function readMode(config: Config): ReadMode | undefined {
-  return !config.CLICKHOUSE_URL && liveRunState(dataDir(config.dataDir)) ? 'paged' : undefined;
-}
-
 async function list(config: Config, catalog: SegmentCatalog, f: Flags) {
   const entries = catalog.list();
   const sizes = await withWarehouse(config, (wh) => segmentSizes(wh, entries, { site: f.site }));
@@ -153,7 +143,6 @@ async function exportTo(config: Config, entry: SegmentEntry, f: Flags) {
       format,
       params: params(f),
       site: f.site,
-      mode: readMode(config),
       onProgress: (done, total) => {
         rows = done;
         bar?.update(done, total);
@@ -204,8 +193,7 @@ async function deliver(config: Config, entry: SegmentEntry, f: Flags) {
             url: f.to!,
             params: params(f),
             site: f.site,
-            mode: readMode(config),
-            secret: config.SPOOR_WEBHOOK_SECRET,
+                  secret: config.SPOOR_WEBHOOK_SECRET,
             signal: stop.signal,
           }),
         );

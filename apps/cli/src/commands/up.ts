@@ -14,25 +14,19 @@ import {
   type SiteSpec,
 } from '@spoor/collector';
 import { checkRedisSafety, createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
-import {
-  assertDedupSettings,
-  listSites,
-  migrate,
-  openWarehouse,
-  startHttpInterface,
-  type HttpInterfaceUser,
-  type RunningHttpInterface,
-  type Warehouse,
-} from '@spoor/warehouse';
+import { startHttpInterface, type HttpInterfaceUser, type RunningHttpInterface } from '@spoor/clickhouse-http';
+import { assertDedupSettings, listSites, migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { createWorker, type SpoorWorker } from '@spoor/worker';
-import { warehouseConfig, type Config } from '../config.js';
+import { analystLimits, warehouseConfig, type Config } from '../config.js';
 import { rateLimitSettings } from '../process-config.js';
 import { adminToken, clearRunState, dataDir, liveRunState, secretKey, writeRunState } from '../data-dir.js';
 import { CliError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { EXAMPLES_DIR, MIGRATIONS_DIR } from '../paths.js';
+import { startPredictionSchedule } from '../predict-schedule.js';
 import { loadSdkScript } from '../sdk-script.js';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../redis-child.js';
+import { stopWithin, type StopPart } from '../shutdown.js';
 import { serveFolder } from '../static-files.js';
 import { openPersonalization } from '../personalization.js';
 import { catalogOf } from './segments.js';
@@ -49,10 +43,25 @@ export interface RunningUp {
   clickhousePort: number;
   redisUrl: string;
   adminToken: string;
-  stop(): Promise<void>;
+  /** Resolves true when everything was drained, false when a part had to be given up on. */
+  stop(): Promise<boolean>;
 }
 
 const DEFAULT_CLICKHOUSE_PORT = 8123;
+/** The private Redis down this long, restarts failing all along: /healthz says the process is broken. */
+const REDIS_DOWN_LIMIT_MS = 30_000;
+
+function redisMetrics(redis: PrivateRedis): string {
+  return [
+    '# HELP spoor_redis_up Whether the private redis-server answers (1) or is being restarted (0).',
+    '# TYPE spoor_redis_up gauge',
+    `spoor_redis_up ${redis.up() ? 1 : 0}`,
+    '# HELP spoor_redis_restarts_total Times the private redis-server was restarted after it died.',
+    '# TYPE spoor_redis_restarts_total counter',
+    `spoor_redis_restarts_total ${redis.restarts()}`,
+    '',
+  ].join('\n');
+}
 
 /**
  * The demo shop's site, accepted from any origin, whose pages may greet their visitor by first name;
@@ -66,16 +75,10 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
   if (running) {
     throw new CliError(`spoor up is already running on this data directory (pid ${running.pid}, port ${running.port})`);
   }
-  const stack: Array<{ name: string; stop: () => Promise<void> }> = [];
-  const stopAll = async () => {
-    for (const part of stack.reverse().splice(0)) {
-      try {
-        await part.stop();
-      } catch (err) {
-        log.error({ part: part.name, err: (err as Error).message }, 'error while stopping');
-      }
-    }
-  };
+  // Parts in start order; stopped in reverse, within SPOOR_SHUTDOWN_TIMEOUT however they behave.
+  const stack: StopPart[] = [];
+  const stopAll = () => stopWithin(stack.reverse().splice(0), config.SPOOR_SHUTDOWN_TIMEOUT * 1000, log);
+  let redis: PrivateRedis | undefined;
   try {
     let redisUrl = config.REDIS_URL;
     if (redisUrl) {
@@ -83,9 +86,10 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       for (const warning of (await checkRedisSafety(probe)).warnings) log.warn(warning);
       probe.disconnect();
     } else {
-      const redis: PrivateRedis = await startPrivateRedis(dir.redis, log);
-      stack.push({ name: 'redis', stop: () => redis.stop() });
-      redisUrl = redis.url;
+      const child = await startPrivateRedis(dir.redis, log);
+      redis = child;
+      stack.push({ name: 'redis', stop: (msLeft) => child.stop(Math.max(msLeft - 500, 500)) });
+      redisUrl = child.url;
     }
 
     const wh: Warehouse = await openWarehouse(warehouseConfig(config));
@@ -117,7 +121,14 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
         await worker.close();
         workerConn.disconnect();
       },
+      leftBehind: () => `${worker.held()} batch job(s) taken but not committed; they stay in the queue and run again at the next start`,
+      force: async () => {
+        await worker.close({ force: true });
+        workerConn.disconnect();
+      },
     });
+    const predictions = await startPredictionSchedule({ redisUrl, warehouse: wh, queue: config.SPOOR_QUEUE, log });
+    stack.push({ name: 'predictions', stop: () => predictions.stop() });
 
     const producerConn = createRedisConnection({ url: redisUrl, role: 'producer', name: 'spoor-collector' });
     const queue = createBatchQueue({
@@ -127,13 +138,15 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     });
     stack.push({
       name: 'queue',
-      stop: async () => {
+      stop: async (msLeft) => {
         // All-in-one: commit what was acknowledged before stopping, so the data directory is
         // complete once the process is gone (the queue keeps anything left for the next start).
-        await drainQueue(queue, 15_000, log);
+        await drainQueue(queue, Math.min(15_000, msLeft - 1_000), log);
         await queue.close();
         producerConn.disconnect();
       },
+      leftBehind: () => 'the queue was not drained; its batches stay in Redis and are processed at the next start',
+      force: () => producerConn.disconnect(),
     });
 
     // `spoor sites add` writes to ClickHouse; the collector re-reads the registry every few seconds
@@ -155,6 +168,9 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       ipSalt: createIpSalt(producerConn),
       sdk: loadSdkScript(log),
       readiness: { clickhouse: () => wh.ping() },
+      // The private Redis is this process's own: down past its restarts, the process is broken.
+      liveness: redis ? { redis: () => redis!.downForMs() < REDIS_DOWN_LIMIT_MS } : {},
+      extraMetrics: redis ? () => redisMetrics(redis!) : undefined,
       trustProxy: config.SPOOR_TRUST_PROXY,
       secretKey: sealKey,
       personalization: personalization.reader,
@@ -184,16 +200,17 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     });
     stack.push({
       name: 'http',
-      stop: async () => {
+      stop: async (msLeft) => {
         // New requests get 503 (and are asked to close their connection); the ones inside finish
         // their queue add before the queue is drained below.
         collector.beginShutdown();
-        if (!(await collector.drain(10_000))) log.warn('requests still in flight after 10 s; closing anyway');
-        await server.close(5_000);
+        const wait = Math.min(10_000, msLeft / 3);
+        if (!(await collector.drain(wait))) log.warn(`requests still in flight after ${Math.round(wait / 1000)} s; closing anyway`);
+        await server.close(Math.min(5_000, msLeft / 3));
       },
     });
 
-    const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token, config.SPOOR_ANALYST_PASSWORD);
+    const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token, config);
     if (chHttp) stack.push({ name: 'clickhouse-http', stop: () => chHttp.close() });
 
     writeRunState(dir, {
@@ -223,12 +240,15 @@ async function startClickHouseInterface(
   wh: Warehouse,
   requested: number | undefined,
   token: string,
-  analystPassword: string | undefined,
+  config: Config,
 ): Promise<RunningHttpInterface | undefined> {
-  if (!wh.chdb) return undefined;
-  // `spoor` writes (workers, collectors, spoor sql); `analyst` only reads, and exists only with a password.
+  if (!wh.enginePath) return undefined;
+  // `spoor` writes (workers, collectors, spoor sql); `analyst` only reads, within its limits, and
+  // exists only with a password.
   const users: HttpInterfaceUser[] = [{ name: 'spoor', password: token }];
-  if (analystPassword) users.push({ name: 'analyst', password: analystPassword, readonly: true });
+  if (config.SPOOR_ANALYST_PASSWORD) {
+    users.push({ name: 'analyst', password: config.SPOOR_ANALYST_PASSWORD, readonly: true, limits: analystLimits(config) });
+  }
   const port = requested ?? DEFAULT_CLICKHOUSE_PORT;
   try {
     return await startHttpInterface(wh, { port, users });

@@ -9,6 +9,7 @@ import { warehouseConfig, type Config } from '../config.js';
 import { CliError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { startOpsServer } from '../ops-server.js';
+import { startPredictionSchedule } from '../predict-schedule.js';
 import type { WorkerSettings } from '../process-config.js';
 
 export interface RunningWorker {
@@ -45,6 +46,7 @@ export async function worker(config: Config, s: WorkerSettings, log: Logger): Pr
     onFlush: metrics.onFlush,
     onFailed: metrics.onFailed,
   });
+  const predictions = await startPredictionSchedule({ redisUrl: s.redisUrl, warehouse: wh, queue: config.SPOOR_QUEUE, log });
 
   let draining = false;
   const ops = await startOpsServer(s.metricsPort, s.metricsHost, {
@@ -69,6 +71,7 @@ export async function worker(config: Config, s: WorkerSettings, log: Logger): Pr
       const drained = await Promise.race([w.close().then(() => 'drained' as const), timeout]);
       clearTimeout(timer);
       if (drained === 'timeout') log.warn('jobs not committed before the drain timeout go back to the queue');
+      await predictions.stop();
       await ops.close();
       await stats.close().catch(() => {});
       conn.disconnect();

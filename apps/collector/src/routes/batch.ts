@@ -1,7 +1,7 @@
 // POST /v1/batch: validate, queue durably, answer 202 only once the batch is in Redis.
 import type { Hono, MiddlewareHandler } from 'hono';
 import sjson from 'secure-json-parse';
-import { jsonDepth, LIMITS, siteIdSchema, validateEnvelope } from '@spoor/events';
+import { jsonDepth, LIMITS, mayHoldLoneSurrogates, siteIdSchema, validateEnvelope } from '@spoor/events';
 import type { CollectorDeps } from '../app.js';
 import { enqueueBatch } from '../enqueue.js';
 import { CollectorError } from '../errors.js';
@@ -27,10 +27,11 @@ const jsonContentType: MiddlewareHandler = async (c, next) => {
 };
 
 export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHandler) {
-  app.post('/v1/batch', ipLimit, jsonContentType, bodyLimit(), async (c) => {
+  app.post('/v1/batch', ipLimit, jsonContentType, bodyLimit({ timeoutMs: deps.bodyTimeoutMs }), async (c) => {
     const receivedAt = deps.now();
     const bytes = c.get('body');
-    const body = parseJson(bytes);
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    const body = parseJson(text);
     if (jsonDepth(body) > LIMITS.maxJsonDepth) {
       throw new CollectorError(400, 'depth_exceeded', `JSON nesting deeper than ${LIMITS.maxJsonDepth}`);
     }
@@ -53,7 +54,10 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
 
     const ip = clientIp(c, deps.trustProxy);
     const ctx = await requestContext(c, site, { ip, ipSalt: deps.ipSalt, webdriver: envelope.value.webdriver });
-    const { job, accepted, errors } = buildBatchJob(envelope.value, receivedAt, ctx, { bodyBytes: bytes.byteLength });
+    const { job, accepted, errors } = buildBatchJob(envelope.value, receivedAt, ctx, {
+      bodyBytes: bytes.byteLength,
+      repairText: mayHoldLoneSurrogates(text),
+    });
     // A server-side sender (no Origin) speaks for many visitors: no visitor cookie for it.
     const cookie = ctx.server_side ? undefined : settleVisitor(readVisitorCookie(c), job.events, ctx.gpc);
     await enqueueBatch(deps, job);
@@ -68,10 +72,10 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
   });
 }
 
-function parseJson(bytes: Uint8Array): unknown {
+function parseJson(text: string): unknown {
   try {
     // Drops `__proto__` and `constructor.prototype` keys instead of letting them reach any object.
-    return sjson.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), null, {
+    return sjson.parse(text, null, {
       protoAction: 'remove',
       constructorAction: 'remove',
     });

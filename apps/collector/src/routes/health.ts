@@ -1,10 +1,15 @@
-// Liveness and readiness. Readiness asks each dependency (Redis, ClickHouse, the site registry) and
+// Liveness and readiness. Liveness fails only for what a restart would fix (a part of the process
+// that is gone for good); readiness asks each dependency (Redis, ClickHouse, the site registry) and
 // says which failed.
 import type { Hono } from 'hono';
 import type { CollectorDeps } from '../app.js';
 
 export function healthRoutes(app: Hono, deps: CollectorDeps, state: { readonly closing: boolean }) {
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/healthz', (c) => {
+    const checks = Object.fromEntries(Object.entries(deps.liveness ?? {}).map(([name, check]) => [name, check()]));
+    const live = Object.values(checks).every(Boolean);
+    return c.json(live ? { status: 'ok', checks } : { status: 'unhealthy', checks }, live ? 200 : 503);
+  });
   app.get('/readyz', async (c) => {
     const checks: Record<string, () => Promise<boolean>> = {
       redis: () => deps.queue.isReady(),

@@ -1,15 +1,16 @@
 // Reads a segment's rows page by page with bounded memory, two ways:
-// - `paged` (the embedded engine, and anything reached through `spoor up`): the rows are first
+// - `paged` (the embedded engine, opened in this process): the rows are first
 //   copied into a scratch table, then read in numbered ranges with short queries. The embedded
 //   engine allows one open stream per session and any other query (the worker's inserts) kills
 //   it, so no stream is held open; each page is a query of its own and the snapshot keeps the
 //   export consistent however long the reader takes.
-// - `stream` (a ClickHouse server): one query, read as it arrives, with backpressure.
+// - `stream` (a ClickHouse server, or `spoor up`'s HTTP interface, which streams too): one query,
+//   read as it arrives, with backpressure.
 import { randomBytes } from 'node:crypto';
-import type { Warehouse } from '@spoor/warehouse';
+import type { ReadMode, Warehouse } from '@spoor/warehouse';
 import type { Statement } from '../queries.js';
 
-export type ReadMode = 'paged' | 'stream';
+export type { ReadMode };
 
 export interface ReadOptions {
   mode: ReadMode;
@@ -25,9 +26,9 @@ const BATCH = 1_000;
 /** Scratch tables older than this are leftovers of a crashed export. */
 const STALE_MS = 6 * 3_600_000;
 
-/** The default for a connection: paged on the embedded engine, streamed from a server. */
+/** The default for a connection: what the warehouse says its reads need. */
 export function defaultReadMode(wh: Warehouse): ReadMode {
-  return wh.chdb ? 'paged' : 'stream';
+  return wh.reads;
 }
 
 export function readRows(wh: Warehouse, stmt: Statement, opts: ReadOptions): AsyncGenerator<unknown[][]> {
