@@ -24,6 +24,7 @@ export type CollectorErrorCode =
   | 'invalid_signature'
   | 'invalid_order'
   | 'hooks_unavailable'
+  | 'personalization_unavailable'
   | 'not_found'
   | 'internal';
 

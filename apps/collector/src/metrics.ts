@@ -10,6 +10,9 @@ export const ROUTES = [
   '/v1/hooks/woocommerce',
   '/v1/hooks/stripe',
   '/v1/p.gif',
+  '/v1/me',
+  '/v1/recommendations',
+  '/v1/profiles',
   '/sdk.js',
   '/healthz',
   '/readyz',
@@ -89,5 +92,6 @@ export function routeLabel(path: string): string {
   // A webhook's path names its site; the label keeps only the platform.
   const hook = /^\/v1\/hooks\/(shopify|woocommerce|stripe)\/[^/]+$/.exec(path);
   if (hook) return `/v1/hooks/${hook[1]}`;
+  if (path.startsWith('/v1/profiles/')) return '/v1/profiles';
   return (ROUTES as readonly string[]).includes(path) ? path : 'other';
 }
