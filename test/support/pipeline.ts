@@ -32,11 +32,13 @@ export interface PipelineOptions {
   sites?: SiteSpec[];
   /** SPOOR_SECRET_KEY of the collector (opens sealed webhook secrets). */
   secretKey?: string;
+  /** The ClickHouse data directory to open, e.g. `<SPOOR_DATA_DIR>/clickhouse` after `spoor` commands ran on it (default: a new one). */
+  clickhouseDir?: string;
 }
 
 export async function startPipeline(redisUrl: string, opts: PipelineOptions = {}): Promise<TestPipeline> {
   const name = uniqueName('pipe');
-  const wh = await openWarehouse({ dataDir: tempDir('pipeline') });
+  const wh = await openWarehouse({ dataDir: opts.clickhouseDir ?? tempDir('pipeline') });
   await migrate(wh);
   const producer = createRedisConnection({ url: redisUrl, role: 'producer' });
   const consumer = createRedisConnection({ url: redisUrl, role: 'worker' });
