@@ -67,10 +67,17 @@ export async function run(ctx) {
     figures.push({ what: `  ratio to the core (gzip)`, value: s.gzip / own.gzip, unit: '×' });
     figures.push({ what: `  ratio to everything (gzip)`, value: s.gzip / all.gzip, unit: '×' });
   }
-  figures.push(...(await mainThread(sdk, ctx)));
-  notes.push(
-    'The click handler target is missed by headless Chromium on these shared cores; profiled, the SDK\'s own JavaScript per click (selector path, clipping, ids, queueing) is a few tens of µs and the rest is the browser\'s event and storage machinery.',
-  );
+  const costs = await mainThread(sdk, ctx);
+  figures.push(...costs);
+  // Said only when it is so: the figure meets its target on a quiet machine.
+  if (costs.some((f) => f.what === 'click handler, median' && !f.met)) {
+    notes.push(
+      'The click handler target is missed by headless Chromium on these shared cores; profiled, the SDK\'s own JavaScript per click (selector path, clipping, ids, queueing) is a few tens of µs and the rest is the browser\'s event and storage machinery.',
+    );
+  }
+  if (own.gzip > TARGET.core || all.gzip > TARGET.all) {
+    notes.push('A size target is missed: packages/sdk/README.md "Size" says what each behaviour of the script costs.');
+  }
   notes.push(
     'Main-thread cost: the page is cross-origin isolated (5 µs timers); each figure is the time of one call with the SDK minus the same call without it, per call, over batches of calls spread across tasks so the loop itself never makes a long task.',
   );

@@ -1,9 +1,9 @@
 // The script tag, built from tsc's output in dist/: the core (dist/script/core.js) and one file per
 // feature module (dist/script/<name>.js), each minified and held to its gzip budget, and the
 // manifest the collector composes `/sdk.js?f=...` from at serve time (no file per combination).
-// A composed script is `!function(__spoorF,__spoorS){<parts><modules><core>}([],{})`: each module
-// pushes its feature onto __spoorF, and the core runs them after its own (src/script.ts). Code that
-// several modules import (SHARED) is built once, as the internal part `dl`, which fills __spoorS;
+// A composed script is `!function(F,S){<parts><modules><core>}([],{})`: each module pushes its
+// feature onto F, and the core runs them after its own (src/script.ts). Code that several modules
+// import (SHARED) is built once, as the internal part `dl`, which fills S;
 // the modules that need it read it from there, and the collector adds it to any variant that
 // lists one of them. The build fails on a bad modules.json, and when the core, a module, the
 // shared part or everything together is over budget.
@@ -11,10 +11,28 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import terser from '@rollup/plugin-terser';
 
-/** gzip bytes the build refuses to exceed, and issue 18's targets (printed beside each size). */
-const BUDGET = { core: 5120, module: 1152, all: 8704 };
+/**
+ * gzip bytes the build refuses to exceed, and issue 18's targets (printed beside each size). Every
+ * module meets its target, so that is its budget; the core and everything together do not yet
+ * (see README "Size"), so theirs are ceilings just above what they are, which stop growth.
+ */
+const BUDGET = { core: 4864, module: 1024, all: 7936 };
 const TARGET = { core: 4096, module: 1024, all: 6144 };
-const WRAP = ['!function(__spoorF,__spoorS){', '}([],{})'];
+/** One-letter names, as in every part; the minifier is told never to name anything else so. */
+const WRAP = ['!function(F,S){', '}([],{})'];
+/**
+ * Property names internal to the script (the hooks modules use, the store, delivery and identity
+ * objects, the shared part's exports), each mangled to one letter, the same in every part: a
+ * fixed map, so parts minified apart still agree. None is a name the page, the wire, storage or
+ * the public API sees; the letters are ones no such name uses (a batch's i/t/e/n/w, the stub's q).
+ */
+const INTERNAL = 'on safe config emit pageview onPage onHide api tap persistent persist forget del ids visitor hide adopt command act amount currencyOf toItem toOrder'.split(' ');
+const LETTERS = 'abcdfghjklmoprsuvxyzABCDEFGH';
+const mangleProps = {
+  regex: new RegExp(`^(${INTERNAL.join('|')})$`),
+  builtins: true, // only the names above are candidates: a DOM property of the same name is never renamed
+  cache: { props: new Map(INTERNAL.map((n, i) => [n, LETTERS[i]])) },
+};
 /** Files imported by several modules, built once into the internal part `dl`. */
 const SHARED = ['modules/datalayer.js', 'modules/act.js', 'map/item.js'];
 const PART = 'dl';
@@ -46,8 +64,8 @@ const entry = (name) => ({
         ? `import './dist/script.js';`
         : name === PART
           ? SHARED.map((f) => `import { ${exportsOf(f).join(', ')} } from './dist/${f}';`).join('') +
-            `Object.assign(__spoorS, { ${SHARED.flatMap(exportsOf).join(', ')} });`
-          : `import { ${camel(name)} } from './dist/modules/${name}.js'; __spoorF.push(${camel(name)});`,
+            `Object.assign(S, { ${SHARED.flatMap(exportsOf).join(', ')} });`
+          : `import { ${camel(name)} } from './dist/modules/${name}.js'; F.push(${camel(name)});`,
 });
 const shared = (id) => SHARED.some((f) => id.endsWith(`/dist/${f}`));
 /** The names a shared file exports (tsc's output: `export function x` / `export const x`). */
@@ -69,10 +87,14 @@ const report = {
   name: 'report',
   closeBundle() {
     const core = built.core;
-    const rows = [['core', sizes(core), 'core'], [`${PART} (shared part)`, sizes(built[PART]), 'module']];
+    // The core as /sdk.js serves it: inside the composing wrapper.
+    const rows = [['core (/sdk.js)', sizes(WRAP[0] + core + WRAP[1]), 'core'], [`${PART} (shared part)`, sizes(built[PART]), 'module']];
     for (const name of modules) rows.push([name, sizes(built[name]), 'module']);
     const all = WRAP[0] + [PART, ...modules].map((m) => built[m]).join(';') + ';' + core + WRAP[1];
     rows.push([`all (${modules.length} modules)`, sizes(all), 'all']);
+    // A part minified without the map would still say `.config`, and no longer agree with the rest.
+    const unmangled = new RegExp(`\\.(${INTERNAL.join('|')})\\b`);
+    for (const [name, code] of Object.entries(built)) if (unmangled.test(code)) throw new Error(`${name}: internal property ${code.match(unmangled)[0]} was not mangled`);
     const over = [];
     for (const [name, s, kind] of rows) {
       const gap = s.gzip > TARGET[kind] ? `, ${s.gzip - TARGET[kind]} B over target` : '';
@@ -95,25 +117,62 @@ const report = {
   },
 };
 
+/**
+ * `const` declarations become `let` after minifying (before, the minifier would inline less), and
+ * a `let` that follows another in the same block joins it (`let a=1;let b=2` → `let a=1,b=2`):
+ * the two kinds scope and hoist alike, tsc already refuses any assignment to a const, and joined
+ * declarations run in the same order, so only bytes change.
+ */
+const letDeclarations = {
+  name: 'let',
+  renderChunk(code) {
+    const edits = []; // [start, end, text], never overlapping
+    const isDecl = (n) => n?.type === 'VariableDeclaration' && n.kind !== 'var';
+    const walk = (node) => {
+      if (!node || typeof node.type !== 'string') return;
+      if (isDecl(node) && node.kind === 'const') edits.push([node.start, node.start + 5, 'let']);
+      for (const list of [node.body, node.consequent]) {
+        if (!Array.isArray(list)) continue;
+        for (let i = 1; i < list.length; i++) {
+          if (isDecl(list[i - 1]) && isDecl(list[i])) {
+            const gap = [list[i - 1].declarations.at(-1).end, list[i].declarations[0].start];
+            if (!/^;(let|const) ?$/.test(code.slice(...gap))) throw new Error(`let: unexpected ${code.slice(...gap)}`);
+            edits.push([...gap, ',']);
+          }
+        }
+      }
+      for (const v of Object.values(node)) for (const child of Array.isArray(v) ? v : [v]) if (child && typeof child === 'object') walk(child);
+    };
+    walk(this.parse(code));
+    let out = code;
+    // A joined declaration's own keyword falls inside its gap: the gap's edit wins.
+    const gaps = edits.filter((e) => e[2] === ',');
+    const kept = edits.filter((e) => e[2] === ',' || !gaps.some((g) => g[0] < e[0] && e[0] < g[1]));
+    for (const [start, end, text] of kept.sort((x, y) => y[0] - x[0])) out = out.slice(0, start) + text + out.slice(end);
+    return { code: out, map: null };
+  },
+};
+
 const script = (name, last) => ({
   input: `\0${name}`,
   external: name === PART || name === 'core' ? [] : shared,
-  output: { dir: `${OUT}/.tmp`, format: 'iife', strict: false, globals: (id) => (shared(id) ? '__spoorS' : id) },
+  output: { dir: `${OUT}/.tmp`, format: 'iife', strict: false, globals: (id) => (shared(id) ? 'S' : id) },
   // Nothing is written by rollup itself: `report` writes the files once every budget is met.
   plugins: [
     entry(name),
     terser({
       ecma: 2020,
-      compress: { passes: 3, unsafe_arrows: true, unsafe: true, unsafe_methods: true, pure_getters: true, toplevel: true },
-      mangle: { properties: false },
+      compress: { passes: 3, unsafe_arrows: true, unsafe: true, unsafe_methods: true, pure_getters: true, toplevel: true, hoist_funs: true },
+      mangle: { reserved: ['F', 'S'], properties: mangleProps },
       format: { comments: false },
     }),
+    letDeclarations,
     keep(name),
     { name: 'no-write', generateBundle: (_o, b) => { for (const k of Object.keys(b)) delete b[k]; } },
     ...(last ? [report] : []),
   ],
   onwarn(w, warn) {
-    // __spoorF is the composing wrapper's parameter, a global as far as rollup can tell.
+    // F is the composing wrapper's parameter, a global as far as rollup can tell.
     if (w.code !== 'MISSING_GLOBAL_NAME') warn(w);
   },
 });

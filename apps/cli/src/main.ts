@@ -5,6 +5,7 @@ import type { SqlFormat } from '@spoor/warehouse';
 import type { collector as collectorCommand } from './commands/collector.js';
 import { migrate } from './commands/migrate.js';
 import { PREDICT_USAGE, predictCommand } from './commands/predict.js';
+import type { importCommand as importOrdersCommand } from './commands/import-orders.js';
 import type { replay as replayCommand } from './commands/replay.js';
 import { SEGMENTS_USAGE, segmentsCommand } from './commands/segments.js';
 import { withWarehouse } from './connect.js';
@@ -35,6 +36,8 @@ Usage:
   spoor sites key SITE                               create or rotate the site's secret key (printed once)
   spoor sites hook SITE --platform shopify|woocommerce|stripe --secret S   a shop platform's webhook secret (- reads stdin)
   spoor sites list [--format table|json] | spoor sites remove SITE
+  spoor import orders FILE [--format csv|shopify-csv|woocommerce-csv|ndjson|cdnow] [--site SITE]
+                     [--map from=to,...] [--currency EUR]   past orders of any age (idempotent)
 ${SEGMENTS_USAGE}
 ${PREDICT_USAGE}
   spoor help
@@ -56,6 +59,7 @@ const up: typeof upCommand = async (...a) => (await import('./commands/up.js')).
 const collector: typeof collectorCommand = async (...a) => (await import('./commands/collector.js')).collector(...a);
 const worker: typeof workerCommand = async (...a) => (await import('./commands/worker.js')).worker(...a);
 const replay: typeof replayCommand = async (...a) => (await import('./commands/replay.js')).replay(...a);
+const importOrders: typeof importOrdersCommand = async (...a) => (await import('./commands/import-orders.js')).importCommand(...a);
 
 const commands: Record<string, Command> = {
   async up(argv) {
@@ -100,7 +104,7 @@ const commands: Record<string, Command> = {
     process.stdout.write(`spoor collector is up on ${settings.host}:${running.port} (queue ${config.SPOOR_QUEUE})\n`);
     await waitForSignal();
     log.info('draining');
-    await running.stop();
+    if (!(await running.stop())) process.exitCode = 1;
     setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
   },
 
@@ -120,7 +124,7 @@ const commands: Record<string, Command> = {
     );
     await waitForSignal();
     log.info('draining');
-    await running.stop();
+    if (!(await running.stop())) process.exitCode = 1;
     setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
   },
 
@@ -220,6 +224,10 @@ const commands: Record<string, Command> = {
 
   async predict(argv) {
     await predictCommand(loadConfig(), argv);
+  },
+
+  async import(argv) {
+    await importOrders(loadConfig(), argv);
   },
 
   async help() {

@@ -9,7 +9,7 @@ import { makeEvent } from '../../../test/support/events.js';
  * Rows leave out columns holding their default; these are the defaults ClickHouse fills in, so
  * the assertions below read the row as it will be stored.
  */
-const DEFAULTS = { is_bot: 0, bot_reason: '', device_type: '', browser: '', ip_hash: '', sdk_visitor_id: '', traits: {}, cookieless: 0 };
+const DEFAULTS = { is_bot: 0, bot_reason: '', device_type: '', browser: '', ip_hash: '', sdk_visitor_id: '', traits: {}, cookieless: 0, sender: 'browser' };
 const eventRows = (j: BatchJobData) => rawEventRows(j).map((r) => ({ ...DEFAULTS, ...r }));
 
 describe('withoutDefaults', () => {
@@ -93,6 +93,13 @@ describe('eventRows', () => {
     expect(pre).toMatchObject({ is_bot: 1, bot_reason: 'prefetch', flags: ['prefetch'], ip_hash: '', cookieless: 1 });
     const [driven] = eventRows(job([makeEvent('pageview')], { webdriver: true }));
     expect(driven).toMatchObject({ is_bot: 1, bot_reason: 'webdriver', device_type: 'bot' });
+  });
+
+  it('says who sent the events: the tag, a backend, a platform webhook or an import', () => {
+    expect(eventRows(job([makeEvent('purchase')]))[0]).toMatchObject({ sender: 'browser' });
+    expect(eventRows(job([makeEvent('purchase')], { server_side: true }))[0]).toMatchObject({ sender: 'server' });
+    expect(eventRows(job([makeEvent('purchase')], { server_side: true, sender: 'shopify' }))[0]).toMatchObject({ sender: 'shopify' });
+    expect(eventRows(job([makeEvent('purchase')], { server_side: true, sender: 'import' }))[0]).toMatchObject({ sender: 'import' });
   });
 
   it('keeps the SDK\'s visitor id beside the one the collector chose', () => {

@@ -15,7 +15,7 @@ export const retryable = (status: number): boolean => status === 0 || status ===
 export function retryDelay(attempt: number, retryAfter: string | null | undefined, rand = Math.random(), nowMs = Date.now()): number {
   const exp = Math.min(MAX_MS, BASE_MS * 2 ** (attempt - 1));
   // "Equal jitter": at least half the step, so tabs that failed together spread out.
-  const delay = exp / 2 + (exp / 2) * rand;
+  const delay = (exp / 2) * (1 + rand);
   // Retry-After in seconds (what Spoor's collector sends) or as an HTTP date.
   const after = retryAfter ? Number(retryAfter) * 1000 || Date.parse(retryAfter) - nowMs : 0;
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(delay, after || 0));

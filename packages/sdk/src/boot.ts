@@ -14,7 +14,8 @@ export function boot(features: Feature[]): void {
     // data-* names are the config's keys (data-session-timeout → sessionTimeout); the core
     // reads numbers from strings, and "off", "false", "no" or "0" switch a feature off.
     const config: Record<string, unknown> = { endpoint: new URL(el.src).origin }; // src is absolute
-    for (const [k, v] of Object.entries(el.dataset)) config[k] = /^(off|false|no|0)$/i.test(v!) ? false : v;
+    const data = el.dataset;
+    for (const k in data) config[k] = /^(off|false|no|0)$/i.test(data[k]!) ? false : data[k];
     const queued = w.spoor?.q ?? [];
     const tracker = createCore(config as unknown as TrackerConfig, features);
     w.spoor = tracker;

@@ -10,9 +10,7 @@ interface CartState {
   items: ItemInput[];
 }
 
-const KEY = 'spoor_cart';
-/** Orders (and refunds) already sent by this browser, newest last, so a second push of one is not sent. */
-const ORDERS = 'spoor_orders';
+/** Orders (and refunds) this browser remembers having sent (`orders`, newest last), so a second push of one is not sent. */
 const MAX_ORDERS = 50;
 
 /** Lines are one product in one variant. */
@@ -42,7 +40,7 @@ export function cartValue(items: ItemInput[]): number {
 export function createCart(store: Store, emit: Core['emit']): CartApi {
   const stored = (): CartState | undefined => {
     try {
-      const s = JSON.parse(store.get(KEY)!) as CartState;
+      const s = JSON.parse(store.get('cart')!) as CartState;
       if (Array.isArray(s.items)) return s;
     } catch {
       // none yet, or unreadable
@@ -54,37 +52,33 @@ export function createCart(store: Store, emit: Core['emit']): CartApi {
    * dialects); remembers it otherwise.
    */
   const seen = (key: string) => {
-    const keys = (store.get(ORDERS) ?? '').split(' ');
+    const keys = (store.get('orders') ?? '').split(' ');
     if (keys.includes(key)) return true;
-    store.set(ORDERS, [...keys, key].slice(-MAX_ORDERS).join(' '));
+    store.set('orders', [...keys, key].slice(-MAX_ORDERS).join(' '));
   };
   /** Stores the cart after a change and sends `type` with it; `c` may carry the site's own id and value. */
-  const change = (type: 'cart_view' | 'cart_add' | 'cart_remove' | 'checkout', items: ItemInput[], fields = {}, c: Partial<CartInput> = {}) => {
+  const change = (type: 'cart_view' | 'cart_add' | 'cart_remove' | 'checkout', c: Partial<CartInput>, item?: ItemInput) => {
+    const items = c.items ?? lines();
     const cart_id = c.cart_id || stored()?.id || uuid();
-    store.set(KEY, JSON.stringify({ id: cart_id, items }));
-    emit(type, { ...fields, cart: { cart_id, items, value: c.value ?? cartValue(items), currency: c.currency } });
+    store.set('cart', JSON.stringify({ id: cart_id, items }));
+    emit(type, { item, cart: { cart_id, items, value: c.value ?? cartValue(items), currency: c.currency } });
   };
   return {
-    view(x) {
-      const c = Array.isArray(x) ? { items: x } : x || {};
-      change('cart_view', c.items ?? lines(), {}, c);
-    },
+    view: (x) => change('cart_view', Array.isArray(x) ? { items: x } : x || {}),
     add(item) {
       item = { ...item, quantity: item.quantity ?? 1 };
-      change('cart_add', addLine(lines(), item), { item });
+      change('cart_add', { items: addLine(lines(), item) }, item);
     },
     remove(item) {
       const items = lines();
-      const q = item.quantity ?? items.find((l) => sameLine(l, item))?.quantity ?? 1;
-      change('cart_remove', removeLine(items, item), { item: { ...item, quantity: q } });
+      const quantity = item.quantity ?? items.find((l) => sameLine(l, item))?.quantity ?? 1;
+      change('cart_remove', { items: removeLine(items, item) }, { ...item, quantity });
     },
-    checkout(c = {}) {
-      change('checkout', c.items ?? lines(), {}, c);
-    },
+    checkout: (c = {}) => change('checkout', c),
     purchase(order) {
       if (seen(encodeURIComponent(order.order_id))) return;
       emit('purchase', { order: { ...order, cart_id: order.cart_id || stored()?.id } });
-      store.del(KEY); // the next add starts a new cart
+      store.del('cart'); // the next add starts a new cart
     },
     refund(order) {
       if (!seen(`-${encodeURIComponent(order.order_id)}:${order.revenue}`)) emit('refund', { order });

@@ -13,8 +13,6 @@ import { guard, now, on, safe, uuid } from './util.js';
 
 /** Events held while consent is pending; beyond this the oldest go. */
 const MAX_HELD = 1000;
-/** Where a granted consent is remembered, so the next page starts granted. */
-const CONSENT_KEY = 'spoor_consent';
 
 interface PrivacyNavigator {
   globalPrivacyControl?: boolean;
@@ -28,7 +26,8 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   const store = createStore(config.cookieDomain);
   // A decision (granted, or denied by a source) settles the page; until one, consent modules may
   // hold it. A grant from an earlier page counts as one.
-  let decided = !!safe(() => localStorage.getItem(CONSENT_KEY))();
+  // (It is remembered as `consent`, read before anything may be stored.)
+  let decided = !!safe(() => localStorage.getItem('spoor_consent'))();
   // 0: pending (hold everything in memory), 1: go ahead, 2: denied (cookieless).
   let consent = decided || !strict ? 1 : 0;
   let started = false;
@@ -36,13 +35,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
 
   // Numbers may arrive as data-* strings.
   const identity = createIdentity(store, (Number(config.sessionTimeout) || 30) * 60_000, cookieless);
-  const delivery = createDelivery({
-    url: `${String(config.endpoint).replace(/\/+$/, '')}/v1/batch`,
-    site: config.site,
-    batchSize: Number(config.batchSize) || 20,
-    flushInterval: Number(config.flushInterval ?? 1000),
-    store,
-  });
+  const delivery = createDelivery(config, store);
   let held: Array<Record<string, unknown>> = [];
   let lastUrl: string | undefined;
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -54,7 +47,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   /** Storage is allowed from now on: write through what memory holds and pick up earlier pages' outbox. */
   const start = () => {
     if (gpc) return;
-    store.persist(true);
+    store.persist();
     if (!started) delivery.adopt();
     started = true;
   };
@@ -64,9 +57,10 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   const signal: Core['consent'] = (state, arg) => {
     if (state === 'pending') {
       // Only a page that has not started storing can still be held back.
-      if (decided || started || consent !== 1) return;
-      consent = 0;
-      if (arg != null) setTimeout(lapse, Math.min(Number(arg) || 0, 10_000));
+      if (!decided && !started && consent === 1) {
+        consent = 0;
+        if (arg != null) setTimeout(lapse, Math.min(Number(arg) || 0, 10_000));
+      }
       return;
     }
     decided = true;
@@ -74,16 +68,16 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
       consent = 2;
       if (arg !== true) held = [];
       store.forget();
-    } else if (state === 'granted') {
+    } else {
       consent = 1;
       start();
-      store.set(CONSENT_KEY, '1');
+      store.set('consent', '1');
     }
     for (const e of held.splice(0)) send(e);
   };
 
   const emit: Core['emit'] = (type, fields) => {
-    const uid = store.get('spoor_uid');
+    const uid = store.get('uid');
     const e: Record<string, unknown> = { event_id: uuid(), type, ts: now(), user_id: uid || undefined, ...fields };
     e.url ??= location.href;
     if (consent) send(e);
@@ -106,6 +100,8 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   };
 
   const core: Core = {
+    on,
+    safe,
     config,
     emit,
     pageview,
@@ -117,12 +113,12 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
         track: (name, props) => emit('custom', { name: String(name), props }),
         page: () => pageview(),
         identify(id, traits) {
-          store.set('spoor_uid', String(id).slice(0, MAX_USER_ID));
+          store.set('uid', String(id).slice(0, MAX_USER_ID));
           emit('identify', { traits });
         },
         reset() {
-          store.del('spoor_uid');
-          store.del('spoor_cart');
+          store.del('uid');
+          store.del('cart');
           identity.reset();
         },
         // The site's own call: a refusal drops what this page held (as documented since 0.1).

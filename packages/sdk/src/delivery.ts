@@ -7,15 +7,8 @@ import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from './limits.js';
 import { prune, readOutbox, writeOutbox, type Batch } from './outbox.js';
 import { pack } from './pack.js';
 import type { Store } from './store.js';
+import type { TrackerConfig } from './types.js';
 import { byteLength, now, on, safe, uuid } from './util.js';
-
-export interface DeliveryOptions {
-  url: string;
-  site: string;
-  batchSize: number;
-  flushInterval: number;
-  store: Store;
-}
 
 export interface Delivery {
   push(event: object): void;
@@ -43,39 +36,45 @@ const ENVELOPE_BYTES = 512;
 /** Browsers refuse keepalive requests beyond 64 KiB in flight in total. */
 const KEEPALIVE_BUDGET = 64 * 1024;
 
-export function createDelivery(o: DeliveryOptions): Delivery {
+export function createDelivery(config: TrackerConfig, store: Store): Delivery {
+  const url = `${String(config.endpoint).replace(/\/+$/, '')}/v1/batch`;
+  // Numbers may arrive as data-* strings.
+  const batchSize = Number(config.batchSize) || 20;
+  const flushInterval = Number(config.flushInterval ?? 1000);
   let open: object[] = [];
   let batches: Pending[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let due = 0;
+  /** When the planned flush runs; Infinity while none is planned. */
+  let due = Infinity;
   let saving: ReturnType<typeof setTimeout> | undefined;
 
   // webdriver: an automated browser says so, and the collector flags its events as a bot's.
-  const body = (b: Batch) => JSON.stringify({ site: o.site, batch_id: b.i, sent_at: now(), webdriver: navigator.webdriver || undefined, events: b.e });
+  const body = (b: Batch) => JSON.stringify({ site: config.site, batch_id: b.i, sent_at: now(), webdriver: navigator.webdriver || undefined, events: b.e });
 
   // The page's outbox replaces what was stored: it adopted the stored batches when it started.
   // (Another tab's unsent batches may be overwritten; that tab still holds them and writes them
   // back at its next change or when it hides.)
   const save = () => {
     batches = prune(batches, now()); // bounded in memory too: a long offline spell in an SPA
-    if (o.store.persistent()) writeOutbox(o.store, batches);
+    if (store.persistent()) writeOutbox(store, batches);
   };
 
   const done = (b: Batch) => {
     batches = batches.filter((x) => x !== b);
   };
 
-  /** Makes sure a flush happens by `at`. */
+  /** Makes sure a flush happens by `at` (a time already past means at once). */
   const plan = (at: number) => {
-    if (timer !== undefined && due <= at) return;
-    clearTimeout(timer);
-    due = at;
-    timer = setTimeout(safe(flush), Math.max(0, at - now()));
+    if (at < due) {
+      clearTimeout(timer);
+      due = at;
+      timer = setTimeout(safe(flush), at - now());
+    }
   };
 
   const seal = () => {
     if (!open.length) return;
-    for (const e of pack(open, Math.min(o.batchSize, MAX_EVENTS_PER_BATCH), MAX_BODY_BYTES - ENVELOPE_BYTES)) {
+    for (const e of pack(open, Math.min(batchSize, MAX_EVENTS_PER_BATCH), MAX_BODY_BYTES - ENVELOPE_BYTES)) {
       batches.push({ i: uuid(), t: now(), e });
     }
     open = [];
@@ -83,7 +82,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   };
 
   const send = (b: Pending): Promise<void> =>
-    (b[INFLIGHT] = fetch(o.url, {
+    (b[INFLIGHT] = fetch(url, {
       method: 'POST',
       body: body(b), // a string body goes as text/plain;charset=UTF-8
       // Lets the request outlive the page. Browsers refuse it beyond 64 KiB in flight in total;
@@ -91,14 +90,11 @@ export function createDelivery(o: DeliveryOptions): Delivery {
       keepalive: true,
       credentials: 'include',
     })
-      .then(
-        (r) => [r.status, r.headers.get('Retry-After')] as const,
-        () => [0, null] as const,
-      )
-      .then(([status, after]) => {
+      .catch(() => undefined) // a network error: status 0
+      .then((r) => {
         b[INFLIGHT] = undefined;
-        if (retryable(status)) {
-          b.w = now() + retryDelay((b.n = (b.n ?? 0) + 1), after);
+        if (retryable(r?.status ?? 0)) {
+          b.w = now() + retryDelay((b.n = (b.n ?? 0) + 1), r?.headers.get('Retry-After'));
           plan(b.w);
         } else done(b); // accepted, or refused for good (400, 403, 413): resending cannot help
         // Answers arrive in bursts: one outbox write after them, not one per answer (each write
@@ -109,7 +105,7 @@ export function createDelivery(o: DeliveryOptions): Delivery {
 
   const flush = (): Promise<void> => {
     clearTimeout(timer);
-    timer = undefined;
+    due = Infinity;
     seal();
     const t = now();
     // A batch still backing off (maybe since an earlier page) gets a flush planned for its time.
@@ -125,29 +121,30 @@ export function createDelivery(o: DeliveryOptions): Delivery {
   return {
     push(event) {
       // A full batch goes in a task of its own, never inside the page's event handler.
-      plan(now() + (open.push(event) < o.batchSize ? o.flushInterval : 0));
+      plan(now() + (open.push(event) < batchSize ? flushInterval : 0));
     },
     flush,
     hide() {
       seal();
       const t = now();
       let budget = KEEPALIVE_BUDGET;
-      for (const b of batches) {
-        if (b[INFLIGHT] || b.w! > t) continue;
-        // Offline, a beacon would be lost without a trace: the outbox keeps the batch instead.
-        if (navigator.onLine === false) break;
-        const data = body(b);
-        const size = byteLength(data);
-        // A string is sent as text/plain;charset=UTF-8, like a text/plain Blob.
-        if (size <= budget && navigator.sendBeacon(o.url, data)) {
-          budget -= size;
-          done(b);
-        } else void send(b);
+      // Offline, a beacon would be lost without a trace: the outbox keeps the batches instead.
+      if (navigator.onLine) {
+        for (const b of batches) {
+          if (b[INFLIGHT] || b.w! > t) continue;
+          const data = body(b);
+          const size = byteLength(data);
+          // A string is sent as text/plain;charset=UTF-8, like a text/plain Blob.
+          if (size <= budget && navigator.sendBeacon(url, data)) {
+            budget -= size;
+            done(b);
+          } else void send(b);
+        }
       }
       save();
     },
     adopt() {
-      batches = [...readOutbox(o.store), ...batches];
+      batches = [...readOutbox(store), ...batches];
       save();
       if (batches.length) plan(now());
     },

@@ -27,12 +27,12 @@ export function createIdentity(store: Store, timeoutMs: number, cookieless: () =
   // Whether the visitor id came from an earlier page (rather than being made on this one).
   let known: boolean | undefined;
   const visitor = () => {
-    let v = store.get('spoor_vid');
-    if (known === undefined) {
+    let v = store.get('vid');
+    if (known == null) {
       known = !!v;
       // Once a page: rewrites the cookie from the localStorage mirror if it was cleared (Safari
       // drops script cookies after 7 days), and pushes its expiry forward.
-      store.set('spoor_vid', (v ||= uuid()), MAX_AGE_S);
+      store.set('vid', (v ||= uuid()), MAX_AGE_S);
     }
     return v!;
   };
@@ -40,23 +40,22 @@ export function createIdentity(store: Store, timeoutMs: number, cookieless: () =
     ids() {
       const visitor_id = visitor();
       const t = now();
-      const [sid, last, r] = (store.get('spoor_sid') ?? '').split('.');
-      const fresh = !sid || !(t - Number(last) < timeoutMs);
+      const [sid, last, r] = (store.get('sid') ?? '').split('.');
+      const idle = t - Number(last);
+      const fresh = !sid || !(idle < timeoutMs);
       const session_id = fresh ? uuid() : sid;
       // A returning visitor is one whose id existed before this session began.
       const returning = fresh ? known : r === '1';
       // Storage writes cost more than reads: the session's last activity is kept to the second.
-      if (fresh || t - Number(last) > 1000) {
-        store.set('spoor_sid', `${session_id}.${t}.${returning ? 1 : 0}`, timeoutMs / 1000);
-      }
+      if (fresh || idle > 1000) store.set('sid', `${session_id}.${t}.${returning ? 1 : 0}`, timeoutMs / 1000);
       const f: IdFields = { visitor_id, session_id };
       if (cookieless()) f.cookieless = true;
       else if (returning) f.returning = true;
       return f;
     },
     reset() {
-      store.set('spoor_vid', uuid(), MAX_AGE_S);
-      store.del('spoor_sid');
+      store.set('vid', uuid(), MAX_AGE_S);
+      store.del('sid');
       known = false;
     },
     visitor,

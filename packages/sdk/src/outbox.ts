@@ -11,8 +11,6 @@ export interface Batch<E = object> {
   e: E[];
 }
 
-const KEY = 'spoor_q';
-
 /**
  * Drops batches older than the age limit, then the oldest until the event count fits. Batches
  * are kept in the order they were made, oldest first. Pure.
@@ -28,7 +26,7 @@ export function prune<B extends Batch<unknown>>(batches: B[], nowMs: number): B[
 
 export function readOutbox(store: Store): Batch[] {
   try {
-    const v: unknown = JSON.parse(store.get(KEY) ?? '[]');
+    const v: unknown = JSON.parse(store.get('q') ?? '[]');
     return Array.isArray(v) ? prune(v as Batch[], Date.now()) : [];
   } catch {
     return [];
@@ -42,8 +40,8 @@ export function readOutbox(store: Store): Batch[] {
 export function writeOutbox(store: Store, batches: Batch[]): void {
   try {
     if (!batches.length) throw 0;
-    localStorage.setItem(KEY, JSON.stringify(batches));
+    localStorage.setItem('spoor_q', JSON.stringify(batches));
   } catch {
-    store.del(KEY);
+    store.del('q');
   }
 }

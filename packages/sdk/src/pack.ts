@@ -8,14 +8,13 @@ export function pack<T>(events: T[], maxEvents: number, maxBytes: number): T[][]
   let size = 0;
   for (const e of events) {
     const n = byteLength(JSON.stringify(e)) + 1; // the comma
-    if (cur.length && (cur.length >= maxEvents || size + n > maxBytes)) {
-      out.push(cur);
-      cur = [];
+    // A batch starts with the first event, or when the next one would not fit.
+    if (!cur.length || cur.length >= maxEvents || size + n > maxBytes) {
+      out.push((cur = []));
       size = 0;
     }
     cur.push(e);
     size += n;
   }
-  if (cur.length) out.push(cur);
   return out;
 }

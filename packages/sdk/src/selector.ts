@@ -13,30 +13,33 @@ export interface SelectorNode {
   nextElementSibling: SelectorNode | null;
 }
 
-/** Names that need no escaping in a selector. */
-const PLAIN = /^[A-Za-z_-][\w-]*$/;
-/** Classes that say what state an element is in, not what it is. */
-const STATE = /^(active|selected|open|(is|has)-.*)$/;
+/**
+ * An id worth stopping at: one that needs no escaping in a selector (React's :r1: does) and has no
+ * run of digits, which looks generated per render (ember123).
+ */
+const ID = /^(?!.*\d{3})[A-Za-z_-][\w-]*$/;
+/** A class worth keeping: one that needs no escaping and does not say what state an element is in ("active"). */
+const CLASS = /^(?!(active|selected|open|(is|has)-.*)$)[A-Za-z_-][\w-]*$/;
 
 export function selectorOf(el: SelectorNode): string {
   let path = '';
   for (let e: SelectorNode | null = el; e && e.tagName !== 'BODY'; e = e.parentElement) {
-    let part = e.tagName.toLowerCase();
-    // Ids with digit runs look generated per render (ember123); React's :r1: is not plain.
-    if (PLAIN.test(e.id) && !/\d{3}/.test(e.id)) part = `#${e.id}`;
-    else {
-      for (const c of e.classList) if (PLAIN.test(c) && !STATE.test(c)) part += `.${c}`;
+    const tag = e.tagName;
+    const id = ID.test(e.id);
+    let part = id ? `#${e.id}` : tag.toLowerCase();
+    if (!id) {
+      for (const c of e.classList) if (CLASS.test(c)) part += `.${c}`;
       // Sibling walks, not parent.children: three times faster on the click path.
       let n = 1;
       let alike = false;
-      for (let s = e.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === e.tagName) n++;
-      for (let s = e.nextElementSibling; s && !alike; s = s.nextElementSibling) alike = s.tagName === e.tagName;
+      for (let s = e.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === tag) n++;
+      for (let s = e.nextElementSibling; s && !alike; s = s.nextElementSibling) alike = s.tagName === tag;
       if (n > 1 || alike) part += `:nth-of-type(${n})`;
     }
     const next = path ? `${part} > ${path}` : part;
     if (next.length > MAX_VALUE) break; // keep the part nearest the element
     path = next;
-    if (part[0] === '#') break;
+    if (id) break;
   }
   return path;
 }

@@ -1,5 +1,6 @@
 // The public surface of the SDK (SPEC "Browser SDK") and the hooks its feature modules use.
 import type { CartInput, EventType, ItemInput, OrderInput, SpoorEventInput } from '@spoor/events';
+import type { on, safe } from './util.js';
 
 export type { CartInput, EventType, ItemInput, OrderInput, SpoorEventInput };
 export type Props = Record<string, string | number | boolean | null>;
@@ -116,6 +117,9 @@ export interface Core {
   onHide: Array<() => void>;
   /** Feeds the one consent state (see ConsentSignal). */
   consent(state: ConsentSignal, arg?: number | boolean): void;
+  /** The core's own never-throw helpers (util.ts), lent to modules so that none carries a copy. */
+  on: typeof on;
+  safe: typeof safe;
   /** Set by the dataLayer modules: subscribes to every dataLayer entry, earlier ones first. */
   tap?: (fn: (entry: unknown) => void) => void;
 }

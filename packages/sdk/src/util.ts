@@ -15,21 +15,21 @@ export function uuid(): string {
 }
 
 /** Wraps `fn` so that anything it throws is swallowed: the host page must never see our errors. */
-export function safe<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R | undefined {
-  return (...args: A) => {
+export const safe =
+  <A extends unknown[], R>(fn: (...args: A) => R) =>
+  (...args: A): R | undefined => {
     try {
       return fn(...args);
     } catch {
-      return undefined;
+      // swallowed: the result is undefined
     }
   };
-}
 
-/** The same object with each method wrapped by `safe`. */
+/** `api` (an object literal of methods) with each method wrapped by `safe`. */
 export function guard<T extends object>(api: T): T {
-  const out = {} as Record<string, unknown>;
-  for (const [k, f] of Object.entries(api)) out[k] = safe(f as (...a: unknown[]) => unknown);
-  return out as T;
+  const o = api as Record<string, (...a: unknown[]) => unknown>;
+  for (const k in o) o[k] = safe(o[k]!);
+  return api;
 }
 
 /** A passive, capturing listener whose errors never reach the page. */

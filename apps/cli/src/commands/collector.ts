@@ -6,15 +6,20 @@ import { createBatchQueue, createRedisConnection } from '@spoor/queue';
 import { openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { warehouseConfig, type Config } from '../config.js';
 import { CliError } from '../errors.js';
+import { stopWithin } from '../shutdown.js';
 import type { Logger } from '../logger.js';
 import type { CollectorSettings } from '../process-config.js';
 import { loadSdkScript } from '../sdk-script.js';
+import { openPersonalization } from '../personalization.js';
 import { collectorSites } from './collector-sites.js';
 
 export interface RunningCollector {
   port: number;
-  /** New batches get 503 at once; batches already being queued finish; then connections close. */
-  stop(): Promise<void>;
+  /**
+   * New batches get 503 at once; batches already being queued finish; then connections close.
+   * True when all of it happened within SPOOR_SHUTDOWN_TIMEOUT.
+   */
+  stop(): Promise<boolean>;
 }
 
 export async function collector(config: Config, s: CollectorSettings, log: Logger): Promise<RunningCollector> {
@@ -31,6 +36,8 @@ export async function collector(config: Config, s: CollectorSettings, log: Logge
   const sites = await collectorSites(s, wh, log).catch((err: Error) => {
     throw new CliError(`${err.message} from ClickHouse at ${s.clickhouseUrl}`);
   });
+  // Without a warehouse there is nothing to read profiles from: those routes answer 503.
+  const personalization = wh ? await openPersonalization(wh, config, log) : undefined;
   const c = createCollector({
     queue,
     sites: sites.registry,
@@ -39,6 +46,7 @@ export async function collector(config: Config, s: CollectorSettings, log: Logge
     readiness: wh ? { clickhouse: () => wh.ping() } : {},
     trustProxy: config.SPOOR_TRUST_PROXY,
     secretKey: config.SPOOR_SECRET_KEY,
+    personalization: personalization?.reader,
     rateLimits: redisRateLimits({ redis: producer, ...s.rateLimits, onError: (err) => log.warn({ err: err.message }, 'rate limits not checked (redis)') }),
     logger: log,
     hooks: { onError: (err) => log.error({ err: err.message, stack: err.stack }, 'collector error') },
@@ -48,14 +56,38 @@ export async function collector(config: Config, s: CollectorSettings, log: Logge
   });
   return {
     port: server.port,
-    async stop() {
-      c.beginShutdown();
-      if (!(await c.drain(10_000))) log.warn('requests still in flight after 10 s; closing anyway');
-      await server.close(5_000);
-      sites.stop();
-      await queue.close().catch(() => {});
-      producer.disconnect();
-      await wh?.close();
-    },
+    stop: () =>
+      // Within SPOOR_SHUTDOWN_TIMEOUT whatever hangs (a Redis or ClickHouse gone).
+      stopWithin(
+        [
+          {
+            name: 'http',
+            stop: async (msLeft) => {
+              c.beginShutdown();
+              const wait = Math.min(10_000, msLeft / 2);
+              if (!(await c.drain(wait))) log.warn(`requests still in flight after ${Math.round(wait / 1000)} s; closing anyway`);
+              await server.close(Math.min(5_000, msLeft / 4));
+            },
+          },
+          {
+            name: 'queue',
+            stop: async () => {
+              sites.stop();
+              await queue.close().catch(() => {});
+              producer.disconnect();
+            },
+            force: () => producer.disconnect(),
+          },
+          {
+            name: 'clickhouse',
+            stop: async () => {
+              await personalization?.close();
+              await wh?.close();
+            },
+          },
+        ],
+        config.SPOOR_SHUTDOWN_TIMEOUT * 1000,
+        log,
+      ),
   };
 }

@@ -28,6 +28,7 @@ import { loadSdkScript } from '../sdk-script.js';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../redis-child.js';
 import { stopWithin, type StopPart } from '../shutdown.js';
 import { serveFolder } from '../static-files.js';
+import { openPersonalization } from '../personalization.js';
 import { catalogOf, segmentsDirOf } from './segments.js';
 import { startSegmentWebhooks } from '../segment-webhooks.js';
 
@@ -63,8 +64,11 @@ function redisMetrics(redis: PrivateRedis): string {
   ].join('\n');
 }
 
-/** The demo shop's site, accepted from any origin; a `demo` row in the registry overrides it. */
-const DEMO_SITE: SiteSpec = { site: 'demo', origins: [] };
+/**
+ * The demo shop's site, accepted from any origin, whose pages may greet their visitor by first name;
+ * a `demo` row in the registry overrides it.
+ */
+const DEMO_SITE: SiteSpec = { site: 'demo', origins: [], exposeTraits: ['first_name'] };
 
 export async function up(config: Config, opts: UpOptions, log: Logger): Promise<RunningUp> {
   const dir = dataDir(config.dataDir);
@@ -156,6 +160,9 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     await sites.start();
     stack.push({ name: 'sites', stop: async () => sites.stop() });
 
+    const personalization = await openPersonalization(wh, config, log);
+    stack.push({ name: 'personalization', stop: () => personalization.close() });
+
     const collector = createCollector({
       queue,
       sites,
@@ -167,6 +174,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       extraMetrics: redis ? () => redisMetrics(redis!) : undefined,
       trustProxy: config.SPOOR_TRUST_PROXY,
       secretKey: sealKey,
+      personalization: personalization.reader,
       rateLimits: redisRateLimits({
         redis: producerConn,
         ...rateLimitSettings(),

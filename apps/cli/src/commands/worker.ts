@@ -7,6 +7,7 @@ import { assertDedupSettings, openWarehouse } from '@spoor/warehouse';
 import { createWorker, WorkerMetrics } from '@spoor/worker';
 import { warehouseConfig, type Config } from '../config.js';
 import { CliError } from '../errors.js';
+import { stopWithin } from '../shutdown.js';
 import type { Logger } from '../logger.js';
 import { startOpsServer } from '../ops-server.js';
 import { startPredictionSchedule } from '../predict-schedule.js';
@@ -14,12 +15,9 @@ import type { WorkerSettings } from '../process-config.js';
 
 export interface RunningWorker {
   metricsPort: number;
-  /** Stops taking jobs, commits the ones held, closes connections. */
-  stop(): Promise<void>;
+  /** Stops taking jobs, commits the ones held, closes connections; true when all of it within SPOOR_SHUTDOWN_TIMEOUT. */
+  stop(): Promise<boolean>;
 }
-
-/** Longest a drain may take before the process gives up; unfinished jobs go back to the queue. */
-const DRAIN_TIMEOUT_MS = 25_000;
 
 export async function worker(config: Config, s: WorkerSettings, log: Logger): Promise<RunningWorker> {
   // With a URL the warehouse is an HTTP client: the embedded engine is never loaded here.
@@ -66,17 +64,31 @@ export async function worker(config: Config, s: WorkerSettings, log: Logger): Pr
     metricsPort: ops.port,
     async stop() {
       draining = true;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), DRAIN_TIMEOUT_MS)));
-      const drained = await Promise.race([w.close().then(() => 'drained' as const), timeout]);
-      clearTimeout(timer);
-      if (drained === 'timeout') log.warn('jobs not committed before the drain timeout go back to the queue');
-      await predictions.stop();
-      await ops.close();
-      await stats.close().catch(() => {});
-      conn.disconnect();
-      admin.disconnect();
-      await wh.close();
+      // Within SPOOR_SHUTDOWN_TIMEOUT whatever hangs (a Redis or ClickHouse gone): what is not
+      // committed stays in the queue and runs again when its lock lapses.
+      return stopWithin(
+        [
+          {
+            name: 'worker',
+            stop: () => w.close(),
+            leftBehind: () => `${w.held()} batch job(s) taken but not committed; they go back to the queue when their locks lapse`,
+            force: () => w.close({ force: true }),
+          },
+          { name: 'predictions', stop: () => predictions.stop() },
+          { name: 'ops', stop: () => ops.close() },
+          { name: 'queue stats', stop: () => stats.close().catch(() => undefined) },
+          {
+            name: 'connections',
+            stop: async () => {
+              conn.disconnect();
+              admin.disconnect();
+              await wh.close();
+            },
+          },
+        ],
+        config.SPOOR_SHUTDOWN_TIMEOUT * 1000,
+        log,
+      );
     },
   };
 }

@@ -7,7 +7,8 @@ import { on } from '../util.js';
 
 export const cartButtons: Feature = (core) => {
   on(document, 'click', (ev) => {
-    const el = (ev.target as Element).closest?.('[data-spoor-cart]') as HTMLElement | null | undefined;
+    // (A target that is no element throws here, inside the listener's guard.)
+    const el = (ev.target as Element).closest<HTMLElement>('[data-spoor-cart]');
     if (!el) return;
     // Other data-* attributes come along; the collector drops fields it does not know.
     const { spoorCart: m, ...d } = el.dataset;

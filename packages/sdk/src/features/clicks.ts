@@ -7,7 +7,6 @@ import { on } from '../util.js';
 
 /** What counts as the thing clicked: the nearest control around the click target. */
 const CONTROL = 'a,button,input,select,textarea,label,summary,[role=button],[role=link],[data-spoor-cart]';
-const FIELD = /^(INPUT|SELECT|TEXTAREA)$/;
 /** Hints of secrets in a field's own markup (type, name, id, autocomplete...); such fields are not recorded at all. */
 const SECRET = /pass|card|cc-|cvc|cvv|csc|iban|ssn|secur/i;
 const DOWNLOAD = /\.(pdf|zip|rar|7z|gz|dmg|exe|msi|apk|iso|csv|xlsx?|docx?|pptx?|txt|mp[34])$/i;
@@ -15,16 +14,18 @@ const DOWNLOAD = /\.(pdf|zip|rar|7z|gz|dmg|exe|msi|apk|iso|csv|xlsx?|docx?|pptx?
 export const clicks: Feature = (core) => {
   if (core.config.clicks === false) return;
   on(document, 'click', (ev) => {
-    const el = (ev.target as Element).closest?.(CONTROL);
+    // (A target that is no element, the document itself, throws here and is not a click on anything.)
+    const el = (ev.target as Element).closest(CONTROL);
     if (!el || el.closest('[data-spoor-ignore]')) return;
-    const field = FIELD.test(el.tagName);
+    const field = el.matches('input,select,textarea');
     // The shallow clone's markup is the tag and its attributes, never what was typed.
     if (field && SECRET.test((el.cloneNode() as Element).outerHTML)) return;
     const a = el.closest('a');
     core.emit('click', {
       element: {
         tag: el.tagName.toLowerCase(),
-        text: field ? '' : el.textContent!.replace(/\s+/g, ' ').trim().slice(0, 255),
+        // (clip cuts it to the collector's 255 characters)
+        text: field ? '' : el.textContent!.replace(/\s+/g, ' ').trim(),
         id: el.id,
         classes: el.getAttribute('class') ?? '',
         href: a?.href ?? '',

@@ -9,7 +9,11 @@ import { now, on } from '../util.js';
  * covers a window left visible behind another one).
  */
 const IDLE_MS = 30_000;
-const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll'];
+/**
+ * Input, and the page shown or hidden (which starts or ends a stretch; the leave at a hide has
+ * credited it already, so nothing is counted twice).
+ */
+const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll', 'visibilitychange'];
 
 export const engagement: Feature = (core) => {
   const visible = () => !document.hidden;
@@ -41,7 +45,6 @@ export const engagement: Feature = (core) => {
   };
 
   for (const type of ACTIVITY) on(document, type, credit);
-  on(document, 'visibilitychange', () => (visible() ? (since = now()) : credit()));
   core.onHide.push(() => {
     leave();
     since = 0;

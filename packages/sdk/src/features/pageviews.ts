@@ -2,7 +2,7 @@
 // restores. Navigations are settled briefly first, so a redirect chain counts once and the new
 // page's title has been set.
 import type { Feature } from '../types.js';
-import { on, safe } from '../util.js';
+import { on } from '../util.js';
 
 const SETTLE_MS = 100;
 
@@ -14,10 +14,11 @@ export const pageviews: Feature = (core) => {
     timer = undefined;
     core.pageview();
   };
-  const soon = safe(() => {
+  // (Timer calls cannot throw: nothing here can reach the page's pushState.)
+  const soon = () => {
     clearTimeout(timer);
     timer = setTimeout(now, SETTLE_MS);
-  });
+  };
   for (const m of ['pushState', 'replaceState'] as const) {
     const original = history[m];
     history[m] = function (this: History, ...args: Parameters<History['pushState']>) {

@@ -11,18 +11,17 @@ export interface ConsentDefault {
 }
 
 /** How well a default's regions fit the visitor's: -1 not at all, 0 global, 1 country, 2 subdivision. */
-function fit(regions: string[], region: string | undefined): number {
-  if (!regions.length) return 0;
-  // Where the visitor is cannot be known in the browser (gtag asks Google's servers): a regional
-  // default is then taken to apply, so a refusal meant for the EEA is never missed.
-  if (!region) return 1;
-  let best = -1;
-  for (const r of regions.map((x) => String(x).toUpperCase())) {
-    if (r === region) best = Math.max(best, r.includes('-') ? 2 : 1);
-    else if (region.startsWith(`${r}-`)) best = Math.max(best, 1);
-  }
-  return best;
-}
+const fit = (regions: string[], region: string | undefined): number =>
+  !regions.length
+    ? 0
+    : // Where the visitor is cannot be known in the browser (gtag asks Google's servers): a regional
+      // default is then taken to apply, so a refusal meant for the EEA is never missed.
+      !region
+      ? 1
+      : regions.reduce((best, x) => {
+          const r = String(x).toUpperCase();
+          return Math.max(best, r === region ? (r.includes('-') ? 2 : 1) : region.startsWith(`${r}-`) ? 1 : -1);
+        }, -1);
 
 /**
  * The default that applies: the most specific region wins (as in gtag); among equally specific
@@ -30,11 +29,11 @@ function fit(regions: string[], region: string | undefined): number {
  */
 export function applicableDefault(defaults: ConsentDefault[], region?: string): ConsentDefault | undefined {
   const r = region?.toUpperCase();
-  let best = -1;
+  let best = 0;
   let out: ConsentDefault | undefined;
   for (const d of defaults) {
     const f = fit(d.regions, r);
-    if (f < 0 || f < best) continue;
+    if (f < best) continue; // no fit at all (-1), or less specific than one already found
     if (f > best || !out) out = { ...d };
     else if (!d.granted) out = { granted: false, regions: d.regions, wait: Math.max(out.granted ? 0 : out.wait, d.wait) };
     best = f;

@@ -1,6 +1,6 @@
 // GA4 ecommerce events (gtag's `event` command or Tag Manager's `{event, ecommerce}` push, the
 // documented `items[]` shape) as Spoor actions. Pure: unit-tested in test/unit/map-ga4.test.ts.
-import { type Action, amount, currencyOf, items, toItem, toOrder } from './item.js';
+import { type Action, amount, currencyOf, items, type Obj, toItem, toOrder } from './item.js';
 
 /** The GA4 fields Spoor reads; everything else is ignored. */
 export interface Ga4Params {
@@ -12,8 +12,6 @@ export interface Ga4Params {
   currency?: unknown;
   coupon?: unknown;
 }
-
-type Ga4Item = Record<string, unknown>;
 
 const METHOD: Record<string, Action[0]> = {
   view_item: 'view_item',
@@ -30,19 +28,19 @@ const METHOD: Record<string, Action[0]> = {
  * to item_category5 become one `/` path (Universal Analytics' category convention, so one product
  * has one category in both dialects); an item without a currency takes the event's.
  */
-export function ga4Item(i: Ga4Item, currency?: unknown) {
-  const path = [i.item_category, i.item_category2, i.item_category3, i.item_category4, i.item_category5].filter((c) => typeof c === 'string' && c);
-  return toItem({
-    id: i.item_id ?? i.item_name,
-    name: i.item_name,
-    category: path.join('/'),
-    brand: i.item_brand,
-    variant: i.item_variant,
-    price: i.price,
-    quantity: i.quantity,
-    currency: i.currency ?? currency,
-  });
-}
+const ga4Item = (i: Obj, currency: unknown) =>
+  toItem(
+    i,
+    i.item_id ?? i.item_name,
+    i.item_name,
+    ['', 2, 3, 4, 5]
+      .map((n) => i[`item_category${n}`])
+      .filter((c) => typeof c === 'string' && c)
+      .join('/'),
+    i.item_brand,
+    i.item_variant,
+    i.currency ?? currency,
+  );
 
 /**
  * The Spoor actions one GA4 event stands for (one per item for add, remove and view_item), or
@@ -53,13 +51,13 @@ export function fromGa4(event: unknown, p: Ga4Params | null | undefined, fallbac
   if (!m || !p || typeof p !== 'object') return [];
   // GA4 requires the event's currency whenever it has a value.
   const currency = currencyOf(p.currency) ?? fallbackCurrency;
-  const list = items<Ga4Item>(p.items, (i) => ga4Item(i, currency));
+  const list = items(p.items, (i) => ga4Item(i, currency));
   if (m === 'add' || m === 'remove' || m === 'view_item') return list.map((i) => [m, i]);
   if (m === 'view' || m === 'checkout') {
     const value = amount(p.value);
     // Without a value, the cart API adds up the items itself.
     return Number.isNaN(value) ? [] : [[m, { items: list, value, currency }]];
   }
-  const order = toOrder({ id: p.transaction_id, revenue: p.value, tax: p.tax, shipping: p.shipping, coupon: p.coupon, currency, items: list });
+  const order = toOrder(p.transaction_id, p.value, p.tax, p.shipping, p.coupon, currency, list);
   return order ? [[m, order]] : [];
 }

@@ -7,6 +7,8 @@ import type { CartApi, ItemInput } from '../types.js';
 /** What a mapper asks of the core: a cart method (or a `view_item` custom event) and its argument. */
 export type Action = [keyof CartApi | 'view_item', unknown];
 
+export type Obj = Record<string, unknown>;
+
 /** A label: strings and numbers as text, anything else absent. */
 export const text = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' && isFinite(v) ? String(v) : undefined;
@@ -25,68 +27,56 @@ export function amount(v: unknown): number | undefined {
 export const currencyOf = (v: unknown): string | undefined =>
   typeof v === 'string' && /^[A-Za-z]{3}$/.test(v) ? v.toUpperCase() : undefined;
 
-export interface ItemFields {
-  id: unknown;
-  name?: unknown;
-  category?: unknown;
-  brand?: unknown;
-  variant?: unknown;
-  price?: unknown;
-  quantity?: unknown;
-  currency?: unknown;
-}
-
-/** A wire item, or undefined when it has no id or a price or quantity that is not a valid amount. */
-export function toItem(f: ItemFields): ItemInput | undefined {
-  const id = text(f.id)?.trim();
-  const price = amount(f.price) ?? 0;
-  const q = amount(f.quantity) ?? 1;
-  if (!id || !(price >= 0) || !(q <= 1e6)) return;
-  const item: ItemInput = { id, name: text(f.name) ?? '', price, quantity: Math.round(q) };
-  for (const k of ['category', 'brand', 'variant'] as const) {
-    const v = text(f[k]);
-    if (v) item[k] = v;
+/**
+ * A wire item from a dialect's product `p` (every dialect names its price and quantity so) and
+ * the fields the dialect names otherwise, or undefined when it has no id or a price or quantity
+ * that is not a valid amount. Empty labels are left out (undefined is not sent).
+ */
+export function toItem(p: Obj, id: unknown, name: unknown, category: unknown, brand: unknown, variant: unknown, currency: unknown): ItemInput | undefined {
+  const i = text(id)?.trim();
+  const price = amount(p.price) ?? 0;
+  const q = amount(p.quantity) ?? 1;
+  if (i && price >= 0 && q <= 1e6) {
+    return {
+      id: i,
+      name: text(name) ?? '',
+      price,
+      quantity: Math.round(q),
+      category: text(category) || undefined,
+      brand: text(brand) || undefined,
+      variant: text(variant) || undefined,
+      currency: currencyOf(currency),
+    };
   }
-  const c = currencyOf(f.currency);
-  if (c) item.currency = c;
-  return item;
 }
 
 /** The mapped items of a list that may be anything: at most MAX_ITEMS; a line that throws or cannot be mapped is left out. */
-export function items<T>(list: unknown, map: (x: T) => ItemInput | undefined): ItemInput[] {
+export function items(list: unknown, map: (x: Obj) => ItemInput | undefined): ItemInput[] {
   const out: ItemInput[] = [];
-  if (!Array.isArray(list)) return out;
-  for (const x of list.slice(0, MAX_ITEMS)) {
-    try {
-      const i = x && typeof x === 'object' ? map(x as T) : undefined;
-      if (i) out.push(i);
-    } catch {
-      // a getter that throws: this line is left out
+  if (Array.isArray(list)) {
+    for (const x of list.slice(0, MAX_ITEMS)) {
+      try {
+        const i = x && typeof x === 'object' && map(x as Obj);
+        if (i) out.push(i);
+      } catch {
+        // a getter that throws: this line is left out
+      }
     }
   }
   return out;
 }
 
-/** Sum of price × quantity. */
-export const total = (list: ItemInput[]): number => list.reduce((s, i) => s + (i.price as number) * i.quantity!, 0);
-
 /**
  * An order from its mapped parts, or undefined when its id is missing or its revenue (or the
  * amounts it has) are not valid; without a revenue, the items add up to it.
  */
-export function toOrder(o: {
-  id: unknown;
-  revenue: unknown;
-  tax?: unknown;
-  shipping?: unknown;
-  coupon?: unknown;
-  currency: unknown;
-  items: ItemInput[];
-}): Record<string, unknown> | undefined {
-  const order_id = text(o.id)?.trim();
-  const revenue = amount(o.revenue) ?? total(o.items);
-  const tax = amount(o.tax);
-  const shipping = amount(o.shipping);
-  if (!order_id || !(revenue >= 0) || Number.isNaN(tax) || Number.isNaN(shipping)) return;
-  return { order_id, revenue, tax, shipping, coupon: text(o.coupon), currency: currencyOf(o.currency) ?? o.items.find((i) => i.currency)?.currency, items: o.items };
+export function toOrder(id: unknown, revenue: unknown, tax: unknown, shipping: unknown, coupon: unknown, currency: unknown, list: ItemInput[]): Obj | undefined {
+  const order_id = text(id)?.trim();
+  const r = amount(revenue) ?? list.reduce((s, i) => s + (i.price as number) * i.quantity!, 0);
+  const t = amount(tax);
+  const s = amount(shipping);
+  // Each amount is absent, NaN (invalid) or not negative: the sum is a number only when all are valid.
+  if (order_id && r + (t ?? 0) + (s ?? 0) >= 0) {
+    return { order_id, revenue: r, tax: t, shipping: s, coupon: text(coupon), currency: currencyOf(currency) ?? list.find((i) => i.currency)?.currency, items: list };
+  }
 }

@@ -3,7 +3,6 @@
 // the page's: whatever the page or Tag Manager installs as `push` later is what runs, with the
 // same arguments and return value, and a dataLayer array assigned anew is followed too.
 import type { Core } from '../types.js';
-import { safe } from '../util.js';
 
 type Entry = unknown;
 type Layer = Entry[] & { __spoor?: number };
@@ -15,10 +14,11 @@ export function tap(core: Core, fn: (entry: Entry) => void): void {
     const w = window as unknown as Record<string, Layer>;
     const name = String(core.config.dataLayer || 'dataLayer');
     let layer: Layer;
-    const drain = () => {
-      // Entries are read by index, so each is seen once however it arrived.
+    // Entries are read by index, so each is seen once however it arrived.
+    const { safe } = core;
+    const drain = safe(() => {
       for (; layer.__spoor! < layer.length; layer.__spoor!++) for (const s of subscribers) s(layer[layer.__spoor!]);
-    };
+    });
     const follow = (l: Layer) => {
       layer = l;
       if (!Array.isArray(l) || l.__spoor != null) return;
@@ -28,7 +28,7 @@ export function tap(core: Core, fn: (entry: Entry) => void): void {
       const wrap = (push: Layer['push']) =>
         function (this: unknown, ...args: Entry[]) {
           const r = push.apply(this, args);
-          safe(drain)();
+          drain();
           return r;
         };
       let current = wrap(l.push);
@@ -40,16 +40,16 @@ export function tap(core: Core, fn: (entry: Entry) => void): void {
     };
     follow((w[name] ||= []));
     safe(() =>
-      Object.defineProperty(w, name, { configurable: true, get: () => layer, set: (l: Layer) => (follow(l), safe(drain)()) }),
+      Object.defineProperty(w, name, { configurable: true, get: () => layer, set: (l: Layer) => (follow(l), drain()) }),
     )();
     core.tap = (f) => {
       const s = safe(f);
       for (let i = 0; i < layer.__spoor!; i++) s(layer[i]);
       subscribers.push(s);
-      safe(drain)();
+      drain();
     };
   }
-  core.tap!(fn);
+  core.tap(fn);
 }
 
 /** gtag's command shape: its Arguments object (or an array) `['event', name, params]`. */

@@ -11,7 +11,7 @@ export const ga4: Feature = (core) => {
   const currency = core.config.currency;
   tap(core, (e) => {
     const c = command(e);
-    const x = e as { event?: unknown; ecommerce?: unknown };
-    act(core, c ? (c[0] === 'event' ? fromGa4(c[1], c[2] as object, currency) : []) : fromGa4(x.event, x.ecommerce as object, currency));
+    const x = e as { event?: unknown; ecommerce?: object };
+    act(core, c ? (c[0] === 'event' ? fromGa4(c[1], c[2] as object, currency) : []) : fromGa4(x.event, x.ecommerce, currency));
   });
 };

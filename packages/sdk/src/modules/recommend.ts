@@ -3,95 +3,82 @@
 // `data-spoor-recommend` slots, filled after load with textContent only. Nothing here blocks
 // rendering, throws, or waits on event delivery: every failure resolves to "nothing known".
 import type { Feature, Profile, Recommendation } from '../types.js';
-import { safe } from '../util.js';
 
 const UNKNOWN: Profile = { known: false };
 const FIELDS = /^(name|price|currency|category|product_id|reason)$/;
 
 export const recommend: Feature = (core) => {
+  const { api } = core;
   const base = `${String(core.config.endpoint).replace(/\/+$/, '')}/v1/`;
   const site = encodeURIComponent(core.config.site);
   let cached: Promise<Profile> | undefined;
-  const get = <T>(path: string, init: RequestInit, fallback: T): Promise<T> =>
+  /** The answer to `path`, or "nothing known" for any failure or an answer that is not an object. */
+  const get = (path: string, init?: RequestInit): Promise<Profile> =>
     fetch(base + path, init)
-      .then((r) => (r.ok ? r.json() : fallback))
-      .then((v: T) => (v && typeof v === 'object' ? v : fallback))
-      .catch(() => fallback);
+      .then((r) => (r.ok ? r.json() : UNKNOWN))
+      .then((v: Profile) => (v && typeof v === 'object' ? v : UNKNOWN))
+      .catch(() => UNKNOWN);
 
-  const profile = (): Promise<Profile> => {
-    const id = core.api.visitorId();
-    // Consent denied, pending or GPC: the visitor is not asked about at all.
-    if (!id) return Promise.resolve(UNKNOWN);
-    return (cached ??= get(`me?site=${site}`, { credentials: 'include', headers: { 'X-Spoor-Visitor': id } }, UNKNOWN));
-  };
-  const recommendations = (o: { product?: string; limit?: number } = {}): Promise<Recommendation[]> =>
-    Promise.resolve()
-      .then(() => {
-        const limit = Math.min(20, Math.round(o.limit!) || 4);
-        const product = o.product;
-        return (
-          product
-            ? get(`recommendations?site=${site}&product=${encodeURIComponent(product)}&limit=${limit}`, {}, UNKNOWN)
-            : profile()
-        ).then((r) => (Array.isArray(r.recommendations) ? r.recommendations.slice(0, Math.max(1, limit)) : []));
-      })
-      .catch(() => []);
   // visitorId() is guarded and get() never rejects: profile() cannot throw or reject.
-  core.api.profile = profile;
-  core.api.recommend = recommendations;
+  const profile = (api.profile = async () => {
+    const id = api.visitorId();
+    // Consent denied, pending or GPC: the visitor is not asked about at all.
+    return id ? (cached ??= get(`me?site=${site}`, { credentials: 'include', headers: { 'X-Spoor-Visitor': id } })) : UNKNOWN;
+  });
+  const recommendations = (api.recommend = async (o = {}) => {
+    try {
+      const limit = Math.min(20, Math.round(o.limit!) || 4);
+      const r = await (o.product ? get(`recommendations?site=${site}&product=${encodeURIComponent(o.product)}&limit=${limit}`) : profile());
+      return Array.isArray(r.recommendations) ? r.recommendations.slice(0, Math.max(1, limit)) : [];
+    } catch {
+      return [];
+    }
+  });
 
   // The page's own cart changes (and a new page view) make the next profile() ask again.
-  const cart = core.api.cart as unknown as Record<string, (...a: unknown[]) => void>;
+  const cart = api.cart as unknown as Record<string, (...a: unknown[]) => void>;
   for (const m of ['add', 'remove', 'checkout', 'purchase']) {
     const f = cart[m]!;
     cart[m] = (...a) => ((cached = undefined), f(...a));
   }
-  core.onPage.push(() => ((cached = undefined), setTimeout(fill)));
+  const later = () => setTimeout(fill);
+  core.onPage.push(() => ((cached = undefined), later()));
 
+  const el = (tag: string, cls: string, text = '') => Object.assign(document.createElement(tag), { className: `spoor-${cls}`, textContent: text });
   /** One filled copy of the slot's `<template>` per item, or the plain default list. */
   const render = (slot: Element, recs: Recommendation[]) => {
     const t = slot.querySelector('template');
     if (t) {
       for (const r of recs) {
         const copy = t.content.cloneNode(true) as DocumentFragment;
-        for (const el of copy.querySelectorAll('[data-spoor-field]')) {
-          const k = el.getAttribute('data-spoor-field')!;
-          if (FIELDS.test(k)) el.textContent = String(r[k as keyof Recommendation] ?? '');
+        for (const e of copy.querySelectorAll<HTMLElement>('[data-spoor-field]')) {
+          const k = e.dataset.spoorField!;
+          if (FIELDS.test(k)) e.textContent = String(r[k as keyof Recommendation] ?? '');
         }
-        for (const el of copy.querySelectorAll('[data-spoor-href]')) {
-          el.setAttribute('href', el.getAttribute('data-spoor-href')!.replace(/\{product_id\}/g, encodeURIComponent(String(r.product_id))));
+        for (const e of copy.querySelectorAll<HTMLElement>('[data-spoor-href]')) {
+          e.setAttribute('href', e.dataset.spoorHref!.replace(/\{product_id\}/g, encodeURIComponent(String(r.product_id))));
         }
         slot.appendChild(copy);
       }
       return;
     }
-    const el = (parent: Node, tag: string, cls: string, text?: string) => {
-      const e = parent.appendChild(document.createElement(tag));
-      e.className = `spoor-${cls}`;
-      if (text != null) e.textContent = text;
-      return e;
-    };
-    const ul = document.createElement('ul');
-    ul.className = 'spoor-recommendations';
+    const ul = el('ul', 'recommendations');
     for (const r of recs) {
-      const li = el(ul, 'li', 'recommendation');
-      li.setAttribute('data-product-id', String(r.product_id));
-      li.setAttribute('data-reason', String(r.reason));
-      el(li, 'span', 'name', String(r.name ?? ''));
-      li.append(' ');
-      el(li, 'span', 'price', `${r.price ?? ''} ${r.currency ?? ''}`.trim());
+      const li = ul.appendChild(el('li', 'recommendation'));
+      Object.assign(li.dataset, { productId: r.product_id, reason: r.reason }); // (dataset keeps strings)
+      li.append(el('span', 'name', String(r.name ?? '')), ' ', el('span', 'price', `${r.price ?? ''} ${r.currency ?? ''}`.trim()));
     }
     slot.replaceChildren(ul);
   };
-  const fill = safe(() => {
-    for (const slot of document.querySelectorAll('[data-spoor-recommend]:not([data-spoor-filled])')) {
-      slot.setAttribute('data-spoor-filled', '');
-      void recommendations({ product: slot.getAttribute('data-spoor-product') || undefined, limit: Number(slot.getAttribute('data-spoor-recommend')) })
-        .then((recs) => recs.length && render(slot, recs))
+  const fill = core.safe(() => {
+    for (const slot of document.querySelectorAll<HTMLElement>('[data-spoor-recommend]:not([data-spoor-filled])')) {
+      const d = slot.dataset;
+      d.spoorFilled = '';
+      void recommendations({ product: d.spoorProduct || undefined, limit: Number(d.spoorRecommend) }).then((recs) => recs.length && render(slot, recs))
         .catch(() => {});
     }
   });
   // After the page has rendered, in a task of its own.
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => setTimeout(fill));
-  else setTimeout(fill);
+  if (document.readyState === 'loading') core.on(document, 'DOMContentLoaded', later);
+  else later();
 };

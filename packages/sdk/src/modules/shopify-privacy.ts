@@ -3,7 +3,6 @@
 // and the `visitorConsentCollected` event with `detail.analyticsAllowed`), loaded through
 // `Shopify.loadFeatures` when the theme has not loaded it yet.
 import type { Feature } from '../types.js';
-import { on, safe } from '../util.js';
 
 interface CustomerPrivacy {
   analyticsProcessingAllowed(): boolean;
@@ -16,7 +15,7 @@ interface ShopifyGlobal {
 
 export const shopifyPrivacy: Feature = (core) => {
   const shopify = () => (window as unknown as { Shopify?: ShopifyGlobal }).Shopify;
-  const read = safe(() => {
+  const read = core.safe(() => {
     const p = shopify()!.customerPrivacy!;
     if (p.analyticsProcessingAllowed()) core.consent('granted');
     else if (/^(no|false)$/.test(String(p.currentVisitorConsent?.()?.analytics))) core.consent('denied', true);
@@ -26,7 +25,7 @@ export const shopifyPrivacy: Feature = (core) => {
   if (!s.customerPrivacy) s.loadFeatures?.([{ name: 'consent-tracking-api', version: '0.1' }], (err) => err || read());
   core.consent('pending');
   read();
-  on(document, 'visitorConsentCollected', (e) =>
+  core.on(document, 'visitorConsentCollected', (e) =>
     core.consent((e as CustomEvent<{ analyticsAllowed?: boolean }>).detail?.analyticsAllowed ? 'granted' : 'denied', true),
   );
 };

@@ -2,7 +2,6 @@
 // `wp_listen_for_consent_change` event, whose detail is `{category: 'allow' | 'deny'}`; 'denied'
 // is read as 'deny' too, as some plugins send it). Category `statistics` unless data-wp-category.
 import type { Feature } from '../types.js';
-import { on } from '../util.js';
 
 export const wpConsent: Feature = (core) => {
   const category = String(core.config.wpCategory || 'statistics');
@@ -20,5 +19,5 @@ export const wpConsent: Feature = (core) => {
       else core.consent('pending');
     }
   }
-  on(document, 'wp_listen_for_consent_change', (e) => read((e as CustomEvent<Record<string, unknown>>).detail?.[category]));
+  core.on(document, 'wp_listen_for_consent_change', (e) => read((e as CustomEvent<Record<string, unknown>>).detail?.[category]));
 };
