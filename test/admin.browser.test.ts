@@ -162,7 +162,8 @@ describe('/admin in Chromium', () => {
     await page.waitForSelector('[data-builder-size]');
     expect(await page.textContent('[data-builder-size]')).toBe(Number(cell.customers).toLocaleString('en-US'));
     expect(errors).toEqual([]);
-  });
+    // Seven pages and seven `spoor sql` processes: on two busy cores that outlasts the default 30 s.
+  }, 120_000);
 
   it('signs in, shows the sizes spoor segments list shows, and downloads the CSV spoor segments export gives', async () => {
     const { page, errors } = await signedIn();
