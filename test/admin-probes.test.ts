@@ -69,11 +69,14 @@ describe('admin and static files under attack', () => {
     ];
     expect((await fetch(`${up.base}/v1/batch`, { method: 'POST', body: JSON.stringify(makeBatch(events, { site: 'demo' })) })).status).toBe(202);
     await expect
-      .poll(async () => (await (await get('/admin?segment=cart_abandoners', { cookie })).text()).includes('xss-user'), { timeout: 20_000, interval: 500 })
+      .poll(async () => (await (await get('/admin/segments?segment=cart_abandoners', { cookie })).text()).includes('xss-user'), { timeout: 20_000, interval: 500 })
       .toBe(true);
-    const page = await (await get('/admin?segment=cart_abandoners', { cookie })).text();
-    expect(page).not.toContain('<script>document.title');
-    expect(page).not.toContain('<img src=x');
-    expect(page).toContain('&lt;script&gt;');
+    // The segment preview, the customer's 360° view (traits, the cart line's product name) and a search for the markup itself.
+    for (const path of ['/admin/segments?segment=cart_abandoners', '/admin/customers/xss-user?site=demo', `/admin/customers?q=${encodeURIComponent(`${planted}?`)}`]) {
+      const page = await (await get(path, { cookie })).text();
+      expect(page, path).not.toContain('<script>document.title');
+      expect(page, path).not.toContain('<img src=x');
+      expect(page, path).toContain('&lt;script&gt;');
+    }
   });
 });

@@ -4,7 +4,7 @@
 // compared with the profile views (which test/profiles.test.ts proves against the raw events).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { forget } from '@spoor/cli';
+import { forget } from '@spoor/erasure';
 import { createCollector, redisRateLimits, staticSites, type Collector } from '@spoor/collector';
 import type { FullProfile, MeAnswer, MeKnown, ProductRecommendations, SpoorEventInput } from '@spoor/events';
 import { createPersonalization, type Personalization } from '@spoor/personalization';

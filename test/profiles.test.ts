@@ -1,7 +1,7 @@
 // The counting rules analysts rely on, one behaviour at a time, through the real pipeline.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { forget } from '@spoor/cli';
+import { forget } from '@spoor/erasure';
 import type { SpoorEventInput } from '@spoor/events';
 import { makeEvent } from './support/events.js';
 import { startPipeline, type TestPipeline } from './support/pipeline.js';

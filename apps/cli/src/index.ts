@@ -2,5 +2,4 @@
 export { up, type RunningUp, type UpOptions } from './commands/up.js';
 export { loadConfig, type Config } from './config.js';
 export { main } from './main.js';
-export { forget, type ForgetRequest, type ForgetResult } from './forget.js';
 export { predictFit } from './commands/predict.js';

@@ -1,4 +1,5 @@
 // The `spoor` command: parses arguments, dispatches, and turns every failure into one clear line.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { SqlFormat } from '@spoor/warehouse';
 import type { collector as collectorCommand } from './commands/collector.js';
@@ -8,7 +9,7 @@ import type { importCommand as importOrdersCommand } from './commands/import-ord
 import type { replay as replayCommand } from './commands/replay.js';
 import { SEGMENTS_USAGE, segmentsCommand } from './commands/segments.js';
 import { withWarehouse } from './connect.js';
-import { forget } from './forget.js';
+import { forget } from '@spoor/erasure';
 import { sitesAdd, sitesHook, sitesKey, sitesList, sitesRemove } from './commands/sites.js';
 import { sql } from './commands/sql.js';
 import type { up as upCommand } from './commands/up.js';
@@ -26,7 +27,8 @@ Usage:
   spoor worker [--concurrency 1000] [--batch-size 10000] [--flush-ms 200] [--metrics-port 9464]
                                                      production writer process (REDIS_URL, CLICKHOUSE_URL)
   spoor migrate                                      apply clickhouse/migrations (idempotent)
-  spoor sql "SELECT ..." [--format table|csv|json|ndjson|tsv]
+  spoor sql "SELECT ..." | --file FILE [--format table|csv|json|ndjson|tsv] [--param name=value ...]
+                                                     --param fills the query's {name:Type} placeholders
   spoor forget --visitor ID | --user ID [--site SITE]   erase a person, now and from later replays
   spoor replay [--limit N]                           re-queue batches whose inserts failed for good
   spoor sites add SITE --origin URL... [--cookie-domain DOMAIN] [--expose-traits a,b] [--expose-segments x,y]
@@ -77,7 +79,7 @@ const commands: Record<string, Command> = {
         `spoor is up`,
         `  demo shop        ${base}/`,
         `  collector        ${base}/v1/batch   (script: ${base}/sdk.js)`,
-        `  segments         ${base}/admin      (sign in with the admin token)`,
+        `  workspace        ${base}/admin      (reports, customers, segments; sign in with the admin token)`,
         `  clickhouse http  http://127.0.0.1:${running.clickhousePort}  (user spoor, password = admin token)`,
         `  admin token      ${running.adminToken}`,
         `  query            npx spoor sql "SELECT type, count() FROM spoor.events GROUP BY type"`,
@@ -132,12 +134,18 @@ const commands: Record<string, Command> = {
   },
 
   async sql(argv) {
-    const { values, positionals } = parse(argv, { format: { type: 'string', default: 'table' } }, true);
+    const { values, positionals } = parse(
+      sqlArgs(argv),
+      { format: { type: 'string', default: 'table' }, param: { type: 'string', multiple: true }, file: { type: 'string' } },
+      true,
+    );
     const format = values.format as string;
     if (!['table', 'csv', 'json', 'ndjson', 'tsv'].includes(format)) {
       throw new CliError(`--format must be table, csv, json, ndjson or tsv, not ${format}`);
     }
-    process.stdout.write(await sql(loadConfig(), positionals.join(' '), format as SqlFormat));
+    if (values.file !== undefined && positionals.length > 0) throw new CliError('spoor sql takes a query or --file FILE, not both');
+    const query = values.file !== undefined ? readQueryFile(values.file as string) : positionals.join(' ');
+    process.stdout.write(await sql(loadConfig(), query, format as SqlFormat, (values.param ?? []) as string[]));
   },
 
   async sites(argv) {
@@ -236,6 +244,36 @@ function parse<T extends Record<string, { type: 'string' | 'boolean'; default?: 
     return parseArgs({ args: argv, options: { ...options, debug: { type: 'boolean' } }, allowPositionals, strict: true });
   } catch (err) {
     throw new CliError(`${(err as Error).message.split('\n')[0]} (see spoor help)`);
+  }
+}
+
+/**
+ * A query that opens with a `-- comment` (every file in clickhouse/queries) is the query, not an
+ * unknown option: an argument with a line break or a space in it goes after `--`.
+ */
+function sqlArgs(argv: string[]): string[] {
+  const flags: string[] = [];
+  const query: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      query.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('-') && !/\s/.test(a)) {
+      flags.push(a);
+      // The value of --format/--param/--file, when not written as --flag=value.
+      if (/^--(format|param|file)$/.test(a) && i + 1 < argv.length) flags.push(argv[++i]!);
+    } else query.push(a);
+  }
+  return [...flags, '--', ...query];
+}
+
+function readQueryFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 

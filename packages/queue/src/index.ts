@@ -8,3 +8,4 @@ export * from './producer.js';
 export * from './replay.js';
 export * from './safety.js';
 export * from './schedule.js';
+export * from './schedule-book.js';

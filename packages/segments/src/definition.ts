@@ -168,7 +168,7 @@ function unknownField(name: string): string {
 }
 
 /** Operators per field kind, and what each one's value must be. */
-const OPS: Record<FieldKind, Partial<Record<OpName, 'scalar' | 'list' | 'pair' | 'duration' | 'datetime' | 'boolean'>>> = {
+export const OPS: Record<FieldKind, Partial<Record<OpName, 'scalar' | 'list' | 'pair' | 'duration' | 'datetime' | 'boolean'>>> = {
   count: { eq: 'scalar', ne: 'scalar', gt: 'scalar', gte: 'scalar', lt: 'scalar', lte: 'scalar', in: 'list', not_in: 'list', between: 'pair' },
   score: { eq: 'scalar', ne: 'scalar', gt: 'scalar', gte: 'scalar', lt: 'scalar', lte: 'scalar', in: 'list', not_in: 'list', between: 'pair' },
   number: { eq: 'scalar', ne: 'scalar', gt: 'scalar', gte: 'scalar', lt: 'scalar', lte: 'scalar', between: 'pair' },
@@ -191,6 +191,17 @@ const SCALAR_TYPE: Record<FieldKind, ValueType> = {
   bool: 'boolean',
   list: 'string',
 };
+
+/** The operators a field takes (the segment builder offers these). */
+export function fieldOperators(name: FieldName): OpName[] {
+  return Object.keys(OPS[FIELDS[name].kind]) as OpName[];
+}
+
+const TRAIT_OPS = { eq: 'scalar', ne: 'scalar', in: 'list', not_in: 'list', contains: 'scalar', starts_with: 'scalar', exists: 'boolean' } as const;
+
+/** The operators of a trait condition and of an event condition's count. */
+export const TRAIT_OPERATORS: readonly OpName[] = Object.keys(TRAIT_OPS) as OpName[];
+export const COUNT_OPERATORS: readonly OpName[] = Object.keys(OPS.count) as OpName[];
 
 const CONDITION_KEYS = ['all', 'any', 'not', 'field', 'trait', 'event', 'absent', 'interest'] as const;
 const DATETIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -250,7 +261,7 @@ class ConditionParser {
   private trait(obj: Record<string, unknown>, path: Path): Condition {
     const key = obj.trait;
     if (typeof key !== 'string' || key.length === 0 || key.length > 100) throw this.fail([...path, 'trait'], 'is the name of an identify() trait, e.g. email');
-    const ops = this.ops(obj, path, ['trait'], { eq: 'scalar', ne: 'scalar', in: 'list', not_in: 'list', contains: 'scalar', starts_with: 'scalar', exists: 'boolean' }, 'string');
+    const ops = this.ops(obj, path, ['trait'], TRAIT_OPS, 'string');
     return { kind: 'trait', key, ops };
   }
 

@@ -17,6 +17,11 @@ export interface PeopleOptions {
   include: { bots: boolean; cookieless: boolean };
   /** Only this site (a request-level filter, pushed down into every scan). */
   site?: string | undefined;
+  /**
+   * Only the person of these browsers (one customer's 360° view): pushed down into the visitor and
+   * event scans. The site-wide figures (RFM and value quintiles) are still ranked over the whole site.
+   */
+  visitors?: readonly string[] | undefined;
 }
 
 export interface PeopleSql {
@@ -30,10 +35,12 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(db)) throw new Error(`database name ${db} is not a plain identifier`);
   const binder = new Binder('q_p');
   const site = opts.site !== undefined ? binder.bind('String', opts.site) : undefined;
+  const visitors = opts.visitors !== undefined ? binder.bind('Array(String)', [...opts.visitors]) : undefined;
   const visitorFilter = [
     opts.include.bots ? '' : 'is_bot = 0',
     opts.include.cookieless ? '' : 'cookieless = 0',
     site ? `site_id = ${site}` : '',
+    visitors ? `visitor_id IN ${visitors}` : '',
   ].filter(Boolean);
 
   // Per person: sums of the browsers' counts; device and last page of the most recently seen
@@ -188,6 +195,7 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
       opts.include.bots ? '' : 'e.is_bot = 0',
       opts.include.cookieless ? '' : 'e.cookieless = 0',
       site ? `e.site_id = ${site}` : '',
+      visitors ? `e.visitor_id IN ${visitors}` : '',
     ].filter(Boolean);
     // The same person key as the activity rows: the visitor's customer id, else the visitor.
     joins.push(`

@@ -23,6 +23,8 @@ export interface QueryScope {
   database: string;
   /** Request-level site filter. */
   site?: string | undefined;
+  /** Only the person of these browsers (see PeopleOptions.visitors). */
+  visitors?: readonly string[] | undefined;
 }
 
 /** The person rows several segments are evaluated over together (they must include the same people). */
@@ -38,7 +40,7 @@ function peopleFor(segments: CompiledSegment[], scope: QueryScope) {
       predictions: segments.some((s) => s.needs.predictions),
       events: segments.flatMap((s) => s.events),
     },
-    { database: scope.database, include, site: scope.site },
+    { database: scope.database, include, site: scope.site, visitors: scope.visitors },
   );
 }
 

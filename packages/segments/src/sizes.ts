@@ -13,8 +13,26 @@ export interface SizeOptions {
   now?: number;
 }
 
+/**
+ * The segments (with default parameters) that one person is in: the person of `visitors` (all the
+ * browsers of one customer) on `site`, counted by the very rules the sizes use.
+ */
+export async function segmentMembership(
+  wh: Warehouse,
+  entries: SegmentEntry[],
+  opts: { site: string; visitors: readonly string[]; now?: number },
+): Promise<string[]> {
+  if (opts.visitors.length === 0) return [];
+  const sizes = await countSegments(wh, entries, { site: opts.site, now: opts.now, visitors: opts.visitors });
+  return entries.map((e) => e.definition.name).filter((n) => (sizes.get(n) ?? 0) > 0);
+}
+
 /** Each segment's current size with default parameters, by name. */
-export async function segmentSizes(wh: Warehouse, entries: SegmentEntry[], opts: SizeOptions = {}): Promise<Map<string, number>> {
+export function segmentSizes(wh: Warehouse, entries: SegmentEntry[], opts: SizeOptions = {}): Promise<Map<string, number>> {
+  return countSegments(wh, entries, opts);
+}
+
+async function countSegments(wh: Warehouse, entries: SegmentEntry[], opts: SizeOptions & { visitors?: readonly string[] }): Promise<Map<string, number>> {
   const now = opts.now ?? Date.now();
   const compiled = entries.map((e, i) => compileSegment(e.definition, { now, prefix: `s${i}` }));
   // Segments that include the same people share one pass over the person rows.
@@ -25,7 +43,7 @@ export async function segmentSizes(wh: Warehouse, entries: SegmentEntry[], opts:
   }
   const sizes = new Map<string, number>();
   for (const group of groups.values()) {
-    const stmt = sizesStatement(group, { database: wh.database, site: opts.site });
+    const stmt = sizesStatement(group, { database: wh.database, site: opts.site, visitors: opts.visitors });
     const [row] = await wh.query<Record<string, number | string>>(stmt.sql, stmt.binds);
     group.forEach((c, i) => sizes.set(c.definition.name, Number(row?.[`n${i}`] ?? 0)));
   }

@@ -42,8 +42,11 @@ export interface Warehouse {
   readonly reads: ReadMode;
   /** The embedded engine's data directory, which other connections (the HTTP interface) open; absent for a server. */
   readonly enginePath: string | undefined;
-  /** Runs SQL and returns the engine's own rendering of the result in `format` (a ClickHouse format name). */
-  queryText(sql: string, format: string): Promise<string>;
+  /**
+   * Runs SQL and returns the engine's own rendering of the result in `format` (a ClickHouse format
+   * name); `params` fill its `{name:Type}` placeholders (`spoor sql --param`), bound by ClickHouse.
+   */
+  queryText(sql: string, format: string, params?: Record<string, unknown>): Promise<string>;
   /** Runs a SELECT with `{name:Type}` parameters bound by ClickHouse and returns its rows. */
   query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   /** Runs a statement that returns no rows. */
@@ -122,11 +125,12 @@ function wrap(
     client,
     reads: chdb ? 'paged' : 'stream',
     enginePath: chdb?.session.path,
-    async queryText(sql: string, format: string) {
-      if (chdb) return (await chdb.queryAsync(sql, { format })).text();
+    async queryText(sql: string, format: string, params?: Record<string, unknown>) {
+      const bound = params !== undefined && Object.keys(params).length > 0;
+      if (chdb && !bound) return (await chdb.queryAsync(sql, { format })).text();
       // Pretty formats are missing from the client's DataFormat type, but the server takes any name.
       const settings = { default_format: format } as unknown as ClickHouseSettings;
-      const rs = await client.exec({ query: sql, clickhouse_settings: settings });
+      const rs = await client.exec({ query: sql, clickhouse_settings: settings, ...(bound ? { query_params: params } : {}) });
       const chunks: Buffer[] = [];
       for await (const c of rs.stream) chunks.push(c as Buffer);
       return Buffer.concat(chunks).toString('utf8');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertDedupSettings, openReader, changeSite, checkDedupSettings, dedupInsertSettings, emptySite, listSites, migrate, putSite, removeSite, openWarehouse, renderMigration, runSqlText, splitStatements, type Warehouse } from '../src/index.js';
+import { assertDedupSettings, openReader, changeSite, checkDedupSettings, dedupInsertSettings, emptySite, listSites, migrate, putSite, removeSite, openWarehouse, parseSqlParams, renderMigration, runSqlText, splitStatements, type Warehouse } from '../src/index.js';
 import { tempDir } from '../../../test/support/temp.js';
 
 let wh: Warehouse;
@@ -72,6 +72,16 @@ describe('insert', () => {
   it('renders results in the formats spoor sql offers', async () => {
     expect(await runSqlText(wh, 'SELECT 1 AS one', 'csv')).toBe('"one"\n1\n');
     expect(await runSqlText(wh, 'SELECT 1 AS one', 'table')).toContain('one');
+  });
+
+  it('binds spoor sql --param values to {name:Type} placeholders, as values and never as SQL', async () => {
+    const params = parseSqlParams(['site=x\' OR 1=1 --', 'from=2025-01-31', 'n=3']);
+    expect(params).toEqual({ site: "x' OR 1=1 --", from: '2025-01-31', n: '3' });
+    const out = await runSqlText(wh, 'SELECT {site:String} AS site, {from:Date} + 1 AS next, {n:UInt8} * 2 AS twice', 'tsv', params);
+    expect(out).toBe("site\tnext\ttwice\nx\\' OR 1=1 --\t2025-02-01\t6\n");
+    await expect(runSqlText(wh, 'SELECT {n:UInt8} AS n', 'csv', { n: 'many' })).rejects.toThrow();
+    expect(() => parseSqlParams(['site'])).toThrow(/name=value/);
+    expect(() => parseSqlParams(['1x=2'])).toThrow(/name=value/);
   });
 });
 

@@ -83,8 +83,12 @@ export async function segmentsCommand(config: Config, argv: string[]): Promise<v
 
 /** `SPOOR_SEGMENTS_DIR` (must exist when set), else ./segments when there is one. */
 export function catalogOf(config: Config): SegmentCatalog {
-  const configured = config.SPOOR_SEGMENTS_DIR;
-  return loadCatalog({ dir: resolve(configured ?? 'segments'), required: configured !== undefined });
+  return loadCatalog({ dir: segmentsDirOf(config), required: config.SPOOR_SEGMENTS_DIR !== undefined });
+}
+
+/** The folder of custom definitions: where the catalog reads them and the admin page saves them. */
+export function segmentsDirOf(config: Config): string {
+  return resolve(config.SPOOR_SEGMENTS_DIR ?? 'segments');
 }
 
 function entryOf(catalog: SegmentCatalog, name: string | undefined, sub: string): SegmentEntry {

@@ -29,7 +29,8 @@ import { freePort, startPrivateRedis, type PrivateRedis } from '../redis-child.j
 import { stopWithin, type StopPart } from '../shutdown.js';
 import { serveFolder } from '../static-files.js';
 import { openPersonalization } from '../personalization.js';
-import { catalogOf } from './segments.js';
+import { catalogOf, segmentsDirOf } from './segments.js';
+import { startSegmentWebhooks } from '../segment-webhooks.js';
 
 export interface UpOptions {
   port: number;
@@ -185,10 +186,21 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     const app = new Hono();
     app.route('/', collector.app);
     // The admin API and page beside the public collector, behind the admin token.
+    const webhooks = startSegmentWebhooks({
+      redisUrl,
+      warehouse: wh,
+      queue: config.SPOOR_QUEUE,
+      catalog: () => catalogOf(config),
+      secret: config.SPOOR_WEBHOOK_SECRET,
+      log,
+    });
+    stack.push({ name: 'segment webhooks', stop: () => webhooks.stop() });
     const admin = createAdminApp({
       warehouse: wh,
       token: token,
       segments: () => catalogOf(config),
+      segmentsDir: segmentsDirOf(config),
+      webhooks: webhooks.schedules,
       onError: (err) => log.error({ err: err.message, stack: err.stack }, 'admin error'),
     });
     app.route('/', admin.app);

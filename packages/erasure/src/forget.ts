@@ -1,5 +1,6 @@
-// Erasure on request (`spoor forget`): a person's events and every row derived from them, plus a
-// suppression entry so that a replayed batch cannot bring them back.
+// Erasure on request (`spoor forget`, and "forget" on the admin page's customer view): a person's
+// events and every row derived from them, plus a suppression entry so that a replayed batch
+// cannot bring them back.
 //
 // Deletes on `events` do not reach materialized-view targets, so each table is handled: tables
 // keyed by person (a visitor_id or user_id column) lose that person's rows; tables that mix
