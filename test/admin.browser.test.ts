@@ -105,7 +105,8 @@ function expectSame(shown: Array<Record<string, string>>, sql: Array<Record<stri
   });
 }
 
-describe('/admin in Chromium', () => {
+// Each test drives pages and `spoor sql` processes: on two busy cores that outlasts the default 30 s.
+describe('/admin in Chromium', { timeout: 120_000 }, () => {
   it('answers 401 to the API without the token', async () => {
     expect((await fetch(`${spoor.base}/v1/segments`)).status).toBe(401);
     expect((await fetch(`${spoor.base}/v1/segments/cart_abandoners/export?format=csv`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
@@ -162,8 +163,7 @@ describe('/admin in Chromium', () => {
     await page.waitForSelector('[data-builder-size]');
     expect(await page.textContent('[data-builder-size]')).toBe(Number(cell.customers).toLocaleString('en-US'));
     expect(errors).toEqual([]);
-    // Seven pages and seven `spoor sql` processes: on two busy cores that outlasts the default 30 s.
-  }, 120_000);
+    });
 
   it('signs in, shows the sizes spoor segments list shows, and downloads the CSV spoor segments export gives', async () => {
     const { page, errors } = await signedIn();
