@@ -17,8 +17,11 @@ export const title = 'Insert paths: raw insert and INSERT … SELECT, with and w
 const child = join(dirname(fileURLToPath(import.meta.url)), '../servers/insert-paths.mjs');
 const exec = promisify(execFile);
 
-async function paths(rowsFile, variants) {
-  const { stdout } = await exec(process.execPath, [child, rowsFile, ...variants], { maxBuffer: 256 * 2 ** 20 });
+async function paths(rowsFile, variants, perInsert = 10_000) {
+  const { stdout } = await exec(process.execPath, [child, rowsFile, ...variants], {
+    maxBuffer: 256 * 2 ** 20,
+    env: { ...process.env, PER_INSERT: String(perInsert) },
+  });
   return stdout.trim().split('\n').map((l) => JSON.parse(l));
 }
 
@@ -41,6 +44,10 @@ export async function run(ctx) {
   const lines = [];
   for (const { rows } of workerRows(target)) for (const r of rows) lines.push(JSON.stringify(r));
   writeFileSync(rowsFile, `${lines.join('\n')}\n`);
+  // The first quarter again, for the cost of an insert itself (small against large inserts).
+  const sizesFile = join(dir, 'rows-sizes.ndjson');
+  const sizesRows = target / 4;
+  writeFileSync(sizesFile, `${lines.slice(0, sizesRows).join('\n')}\n`);
 
   const MAIN = ['json:views', 'json:noviews', 'select:views', 'select:noviews'];
   const runs = MAIN.map(() => []);
@@ -58,6 +65,15 @@ export async function run(ctx) {
   const alone = await paths(rowsFile, ['select:noviews', ...views.map((v) => `select:only=${v}`)]);
   const base = perRow(alone[0]);
   const cost = alone.slice(1).map((r, k) => ({ view: views[k], us: perRow(r) - base })).sort((a, b) => b.us - a.us);
+  // Per insert: wall(n) = fixed + n × per_row, from inserts of SMALL and of LARGE rows.
+  const [SMALL, LARGE] = ctx.quick ? [1_000, 10_000] : [2_500, 50_000];
+  const [small, large] = [await paths(sizesFile, ['json:views', 'select:views'], SMALL), await paths(sizesFile, ['json:views', 'select:views'], LARGE)];
+  const fit = (k) => {
+    const [p1, p2] = [perRow(small[k]), perRow(large[k])];
+    const fixedUs = (p1 - p2) / (1 / SMALL - 1 / LARGE);
+    return { fixedMs: fixedUs / 1000, perRowUs: p2 - fixedUs / LARGE, small: rate(small[k]), large: rate(large[k]) };
+  };
+  const [jsonFit, selFit] = [fit(0), fit(1)];
   rmSync(dir, { recursive: true, force: true });
 
   const bytes = selViews[0].bytes_on_disk;
@@ -74,6 +90,12 @@ export async function run(ctx) {
       { what: 'per row: the raw tables (INSERT … SELECT, raw tables only)', value: us(selRaw), unit: 'µs' },
       { what: 'per row: all views (INSERT … SELECT, all views − raw tables)', value: summary(selViews.map((r, i) => perRow(r) - perRow(selRaw[i]))), unit: 'µs' },
       { what: 'JSON.stringify of the rows, per row (the worker\'s serialising, not in the figures above)', value: summary(jsonViews.map((r) => (r.serialise_ms * 1000) / r.rows)), unit: 'µs' },
+      { what: `JSONEachRow, all views, ${SMALL.toLocaleString('en-US')} rows per insert (run once)`, value: jsonFit.small, unit: 'rows/s' },
+      { what: `JSONEachRow, all views, ${LARGE.toLocaleString('en-US')} rows per insert (run once)`, value: jsonFit.large, unit: 'rows/s' },
+      { what: `INSERT … SELECT, all views, ${SMALL.toLocaleString('en-US')} rows per insert (run once)`, value: selFit.small, unit: 'rows/s' },
+      { what: `INSERT … SELECT, all views, ${LARGE.toLocaleString('en-US')} rows per insert (run once)`, value: selFit.large, unit: 'rows/s' },
+      { what: 'fixed cost of one insert, all views (JSONEachRow / INSERT … SELECT)', value: `${jsonFit.fixedMs.toFixed(0)} / ${selFit.fixedMs.toFixed(0)}`, unit: 'ms' },
+      { what: 'cost per row beyond it, all views (JSONEachRow / INSERT … SELECT)', value: `${jsonFit.perRowUs.toFixed(1)} / ${selFit.perRowUs.toFixed(1)}`, unit: 'µs' },
       ...cost.slice(0, 6).map((c) => ({ what: `per row: ${c.view} alone (run once)`, value: c.us, unit: 'µs' })),
       { what: 'ClickHouse bytes per million events, all tables, merged', value: perMillion(bytes), unit: 'MiB', target: '≤ 60 MiB', met: perMillion(bytes) <= 60 },
       ...tables.map(([t, b]) => ({ what: `  of which ${t}`, value: perMillion(b), unit: 'MiB' })),
@@ -83,6 +105,7 @@ export async function run(ctx) {
       'All four paths share one embedded engine (chDB), each in a database of its own, and take turns insert by insert with the order flipping every round, so drift on a shared machine hits them alike. Times are the wall time of the inserts only.',
       'INSERT … SELECT reads the same rows from a staging table in the engine: no parsing, so it is the engine-only bound of the views and tables.',
       `The view breakdown: each view alone with the raw tables, minus the raw tables alone, one run; the views together cost ${cost.reduce((n, c) => n + c.us, 0).toFixed(1)} µs a row summed alone. Views: ${views.length}.`,
+      `Insert size: the first ${(target / 4).toLocaleString('en-US')} rows inserted ${SMALL.toLocaleString('en-US')} and ${LARGE.toLocaleString('en-US')} at a time, each size in an engine of its own; the fixed cost and the cost per row are the straight line through the two (wall time per insert = fixed + rows × per row).`,
       'Bytes: every MergeTree table of the all-views INSERT … SELECT database after OPTIMIZE FINAL (not timed), active parts.',
     ],
   };

@@ -8,7 +8,7 @@
 // raw insert), tsv (TabSeparated), compact (JSONCompactEachRow), select (INSERT … SELECT from a
 // staging table inside the engine: no parsing). VIEWS: views (every materialized view), noviews (the
 // raw tables only), only=a_mv,b_mv (every table, only these views), sql=FILE (the raw tables, then
-// the statements of FILE). SETTINGS_JSON: more insert settings.
+// the statements of FILE), all+sql=FILE (every view, then the statements of FILE). SETTINGS_JSON: more insert settings.
 // Several variants share one engine, each in a database of its own, and take turns insert by insert
 // (the order flipping every round), so drift on a shared machine hits them alike: compare their
 // per-insert ratios, not absolute figures. One variant per process gives the absolute figures.
@@ -20,7 +20,7 @@ import { dedupInsertSettings, migrate, openWarehouse, renderMigration, settingsC
 import { migrationsFor } from '../lib/migrations.mjs';
 
 const [rowsFile, ...specs] = process.argv.slice(2);
-const PER_INSERT = 10_000;
+const PER_INSERT = Number(process.env.PER_INSERT ?? 10_000);
 const FORMAT = { json: 'JSONEachRow', tsv: 'TabSeparated', compact: 'JSONCompactEachRow' };
 const dir = mkdtempSync(join(tmpdir(), 'spoor-bench-paths-'));
 const dataDir = join(dir, 'clickhouse');
@@ -31,14 +31,15 @@ for (const [i, spec] of specs.entries()) {
   if (path !== 'select' && !FORMAT[path]) throw new Error(`unknown path ${path}`);
   const database = `v${i}`;
   const wh = await openWarehouse({ dataDir, database });
-  const set = views.startsWith('only=') ? 'views' : views.startsWith('sql=') ? 'noviews' : views;
+  const set = views.startsWith('only=') || views.startsWith('all+sql=') ? 'views' : views.startsWith('sql=') ? 'noviews' : views;
   await migrate(wh, { dir: migrationsFor(set, join(dir, database)) });
   if (views.startsWith('only=')) {
     const keep = new Set(views.slice(5).split(',').filter(Boolean));
     const mvs = await wh.query('SELECT name FROM system.tables WHERE database = {db:String} AND engine = \'MaterializedView\'', { db: database });
     for (const { name } of mvs) if (!keep.has(name)) await wh.command(`DROP VIEW ${database}.${name}`);
-  } else if (views.startsWith('sql=')) {
-    for (const st of splitStatements(renderMigration(readFileSync(views.slice(4), 'utf8'), { database }))) await wh.command(st);
+  } else if (views.startsWith('sql=') || views.startsWith('all+sql=')) {
+    const file = views.slice(views.indexOf('=') + 1);
+    for (const st of splitStatements(renderMigration(readFileSync(file, 'utf8'), { database }))) await wh.command(st);
   }
   await wh.close();
   variants.push({ spec, path, views, database, settings: JSON.parse(json.join(':') || '{}'), wallMs: 0, cpuMs: 0, perInsert: [] });
