@@ -23,6 +23,15 @@ describe('migrate', () => {
     );
     expect(tables).toHaveLength(2);
     for (const t of tables) expect(t.comment).not.toBe('');
+    // 0070: events' text, time and number columns are ZSTD(1), their comments kept; the random
+    // event_id and the LowCardinality columns keep the default.
+    const columns = await wh.query<{ name: string; codec: string; comment: string }>(
+      "SELECT name, compression_codec AS codec, comment FROM system.columns WHERE database = 'spoor' AND table = 'events' AND name IN ('url', 'ts', 'items.price', 'event_id', 'type')",
+    );
+    expect(Object.fromEntries(columns.map((c) => [c.name, c.codec]))).toEqual({
+      event_id: '', type: '', ts: 'CODEC(ZSTD(1))', url: 'CODEC(ZSTD(1))', 'items.price': 'CODEC(ZSTD(1))',
+    });
+    expect(columns.find((c) => c.name === 'ts')!.comment).toBe('When it happened, device clock corrected by the collector');
   });
 
   it('renders the template without a cluster by filling it in, and nothing else', () => {
