@@ -61,6 +61,22 @@ describe('exactly-once settings check', () => {
 });
 
 describe('insert', () => {
+  it('serialises a large insert in turns, so the event loop runs in between, and stores every row', async () => {
+    let turned = false;
+    let serialisedAfterTurn = 0;
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({
+      toJSON() {
+        if (turned) serialisedAfterTurn++;
+        return { event_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, site_id: 'turns', type: 'pageview', ts: Date.now(), visitor_id: 'v' };
+      },
+    }));
+    setImmediate(() => (turned = true));
+    await wh.insert('events', rows, dedupInsertSettings('turns'));
+    expect(serialisedAfterTurn).toBeGreaterThan(0);
+    const [{ n }] = await wh.query<{ n: number }>("SELECT count() AS n FROM spoor.events WHERE site_id = 'turns'") as [{ n: number }];
+    expect(Number(n)).toBe(20_000);
+  });
+
   it('deduplicates a retried insert with the same token, and only that one', async () => {
     const row = (id: string) => ({ event_id: id, site_id: 'dedup', type: 'pageview', ts: Date.now(), visitor_id: 'v' });
     const rows = [row('00000000-0000-4000-8000-000000000001'), row('00000000-0000-4000-8000-000000000002')];
