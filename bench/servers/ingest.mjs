@@ -2,33 +2,19 @@
 // ClickHouse the way the worker does (JSONEachRow, 10,000 rows per insert, a dedup token each), with
 // all the materialized views, without them (`noviews`) or without the recommendation statistics
 // (`norec`), then times profile lookups. Prints one JSON line of results.
-import { mkdirSync, mkdtempSync, readdirSync, copyFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateTraffic } from '@spoor/traffic';
-import { DEFAULT_MIGRATIONS_DIR, dedupInsertSettings, migrate, openWarehouse } from '@spoor/warehouse';
+import { dedupInsertSettings, migrate, openWarehouse } from '@spoor/warehouse';
 import { eventRows } from '@spoor/worker';
+import { migrationsFor } from '../lib/migrations.mjs';
 
 const [mode, target, lookups] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 0)];
 // Planted product affinities (shoppers view products on product pages), as the recommend scenario wants.
 const affinity = process.argv[5] === undefined ? undefined : Number(process.argv[5]);
 const dir = mkdtempSync(join(tmpdir(), `spoor-bench-wh-${mode}-`));
-let migrations = DEFAULT_MIGRATIONS_DIR;
-if (mode === 'norec') {
-  // Every view but the recommendation statistics (products, session_products, product_pairs).
-  migrations = join(dir, 'migrations');
-  mkdirSync(migrations);
-  for (const f of readdirSync(DEFAULT_MIGRATIONS_DIR)) {
-    if (!/^005[0-2]_/.test(f)) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, f), join(migrations, f));
-  }
-} else if (mode === 'noviews') {
-  // Only the raw tables: events and rejected_events, and later changes to events.
-  migrations = join(dir, 'migrations');
-  mkdirSync(migrations);
-  for (const f of readdirSync(DEFAULT_MIGRATIONS_DIR)) {
-    if (/^\d{4}_(events|rejected_events|events_.*)\.sql$/.test(f)) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, f), join(migrations, f));
-  }
-}
+const migrations = migrationsFor(mode === 'norec' || mode === 'noviews' ? mode : 'views', dir);
 // Laid out like SPOOR_DATA_DIR, so `spoor` commands can open it afterwards.
 const wh = await openWarehouse({ dataDir: join(dir, 'clickhouse') });
 await migrate(wh, { dir: migrations });

@@ -24,7 +24,7 @@ const USAGE = `spoor: e-commerce tracking pipeline
 Usage:
   spoor up [--port 8080] [--clickhouse-port 8123]   embedded all-in-one with the demo shop at /
   spoor collector [--port 8080] [--host 0.0.0.0]     production ingestion process (REDIS_URL, SPOOR_SITES)
-  spoor worker [--concurrency 1000] [--batch-size 10000] [--flush-ms 200] [--metrics-port 9464]
+  spoor worker [--concurrency 5000] [--batch-size 50000] [--flush-ms 200] [--metrics-port 9464]
                                                      production writer process (REDIS_URL, CLICKHOUSE_URL)
   spoor migrate                                      apply clickhouse/migrations (idempotent)
   spoor sql "SELECT ..." | --file FILE [--format table|csv|json|ndjson|tsv] [--param name=value ...]

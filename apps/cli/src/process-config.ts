@@ -10,8 +10,8 @@ const count = (max: number) => z.coerce.number().int().min(1).max(max);
 const port = z.coerce.number().int().min(0).max(65_535);
 
 const workerEnv = z.object({
-  SPOOR_WORKER_CONCURRENCY: count(10_000).default(1_000),
-  SPOOR_WORKER_BATCH_ROWS: count(1_000_000).default(10_000),
+  SPOOR_WORKER_CONCURRENCY: count(10_000).default(5_000),
+  SPOOR_WORKER_BATCH_ROWS: count(1_000_000).default(50_000),
   SPOOR_WORKER_FLUSH_MS: count(60_000).default(200),
   SPOOR_WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   SPOOR_METRICS_PORT: port.default(9464),

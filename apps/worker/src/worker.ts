@@ -20,10 +20,10 @@ export interface SpoorWorkerOptions {
   queueName?: string;
   /**
    * Jobs held at once. More than one insert's worth, so the next group is fetched while the current
-   * one is being inserted. @defaultValue 1000
+   * one is being inserted, and enough for inserts of maxRows from small batches. @defaultValue 5000
    */
   concurrency?: number;
-  /** Event rows that trigger an insert. @defaultValue 10000 */
+  /** Event rows that trigger an insert, and the most one insert takes. @defaultValue 50000 */
   maxRows?: number;
   /** Longest wait before an insert. @defaultValue 200 */
   maxWaitMs?: number;
@@ -77,7 +77,7 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
   const worker = createBatchWorker(processor, {
     connection: opts.connection,
     name: opts.queueName,
-    concurrency: opts.concurrency ?? 1000,
+    concurrency: opts.concurrency ?? 5000,
     lockDuration: opts.lockDuration,
     stalledInterval: opts.stalledInterval,
     onError: (err) => log?.error({ err: err.message }, 'queue connection error'),

@@ -70,6 +70,16 @@ describe('cluster rendering of the repository migrations', () => {
     expect(fits).toContain(`ENGINE = ReplicatedMergeTree(${REPLICA})`);
   });
 
+  it('changes the codecs of events on its local part and its Distributed table alike', async () => {
+    const split = new Set(['events']);
+    const [local, dist, ...rest] = splitStatements(renderMigration(migrations.find((m) => m.name === 'events_zstd')!.sql, { ...cluster, split }));
+    expect(rest).toEqual([]);
+    expect(local).toMatch(/^ALTER TABLE spoor\.events_local ON CLUSTER `spoor_cluster`\n {4}MODIFY COLUMN `name` CODEC\(ZSTD\(1\)\),/);
+    expect(dist).toMatch(/^ALTER TABLE spoor\.events ON CLUSTER `spoor_cluster`\n/);
+    expect(local).toContain('MODIFY COLUMN `items.product_id` CODEC(ZSTD(1))');
+    for (const s of [local!, dist!]) await parses(s);
+  });
+
   it('renders every migration into statements the engine parses', async () => {
     for (const m of migrations) for (const s of splitStatements(renderMigration(m.sql, cluster))) await parses(s);
   });

@@ -23,6 +23,15 @@ describe('migrate', () => {
     );
     expect(tables).toHaveLength(2);
     for (const t of tables) expect(t.comment).not.toBe('');
+    // 0070: events' text, time and number columns are ZSTD(1), their comments kept; the random
+    // event_id and the LowCardinality columns keep the default.
+    const columns = await wh.query<{ name: string; codec: string; comment: string }>(
+      "SELECT name, compression_codec AS codec, comment FROM system.columns WHERE database = 'spoor' AND table = 'events' AND name IN ('url', 'ts', 'items.price', 'event_id', 'type')",
+    );
+    expect(Object.fromEntries(columns.map((c) => [c.name, c.codec]))).toEqual({
+      event_id: '', type: '', ts: 'CODEC(ZSTD(1))', url: 'CODEC(ZSTD(1))', 'items.price': 'CODEC(ZSTD(1))',
+    });
+    expect(columns.find((c) => c.name === 'ts')!.comment).toBe('When it happened, device clock corrected by the collector');
   });
 
   it('renders the template without a cluster by filling it in, and nothing else', () => {
@@ -52,6 +61,22 @@ describe('exactly-once settings check', () => {
 });
 
 describe('insert', () => {
+  it('serialises a large insert in turns, so the event loop runs in between, and stores every row', async () => {
+    let turned = false;
+    let serialisedAfterTurn = 0;
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({
+      toJSON() {
+        if (turned) serialisedAfterTurn++;
+        return { event_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, site_id: 'turns', type: 'pageview', ts: Date.now(), visitor_id: 'v' };
+      },
+    }));
+    setImmediate(() => (turned = true));
+    await wh.insert('events', rows, dedupInsertSettings('turns'));
+    expect(serialisedAfterTurn).toBeGreaterThan(0);
+    const [{ n }] = await wh.query<{ n: number }>("SELECT count() AS n FROM spoor.events WHERE site_id = 'turns'") as [{ n: number }];
+    expect(Number(n)).toBe(20_000);
+  });
+
   it('deduplicates a retried insert with the same token, and only that one', async () => {
     const row = (id: string) => ({ event_id: id, site_id: 'dedup', type: 'pageview', ts: Date.now(), visitor_id: 'v' });
     const rows = [row('00000000-0000-4000-8000-000000000001'), row('00000000-0000-4000-8000-000000000002')];
