@@ -1,6 +1,6 @@
 // @spoor/admin: the admin app (segment API and the marketer's workspace) behind SPOOR_ADMIN_TOKEN.
-export * from './app.js';
-export * from './errors.js';
+export { createAdminApp, type AdminOptions, type AdminApp } from './app.js';
+export { describeError, renderError, AdminError } from './errors.js';
 export { createAdminAuth, SESSION_COOKIE, type AdminAuth } from './middleware/bearer-auth/index.js';
 export { CSRF_FIELD } from './middleware/session/forms.js';
-export * from './webhooks.js';
+export { type WebhookScheduleRequest, type WebhookSchedule, type WebhookSchedules } from './webhooks.js';

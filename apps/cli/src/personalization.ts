@@ -6,7 +6,7 @@ import { createPersonalization } from '@spoor/personalization';
 import { openReader, type Warehouse } from '@spoor/warehouse';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { catalogOf } from './commands/segments.js';
+import { catalogOf } from './segment-catalog.js';
 
 export interface OpenPersonalization {
   reader: PersonalizationReader;

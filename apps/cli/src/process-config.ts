@@ -2,6 +2,8 @@
 // requires on top of the shared environment, with flags overriding variables. Zod at the boundary;
 // a bad or missing value names its variable or flag.
 import { DEFAULT_RATE_LIMITS, type RateLimit } from '@spoor/collector';
+import { DEFAULT_LOCK_MS, DEFAULT_WORKER_CONCURRENCY } from '@spoor/queue';
+import { DEFAULT_FLUSH_MS, DEFAULT_INSERT_ROWS } from '@spoor/worker/defaults';
 import { z } from 'zod';
 import type { Config } from './config.js';
 import { CliError } from './errors.js';
@@ -10,10 +12,10 @@ const count = (max: number) => z.coerce.number().int().min(1).max(max);
 const port = z.coerce.number().int().min(0).max(65_535);
 
 const workerEnv = z.object({
-  SPOOR_WORKER_CONCURRENCY: count(10_000).default(5_000),
-  SPOOR_WORKER_BATCH_ROWS: count(1_000_000).default(50_000),
-  SPOOR_WORKER_FLUSH_MS: count(60_000).default(200),
-  SPOOR_WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  SPOOR_WORKER_CONCURRENCY: count(10_000).default(DEFAULT_WORKER_CONCURRENCY),
+  SPOOR_WORKER_BATCH_ROWS: count(1_000_000).default(DEFAULT_INSERT_ROWS),
+  SPOOR_WORKER_FLUSH_MS: count(60_000).default(DEFAULT_FLUSH_MS),
+  SPOOR_WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(DEFAULT_LOCK_MS),
   SPOOR_METRICS_PORT: port.default(9464),
   SPOOR_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
 });

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import type { WebhookScheduleRequest, WebhookSchedule, WebhookSchedules } from '@spoor/admin';
 import { siteIdSchema } from '@spoor/events';
 import { createRedisConnection, startScheduleBook } from '@spoor/queue';
-import { deliverSegmentChanges, parseDuration, redact, resolveParams, SegmentError, type SegmentCatalog } from '@spoor/segments';
+import { redactUrl } from '@spoor/secrets';
+import { deliverSegmentChanges, parseDuration, resolveParams, SegmentError, type SegmentCatalog } from '@spoor/segments';
 import type { Warehouse } from '@spoor/warehouse';
 import type { Logger } from './logger.js';
 
@@ -40,12 +41,12 @@ export function startSegmentWebhooks(opts: SegmentWebhookOptions): { schedules: 
     name: `${opts.queue}-segment-webhooks`,
     run: async (d) => {
       const r = await deliverSegmentChanges(opts.warehouse, opts.catalog().get(d.segment), { url: d.url, params: d.params, site: d.site, secret: opts.secret });
-      opts.log.info({ segment: d.segment, to: redact(d.url), members: r.members, entered: r.entered, left: r.left }, 'segment webhook delivered');
+      opts.log.info({ segment: d.segment, to: redactUrl(d.url), members: r.members, entered: r.entered, left: r.left }, 'segment webhook delivered');
     },
     onError: (err) => opts.log.warn({ err: err.message }, 'segment webhooks: redis error'),
     onFailed: (id, err) => opts.log.error({ schedule: id, err: err.message }, 'scheduled segment webhook failed; the next run posts the changes again'),
   });
-  const view = (id: string, d: Data): WebhookSchedule => ({ id, segment: d.segment, destination: redact(d.url), every: d.every, params: d.params, site: d.site });
+  const view = (id: string, d: Data): WebhookSchedule => ({ id, segment: d.segment, destination: redactUrl(d.url), every: d.every, params: d.params, site: d.site });
   const schedules: WebhookSchedules = {
     async list(segment) {
       return (await book.list()).filter((s) => s.data?.segment === segment).map((s) => view(s.id, s.data));

@@ -1,4 +1,5 @@
 // @spoor/worker: batches from the queue to ClickHouse rows.
+export * from './defaults.js';
 export * from './insert-buffer.js';
 export * from './order-people.js';
 export * from './metrics.js';

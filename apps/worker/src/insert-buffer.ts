@@ -8,21 +8,20 @@ import { createHash } from 'node:crypto';
 import { cutText } from '@spoor/events';
 import type { BatchJobData } from '@spoor/queue';
 import { dedupInsertSettings, type Warehouse } from '@spoor/warehouse';
+import { DEFAULT_FLUSH_MS, DEFAULT_INSERT_ROWS } from './defaults.js';
 import { isDataError } from './errors.js';
 import { RefusalStore } from './refusal-store.js';
 import { eventRows, rejectedRows, type EventRow, type RejectedRow } from './rows.js';
 
 export interface InsertBufferOptions {
   /**
-   * Flush once this many event rows are waiting; also the most one insert takes. Large, because
-   * an insert costs the engine a fixed ~0.1–0.2 s with all views on: under load, 50,000-row
-   * inserts take about half the time per row of 10,000-row ones (bench insert-paths).
-   * @defaultValue 50000
+   * Flush once this many event rows are waiting; also the most one insert takes.
+   * @defaultValue {@link DEFAULT_INSERT_ROWS}
    */
   maxRows?: number;
   /**
    * Flush at the latest this long after the first row arrived.
-   * @defaultValue 200
+   * @defaultValue {@link DEFAULT_FLUSH_MS}
    */
   maxWaitMs?: number;
   /**
@@ -89,8 +88,8 @@ export class InsertBuffer {
     private readonly wh: Warehouse,
     private readonly opts: InsertBufferOptions = {},
   ) {
-    this.maxRows = opts.maxRows ?? 50_000;
-    this.maxWaitMs = opts.maxWaitMs ?? 200;
+    this.maxRows = opts.maxRows ?? DEFAULT_INSERT_ROWS;
+    this.maxWaitMs = opts.maxWaitMs ?? DEFAULT_FLUSH_MS;
     this.retries = opts.retries ?? 2;
     this.maxPartitions = opts.maxPartitionsPerInsert ?? 50;
     this.refusals = new RefusalStore(wh, (fn) => this.withRetries(fn));

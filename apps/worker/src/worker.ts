@@ -18,10 +18,7 @@ export interface SpoorWorkerOptions {
   connection: Redis;
   warehouse: Warehouse;
   queueName?: string;
-  /**
-   * Jobs held at once. More than one insert's worth, so the next group is fetched while the current
-   * one is being inserted, and enough for inserts of maxRows from small batches. @defaultValue 5000
-   */
+  /** Jobs held at once. @defaultValue DEFAULT_WORKER_CONCURRENCY of @spoor/queue */
   concurrency?: number;
   /** Event rows that trigger an insert, and the most one insert takes. @defaultValue 50000 */
   maxRows?: number;
@@ -77,7 +74,7 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
   const worker = createBatchWorker(processor, {
     connection: opts.connection,
     name: opts.queueName,
-    concurrency: opts.concurrency ?? 5000,
+    concurrency: opts.concurrency,
     lockDuration: opts.lockDuration,
     stalledInterval: opts.stalledInterval,
     onError: (err) => log?.error({ err: err.message }, 'queue connection error'),

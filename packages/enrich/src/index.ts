@@ -1,6 +1,6 @@
 // @spoor/enrich: pure functions that turn request facts into analysable columns.
-export * from './bots.js';
-export * from './clock.js';
-export * from './ip.js';
-export * from './url.js';
-export * from './user-agent.js';
+export { classifyBot, type BotVerdict, type BotSignals } from './bots.js';
+export { correctClock, type ClockResult } from './clock.js';
+export { ipPrefix, hashIp, isPublicIp } from './ip.js';
+export { parseUrl, referrerDomain, type UrlParts } from './url.js';
+export { parseUserAgent, type UserAgentInfo } from './user-agent.js';

@@ -1,18 +1,18 @@
 // @spoor/personalization: one visitor's or customer's profile, exposed segments and
 // recommendations, read from the warehouse by primary key (what /v1/me, /v1/recommendations and
 // /v1/profiles answer).
-export * from './affinity.js';
-export * from './cache.js';
-export * from './catalog.js';
-export * from './cart.js';
-export * from './customer.js';
-export * from './lookups.js';
-export * from './me.js';
-export * from './personalization.js';
-export * from './policy.js';
-export * from './profile.js';
-export * from './recommend.js';
-export * from './rfm.js';
-export * from './segments.js';
-export * from './values.js';
-export * from './visitor.js';
+export { partnersLookup, partnerCache, type Partner, PARTNERS_KEPT, type PairRow, type PartnerCache } from './affinity.js';
+export { refreshingCache, type RefreshingCache, type RefreshingCacheOptions } from './cache.js';
+export { productInfo, loadCatalog, type ProductInfo, type Catalog, type ProductRow, PRODUCT_COLUMNS } from './catalog.js';
+export { cartLookup, openCart } from './cart.js';
+export { customerLookup, customerSummary, customerFigures, traitsLookup, customerTraits, userForgottenLookup, userForgotten, type CustomerFigures, type CustomerSummary } from './customer.js';
+export { runLookups, first, all, type Lookup, type LookupRows } from './lookups.js';
+export { meAnswer, visibleSegments, ME_RECOMMENDATIONS, type LookupDeps } from './me.js';
+export { createPersonalization, type PersonalizationOptions, type Personalization } from './personalization.js';
+export { exposedTraits, type SitePolicy } from './policy.js';
+export { fullProfile, PROFILE_RECOMMENDATIONS, type ProfileDeps } from './profile.js';
+export { seedsOf, assemble, exclusions, SEED_WEIGHTS, VIEWED_WEIGHT, MAX_SEEDS, type Seed, type ShopperHistory, type AssembleInput } from './recommend.js';
+export { loadRfmLevels, scoreOf, type RfmLevels, type RfmScores } from './rfm.js';
+export { personKey, loadMembership, type Membership } from './segments.js';
+export { isoTime, money } from './values.js';
+export { visitorLookups, visitorSummary, hasOpenCart, type VisitorSummary } from './visitor.js';

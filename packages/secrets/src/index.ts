@@ -1,6 +1,7 @@
 // @spoor/secrets: site keys, webhook secrets sealed at rest, derived keys. node:crypto only.
-export * from './errors.js';
-export * from './keyed-hash.js';
-export * from './sealed.js';
-export * from './secret-key.js';
-export * from './site-key.js';
+export { type SecretErrorCode, SecretError } from './errors.js';
+export { normalizeEmail, emailHasher } from './keyed-hash.js';
+export { redactUrl } from './redact.js';
+export { sealSecret, openSecret, hookSecretContext } from './sealed.js';
+export { newSecretKey, checkSecretKey, deriveKey, SECRET_KEY_MIN_LENGTH, type KeyPurpose } from './secret-key.js';
+export { newSiteKey, hashSiteKey, siteKeyHashMatches } from './site-key.js';

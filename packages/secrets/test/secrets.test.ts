@@ -9,6 +9,7 @@ import {
   newSiteKey,
   normalizeEmail,
   openSecret,
+  redactUrl,
   sealSecret,
   SecretError,
   siteKeyHashMatches,
@@ -83,5 +84,13 @@ describe('e-mail hashes', () => {
     expect(hash('shop-2', 'ada@example.com')).not.toBe(h);
     expect(emailHasher(newSecretKey())('shop-1', 'ada@example.com')).not.toBe(h);
     expect(normalizeEmail(' A@B.C ')).toBe('a@b.c');
+  });
+});
+
+describe('redactUrl', () => {
+  it('keeps scheme, host and path; drops a password, a query token and a fragment', () => {
+    expect(redactUrl('https://user:s3cret@hooks.example.com:8443/in/spoor?token=abc#x')).toBe('https://hooks.example.com:8443/in/spoor');
+    expect(redactUrl('http://default:pw@clickhouse:8123/')).toBe('http://clickhouse:8123/');
+    expect(redactUrl('not a url')).toBe('(invalid URL)');
   });
 });

@@ -1,11 +1,11 @@
 // @spoor/warehouse: ClickHouse client factory, migrator and insert settings. No business logic.
-export * from './client.js';
-export * from './errors.js';
-export * from './migrate.js';
-export * from './settings.js';
-export * from './sql.js';
-export * from './sql-text.js';
-export * from './verify.js';
-export * from './sites.js';
-export * from './reader.js';
+export { openWarehouse, qualify, type WarehouseConfig, type ReadMode, type Warehouse } from './client.js';
+export { type WarehouseErrorCode, WarehouseError } from './errors.js';
+export { loadMigrations, renderMigration, splitStatements, migrate, type Migration, type RenderOptions, DEFAULT_MIGRATIONS_DIR, type MigrateResult } from './migrate.js';
+export { dedupInsertSettings } from './settings.js';
+export { quoteString, settingsClause, type Settings } from './sql.js';
+export { runSqlText, parseSqlParams, SQL_FORMATS, type SqlFormat } from './sql-text.js';
+export { checkDedupSettings, assertDedupSettings, MIN_DEDUP_WINDOW, type SettingsProblem } from './verify.js';
+export { listSites, getSite, putSite, changeSite, removeSite, emptySite, type SqlRunner, type SiteVersion, type SiteRow, type NewSite } from './sites.js';
+export { openReader, type WarehouseReader, type ReaderOptions } from './reader.js';
 export { isWord, tokenize, type Token, type TokenKind } from './sql-tokens.js';

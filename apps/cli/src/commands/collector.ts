@@ -1,93 +1,25 @@
-// `spoor collector`: the public ingestion endpoint on its own. Validates, queues in Redis, answers;
-// ClickHouse only for readiness. Run as many as needed behind a load balancer: they share nothing
-// but Redis (the queue and the daily IP salt).
-import { createCollector, createIpSalt, listen, redisRateLimits, type RunningServer } from '@spoor/collector';
-import { createBatchQueue, createRedisConnection } from '@spoor/queue';
-import { openWarehouse, type Warehouse } from '@spoor/warehouse';
-import { warehouseConfig, type Config } from '../config.js';
-import { CliError } from '../errors.js';
-import { stopWithin } from '../shutdown.js';
-import type { Logger } from '../logger.js';
-import type { CollectorSettings } from '../process-config.js';
-import { loadSdkScript } from '../sdk-script.js';
-import { openPersonalization } from '../personalization.js';
-import { collectorSites } from './collector-sites.js';
+// `spoor collector`: the production ingestion process, until SIGTERM. The collector app, Redis and
+// BullMQ (src/processes/collector.ts) load only when the command runs.
+import { exitAfterStop, parseFlags, waitForSignal } from '../command.js';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { collectorSettings } from '../process-config.js';
 
-export interface RunningCollector {
-  port: number;
-  /**
-   * New batches get 503 at once; batches already being queued finish; then connections close.
-   * True when all of it happened within SPOOR_SHUTDOWN_TIMEOUT.
-   */
-  stop(): Promise<boolean>;
-}
+export const name = 'collector';
 
-export async function collector(config: Config, s: CollectorSettings, log: Logger): Promise<RunningCollector> {
-  const producer = createRedisConnection({ url: s.redisUrl, role: 'producer', name: 'spoor-collector' });
-  const queue = createBatchQueue({
-    connection: producer,
-    name: config.SPOOR_QUEUE,
-    onError: (err) => log.warn({ err: err.message }, 'queue connection error'),
-  });
-  // The sites registry and readiness; a URL makes this an HTTP client, so the embedded engine is
-  // never loaded.
-  let wh: Warehouse | undefined;
-  if (s.clickhouseUrl) wh = await openWarehouse({ ...warehouseConfig(config), url: s.clickhouseUrl, application: 'spoor-collector' });
-  const sites = await collectorSites(s, wh, log).catch((err: Error) => {
-    throw new CliError(`${err.message} from ClickHouse at ${s.clickhouseUrl}`);
-  });
-  // Without a warehouse there is nothing to read profiles from: those routes answer 503.
-  const personalization = wh ? await openPersonalization(wh, config, log) : undefined;
-  const c = createCollector({
-    queue,
-    sites: sites.registry,
-    ipSalt: createIpSalt(producer),
-    sdk: loadSdkScript(log),
-    readiness: wh ? { clickhouse: () => wh.ping() } : {},
-    trustProxy: config.SPOOR_TRUST_PROXY,
-    secretKey: config.SPOOR_SECRET_KEY,
-    personalization: personalization?.reader,
-    rateLimits: redisRateLimits({ redis: producer, ...s.rateLimits, onError: (err) => log.warn({ err: err.message }, 'rate limits not checked (redis)') }),
-    logger: log,
-    hooks: { onError: (err) => log.error({ err: err.message, stack: err.stack }, 'collector error') },
-  });
-  const server: RunningServer = await listen(c.app, s.port, s.host).catch((err: Error) => {
-    throw new CliError(`cannot listen on ${s.host}:${s.port}: ${err.message}`);
-  });
-  return {
-    port: server.port,
-    stop: () =>
-      // Within SPOOR_SHUTDOWN_TIMEOUT whatever hangs (a Redis or ClickHouse gone).
-      stopWithin(
-        [
-          {
-            name: 'http',
-            stop: async (msLeft) => {
-              c.beginShutdown();
-              const wait = Math.min(10_000, msLeft / 2);
-              if (!(await c.drain(wait))) log.warn(`requests still in flight after ${Math.round(wait / 1000)} s; closing anyway`);
-              await server.close(Math.min(5_000, msLeft / 4));
-            },
-          },
-          {
-            name: 'queue',
-            stop: async () => {
-              sites.stop();
-              await queue.close().catch(() => {});
-              producer.disconnect();
-            },
-            force: () => producer.disconnect(),
-          },
-          {
-            name: 'clickhouse',
-            stop: async () => {
-              await personalization?.close();
-              await wh?.close();
-            },
-          },
-        ],
-        config.SPOOR_SHUTDOWN_TIMEOUT * 1000,
-        log,
-      ),
-  };
+export const usage = `  spoor collector [--port 8080] [--host 0.0.0.0]     production ingestion process (REDIS_URL, SPOOR_SITES)`;
+
+export const options = { port: { type: 'string' }, host: { type: 'string' } } as const;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseFlags(argv, options);
+  const config = loadConfig();
+  const settings = collectorSettings(config, values);
+  const log = createLogger(config.SPOOR_LOG_LEVEL, 'spoor-collector');
+  const { collector } = await import('../processes/collector.js');
+  const running = await collector(config, settings, log);
+  process.stdout.write(`spoor collector is up on ${settings.host}:${running.port} (queue ${config.SPOOR_QUEUE})\n`);
+  await waitForSignal();
+  log.info('draining');
+  exitAfterStop(await running.stop());
 }

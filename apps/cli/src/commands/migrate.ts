@@ -1,11 +1,23 @@
 // `spoor migrate`: apply clickhouse/migrations to the configured ClickHouse (idempotent).
 import { migrate as runMigrations, openWarehouse } from '@spoor/warehouse';
-import { warehouseConfig, type Config } from '../config.js';
+import { parseFlags } from '../command.js';
+import { loadConfig, warehouseConfig, type Config } from '../config.js';
 import { dataDir, liveRunState } from '../data-dir.js';
 import { CliError } from '../errors.js';
 import { MIGRATIONS_DIR } from '../paths.js';
 
-export async function migrate(config: Config): Promise<string> {
+export const name = 'migrate';
+
+export const usage = `  spoor migrate                                      apply clickhouse/migrations (idempotent)`;
+
+export const options = {} as const;
+
+export async function run(argv: string[]): Promise<void> {
+  parseFlags(argv, options);
+  process.stdout.write(`${await migrate(loadConfig())}\n`);
+}
+
+async function migrate(config: Config): Promise<string> {
   const dir = dataDir(config.dataDir);
   if (!config.CLICKHOUSE_URL && liveRunState(dir)) {
     // spoor up migrates at start and holds the data directory.

@@ -1,28 +1,28 @@
 // `spoor predict fit [--site SITE] [--as-of YYYY-MM-DD]`: fits the purchase models of one site or
 // of every site with orders, through a running `spoor up` or the data directory, like `spoor sql`.
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { checkAsOf, fitSites, PredictError, type Outcome, type SiteFit } from '@spoor/predict';
 import { siteIdSchema } from '@spoor/events';
 import type { Warehouse } from '@spoor/warehouse';
-import type { Config } from '../config.js';
+import { parseFlags } from '../command.js';
+import { loadConfig } from '../config.js';
 import { withWarehouse } from '../connect.js';
 import { CliError } from '../errors.js';
 
-export const PREDICT_USAGE = `  spoor predict fit [--site SITE] [--as-of YYYY-MM-DD]   fit the purchase models (BG/NBD, Gamma-Gamma) per site`;
+export const name = 'predict';
+
+export const usage = `  spoor predict fit [--site SITE] [--as-of YYYY-MM-DD]   fit the purchase models (BG/NBD, Gamma-Gamma) per site`;
+
+export const options = { site: { type: 'string' }, 'as-of': { type: 'string' } } as const;
 
 const flagSchema = z.object({
   site: siteIdSchema.optional(),
   'as-of': z.string().optional(),
 });
 
-export async function predictCommand(config: Config, argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { site: { type: 'string' }, 'as-of': { type: 'string' }, debug: { type: 'boolean' } }, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new CliError(`${(err as Error).message.split('\n')[0]} (see spoor help)`);
-  }
+export async function run(argv: string[]): Promise<void> {
+  const config = loadConfig();
+  const parsed = parseFlags(argv, options, true);
   const [sub, ...extra] = parsed.positionals;
   if (sub !== 'fit') throw new CliError(`spoor predict needs fit${sub ? `, not ${sub}` : ''} (see spoor help)`);
   if (extra.length > 0) throw new CliError(`unexpected ${extra.join(' ')} (see spoor help)`);

@@ -2,33 +2,35 @@
 // `spoor up` or the data directory (or the ClickHouse server), like `spoor sql`.
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
 import { z } from 'zod';
 import {
   deliverSegmentChanges,
   exportFormat,
   exportSegment,
-  loadCatalog,
   parseDuration,
-  redact,
   segmentPreview,
   segmentSizes,
   sleep,
   type SegmentCatalog,
   type SegmentEntry,
 } from '@spoor/segments';
-import type { Config } from '../config.js';
+import { redactUrl } from '@spoor/secrets';
+import { parseFlags } from '../command.js';
+import { loadConfig, type Config } from '../config.js';
 import { withWarehouse } from '../connect.js';
 import { CliError } from '../errors.js';
 import { createProgress } from '../progress.js';
+import { catalogOf } from '../segment-catalog.js';
 
-export const SEGMENTS_USAGE = `  spoor segments list [--site SITE]                  segments with their current sizes
+export const name = 'segments';
+
+export const usage = `  spoor segments list [--site SITE]                  segments with their current sizes
   spoor segments show NAME [--param k=v] [--limit 10]  rule, size and the first rows
   spoor segments export NAME [--format csv|ndjson|json] [--out FILE] [--param k=v] [--site SITE]
   spoor segments export NAME --to https://... [--every 1h]   post who entered and who left`;
 
-const flags = {
+export const options = {
   site: { type: 'string' },
   param: { type: 'string', multiple: true },
   limit: { type: 'string' },
@@ -36,7 +38,6 @@ const flags = {
   out: { type: 'string' },
   to: { type: 'string' },
   every: { type: 'string' },
-  debug: { type: 'boolean' },
 } as const;
 
 const flagSchema = z.object({
@@ -52,13 +53,9 @@ const flagSchema = z.object({
 });
 type Flags = z.output<typeof flagSchema>;
 
-export async function segmentsCommand(config: Config, argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: flags, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new CliError(`${(err as Error).message.split('\n')[0]} (see spoor help)`);
-  }
+export async function run(argv: string[]): Promise<void> {
+  const config = loadConfig();
+  const parsed = parseFlags(argv, options, true);
   const checked = flagSchema.safeParse(parsed.values);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
@@ -79,16 +76,6 @@ export async function segmentsCommand(config: Config, argv: string[]): Promise<v
     default:
       throw new CliError(`spoor segments needs list, show NAME or export NAME${sub ? `, not ${sub}` : ''}`);
   }
-}
-
-/** `SPOOR_SEGMENTS_DIR` (must exist when set), else ./segments when there is one. */
-export function catalogOf(config: Config): SegmentCatalog {
-  return loadCatalog({ dir: segmentsDirOf(config), required: config.SPOOR_SEGMENTS_DIR !== undefined });
-}
-
-/** The folder of custom definitions: where the catalog reads them and the admin page saves them. */
-export function segmentsDirOf(config: Config): string {
-  return resolve(config.SPOOR_SEGMENTS_DIR ?? 'segments');
 }
 
 function entryOf(catalog: SegmentCatalog, name: string | undefined, sub: string): SegmentEntry {
@@ -202,7 +189,7 @@ async function deliver(config: Config, entry: SegmentEntry, f: Flags) {
           }),
         );
         process.stdout.write(
-          `${new Date(started).toISOString()} ${entry.definition.name} → ${redact(f.to!)}: ${r.members} people, ${r.entered} entered, ${r.left} left (${r.requests} request${r.requests === 1 ? '' : 's'})\n`,
+          `${new Date(started).toISOString()} ${entry.definition.name} → ${redactUrl(f.to!)}: ${r.members} people, ${r.entered} entered, ${r.left} left (${r.requests} request${r.requests === 1 ? '' : 's'})\n`,
         );
       } catch (err) {
         if (stop.signal.aborted) return;

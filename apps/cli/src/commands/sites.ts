@@ -7,11 +7,83 @@ import { hashSiteKey, hookSecretContext, newSiteKey, sealSecret } from '@spoor/s
 import { SEGMENT_NAME } from '@spoor/segments';
 import { changeSite, emptySite, getSite, listSites, migrate, removeSite, type SiteRow, type SiteVersion, type SqlRunner } from '@spoor/warehouse';
 import { z } from 'zod';
-import type { Config } from '../config.js';
+import { parseFlags, pickFlags } from '../command.js';
+import { loadConfig, type Config } from '../config.js';
 import { withWarehouse } from '../connect.js';
 import { dataDir, secretKey } from '../data-dir.js';
 import { CliError } from '../errors.js';
 import { MIGRATIONS_DIR } from '../paths.js';
+
+export const name = 'sites';
+
+export const usage = `  spoor sites add SITE --origin URL... [--cookie-domain DOMAIN] [--expose-traits a,b] [--expose-segments x,y]
+                 [--repurchase p1,p2] [--store-emails yes|no]   let a site send; what its pages may read
+  spoor sites key SITE                               create or rotate the site's secret key (printed once)
+  spoor sites hook SITE --platform shopify|woocommerce|stripe --secret S   a shop platform's webhook secret (- reads stdin)
+  spoor sites list [--format table|json] | spoor sites remove SITE`;
+
+export const options = {
+  origin: { type: 'string', multiple: true },
+  'cookie-domain': { type: 'string' },
+  'expose-traits': { type: 'string' },
+  'expose-segments': { type: 'string' },
+  repurchase: { type: 'string' },
+  'store-emails': { type: 'string' },
+  platform: { type: 'string' },
+  secret: { type: 'string' },
+  format: { type: 'string', default: 'table' },
+} as const;
+
+export async function run(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  if (sub === 'add') {
+    const { values, positionals } = parseFlags(
+      rest,
+      pickFlags(options, 'origin', 'cookie-domain', 'expose-traits', 'expose-segments', 'repurchase', 'store-emails'),
+      true,
+    );
+    if (positionals.length > 1) throw new CliError(`spoor sites add takes one site, not ${positionals.join(' ')} (repeat --origin for more origins)`);
+    process.stdout.write(
+      await sitesAdd(loadConfig(), {
+        site: positionals[0],
+        origins: values.origin ?? [],
+        cookieDomain: values['cookie-domain'],
+        exposeTraits: values['expose-traits'],
+        exposeSegments: values['expose-segments'],
+        repurchase: values.repurchase,
+        storeEmails: values['store-emails'],
+      }),
+    );
+  } else if (sub === 'key') {
+    const { positionals } = parseFlags(rest, {}, true);
+    if (positionals.length !== 1) throw new CliError('spoor sites key takes one site (spoor sites key SITE)');
+    const { key, note } = await sitesKey(loadConfig(), positionals[0]);
+    // The key alone on stdout, so `KEY=$(spoor sites key shop-1)` captures it; the note goes to stderr.
+    process.stdout.write(`${key}\n`);
+    process.stderr.write(note);
+  } else if (sub === 'hook') {
+    const { values, positionals } = parseFlags(rest, pickFlags(options, 'platform', 'secret'), true);
+    if (positionals.length > 1) throw new CliError(`spoor sites hook takes one site, not ${positionals.join(' ')}`);
+    // `--secret -` keeps the secret out of the shell history and the process list.
+    const secret = values.secret === '-' ? await readStdin() : values.secret;
+    process.stdout.write(await sitesHook(loadConfig(), { site: positionals[0], platform: values.platform, secret }));
+  } else if (sub === 'list') {
+    const { values } = parseFlags(rest, pickFlags(options, 'format'));
+    if (values.format !== 'table' && values.format !== 'json') throw new CliError(`--format must be table or json, not ${String(values.format)}`);
+    process.stdout.write(await sitesList(loadConfig(), values.format));
+  } else if (sub === 'remove') {
+    const { positionals } = parseFlags(rest, {}, true);
+    process.stdout.write(await sitesRemove(loadConfig(), positionals[0]));
+  } else {
+    throw new CliError(`spoor sites needs add, key, hook, list or remove, not ${sub ?? 'nothing'} (see spoor help)`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 const originSchema = z.string().transform((value, ctx) => {
   if (value === '*') return value;
@@ -50,7 +122,7 @@ const traitName = z
 const segmentName = z.string().regex(SEGMENT_NAME, 'is not a segment name (lower-case letters, digits and _, starting with a letter)');
 const productId = z.string().max(128, 'is longer than 128 characters');
 
-export interface AddSiteInput {
+interface AddSiteInput {
   site: string | undefined;
   origins: string[];
   cookieDomain?: string | undefined;
@@ -67,7 +139,7 @@ function siteId(value: string | undefined, usage: string): string {
   return site.data;
 }
 
-export async function sitesAdd(config: Config, input: AddSiteInput): Promise<string> {
+async function sitesAdd(config: Config, input: AddSiteInput): Promise<string> {
   const site = siteId(input.site, 'spoor sites add SITE --origin URL...');
   const origins = z.array(originSchema).safeParse(input.origins);
   if (!origins.success) throw new CliError(origins.error.issues[0]!.message);
@@ -112,7 +184,7 @@ function yesNo(flag: string, value: string): boolean {
 }
 
 /** A new key for the site, replacing the old one at once; only its hash is stored. */
-export async function sitesKey(config: Config, input: string | undefined): Promise<{ key: string; note: string }> {
+async function sitesKey(config: Config, input: string | undefined): Promise<{ key: string; note: string }> {
   const site = siteId(input, 'spoor sites key SITE');
   const key = newSiteKey();
   return withRegistry(config, async (db) => {
@@ -125,14 +197,14 @@ export async function sitesKey(config: Config, input: string | undefined): Promi
   });
 }
 
-export interface HookInput {
+interface HookInput {
   site: string | undefined;
   platform: string | undefined;
   /** The secret in clear; empty removes the platform's secret. */
   secret: string | undefined;
 }
 
-export async function sitesHook(config: Config, input: HookInput): Promise<string> {
+async function sitesHook(config: Config, input: HookInput): Promise<string> {
   const usage = `spoor sites hook SITE --platform ${HOOK_PLATFORMS.join('|')} --secret S`;
   const site = siteId(input.site, usage);
   if (!input.platform || !isHookPlatform(input.platform)) {
@@ -171,7 +243,7 @@ function hookKey(config: Config): string {
   return secretKey(dataDir(config.dataDir), undefined);
 }
 
-export async function sitesRemove(config: Config, siteId: string | undefined): Promise<string> {
+async function sitesRemove(config: Config, siteId: string | undefined): Promise<string> {
   if (!siteId) throw new CliError('spoor sites remove needs a site id');
   return withRegistry(config, async (db) => {
     if (!(await getSite(db, siteId))) throw new CliError(`site ${siteId} is not registered`);
@@ -181,7 +253,7 @@ export async function sitesRemove(config: Config, siteId: string | undefined): P
 }
 
 /** What `sites list` shows of a site: everything but secrets (no key hash, no sealed values). */
-export interface ListedSite extends Omit<SiteVersion, 'key_hash' | 'hook_secrets'> {
+interface ListedSite extends Omit<SiteVersion, 'key_hash' | 'hook_secrets'> {
   key: boolean;
   hooks: string[];
   updated_at: string;
@@ -192,7 +264,7 @@ function listed(row: SiteRow): ListedSite {
   return { ...rest, key: key_hash !== '', hooks: Object.keys(hook_secrets).sort() };
 }
 
-export async function sitesList(config: Config, format: 'table' | 'json'): Promise<string> {
+async function sitesList(config: Config, format: 'table' | 'json'): Promise<string> {
   return withRegistry(config, async (db) => {
     const sites = (await listSites(db)).map(listed);
     if (format === 'json') return `${JSON.stringify(sites, null, 2)}\n`;

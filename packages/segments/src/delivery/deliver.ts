@@ -16,7 +16,8 @@ import { createWriter } from '../export/formats.js';
 import { defaultReadMode, readRows, type ReadMode } from '../export/rows.js';
 import { rowsStatement } from '../queries.js';
 import { traitKeys } from '../traits.js';
-import { postJson, redact, type PostOptions } from './webhook.js';
+import { redactUrl } from '@spoor/secrets';
+import { postJson, type PostOptions } from './webhook.js';
 
 export interface DeliveryRequest extends PostOptions {
   /** The webhook: an http(s) URL. */
@@ -141,7 +142,7 @@ export async function deliverSegmentChanges(wh: Warehouse, entry: SegmentEntry, 
     // (3) Delivered: record the run, keep only its members.
     await wh.insert(
       'segment_runs',
-      [{ feed, run_id: runId, segment: entry.definition.name, destination: redact(url), taken_at: iso(now), members, entered, left, requests: part }],
+      [{ feed, run_id: runId, segment: entry.definition.name, destination: redactUrl(url), taken_at: iso(now), members, entered, left, requests: part }],
       { async_insert: 0, insert_deduplicate: 0 },
     );
     // Housekeeping only: the next run reads the run recorded above, whatever else is left.

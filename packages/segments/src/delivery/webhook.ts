@@ -1,6 +1,7 @@
 // POSTs one JSON body to a webhook with retries: network errors, timeouts, 408, 429 and 5xx are
 // retried with exponential backoff and jitter (honouring Retry-After); other refusals are final.
 import { createHmac } from 'node:crypto';
+import { redactUrl } from '@spoor/secrets';
 import { SegmentError } from '../errors.js';
 
 export interface PostOptions {
@@ -50,7 +51,7 @@ export async function postJson(url: string, body: string, headers: Record<string
       if (res.ok) return { status: res.status, attempts: attempt + 1 };
       lastProblem = `HTTP ${res.status}`;
       if (!RETRYABLE.has(res.status)) {
-        throw new SegmentError('delivery_failed', `the webhook ${redact(url)} refused the delivery: ${lastProblem}`);
+        throw new SegmentError('delivery_failed', `the webhook ${redactUrl(url)} refused the delivery: ${lastProblem}`);
       }
       const retryAfter = Number(res.headers.get('retry-after'));
       if (Number.isFinite(retryAfter) && retryAfter > 0) wait = Math.min(maxBackoff, retryAfter * 1_000);
@@ -61,17 +62,7 @@ export async function postJson(url: string, body: string, headers: Record<string
     }
     if (attempt < retries) await sleep(wait, opts.signal);
   }
-  throw new SegmentError('delivery_failed', `the webhook ${redact(url)} did not accept the delivery after ${retries + 1} attempts: ${lastProblem}`);
-}
-
-/** Scheme, host and path: a query string may carry a secret. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
+  throw new SegmentError('delivery_failed', `the webhook ${redactUrl(url)} did not accept the delivery after ${retries + 1} attempts: ${lastProblem}`);
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,38 +1,31 @@
-// `spoor import orders FILE`: a shop's past orders (any age) from a file, with a progress bar on a
-// terminal and a summary of what was read. Through a running `spoor up`, on the data directory,
-// or over CLICKHOUSE_URL, like `spoor sql`.
+// What `spoor import orders FILE` does once its flags are read: a shop's past orders (any age) from a
+// file, with a progress bar on a terminal and a summary of what was read. Through a running `spoor
+// up`, on the data directory, or over CLICKHOUSE_URL, like `spoor sql`.
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { siteIdSchema } from '@spoor/events';
 import { IMPORT_FORMATS, OrdersError, parseColumnMap, type Column, type ImportFormat } from '@spoor/orders';
 import { emailHasher } from '@spoor/secrets';
 import { getSite, migrate } from '@spoor/warehouse';
-import type { Config } from '../config.js';
-import { withWarehouse } from '../connect.js';
-import { dataDir, secretKey } from '../data-dir.js';
-import { CliError } from '../errors.js';
-import { importOrderFile, type OrderImportSummary } from '../order-import.js';
-import { MIGRATIONS_DIR } from '../paths.js';
-import { createProgress } from '../progress.js';
+import type { Config } from './config.js';
+import { withWarehouse } from './connect.js';
+import { dataDir, secretKey } from './data-dir.js';
+import { CliError } from './errors.js';
+import { importOrderFile, type OrderImportSummary } from './order-import.js';
+import { MIGRATIONS_DIR } from './paths.js';
+import { createProgress } from './progress.js';
 
 /** The site of `spoor up`'s demo shop, where orders go when no --site is named. */
 const DEFAULT_SITE = 'demo';
 /** Skipped lines listed in the summary; all of them are in rejected_events. */
 const LISTED = 20;
 
-export async function importCommand(config: Config, argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { format: { type: 'string' }, site: { type: 'string' }, map: { type: 'string' }, currency: { type: 'string' }, debug: { type: 'boolean' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    throw new CliError(`${(err as Error).message.split('\n')[0]} (see spoor help)`);
-  }
+export interface ImportFlags {
+  positionals: string[];
+  values: { format?: string | undefined; site?: string | undefined; map?: string | undefined; currency?: string | undefined };
+}
+
+export async function importOrders(config: Config, parsed: ImportFlags): Promise<void> {
   const [what, file, ...extra] = parsed.positionals;
   if (what !== 'orders') throw new CliError(`spoor import needs orders, not ${what ?? 'nothing'} (spoor import orders FILE)`);
   if (!file) throw new CliError('spoor import orders needs a FILE');
