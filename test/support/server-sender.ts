@@ -12,7 +12,7 @@ export async function sendAsServer(queue: BatchQueue, site: string, events: Spoo
     const accepted: AcceptedEvent[] = events.slice(i, i + LIMITS.maxEventsPerBatch).map((raw, index) => {
       const v = validateEvent(raw, index);
       if (!v.ok) throw new Error(`event ${i + index} refused: ${v.error.path} ${v.error.message}`);
-      return Object.assign(v.value, { client_ts: v.value.ts, flags: now - v.value.ts > CLOCK.lateAfterMs ? ['late'] : [] });
+      return Object.assign(v.value, { client_ts: v.value.ts, flags: [...(now - v.value.ts > CLOCK.lateAfterMs ? ['late'] : []), ...(v.clipped ? ['clipped'] : [])] });
     });
     await queue.enqueue({
       v: 1,

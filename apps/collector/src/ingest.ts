@@ -55,6 +55,8 @@ export function buildBatchJob(
     seen.add(v.value.event_id);
     let flags = extraFlags.length > 0 ? [...clock.flags, ...extraFlags] : clock.flags;
     if (repaired) flags = [...flags, 'text_repaired'];
+    // Cut to the wire limits rather than refused (validateEvent): the event says so.
+    if (v.clipped) flags = [...flags, 'clipped'];
     // The validated event is a fresh object of zod's: completed in place rather than copied.
     events.push(Object.assign(v.value, { ts: clock.ts, client_ts: v.value.ts, flags, batch_index: index }));
   });
