@@ -1,5 +1,5 @@
 // Turns queued batches into rows of `events` and `rejected_events` (JSONEachRow objects).
-import { classifyBot, parseUrl, parseUserAgent, referrerDomain } from '@spoor/enrich';
+import { classifyBot, linkKind, parseUrl, parseUserAgent, referrerDomain } from '@spoor/enrich';
 import type { Cart, Item } from '@spoor/events';
 import type { AcceptedEvent, BatchJobData, RejectedRecord } from '@spoor/queue';
 
@@ -76,7 +76,8 @@ function eventColumns(e: AcceptedEvent, job: BatchJobData): EventRow {
     element_text: element?.text ?? '',
     element_href: element?.href ?? '',
     element_selector: element?.selector ?? '',
-    link_kind: element?.kind ?? '',
+    // Older SDKs mark the link themselves; current ones only for a `download` attribute.
+    link_kind: element ? (element.kind ?? linkKind(element.href, e.url)) : '',
     product_id: item?.id ?? '',
     product_name: item?.name ?? '',
     product_category: item?.category ?? '',
