@@ -100,4 +100,56 @@ describe('SDK → collector → ClickHouse', () => {
     expect(await sql(`SELECT count() = uniqExact(event_id), count() FROM spoor.events WHERE ${where}`)).toBe('1\t3');
     await context.close();
   });
+
+  it('counts an order once in every profile though two dialects pushed it and the thank-you page came again', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${pages.pages}/ua-shop.html`); // a shop migrating from UA to GA4 pushes each order in both
+    const vid = await visitorOf(page);
+    await page.click('#add');
+    await page.click('#purchase');
+    await page.reload();
+    await page.click('#purchase');
+    await page.evaluate(() => (window as unknown as { spoor: { flush(): Promise<void> } }).spoor.flush());
+    const where = `visitor_id = '${vid}'`;
+    // The SDK sends what the page pushed, four times; the server keys the order by its id.
+    await poll(`SELECT count() FROM spoor.events WHERE ${where} AND type = 'purchase' AND order_id = 'T12345'`).toBe('4');
+    await poll(`SELECT orders, toString(revenue) FROM spoor.visitor_profiles WHERE ${where}`).toBe('1\t35.43');
+    await poll(`SELECT orders, toString(revenue), items, toString(avg_order_value) FROM spoor.customer_profiles WHERE customer_id = '${vid}'`).toBe('1\t35.43\t2\t35.43');
+    expect(await sql(`SELECT count(), sum(quantity) FROM spoor.order_items FINAL WHERE order_id = 'T12345' AND ${where}`)).toBe('1\t2');
+    expect(await sql(`SELECT count() FROM spoor.rejected_events WHERE raw LIKE '%${vid}%'`)).toBe('0');
+    await context.close();
+  });
+
+  it('stores outbound links and downloads as the worker derives them from the click', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${pages.pages}/clicks.html`);
+    const vid = await visitorOf(page);
+    // Links are not followed: the test keeps the page (and its beacon) where it is.
+    await page.evaluate(() => document.addEventListener('click', (e) => e.preventDefault()));
+    for (const id of ['out', 'pdf', 'save', 'plain']) await page.click(`#${id}`);
+    await page.evaluate(() => (window as unknown as { spoor: { flush(): Promise<void> } }).spoor.flush());
+    await poll(`SELECT element_id, link_kind FROM spoor.events WHERE visitor_id = '${vid}' AND type = 'click' AND element_tag = 'a' ORDER BY ts`).toBe(
+      ['out\toutbound', 'pdf\tdownload', 'save\tdownload'].join('\n'),
+    );
+    await context.close();
+  });
+
+  it('stores over-long texts cut to the wire limits, flagged clipped, rather than refused', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${pages.pages}/identify.html`);
+    const vid = await visitorOf(page);
+    await page.evaluate(() => {
+      const s = (window as unknown as { spoor: { track(n: string, p: object): void; flush(): Promise<void> } }).spoor;
+      s.track('n'.repeat(500), { note: 'v'.repeat(5000), nested: { a: [1, 2] } });
+      return s.flush();
+    });
+    await poll(`SELECT length(name), length(props['note']), props['nested'], has(flags, 'clipped') FROM spoor.events WHERE visitor_id = '${vid}' AND type = 'custom' AND startsWith(name, 'nnn')`).toBe(
+      '120\t1024\t{"a":[1,2]}\t1',
+    );
+    expect(await sql(`SELECT count() FROM spoor.rejected_events WHERE raw LIKE '%${vid}%'`)).toBe('0');
+    await context.close();
+  });
 });

@@ -26,7 +26,7 @@ const WRAP = ['!function(F,S){', '}([],{})'];
  * fixed map, so parts minified apart still agree. None is a name the page, the wire, storage or
  * the public API sees; the letters are ones no such name uses (a batch's i/t/e/n/w, the stub's q).
  */
-const INTERNAL = 'on safe config emit pageview onPage onHide api tap persistent persist forget del ids visitor hide adopt command act amount currencyOf toItem toOrder'.split(' ');
+const INTERNAL = 'on safe config emit pageview onPage onHide api tap persistent persist forget del ids visitor hide adopt command act amount currencyOf toItem toOrder signal base renew'.split(' ');
 const LETTERS = 'abcdfghjklmoprsuvxyzABCDEFGH';
 const mangleProps = {
   regex: new RegExp(`^(${INTERNAL.join('|')})$`),

@@ -18,7 +18,7 @@ export interface Identity {
   /** Ids for an event sent now; touching the session keeps it alive. */
   ids(): IdFields;
   /** A new visitor and session, as if the browser had never been here. */
-  reset(): void;
+  renew(): void;
   /** The visitor id (made now if there is none yet). */
   visitor(): string;
 }
@@ -53,7 +53,7 @@ export function createIdentity(store: Store, timeoutMs: number, cookieless: () =
       else if (returning) f.returning = true;
       return f;
     },
-    reset() {
+    renew() {
       store.set('vid', uuid(), MAX_AGE_S);
       store.del('sid');
       known = false;

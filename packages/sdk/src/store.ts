@@ -10,7 +10,7 @@ export type Key = 'vid' | 'sid' | 'uid' | 'cart' | 'q' | 'consent' | 'orders';
 
 export interface Store {
   get(key: Key): string | undefined;
-  /** `maxAgeS` also writes a first-party cookie (for ids that subdomains share). */
+  /** `maxAgeS` also writes a first-party cookie (for ids that subdomains share); '' removes. */
   set(key: Key, value: string, maxAgeS?: number): void;
   del(key: Key): void;
   /** Whether values reach the device (cookies, localStorage) or stay in memory. */
@@ -35,8 +35,13 @@ export function createStore(cookieDomain?: string): Store {
   let jarAt = 0;
   const write = (key: Key, value: string, maxAgeS?: number) => {
     const name = `spoor_${key}`;
-    // Full or blocked storage, cookies off: memory keeps the value for this page.
-    attempt(() => localStorage[value ? 'setItem' : 'removeItem'](name, value));
+    try {
+      if (!value) throw 0;
+      localStorage.setItem(name, value);
+    } catch {
+      // Removed, or full: then the stale copy goes too (memory keeps the value for this page).
+      attempt(() => localStorage.removeItem(name));
+    }
     if (maxAgeS != null) {
       jarAt = 0;
       attempt(

@@ -1,6 +1,6 @@
 // Click autocapture: the clicked control's tag, text, id, classes, href and selector path.
 // Values of form fields are never read; password- and card-like fields and anything inside
-// [data-spoor-ignore] are skipped. Links that leave the site or fetch a file are marked.
+// [data-spoor-ignore] are skipped. A link with a download attribute is marked as one.
 import { selectorOf } from '../selector.js';
 import type { Feature } from '../types.js';
 import { on } from '../util.js';
@@ -9,7 +9,6 @@ import { on } from '../util.js';
 const CONTROL = 'a,button,input,select,textarea,label,summary,[role=button],[role=link],[data-spoor-cart]';
 /** Hints of secrets in a field's own markup (type, name, id, autocomplete...); such fields are not recorded at all. */
 const SECRET = /pass|card|cc-|cvc|cvv|csc|iban|ssn|secur/i;
-const DOWNLOAD = /\.(pdf|zip|rar|7z|gz|dmg|exe|msi|apk|iso|csv|xlsx?|docx?|pptx?|txt|mp[34])$/i;
 
 export const clicks: Feature = (core) => {
   if (core.config.clicks === false) return;
@@ -30,13 +29,8 @@ export const clicks: Feature = (core) => {
         classes: el.getAttribute('class') ?? '',
         href: a?.href ?? '',
         selector: selectorOf(el),
-        kind: !a
-          ? undefined
-          : a.hasAttribute('download') || DOWNLOAD.test(a.pathname)
-            ? 'download'
-            : /^http/.test(a.protocol) && a.host !== location.host
-              ? 'outbound'
-              : undefined,
+        // Only the page sees a download attribute; the worker tells other downloads and outbound links from href.
+        kind: a?.hasAttribute('download') ? 'download' : undefined,
       },
     });
   });

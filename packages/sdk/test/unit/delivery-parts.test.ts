@@ -1,7 +1,7 @@
-// The pure parts of delivery: splitting into batches, backoff, the outbox bounds, clipping.
+// The pure parts of delivery: splitting into batches, backoff, the outbox bounds, the size guard.
 import { describe, expect, it } from 'vitest';
 import { retryable, retryDelay } from '../../src/backoff.js';
-import { clip } from '../../src/clip.js';
+import { fit } from '../../src/fit.js';
 import { MAX_BODY_BYTES, MAX_EVENT_BYTES, OUTBOX_MAX_AGE_MS, OUTBOX_MAX_EVENTS } from '../../src/limits.js';
 import { prune } from '../../src/outbox.js';
 import { pack } from '../../src/pack.js';
@@ -69,33 +69,26 @@ describe('outbox prune', () => {
   });
 });
 
-describe('clip', () => {
-  it('cuts long text fields to the collector’s limits', () => {
-    const e = clip({ type: 'pageview', url: 'u'.repeat(5000), title: 't'.repeat(5000), name: 'n'.repeat(500), props: { k: 'v'.repeat(5000) } })!;
-    expect(e.url).toHaveLength(2048);
-    expect(e.title).toHaveLength(1024);
-    expect(e.name).toHaveLength(120);
-    expect(e.props.k).toHaveLength(1024);
+describe('fit', () => {
+  it('leaves an event within 32 KiB as it is (a copy, as JSON makes it)', () => {
+    const e = { type: 'pageview', title: 't'.repeat(5000), props: { k: 'v'.repeat(5000), n: undefined } };
+    expect(fit(e)).toEqual({ type: 'pageview', title: e.title, props: { k: e.props.k } });
   });
 
-  it('keeps props flat and within 100 keys, without prototype keys', () => {
-    const props: Record<string, unknown> = JSON.parse('{"__proto__": 1, "constructor": 2}');
-    for (let i = 0; i < 150; i++) props[`k${i}`] = i;
-    props.nested = { a: [1, 2] };
-    props[`${'x'.repeat(200)}`] = 1;
-    const e = clip({ props })!;
-    expect(Object.keys(e.props)).toHaveLength(100);
-    expect(Object.keys(e.props)).not.toContain('constructor');
-    const e2 = clip({ props: { nested: { a: [1, 2] }, n: NaN, [`${'x'.repeat(200)}`]: 1 } })!;
-    expect(e2.props).toEqual({ nested: '{"a":[1,2]}', n: undefined, ['x'.repeat(128)]: 1 });
-  });
-
-  it('shrinks an event until it fits the per-event byte limit, keeping the ids', () => {
-    const items = Array.from({ length: 200 }, (_, i) => ({ id: `SKU-${i}`, name: 'n'.repeat(1000), price: 1, quantity: 1 }));
-    const e = clip({ event_id: 'e1', type: 'cart_view', cart: { cart_id: 'c1', items, value: 200 } })!;
+  it('shrinks a larger event until it fits, keeping the ids', () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({ id: `SKU-${'x'.repeat(100)}-${i}`, name: 'n'.repeat(1000), price: 1, quantity: 1 }));
+    const event_id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    const cart_id = 'c'.repeat(64);
+    const e = fit({ event_id, type: 'cart_view', cart: { cart_id, items, value: 200 } })!;
     expect(Buffer.byteLength(JSON.stringify(e))).toBeLessThanOrEqual(MAX_EVENT_BYTES);
-    expect(e.event_id).toBe('e1');
-    expect(e.cart.cart_id).toBe('c1');
+    expect(e.event_id).toBe(event_id);
+    expect(e.cart.cart_id).toBe(cart_id);
     expect(e.cart.items.length).toBeGreaterThan(10);
+    expect(e.cart.items.every((i, n) => i.id === items[n]!.id)).toBe(true);
+  });
+
+  it('gives up on an event that still would not fit a request', () => {
+    const props = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`${'k'.repeat(100)}${i}`, i]));
+    expect(fit({ type: 'custom', props })).toBeUndefined();
   });
 });
