@@ -74,7 +74,7 @@ export function createCart(store: Store, emit: Core['emit']): CartApi {
     },
     refund(order) {
       const key = `-${encodeURIComponent(order.order_id)}:${order.revenue}`;
-      const keys = (store.get('orders') ?? '').split(' ');
+      const keys = String(store.get('orders')).split(' '); // (none yet: one harmless 'undefined')
       if (keys.includes(key)) return;
       store.set('orders', [...keys, key].slice(-MAX_ORDERS).join(' '));
       emit('refund', { order });

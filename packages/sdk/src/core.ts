@@ -21,7 +21,7 @@ interface PrivacyNavigator {
 
 export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   const nav = navigator as PrivacyNavigator;
-  const gpc = config.respectGpc !== false && (nav.globalPrivacyControl === true || nav.doNotTrack === '1');
+  const gpc = config.respectGpc !== false && !!(nav.globalPrivacyControl || nav.doNotTrack == '1');
   const strict = config.consent === 'required';
   const store = createStore(config.cookieDomain);
   // A decision (granted, or denied by a source) settles the page; until one, consent modules may
@@ -44,10 +44,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   let lastUrl: string | undefined;
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-  const send = (e: Record<string, unknown>) => {
-    const c = fit({ ...e, ...identity.ids() });
-    if (c) delivery.push(c);
-  };
+  const send = (e: Record<string, unknown>) => delivery.push(fit({ ...e, ...identity.ids() }));
   /** Nobody decided before the page hid (or the source's wait ran out): cookieless, sending what was held. */
   const lapse = () => !consent && !strict && signal('denied', true);
 
@@ -125,10 +122,13 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
         consent: (state) => (state === 'granted' || state === 'denied') && signal(state),
         visitorId: () => (store.persistent() ? identity.visitor() : null),
       }),
-      flush: () =>
-        Promise.resolve()
-          .then(() => delivery.flush())
-          .catch(() => {}),
+      async flush() {
+        try {
+          await delivery.flush();
+        } catch {
+          // never rejects
+        }
+      },
       cart: guard(createCart(store, emit)),
     },
   };

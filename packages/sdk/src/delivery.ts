@@ -5,13 +5,13 @@
 import { retryable, retryDelay } from './backoff.js';
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from './limits.js';
 import { prune, type Batch } from './outbox.js';
-import { pack } from './pack.js';
 import type { Store } from './store.js';
 import type { TrackerConfig } from './types.js';
 import { byteLength, now, on, safe, uuid } from './util.js';
 
 export interface Delivery {
-  push(event: object): void;
+  /** Queues one event, given as its JSON text. */
+  push(json: string): void;
   /** Sends what is due; resolves when every request has been answered or has failed. */
   flush(): Promise<void>;
   /** The page is hiding, maybe for good: beacon what fits, send the rest, keep all until answered. */
@@ -41,7 +41,9 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
   // Numbers may arrive as data-* strings.
   const batchSize = Number(config.batchSize) || 20;
   const flushInterval = Number(config.flushInterval ?? 1000);
+  /** Events not sealed into a batch yet, and their bytes as JSON (with a comma each). */
   let open: object[] = [];
+  let bytes = 0;
   let batches: Pending[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** When the planned flush runs; Infinity while none is planned. */
@@ -64,26 +66,13 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
     }
   };
 
-  const send = (b: Pending, body: string): Promise<void> =>
-    (b[INFLIGHT] = fetch(url, {
-      method: 'POST',
-      body, // a string body goes as text/plain;charset=UTF-8
-      // Lets the request outlive the page. Browsers refuse it beyond 64 KiB in flight in total;
-      // that failure is retried like any network error.
-      keepalive: true,
-      credentials: 'include',
-    })
-      .catch(() => undefined) // a network error: status 0
-      .then((r) => {
-        b[INFLIGHT] = undefined;
-        if (retryable(r?.status ?? 0)) plan((b.w = now() + retryDelay((b.n = (b.n ?? 0) + 1), r?.headers.get('Retry-After'))));
-        // Accepted, or refused for good (400, 403, 413): resending cannot help.
-        else batches = batches.filter((x) => x !== b);
-        // Answers arrive in bursts: one outbox write after them, not one per answer (each write
-        // serialises every stored batch). A page gone first leaves an answered batch stored; the
-        // next page resends it with its batch_id and the server drops the copy.
-        saving ??= setTimeout(() => ((saving = undefined), save()));
-      }));
+  const drop = (b: Pending) => (batches = batches.filter((x) => x !== b));
+
+  const seal = () => {
+    if (open.length) batches.push({ i: uuid(), t: now(), e: open });
+    open = [];
+    bytes = 0;
+  };
 
   /**
    * Seals what is queued into batches and sends each one due: by beacon while `hiding` (online
@@ -93,8 +82,7 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
   const flush = (hiding?: boolean): Promise<void> => {
     clearTimeout(timer);
     due = Infinity;
-    for (const e of pack(open, Math.min(batchSize, MAX_EVENTS_PER_BATCH), MAX_BODY_BYTES - ENVELOPE_BYTES)) batches.push({ i: uuid(), t: now(), e });
-    open = [];
+    seal();
     const t = now();
     let room = KEEPALIVE_BUDGET;
     const answered = Promise.all(
@@ -106,8 +94,28 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
         // A string is sent as text/plain;charset=UTF-8, like a text/plain Blob.
         if (hiding && navigator.onLine && size <= room && navigator.sendBeacon(url, body)) {
           room -= size;
-          batches = batches.filter((x) => x !== b);
-        } else return send(b, body);
+          drop(b);
+        } else {
+          return (b[INFLIGHT] = fetch(url, {
+            method: 'POST',
+            body, // a string body goes as text/plain;charset=UTF-8
+            // Lets the request outlive the page. Browsers refuse it beyond 64 KiB in flight in
+            // total; that failure is retried like any network error.
+            keepalive: true,
+            credentials: 'include',
+          })
+            .catch(() => undefined) // a network error: status 0
+            .then((r) => {
+              b[INFLIGHT] = undefined;
+              if (retryable(r?.status ?? 0)) plan((b.w = now() + retryDelay((b.n = (b.n ?? 0) + 1), r?.headers.get('Retry-After'))));
+              // Accepted, or refused for good (400, 403, 413): resending cannot help.
+              else drop(b);
+              // Answers arrive in bursts: one outbox write after them, not one per answer (each
+              // write serialises every stored batch). A page gone first leaves an answered batch
+              // stored; the next page resends it with its batch_id and the server drops the copy.
+              saving ??= setTimeout(() => ((saving = undefined), save()));
+            }));
+        }
       }),
     );
     save();
@@ -121,9 +129,15 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
   });
 
   return {
-    push(event) {
+    push(json) {
+      const n = byteLength(json) + 1; // the comma
+      // Over the request budget even alone (fit() could not shrink it), it could never be sent.
+      if (n > MAX_BODY_BYTES - ENVELOPE_BYTES) return;
+      // Batches stay within the collector's event count and the request budget.
+      if (open.length >= Math.min(batchSize, MAX_EVENTS_PER_BATCH) || bytes + n > MAX_BODY_BYTES - ENVELOPE_BYTES) seal();
+      bytes += n;
       // A full batch goes in a task of its own, never inside the page's event handler.
-      plan(now() + (open.push(event) < batchSize ? flushInterval : 0));
+      plan(now() + (open.push(JSON.parse(json) as object) < batchSize ? flushInterval : 0));
     },
     flush,
     hide: () => void flush(true),

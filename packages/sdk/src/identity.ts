@@ -48,10 +48,7 @@ export function createIdentity(store: Store, timeoutMs: number, cookieless: () =
       const returning = fresh ? known : r === '1';
       // Storage writes cost more than reads: the session's last activity is kept to the second.
       if (fresh || idle > 1000) store.set('sid', `${session_id}.${t}.${returning ? 1 : 0}`, timeoutMs / 1000);
-      const f: IdFields = { visitor_id, session_id };
-      if (cookieless()) f.cookieless = true;
-      else if (returning) f.returning = true;
-      return f;
+      return { visitor_id, session_id, ...(cookieless() ? { cookieless: true } : returning && { returning }) };
     },
     renew() {
       store.set('vid', uuid(), MAX_AGE_S);

@@ -23,23 +23,22 @@ const CLASS = /^(?!(active|selected|open|(is|has)-.*)$)[A-Za-z_-][\w-]*$/;
 
 export function selectorOf(el: SelectorNode): string {
   let path = '';
-  for (let e: SelectorNode | null = el; e && e.tagName !== 'BODY'; e = e.parentElement) {
+  let id = false;
+  for (let e: SelectorNode | null = el; e && !id && e.tagName !== 'BODY'; e = e.parentElement) {
     const tag = e.tagName;
-    const id = ID.test(e.id);
-    let part = id ? `#${e.id}` : tag.toLowerCase();
+    let part = (id = ID.test(e.id)) ? `#${e.id}` : tag.toLowerCase();
     if (!id) {
       for (const c of e.classList) if (CLASS.test(c)) part += `.${c}`;
       // Sibling walks, not parent.children: three times faster on the click path.
       let n = 1;
-      let alike = false;
-      for (let s = e.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === tag) n++;
-      for (let s = e.nextElementSibling; s && !alike; s = s.nextElementSibling) alike = s.tagName === tag;
-      if (n > 1 || alike) part += `:nth-of-type(${n})`;
+      let s: SelectorNode | null = e;
+      while ((s = s.previousElementSibling)) if (s.tagName === tag) n++;
+      for (s = e; (s = s.nextElementSibling) && s.tagName !== tag; );
+      if (n > 1 || s) part += `:nth-of-type(${n})`;
     }
-    const next = path ? `${part} > ${path}` : part;
-    if (next.length > MAX_VALUE) break; // keep the part nearest the element
-    path = next;
-    if (id) break;
+    if (path) part += ` > ${path}`;
+    if (part.length > MAX_VALUE) break; // keep the part nearest the element
+    path = part;
   }
   return path;
 }

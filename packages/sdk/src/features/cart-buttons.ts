@@ -13,6 +13,6 @@ export const cartButtons: Feature = (core) => {
     // Other data-* attributes come along; the collector drops fields it does not know.
     const { spoorCart: m, ...d } = el.dataset;
     const item = { ...d, price: Number(d.price) || 0, quantity: Number(d.quantity) || undefined } as ItemInput;
-    if (m === 'add' || m === 'remove') core.api.cart[m](item);
+    if (/^(add|remove)$/.test(m!)) core.api.cart[m as 'add'](item);
   });
 };

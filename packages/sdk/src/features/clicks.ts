@@ -22,12 +22,12 @@ export const clicks: Feature = (core) => {
     const a = el.closest('a');
     core.emit('click', {
       element: {
-        tag: el.tagName.toLowerCase(),
+        tag: el.localName,
         // (clip cuts it to the collector's 255 characters)
         text: field ? '' : el.textContent!.replace(/\s+/g, ' ').trim(),
         id: el.id,
         classes: el.getAttribute('class') ?? '',
-        href: a?.href ?? '',
+        href: a?.href, // (no link: absent, which the collector reads as '')
         selector: selectorOf(el),
         // Only the page sees a download attribute; the worker tells other downloads and outbound links from href.
         kind: a?.hasAttribute('download') ? 'download' : undefined,

@@ -10,8 +10,7 @@ export const pageviews: Feature = (core) => {
   if (core.config.autoPageview === false) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const now = () => {
-    clearTimeout(timer);
-    timer = undefined;
+    timer = void clearTimeout(timer);
     core.pageview();
   };
   // (Timer calls cannot throw: nothing here can reach the page's pushState.)

@@ -16,7 +16,7 @@ export const consentMode: Feature = (core) => {
     if (c![1] === 'update') return core.signal(s, true);
     if (c![1] !== 'default') return;
     const region = p!.region;
-    defaults.push({ granted: s === 'granted', regions: Array.isArray(region) ? region : typeof region === 'string' ? [region] : [], wait: Number(p!.wait_for_update) || 0 });
+    defaults.push({ granted: s === 'granted', regions: [region ?? []].flat() as string[], wait: Number(p!.wait_for_update) || 0 });
     const d = applicableDefault(defaults, core.config.region);
     if (d && !d.granted) core.signal('pending', d.wait);
   });

@@ -1,29 +1,11 @@
-// The pure parts of delivery: splitting into batches, backoff, the outbox bounds, the size guard.
+// The pure parts of delivery: backoff, the outbox bounds, the size guard, byte counting.
+// (Splitting into batches by count and bytes is tested in Chromium: test/browser/delivery.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { retryable, retryDelay } from '../../src/backoff.js';
 import { fit } from '../../src/fit.js';
 import { MAX_BODY_BYTES, MAX_EVENT_BYTES, OUTBOX_MAX_AGE_MS, OUTBOX_MAX_EVENTS } from '../../src/limits.js';
 import { prune } from '../../src/outbox.js';
-import { pack } from '../../src/pack.js';
 import { byteLength } from '../../src/util.js';
-
-describe('pack', () => {
-  it('bounds batches by event count', () => {
-    const batches = pack(Array.from({ length: 45 }, (_, i) => ({ i })), 20, MAX_BODY_BYTES);
-    expect(batches.map((b) => b.length)).toEqual([20, 20, 5]);
-  });
-
-  it('bounds batches by bytes, counting multi-byte characters', () => {
-    const events = Array.from({ length: 10 }, () => ({ text: 'é'.repeat(3000) })); // ~9 KB each as UTF-8 upper bound
-    const batches = pack(events, 500, 20_000);
-    expect(batches.map((b) => b.length)).toEqual([2, 2, 2, 2, 2]);
-    for (const b of batches) expect(Buffer.byteLength(JSON.stringify(b))).toBeLessThanOrEqual(20_000);
-  });
-
-  it('gives an event bigger than the byte bound a batch of its own', () => {
-    expect(pack([{ a: 'x'.repeat(50) }, { b: 1 }], 10, 20).map((b) => b.length)).toEqual([1, 1]);
-  });
-});
 
 describe('byteLength', () => {
   it('never undercounts UTF-8', () => {
@@ -70,25 +52,30 @@ describe('outbox prune', () => {
 });
 
 describe('fit', () => {
-  it('leaves an event within 32 KiB as it is (a copy, as JSON makes it)', () => {
+  it('leaves an event within 32 KiB as it is', () => {
     const e = { type: 'pageview', title: 't'.repeat(5000), props: { k: 'v'.repeat(5000), n: undefined } };
-    expect(fit(e)).toEqual({ type: 'pageview', title: e.title, props: { k: e.props.k } });
+    expect(fit(e)).toBe(JSON.stringify(e));
   });
 
   it('shrinks a larger event until it fits, keeping the ids', () => {
     const items = Array.from({ length: 200 }, (_, i) => ({ id: `SKU-${'x'.repeat(100)}-${i}`, name: 'n'.repeat(1000), price: 1, quantity: 1 }));
     const event_id = '0f8fad5b-d9cb-469f-a165-70867728950e';
     const cart_id = 'c'.repeat(64);
-    const e = fit({ event_id, type: 'cart_view', cart: { cart_id, items, value: 200 } })!;
-    expect(Buffer.byteLength(JSON.stringify(e))).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+    const json = fit({ event_id, type: 'cart_view', cart: { cart_id, items, value: 200 } });
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+    const e = JSON.parse(json) as { event_id: string; cart: { cart_id: string; items: Array<{ id: string }> } };
     expect(e.event_id).toBe(event_id);
     expect(e.cart.cart_id).toBe(cart_id);
     expect(e.cart.items.length).toBeGreaterThan(10);
     expect(e.cart.items.every((i, n) => i.id === items[n]!.id)).toBe(true);
   });
 
-  it('gives up on an event that still would not fit a request', () => {
+  it('cuts only what is far over any limit while the event fits', () => {
+    expect(JSON.parse(fit({ title: 't'.repeat(10_000) })).title).toHaveLength(8192);
+  });
+
+  it('gives up, as small as it got, on an event that cannot be made to fit', () => {
     const props = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`${'k'.repeat(100)}${i}`, i]));
-    expect(fit({ type: 'custom', props })).toBeUndefined();
+    expect(Buffer.byteLength(fit({ type: 'custom', props }))).toBeGreaterThan(MAX_BODY_BYTES);
   });
 });
