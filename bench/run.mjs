@@ -5,7 +5,7 @@
 import { machine } from './lib/machine.mjs';
 import { printResult, renderDoc, save } from './lib/report.mjs';
 
-const SCENARIOS = ['sdk', 'collector', 'e2e', 'analyst', 'warehouse', 'segments', 'predict'];
+const SCENARIOS = ['sdk', 'collector', 'e2e', 'analyst', 'warehouse', 'segments', 'predict', 'import', 'recommend', 'personalization'];
 // Heavy, or needing something outside the repository (clickhouse-js: a checkout of its suite).
 const OPT_IN = ['clickhouse-js'];
 const ALL = [...SCENARIOS, ...OPT_IN];

@@ -26,9 +26,8 @@ function checkNode() {
 }
 
 /**
- * `npm install` when the lockfile changed since the last install (or nothing is installed yet).
- * Not `npm ci`: npm 11 leaves other platforms' optional packages (rollup's) out of the lockfile
- * and `npm ci` then refuses it; `npm install` keeps the locked versions all the same.
+ * `npm ci` when the lockfile changed since the last install (or nothing is installed yet): exactly
+ * the locked versions, and install scripts only where package.json's `allowScripts` approves them.
  */
 function installNpmDeps() {
   const lock = join(root, 'package-lock.json');
@@ -36,12 +35,11 @@ function installNpmDeps() {
   const hash = existsSync(lock) ? createHash('sha256').update(readFileSync(lock)).digest('hex') : 'none';
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
   say('installing npm dependencies');
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
     cwd: root,
     stdio: 'inherit',
   });
   if (r.status !== 0) fail('npm could not install the dependencies (see above)');
-  // Hash again: the install may have normalised the lockfile.
   writeFileSync(stamp, createHash('sha256').update(readFileSync(lock)).digest('hex'));
 }
 

@@ -144,5 +144,11 @@ describe('spoor forget', () => {
     expect(rows.map((r) => [r.day, r.visitors, r.orders]).sort()).toEqual(
       [...days.values()].map((d) => [d.day, d.visitors, d.orders]).sort(),
     );
+    // So were the per-product statistics the recommendations read: their order is gone from them.
+    const ordersWithSku1 = new Set(
+      unique.flatMap((e) => (e.type === 'purchase' && e.order.items?.some((i) => i.id === 'SKU-1') ? [e.order.order_id] : [])),
+    );
+    const [sku] = await p.wh.query<{ orders: number }>("SELECT orders FROM spoor.product_stats WHERE site_id = 'shop' AND product_id = 'SKU-1'");
+    expect(sku?.orders ?? 0).toBe(ordersWithSku1.size);
   });
 });

@@ -31,3 +31,16 @@ export function batchBodies(site, eventsPerBatch = 20) {
     },
   };
 }
+
+/**
+ * fetch, tried again once when a kept-alive socket turns out closed (the server ends idle
+ * connections; a request racing that close fails before reaching it, so a retry sends it once).
+ */
+export async function request(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (err.cause?.code !== 'UND_ERR_SOCKET' && err.cause?.code !== 'ECONNRESET') throw err;
+    return fetch(url, init);
+  }
+}

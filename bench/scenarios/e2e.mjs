@@ -40,10 +40,10 @@ export async function spoorUp(env = {}) {
     if (!res.ok) throw new Error(text);
     return text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l)) : [];
   };
-  return { base: `http://127.0.0.1:${port}`, chPort, pid: proc.child.pid, redisPid, sql, stop: () => proc.stop() };
+  return { base: `http://127.0.0.1:${port}`, chPort, pid: proc.child.pid, redisPid, dataDir, sql, output: proc.output, stop: () => proc.stop() };
 }
 
-async function post(base, body) {
+export async function post(base, body) {
   const res = await fetch(`${base}/v1/batch`, { method: 'POST', body, headers: HEADERS });
   await res.arrayBuffer();
   return res.status;
@@ -52,7 +52,7 @@ async function post(base, body) {
 const count = async (up) => Number((await up.sql("SELECT count() AS n FROM spoor.events WHERE site_id = 'demo'"))[0].n);
 
 /** Saturates the collector for `seconds`, then waits for the worker: events per second from first send to last commit. */
-async function sustained(up, bodies, seconds) {
+export async function sustained(up, bodies, seconds) {
   const before = await count(up);
   const started = Date.now();
   let sent = 0;

@@ -1,6 +1,7 @@
-// Child of the warehouse scenario: inserts generated events into a fresh embedded ClickHouse the
-// way the worker does (JSONEachRow, 10,000 rows per insert, a dedup token each), with or without
-// the materialized views, then times profile lookups. Prints one JSON line of results.
+// Child of the warehouse and recommend scenarios: inserts generated events into a fresh embedded
+// ClickHouse the way the worker does (JSONEachRow, 10,000 rows per insert, a dedup token each), with
+// all the materialized views, without them (`noviews`) or without the recommendation statistics
+// (`norec`), then times profile lookups. Prints one JSON line of results.
 import { mkdirSync, mkdtempSync, readdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +10,18 @@ import { DEFAULT_MIGRATIONS_DIR, dedupInsertSettings, migrate, openWarehouse } f
 import { eventRows } from '@spoor/worker';
 
 const [mode, target, lookups] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 0)];
+// Planted product affinities (shoppers view products on product pages), as the recommend scenario wants.
+const affinity = process.argv[5] === undefined ? undefined : Number(process.argv[5]);
 const dir = mkdtempSync(join(tmpdir(), `spoor-bench-wh-${mode}-`));
 let migrations = DEFAULT_MIGRATIONS_DIR;
-if (mode === 'noviews') {
+if (mode === 'norec') {
+  // Every view but the recommendation statistics (products, session_products, product_pairs).
+  migrations = join(dir, 'migrations');
+  mkdirSync(migrations);
+  for (const f of readdirSync(DEFAULT_MIGRATIONS_DIR)) {
+    if (!/^005[0-2]_/.test(f)) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, f), join(migrations, f));
+  }
+} else if (mode === 'noviews') {
   // Only the raw tables: events and rejected_events, and later changes to events.
   migrations = join(dir, 'migrations');
   mkdirSync(migrations);
@@ -31,7 +41,7 @@ let seed = 1;
 const visitors = [];
 while (inserted < target) {
   // Traffic comes in slices of visitors so memory stays flat.
-  const traffic = generateTraffic({ seed: seed++, visitors: 2_000, now, site: 'bench', resendBatchRate: 0, resendEventsRate: 0 });
+  const traffic = generateTraffic({ seed: seed++, visitors: 2_000, now, site: 'bench', resendBatchRate: 0, resendEventsRate: 0, affinity });
   visitors.push(traffic.events[0].visitor_id);
   let rows = [];
   for (const b of traffic.batches) {

@@ -45,7 +45,7 @@
       var cart = load();
       spoor.cart.checkout({ items: cart, value: total(cart) });
     },
-    purchase: function (email) {
+    purchase: function (email, firstName) {
       var cart = load();
       if (cart.length === 0) return null;
       var order = {
@@ -54,11 +54,33 @@
         currency: 'EUR',
         items: cart,
       };
-      if (email) spoor.identify(email, { email: email });
+      if (email) spoor.identify(email, firstName ? { email: email, first_name: firstName } : { email: email });
       spoor.cart.purchase(order);
       save([]);
       return Promise.resolve(spoor.flush()).then(function () { return order; });
     },
   };
   document.addEventListener('DOMContentLoaded', render);
+
+  // What Spoor knows about this visitor (the SDK's recommend module, /v1/me), once the script has
+  // loaded: a greeting by name after identify, and the cart left in an earlier visit. All values
+  // are set as text, never as HTML.
+  function text(id, value) {
+    var el = document.getElementById(id);
+    if (el) { el.textContent = value; el.hidden = !value; }
+  }
+  window.addEventListener('load', function () {
+    if (typeof spoor.profile !== 'function') return;
+    spoor.profile().then(function (me) {
+      if (!me.known) return;
+      var name = me.customer && me.customer.traits && me.customer.traits.first_name;
+      text('greeting', name ? 'Welcome back, ' + name + '!' : me.returning ? 'Welcome back!' : '');
+      // A cart kept by Spoor but not in this browser's own storage: left in an earlier visit elsewhere.
+      if (me.cart && me.cart.items.length && load().length === 0) {
+        text('left-cart', 'Still in your cart: ' + me.cart.items.map(function (l) {
+          return (l.name || l.id) + ' × ' + l.quantity;
+        }).join(', ') + ' (' + me.cart.value + ' ' + me.cart.currency + ')');
+      }
+    });
+  });
 })();

@@ -1,6 +1,6 @@
 // The real pipeline in one test process: Hono collector → BullMQ on the run's Redis → worker →
 // embedded ClickHouse with every migration. Tests send wire batches and read the views.
-import { createCollector, staticSites, type Collector } from '@spoor/collector';
+import { createCollector, staticSites, type Collector, type SiteSpec } from '@spoor/collector';
 import { createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
 import type { TrafficBatch } from '@spoor/traffic';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
@@ -28,11 +28,17 @@ export interface PipelineOptions {
   /** Wraps the worker's ClickHouse access, e.g. to inject failures. */
   workerWarehouse?: (wh: Warehouse) => Warehouse;
   worker?: Partial<SpoorWorkerOptions>;
+  /** The collector's sites (default: `site` from the shop origin). */
+  sites?: SiteSpec[];
+  /** SPOOR_SECRET_KEY of the collector (opens sealed webhook secrets). */
+  secretKey?: string;
+  /** The ClickHouse data directory to open, e.g. `<SPOOR_DATA_DIR>/clickhouse` after `spoor` commands ran on it (default: a new one). */
+  clickhouseDir?: string;
 }
 
 export async function startPipeline(redisUrl: string, opts: PipelineOptions = {}): Promise<TestPipeline> {
   const name = uniqueName('pipe');
-  const wh = await openWarehouse({ dataDir: tempDir('pipeline') });
+  const wh = await openWarehouse({ dataDir: opts.clickhouseDir ?? tempDir('pipeline') });
   await migrate(wh);
   const producer = createRedisConnection({ url: redisUrl, role: 'producer' });
   const consumer = createRedisConnection({ url: redisUrl, role: 'worker' });
@@ -48,8 +54,9 @@ export async function startPipeline(redisUrl: string, opts: PipelineOptions = {}
   });
   const collector = createCollector({
     queue,
-    sites: staticSites([{ site: opts.site ?? 'shop', origins: [SHOP_ORIGIN] }]),
+    sites: staticSites(opts.sites ?? [{ site: opts.site ?? 'shop', origins: [SHOP_ORIGIN] }]),
     ipSalt: async () => 'salt',
+    secretKey: opts.secretKey,
   });
   await waitFor(() => producer.status === 'ready', 10_000, 'redis');
   const isBrowser = (ua: string) => ua.startsWith('Mozilla/');

@@ -3,8 +3,9 @@
 //
 // Deletes on `events` do not reach materialized-view targets, so each table is handled: tables
 // keyed by person (a visitor_id or user_id column) lose that person's rows; tables that mix
-// people in one row (per-day totals) are rebuilt for the days the person touched, from the
-// remaining events with their own view's SELECT; refused payloads are searched for the ids.
+// people in one row (per-day totals, per-product statistics) are rebuilt for the days and products
+// the person touched, from the remaining data with their own views' SELECTs; refused payloads are
+// searched for the ids.
 import type { Warehouse } from '@spoor/warehouse';
 
 export interface ForgetRequest {
@@ -52,6 +53,11 @@ export async function forget(wh: Warehouse, req: ForgetRequest): Promise<ForgetR
     `SELECT DISTINCT site_id, toString(toDate(ts)) AS day FROM ${db}.events WHERE ${person} ${siteFilter}`,
     params,
   );
+  const products = await wh.query<{ site_id: string; product_id: string }>(
+    `SELECT DISTINCT site_id, p AS product_id FROM ${db}.events ARRAY JOIN arrayConcat([product_id], \`items.product_id\`) AS p
+     WHERE ${person} AND p != '' ${siteFilter}`,
+    params,
+  );
 
   const columns = await wh.query<{ table: string; name: string }>(
     // Plain string columns only: a user_id kept as an aggregate state (sessions, carts) belongs to
@@ -81,41 +87,75 @@ export async function forget(wh: Warehouse, req: ForgetRequest): Promise<ForgetR
     tables.push('rejected_events');
   }
 
-  if (days.length > 0) tables.push(...(await rebuildDailyTotals(wh, days)));
+  tables.push(...(await rebuildSharedAggregates(wh, { days, products })));
   return { visitors: [...visitors], users, tables };
+}
+
+interface Touched {
+  days: Array<{ site_id: string; day: string }>;
+  products: Array<{ site_id: string; product_id: string }>;
+}
+
+/** How the rows of a shared aggregate that hold the person's data are found, by the target's key. */
+function touchedRows(cols: string[], touched: Touched): { where: string; params: Record<string, unknown>; any: boolean } | undefined {
+  if (!cols.includes('site_id')) return undefined;
+  if (cols.includes('day')) {
+    return {
+      where: `(site_id, day) IN (SELECT arrayJoin(arrayZip({sites:Array(String)}, arrayMap(d -> toDate(d), {days:Array(String)}))))`,
+      params: { sites: touched.days.map((d) => d.site_id), days: touched.days.map((d) => d.day) },
+      any: touched.days.length > 0,
+    };
+  }
+  if (cols.includes('product_id')) {
+    // A pair (product, other) holds the person's order or session only if both were theirs, so
+    // rows keyed by their products cover every pair they are in.
+    return {
+      where: `(site_id, product_id) IN (SELECT arrayJoin(arrayZip({sites:Array(String)}, {products:Array(String)})))`,
+      params: { sites: touched.products.map((p) => p.site_id), products: touched.products.map((p) => p.product_id) },
+      any: touched.products.length > 0,
+    };
+  }
+  return undefined;
 }
 
 /**
  * Materialized-view targets without a person column mix everyone's events in one row. Those keyed
- * by (site_id, day) are rebuilt for the touched days: their rows are deleted and inserted again
- * from the remaining events through the view's own SELECT. Any other such target is an error, so
- * a new migration cannot silently escape erasure.
+ * by (site_id, day) or (site_id, product_id) are rebuilt for the days and products the person
+ * touched: their rows are deleted and inserted again from the remaining data through the views'
+ * own SELECTs (every view writing the target). Any other such target is an error, so a new
+ * migration cannot silently escape erasure.
  */
-async function rebuildDailyTotals(wh: Warehouse, days: Array<{ site_id: string; day: string }>): Promise<string[]> {
+async function rebuildSharedAggregates(wh: Warehouse, touched: Touched): Promise<string[]> {
   const db = wh.database;
   const views = await wh.query<{ name: string; create: string; select: string }>(
     `SELECT name, create_table_query AS create, as_select AS select FROM system.tables
-     WHERE database = {db:String} AND engine = 'MaterializedView'`,
+     WHERE database = {db:String} AND engine = 'MaterializedView' ORDER BY name`,
     { db },
   );
   const columns = await wh.query<{ table: string; name: string }>(
     'SELECT table, name FROM system.columns WHERE database = {db:String} ORDER BY table, position',
     { db },
   );
-  const keys = { sites: days.map((d) => d.site_id), days: days.map((d) => d.day) };
-  const touched = `(site_id, day) IN (SELECT arrayJoin(arrayZip({sites:Array(String)}, arrayMap(d -> toDate(d), {days:Array(String)}))))`;
-  const rebuilt: string[] = [];
+  const byTarget = new Map<string, string[]>();
   for (const v of views) {
     const target = /\bTO\s+`?\w+`?\.`?(\w+)`?/.exec(v.create)?.[1];
-    if (!target) continue;
+    if (target) byTarget.set(target, [...(byTarget.get(target) ?? []), v.select]);
+  }
+  const rebuilt: string[] = [];
+  for (const [target, selects] of byTarget) {
     const cols = columns.filter((c) => c.table === target).map((c) => c.name);
     if (cols.includes('visitor_id') || cols.includes('user_id')) continue;
-    if (!cols.includes('site_id') || !cols.includes('day')) {
-      throw new Error(`spoor forget does not know how to erase people from ${db}.${target}`);
-    }
+    const rows = touchedRows(cols, touched);
+    if (!rows) throw new Error(`spoor forget does not know how to erase people from ${db}.${target}`);
+    if (!rows.any) continue;
     const list = cols.map((c) => `\`${c}\``).join(', ');
-    await wh.command(`DELETE FROM ${db}.${target} WHERE ${touched}`, keys);
-    await wh.command(`INSERT INTO ${db}.${target} (${list}) SELECT ${list} FROM (${v.select}) WHERE ${touched}`, keys);
+    await wh.command(`DELETE FROM ${db}.${target} WHERE ${rows.where}`, rows.params);
+    for (const select of selects) {
+      // A view that writes only some of the target's columns leaves the others at their defaults.
+      const own = await wh.query<{ name: string }>(`DESCRIBE (${select})`);
+      const wrote = cols.filter((c) => own.some((o) => o.name === c)).map((c) => `\`${c}\``).join(', ');
+      await wh.command(`INSERT INTO ${db}.${target} (${wrote || list}) SELECT ${wrote || list} FROM (${select}) WHERE ${rows.where}`, rows.params);
+    }
     rebuilt.push(target);
   }
   return rebuilt;

@@ -4,6 +4,7 @@ import type { SqlFormat } from '@spoor/warehouse';
 import type { collector as collectorCommand } from './commands/collector.js';
 import { migrate } from './commands/migrate.js';
 import { PREDICT_USAGE, predictCommand } from './commands/predict.js';
+import type { importCommand as importOrdersCommand } from './commands/import-orders.js';
 import type { replay as replayCommand } from './commands/replay.js';
 import { SEGMENTS_USAGE, segmentsCommand } from './commands/segments.js';
 import { withWarehouse } from './connect.js';
@@ -33,6 +34,8 @@ Usage:
   spoor sites key SITE                               create or rotate the site's secret key (printed once)
   spoor sites hook SITE --platform shopify|woocommerce|stripe --secret S   a shop platform's webhook secret (- reads stdin)
   spoor sites list [--format table|json] | spoor sites remove SITE
+  spoor import orders FILE [--format csv|shopify-csv|woocommerce-csv|ndjson|cdnow] [--site SITE]
+                     [--map from=to,...] [--currency EUR]   past orders of any age (idempotent)
 ${SEGMENTS_USAGE}
 ${PREDICT_USAGE}
   spoor help
@@ -54,6 +57,7 @@ const up: typeof upCommand = async (...a) => (await import('./commands/up.js')).
 const collector: typeof collectorCommand = async (...a) => (await import('./commands/collector.js')).collector(...a);
 const worker: typeof workerCommand = async (...a) => (await import('./commands/worker.js')).worker(...a);
 const replay: typeof replayCommand = async (...a) => (await import('./commands/replay.js')).replay(...a);
+const importOrders: typeof importOrdersCommand = async (...a) => (await import('./commands/import-orders.js')).importCommand(...a);
 
 const commands: Record<string, Command> = {
   async up(argv) {
@@ -212,6 +216,10 @@ const commands: Record<string, Command> = {
 
   async predict(argv) {
     await predictCommand(loadConfig(), argv);
+  },
+
+  async import(argv) {
+    await importOrders(loadConfig(), argv);
   },
 
   async help() {

@@ -8,7 +8,7 @@ export interface Progress {
 
 const WIDTH = 28;
 
-export function createProgress(stream: NodeJS.WriteStream, label: string, now: () => number = Date.now): Progress {
+export function createProgress(stream: NodeJS.WriteStream, label: string, now: () => number = Date.now, unit = 'rows'): Progress {
   const started = now();
   let last = 0;
   let drawn = false;
@@ -20,7 +20,7 @@ export function createProgress(stream: NodeJS.WriteStream, label: string, now: (
     } else {
       const share = total === 0 ? 1 : Math.min(1, done / total);
       const filled = Math.round(share * WIDTH);
-      line = `${label}  [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${String(Math.floor(share * 100)).padStart(3)}%  ${fmt(done)} / ${fmt(total)} rows  ${seconds}s`;
+      line = `${label}  [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${String(Math.floor(share * 100)).padStart(3)}%  ${fmt(done)} / ${fmt(total)} ${unit}  ${seconds}s`;
     }
     const columns = stream.columns ?? 100;
     stream.write(`\r${line.slice(0, columns - 1)}\x1b[K`);

@@ -26,4 +26,11 @@ describe('progress bar', () => {
     bar.end();
     expect(t.out.at(-1)).toBe('\r\x1b[K');
   });
+
+  it('counts in the unit it is given (an import counts bytes of its file)', () => {
+    const t = fakeTerminal();
+    const bar = createProgress(t.stream, 'importing orders.csv', () => 2_000, 'bytes');
+    bar.update(512, 2_048);
+    expect(t.out.at(-1)).toMatch(/ 25% {2}512 \/ 2,048 bytes /);
+  });
 });

@@ -23,6 +23,8 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const SHOPIFY_SECRET = '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';
 const STRIPE_SECRET = 'whsec_5f3a8c1e9b7d4f2a6c8e0b1d3f5a7c9e';
 let firstKey = '';
+/** Tests that run the `spoor` command many times, each opening the engine: slow on a busy machine. */
+const SLOW = 120_000;
 
 function post(s: SpoorUp, site: string, origin?: string) {
   return fetch(`${s.base}/v1/batch`, {
@@ -107,7 +109,7 @@ describe('spoor sites', () => {
       expect(out).not.toContain(STRIPE_SECRET);
     }
     expect(table + JSON.stringify(listed)).not.toContain(sha256(firstKey));
-  });
+  }, SLOW);
 
   it('refuses bad keys, hooks and exposures with one line', async () => {
     for (const args of [
@@ -126,7 +128,7 @@ describe('spoor sites', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toContain(SHOPIFY_SECRET);
     }
-  });
+  }, SLOW);
 
   it('works through a running spoor up, whose collector accepts a new site at once and only from its origins', async () => {
     up = await startSpoorUp(dataDir, { SPOOR_LOG_LEVEL: 'debug' });

@@ -17,9 +17,15 @@ import type { RateLimits } from './rate-limits.js';
 import { clientIp } from './request-context.js';
 import { batchRoute } from './routes/batch.js';
 import { healthRoutes } from './routes/health.js';
+import { hookRoutes } from './routes/hooks.js';
+import type { PersonalizationReader } from './personalization.js';
+import { meRoute, VISITOR_HEADER } from './routes/me.js';
 import { metricsRoute } from './routes/metrics.js';
 import { pixelRoute } from './routes/pixel.js';
+import { profilesRoute } from './routes/profiles.js';
+import { recommendationsRoute } from './routes/recommendations.js';
 import { sdkRoute } from './routes/sdk.js';
+import { serverBatchRoute } from './routes/server-batch.js';
 import type { SdkBundle } from './sdk-bundle.js';
 import type { SiteRegistry } from './sites.js';
 
@@ -60,6 +66,8 @@ export interface CollectorOptions {
   metricsRegistry?: Registry | undefined;
   /** `SPOOR_SECRET_KEY`, which opens the sites' sealed webhook secrets; without it webhooks get 503. */
   secretKey?: string | undefined;
+  /** Profile and recommendation reads (/v1/me, /v1/recommendations, /v1/profiles). Absent: they answer 503. */
+  personalization?: PersonalizationReader | undefined;
   /** A request body must arrive within this, else 408. @defaultValue BODY_TIMEOUT_MS (10 s) */
   bodyTimeoutMs?: number;
 }
@@ -77,6 +85,8 @@ export interface Collector {
 }
 
 const INGEST = ['/v1/batch', '/v1/p.gif'];
+/** Routes pages call from their own origin, whose refusals a page may read. */
+const PAGE_ROUTES = [...INGEST, '/v1/me', '/v1/recommendations'];
 
 export function createCollector(options: CollectorOptions): Collector {
   const deps: CollectorDeps = {
@@ -95,12 +105,13 @@ export function createCollector(options: CollectorOptions): Collector {
     // told anything.
     const origin = c.req.header('origin');
     const aboutOrigin = err instanceof CollectorError && (err.code === 'origin_not_allowed' || err.code === 'unknown_site');
-    if (origin && !aboutOrigin && INGEST.includes(c.req.path) && (await deps.sites.originKnown?.(origin))) allowOrigin(c, origin);
+    if (origin && !aboutOrigin && PAGE_ROUTES.includes(c.req.path) && (await deps.sites.originKnown?.(origin))) allowOrigin(c, origin);
     return renderError(err, c);
   });
   app.notFound((c) => c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.use('*', requestMetrics(deps.metrics), accessLog(deps.logger), gate.middleware);
   app.use('/v1/batch', cors({ sites: deps.sites }));
+  for (const path of ['/v1/me', '/v1/recommendations']) app.use(path, cors({ sites: deps.sites, methods: ['GET'], headers: [VISITOR_HEADER] }));
 
   const ipLimit = rateLimit({
     limits: deps.rateLimits,
@@ -116,6 +127,11 @@ export function createCollector(options: CollectorOptions): Collector {
   });
   batchRoute(app, deps, ipLimit);
   pixelRoute(app, deps, ipLimit);
+  serverBatchRoute(app, deps, gate);
+  hookRoutes(app, deps, gate);
+  meRoute(app, deps, ipLimit);
+  recommendationsRoute(app, deps, ipLimit);
+  profilesRoute(app, deps);
   healthRoutes(app, deps, gate);
   metricsRoute(app, deps.metrics, deps.extraMetrics);
   sdkRoute(app, deps.sdk);

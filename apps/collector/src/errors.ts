@@ -21,6 +21,10 @@ export type CollectorErrorCode =
   | 'sites_unavailable'
   | 'shutting_down'
   | 'unauthorized'
+  | 'invalid_signature'
+  | 'invalid_order'
+  | 'hooks_unavailable'
+  | 'personalization_unavailable'
   | 'not_found'
   | 'internal';
 

@@ -6,6 +6,7 @@ export * from './ingest.js';
 export * from './ip-salt.js';
 export * from './logger.js';
 export * from './metrics.js';
+export * from './personalization.js';
 export * from './rate-limits.js';
 export * from './request-context.js';
 export { runChecks } from './routes/health.js';

@@ -22,6 +22,11 @@ export interface BuildOptions {
    * repaired before validation, and a repaired event is flagged `text_repaired`.
    */
   repairText?: boolean;
+  /**
+   * Oldest event accepted, in ms before the receive time. A shop's backend reports orders of any
+   * age (`Infinity`). @defaultValue `CLOCK.maxAgeMs` (30 days, live traffic)
+   */
+  maxAgeMs?: number;
 }
 
 export function buildBatchJob(
@@ -45,7 +50,7 @@ export function buildBatchJob(
       rejected.push(refusal(raw, index, v.error.reason, v.error.path, v.error.message));
       return;
     }
-    const clock = correctClock(v.value.ts, sentAt, receivedAt);
+    const clock = correctClock(v.value.ts, sentAt, receivedAt, opts.maxAgeMs);
     if (!clock.ok) {
       rejected.push(refusal(raw, index, clock.reason, `events.${index}.ts`, clock.message));
       return;

@@ -3,7 +3,21 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Routes are labelled by name from this fixed set, so a scan of random paths adds no series. */
-export const ROUTES = ['/v1/batch', '/v1/p.gif', '/sdk.js', '/healthz', '/readyz', '/metrics'] as const;
+export const ROUTES = [
+  '/v1/batch',
+  '/v1/server/batch',
+  '/v1/hooks/shopify',
+  '/v1/hooks/woocommerce',
+  '/v1/hooks/stripe',
+  '/v1/p.gif',
+  '/v1/me',
+  '/v1/recommendations',
+  '/v1/profiles',
+  '/sdk.js',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+] as const;
 
 export interface CollectorMetrics {
   registry: Registry;
@@ -75,5 +89,9 @@ export function createCollectorMetrics(shared?: Registry): CollectorMetrics {
 }
 
 export function routeLabel(path: string): string {
+  // A webhook's path names its site; the label keeps only the platform.
+  const hook = /^\/v1\/hooks\/(shopify|woocommerce|stripe)\/[^/]+$/.exec(path);
+  if (hook) return `/v1/hooks/${hook[1]}`;
+  if (path.startsWith('/v1/profiles/')) return '/v1/profiles';
   return (ROUTES as readonly string[]).includes(path) ? path : 'other';
 }

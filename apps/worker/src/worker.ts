@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { createBatchWorker, type BatchJob } from '@spoor/queue';
 import type { Warehouse } from '@spoor/warehouse';
 import { InsertBuffer, type FlushStats } from './insert-buffer.js';
+import { OrderPeople } from './order-people.js';
 import { Suppression } from './suppression.js';
 
 export interface WorkerLogger {
@@ -62,13 +63,16 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
     },
   });
   const suppression = new Suppression(opts.warehouse, { maxAgeMs: opts.suppressionMaxAgeMs });
+  const orderPeople = new OrderPeople(opts.warehouse);
   const processor = async (job: BatchJob) => {
     if (job.data?.v !== 1) {
       // A job this worker cannot read will not become readable by retrying.
       throw new UnrecoverableError(`unsupported job format ${String(job.data?.v)}`);
     }
     await suppression.fresh();
-    await buffer.add(job.id ?? job.name, suppression.apply(job.data), { rerun: (job.attemptsStarted ?? 1) > 1 });
+    // The person first: a refund that takes a forgotten customer's person is then dropped with them.
+    const data = suppression.apply(await orderPeople.apply(job.data));
+    await buffer.add(job.id ?? job.name, data, { rerun: (job.attemptsStarted ?? 1) > 1 });
   };
   const worker = createBatchWorker(processor, {
     connection: opts.connection,

@@ -9,7 +9,7 @@ import { makeEvent } from '../../../test/support/events.js';
  * Rows leave out columns holding their default; these are the defaults ClickHouse fills in, so
  * the assertions below read the row as it will be stored.
  */
-const DEFAULTS = { is_bot: 0, bot_reason: '', device_type: '', browser: '', ip_hash: '', sdk_visitor_id: '', traits: {}, cookieless: 0 };
+const DEFAULTS = { is_bot: 0, bot_reason: '', device_type: '', browser: '', ip_hash: '', sdk_visitor_id: '', traits: {}, cookieless: 0, sender: 'browser' };
 const eventRows = (j: BatchJobData) => rawEventRows(j).map((r) => ({ ...DEFAULTS, ...r }));
 
 describe('withoutDefaults', () => {
@@ -95,6 +95,13 @@ describe('eventRows', () => {
     expect(driven).toMatchObject({ is_bot: 1, bot_reason: 'webdriver', device_type: 'bot' });
   });
 
+  it('says who sent the events: the tag, a backend, a platform webhook or an import', () => {
+    expect(eventRows(job([makeEvent('purchase')]))[0]).toMatchObject({ sender: 'browser' });
+    expect(eventRows(job([makeEvent('purchase')], { server_side: true }))[0]).toMatchObject({ sender: 'server' });
+    expect(eventRows(job([makeEvent('purchase')], { server_side: true, sender: 'shopify' }))[0]).toMatchObject({ sender: 'shopify' });
+    expect(eventRows(job([makeEvent('purchase')], { server_side: true, sender: 'import' }))[0]).toMatchObject({ sender: 'import' });
+  });
+
   it('keeps the SDK\'s visitor id beside the one the collector chose', () => {
     const j = job([makeEvent('pageview', { visitor_id: 'cookie-id' })]);
     j.events[0]!.sdk_visitor_id = 'sdk-id';
@@ -105,7 +112,7 @@ describe('eventRows', () => {
 });
 
 describe('link_kind', () => {
-  const click = (element: Record<string, unknown>, url = 'https://shop.example/p/tea') => eventRows(job([makeEvent('click', { url, element: { tag: 'a', ...element } })]))[0]!.link_kind;
+  const click = (element: Record<string, unknown>, url = 'https://shop.example/p/tea') => rawEventRows(job([makeEvent('click', { url, element: { tag: 'a', ...element } })]))[0]!.link_kind;
 
   it('is derived from the href and the page when the sender did not say', () => {
     expect(click({ href: 'https://other.example/' })).toBe('outbound');
@@ -120,7 +127,7 @@ describe('link_kind', () => {
   });
 
   it('stays empty for events other than clicks', () => {
-    expect(eventRows(job([makeEvent('pageview', { url: 'https://shop.example/a.pdf' })]))[0]!.link_kind).toBe(undefined);
+    expect(rawEventRows(job([makeEvent('pageview', { url: 'https://shop.example/a.pdf' })]))[0]!.link_kind).toBe(undefined);
   });
 });
 

@@ -9,9 +9,9 @@ export type ClockResult =
  * A device clock within `CLOCK.trustedSkewMs` of the server is used as is, so that a retried event
  * keeps exactly the same ts (the skew estimate itself varies with network latency). Beyond that
  * the event is shifted by the measured skew. Then the future is clamped, the old flagged `late`,
- * and anything older than `CLOCK.maxAgeMs` refused.
+ * and anything older than `maxAgeMs` (live traffic: `CLOCK.maxAgeMs`) refused.
  */
-export function correctClock(clientTs: number, sentAt: number | null, receivedAt: number): ClockResult {
+export function correctClock(clientTs: number, sentAt: number | null, receivedAt: number, maxAgeMs: number = CLOCK.maxAgeMs): ClockResult {
   const flags: string[] = [];
   let ts = clientTs;
   if (sentAt === null) {
@@ -28,8 +28,8 @@ export function correctClock(clientTs: number, sentAt: number | null, receivedAt
     flags.push('clock_clamped');
   }
   const age = receivedAt - ts;
-  if (age > CLOCK.maxAgeMs) {
-    return { ok: false, reason: 'too_old', message: `event is ${Math.round(age / 86_400_000)} days old; the limit is ${CLOCK.maxAgeMs / 86_400_000}` };
+  if (age > maxAgeMs) {
+    return { ok: false, reason: 'too_old', message: `event is ${Math.round(age / 86_400_000)} days old; the limit is ${maxAgeMs / 86_400_000}` };
   }
   if (age > CLOCK.lateAfterMs) flags.push('late');
   return { ok: true, ts, flags };

@@ -26,6 +26,11 @@ describe('correctClock', () => {
     expect(correctClock(now - CLOCK.maxAgeMs + 1000, now, now).ok).toBe(true);
   });
 
+  it('takes events of any age from a sender whose limit is lifted (a shop backend reporting its history)', () => {
+    expect(correctClock(now - 400 * DAY, now, now, Infinity)).toEqual({ ok: true, ts: now - 400 * DAY, flags: ['late'] });
+    expect(correctClock(now - 40 * DAY, now, now, 60 * DAY).ok).toBe(true);
+  });
+
   it('falls back to the device clock when sent_at is missing, and says so', () => {
     expect(correctClock(now - 1000, null, now)).toEqual({ ok: true, ts: now - 1000, flags: ['no_sent_at'] });
   });

@@ -35,8 +35,12 @@ export const userIdSchema = z
 
 export const eventIdSchema = z.string().regex(UUID, 'must be a UUID');
 
-/** Epoch milliseconds between 2000-01-01 and 2100-01-01. */
-export const epochMsSchema = z.number().int().min(946_684_800_000).max(4_102_444_800_000);
+/**
+ * Epoch milliseconds between 1990-01-01 and 2100-01-01. Live traffic older than 30 days is refused
+ * by the collector's clock rule; the early bound leaves room for a shop's order history (the CDNOW
+ * log starts in 1997) sent by a backend or imported.
+ */
+export const epochMsSchema = z.number().int().min(631_152_000_000).max(4_102_444_800_000);
 
 /**
  * Money arrives as a JSON number or a decimal string and leaves as a canonical decimal string,

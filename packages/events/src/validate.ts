@@ -13,7 +13,11 @@ export type RejectReason =
   | 'event_too_large'
   | 'too_old'
   | 'origin_not_allowed'
-  | 'insert_failed';
+  | 'insert_failed'
+  /** A verified webhook whose payload is not an order or refund of its topic (no order id...). */
+  | 'invalid_order'
+  /** A line of an order-history import that could not be read. */
+  | 'unreadable_line';
 
 export interface Rejection {
   reason: RejectReason;

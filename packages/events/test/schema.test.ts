@@ -151,3 +151,12 @@ describe('jsonDepth', () => {
     expect(jsonDepth(deep)).toBeGreaterThan(LIMITS.maxJsonDepth);
   });
 });
+
+describe('timestamps', () => {
+  it('reach back to 1990 for order history (CDNOW starts in 1997), and no further', () => {
+    const at = (ts: number) => validateEvent({ event_id: '00000000-0000-4000-8000-000000000001', type: 'pageview', ts, visitor_id: 'v', url: 'https://x.example/' }, 0).ok;
+    expect(at(Date.UTC(1997, 0, 1))).toBe(true);
+    expect(at(Date.UTC(1990, 0, 1))).toBe(true);
+    expect(at(Date.UTC(1989, 11, 31))).toBe(false);
+  });
+});

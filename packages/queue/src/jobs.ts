@@ -21,7 +21,15 @@ export interface RequestContext {
   server_side?: boolean;
   /** The page reported `navigator.webdriver` (an automated browser). Absent in older jobs. */
   webdriver?: boolean;
+  /**
+   * Who reported the events, when not a browser (`events.sender`): `server` (a backend through
+   * /v1/server/batch), a platform's order webhook (`shopify`, `woocommerce`, `stripe`) or `import`.
+   * Absent: `server` for a POST without Origin, else `browser`.
+   */
+  sender?: EventSender;
 }
+
+export type EventSender = 'server' | 'shopify' | 'woocommerce' | 'stripe' | 'import';
 
 /** An event that passed validation, with the collector's clock correction applied. */
 export type AcceptedEvent = SpoorEvent & {
@@ -37,6 +45,12 @@ export type AcceptedEvent = SpoorEvent & {
   /** Position in the batch as sent (refusals and in-batch duplicates leave gaps). Absent in older jobs. */
   batch_index?: number;
 };
+
+/**
+ * Flag on a refund whose sender named only its order (a platform webhook): the worker gives it the
+ * visitor and customer of the order's purchase before insert.
+ */
+export const PERSON_FROM_ORDER = 'person_from_order';
 
 /** A refused event, kept so that `rejected_events` shows what was refused and why. */
 export interface RejectedRecord {

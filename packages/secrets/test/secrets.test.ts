@@ -2,10 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   deriveKey,
+  emailHasher,
   hashSiteKey,
   hookSecretContext,
   newSecretKey,
   newSiteKey,
+  normalizeEmail,
   openSecret,
   sealSecret,
   SecretError,
@@ -69,5 +71,17 @@ describe('derived keys', () => {
     expect(deriveKey(master, 'hook-secrets').equals(deriveKey(master, 'email-hash'))).toBe(false);
     expect(deriveKey(master, 'hook-secrets')).toHaveLength(32);
     expect(() => deriveKey('short', 'hook-secrets')).toThrow(/at least 32 characters/);
+  });
+});
+
+describe('e-mail hashes', () => {
+  it('are keyed, per site, and ignore case and surrounding spaces', () => {
+    const hash = emailHasher(master);
+    const h = hash('shop-1', 'Ada@Example.com ');
+    expect(h).toMatch(/^[0-9a-f]{32}$/);
+    expect(hash('shop-1', 'ada@example.com')).toBe(h);
+    expect(hash('shop-2', 'ada@example.com')).not.toBe(h);
+    expect(emailHasher(newSecretKey())('shop-1', 'ada@example.com')).not.toBe(h);
+    expect(normalizeEmail(' A@B.C ')).toBe('a@b.c');
   });
 });

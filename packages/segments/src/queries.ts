@@ -1,5 +1,6 @@
-// Whole statements over the person rows: sizes of many segments in one pass, one segment's rows
-// (export and preview) with the export columns in their contract order.
+// Whole statements over the person rows: sizes of many segments in one pass, who is in which of
+// them (the personalization reads), one segment's rows (export and preview) with the export columns
+// in their contract order.
 import { Binder } from './binder.js';
 import type { ColumnKind, CompiledSegment } from './compile.js';
 import { peopleSql } from './people.js';
@@ -24,13 +25,13 @@ export interface QueryScope {
   site?: string | undefined;
 }
 
-/** `SELECT countIf(...) AS n0, countIf(...) AS n1 ...`: one scan for segments that share a filter. */
-export function sizesStatement(segments: CompiledSegment[], scope: QueryScope): Statement {
+/** The person rows several segments are evaluated over together (they must include the same people). */
+function peopleFor(segments: CompiledSegment[], scope: QueryScope) {
   const include = segments[0]!.include;
   if (segments.some((s) => s.include.bots !== include.bots || s.include.cookieless !== include.cookieless)) {
     throw new Error('segments counted together must include the same people');
   }
-  const people = peopleSql(
+  return peopleSql(
     {
       transactions: segments.some((s) => s.needs.transactions),
       traits: segments.some((s) => s.needs.traits),
@@ -39,9 +40,27 @@ export function sizesStatement(segments: CompiledSegment[], scope: QueryScope): 
     },
     { database: scope.database, include, site: scope.site },
   );
+}
+
+/** `SELECT countIf(...) AS n0, countIf(...) AS n1 ...`: one scan for segments that share a filter. */
+export function sizesStatement(segments: CompiledSegment[], scope: QueryScope): Statement {
+  const people = peopleFor(segments, scope);
   const counts = segments.map((s, i) => `countIf(${s.where}) AS n${i}`).join(',\n  ');
   return {
     sql: `SELECT\n  ${counts}\nFROM\n(${people.sql}\n)`,
+    binds: Object.assign({}, people.binds, ...segments.map((s) => s.binds)),
+  };
+}
+
+/**
+ * Who is in which of several segments, in one scan: a row per person in any of them, `person`
+ * (`c:<customer id>` or `v:<visitor id>`) and `m0`, `m1`, … (1 when in the segment of that index).
+ */
+export function membershipStatement(segments: CompiledSegment[], scope: QueryScope): Statement {
+  const people = peopleFor(segments, scope);
+  const flags = segments.map((s, i) => `(${s.where}) AS m${i}`).join(',\n  ');
+  return {
+    sql: `SELECT person,\n  ${flags}\nFROM\n(${people.sql}\n)\nWHERE ${segments.map((_, i) => `m${i}`).join(' OR ')}`,
     binds: Object.assign({}, people.binds, ...segments.map((s) => s.binds)),
   };
 }

@@ -24,6 +24,15 @@ export const PRODUCTS: readonly Product[] = Array.from({ length: 36 }, (_, i) =>
   };
 });
 
+/**
+ * Planted affinities (see `affinity` in generateTraffic): nine groups of four products, each
+ * spanning two categories, so "bought together" and "popular in its category" point at different
+ * products.
+ */
+export const AFFINITY_GROUPS: readonly (readonly string[])[] = Array.from({ length: 9 }, (_, g) =>
+  [g, g + 9, g + 18, g + 27].map((i) => PRODUCTS[i]!.id),
+);
+
 export interface Source {
   referrer: string;
   /** Query string added to the landing URL. */

@@ -1,6 +1,7 @@
 // The CDNOW purchase log (the BG/NBD paper's data set, in ../shared/data/cdnow beside the
-// repository) as a shop's orders: parsed records, purchase events in the wire format, the generic
-// order CSV of `spoor import orders`, and the figures the papers published for it.
+// repository): parsed records, the figures the papers published for it, and its orders as a shop's
+// backend would send them (wire-format purchase events, dates optionally moved to recent years).
+// The file itself goes in with `spoor import orders FILE --format cdnow`.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,10 +59,10 @@ export function parseCdnow(text: string): CdnowRecord[] {
 }
 
 /**
- * Days the 1997–98 dates are moved forward (1997-01-01 → 2025-01-01) so that they pass the wire
- * format, which refuses times before 2000. 10,227 days are exactly 1,461 weeks, and both spans
- * avoid 29 February in the same way, so every gap, weekday and the 39-week calibration survive:
- * 1997-09-30 becomes 2025-09-30, 1998-06-30 becomes 2026-06-30.
+ * Days the 1997–98 dates are moved forward (1997-01-01 → 2025-01-01) where a check needs recent
+ * orders (predictions as of today, the prediction segments). 10,227 days are exactly 1,461 weeks,
+ * and both spans avoid 29 February in the same way, so every gap, weekday and the 39-week
+ * calibration survive: 1997-09-30 becomes 2025-09-30, 1998-06-30 becomes 2026-06-30.
  */
 export const CDNOW_SHIFT_DAYS = 10_227;
 
@@ -71,42 +72,28 @@ export function shiftDate(date: string, days: number): string {
 }
 
 export interface CdnowEventOptions {
-  /** @defaultValue CDNOW_SHIFT_DAYS */
+  /** Days every date is moved by. @defaultValue 0 (the file's own dates) */
   shiftDays?: number;
-  /** Customer ids become `${prefix}${id}`. @defaultValue `cdnow-` */
-  prefix?: string;
 }
 
-/** One purchase event per record, at noon UTC of its (shifted) day, as a shop backend would send it. */
+/**
+ * One purchase event per record, at noon UTC of its (moved) day, as a shop's backend sends its
+ * orders to `POST /v1/server/batch`: the customer keyed by the 5-digit id, as
+ * `spoor import orders --format cdnow` keys it, with the stand-in visitor `c:<id>`.
+ */
 export function cdnowPurchaseEvents(records: readonly CdnowRecord[], opts: CdnowEventOptions = {}): SpoorEventInput[] {
-  const shift = opts.shiftDays ?? CDNOW_SHIFT_DAYS;
-  const prefix = opts.prefix ?? 'cdnow-';
-  return records.map((r) => {
-    const customer = `${prefix}${r.customer}`;
-    return {
-      event_id: `00000000-0000-4000-8000-${r.line.toString(16).padStart(12, '0')}`,
-      type: 'purchase',
-      ts: Date.parse(`${shiftDate(r.date, shift)}T12:00:00Z`),
-      visitor_id: customer,
-      user_id: customer,
-      order: {
-        order_id: `${prefix}order-${r.line}`,
-        revenue: r.value,
-        currency: 'USD',
-        items: [{ id: 'cd', name: 'CD', price: (Number(r.value) / Math.max(r.units, 1)).toFixed(4), quantity: r.units }],
-      },
-    };
-  });
-}
-
-/** The records in the generic CSV of `spoor import orders` (docs: order_id, customer_id, created_at, total, ...). */
-export function cdnowOrdersCsv(records: readonly CdnowRecord[], opts: CdnowEventOptions = {}): string {
-  const shift = opts.shiftDays ?? CDNOW_SHIFT_DAYS;
-  const prefix = opts.prefix ?? 'cdnow-';
-  const lines = ['order_id,customer_id,email,created_at,total,currency,product_id,quantity,price,refund'];
-  for (const r of records) {
-    const price = (Number(r.value) / Math.max(r.units, 1)).toFixed(4);
-    lines.push(`${prefix}order-${r.line},${prefix}${r.customer},,${shiftDate(r.date, shift)}T12:00:00Z,${r.value},USD,cd,${r.units},${price},`);
-  }
-  return `${lines.join('\n')}\n`;
+  const shift = opts.shiftDays ?? 0;
+  return records.map((r) => ({
+    event_id: `00000000-0000-4000-8000-${r.line.toString(16).padStart(12, '0')}`,
+    type: 'purchase',
+    ts: Date.parse(`${shiftDate(r.date, shift)}T12:00:00Z`),
+    visitor_id: `c:${r.id}`,
+    user_id: r.id,
+    order: {
+      order_id: `order-${r.line}`,
+      revenue: r.value,
+      currency: 'USD',
+      items: [{ id: 'cd', name: 'CD', price: (Number(r.value) / Math.max(r.units, 1)).toFixed(4), quantity: r.units }],
+    },
+  }));
 }

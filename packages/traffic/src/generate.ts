@@ -2,7 +2,7 @@
 // changes, checkouts, purchases, refunds and logins, plus the duplicates real delivery produces
 // (a batch resent, an event resent in a later batch, a purchase page reloaded).
 import type { CartInput, ItemInput, SpoorEventInput } from '@spoor/events';
-import { BOT, BROWSERS, PRODUCTS, SOURCES, type Browser, type Product } from './catalog.js';
+import { AFFINITY_GROUPS, BOT, BROWSERS, PRODUCTS, SOURCES, type Browser, type Product } from './catalog.js';
 import { createRandom, type Random } from './random.js';
 
 export interface TrafficOptions {
@@ -25,6 +25,13 @@ export interface TrafficOptions {
   resendEventsRate?: number;
   /** Share of visitors that are crawlers. @defaultValue 0.03 */
   botRate?: number;
+  /**
+   * Planted product affinities: each shopper (customer, else browser) has a taste, one of
+   * `AFFINITY_GROUPS`, and draws this share of the products they look at, cart and buy from it (the
+   * rest at random). Product pages then also send `view_item` (as the SDK's GA4 module does).
+   * Absent: no tastes, no `view_item`, and the traffic of a seed is what it always was.
+   */
+  affinity?: number;
 }
 
 /** One POST body (without sent_at, which the sender sets when it sends) and the sender's user agent. */
@@ -78,6 +85,9 @@ export function generateTraffic(opts: TrafficOptions): Traffic {
     let cart: Line[] = [];
     let t = start + Math.floor(rnd.next() * (end - start) * 0.8);
     const sessionCount = bot ? 1 : rnd.int(1, 4);
+    const taste = opts.affinity !== undefined && !bot ? tasteOf(customer ?? visitorId) : undefined;
+    const pickProduct = (): Product =>
+      taste && rnd.chance(opts.affinity!) ? productById.get(rnd.pick(taste))! : rnd.pick(PRODUCTS);
 
     for (let s = 0; s < sessionCount && t < end; s++) {
       const sessionId = rnd.uuid();
@@ -98,10 +108,17 @@ export function generateTraffic(opts: TrafficOptions): Traffic {
         };
       };
       const source = bot ? SOURCES[0]! : rnd.pick(SOURCES);
-      let url = `${origin}${landing(rnd)}${source.query}`;
+      let url = `${origin}${landing(rnd, taste ? pickProduct : undefined)}${source.query}`;
       let entered = t;
+      // With planted tastes a product page says which product it shows, as the SDK's GA4 module does.
+      const viewItem = () => {
+        const id = /\/p\/(sku-\d+)(?:[?#]|$)/.exec(url)?.[1]?.toUpperCase();
+        const product = taste && id ? productById.get(id) : undefined;
+        if (product) events.push({ ...base(), type: 'custom', name: 'view_item', url, item: toItem({ product, quantity: 1 }) });
+      };
       events.push({ ...base(), type: 'pageview', url, title: 'Leaf & Kiln', ...(source.referrer ? { referrer: source.referrer } : {}) });
       entered = t;
+      viewItem();
       const cartOf = (): CartInput => ({
         cart_id: cartId,
         items: cart.map(toItem),
@@ -117,17 +134,18 @@ export function generateTraffic(opts: TrafficOptions): Traffic {
         url = `${origin}${path}`;
         events.push({ ...base(), type: 'pageview', url, title: 'Leaf & Kiln', referrer: `${origin}/` });
         entered = t;
+        viewItem();
       };
 
       const steps = bot ? rnd.int(5, 15) : rnd.int(1, 8);
       for (let i = 0; i < steps && t < end; i++) {
         const r = rnd.next();
         if (bot || r < 0.35) {
-          navigate(rnd.chance(0.15) ? '/#/cart' : landing(rnd));
+          navigate(rnd.chance(0.15) ? '/#/cart' : landing(rnd, taste ? pickProduct : undefined));
         } else if (r < 0.5) {
           events.push({ ...base(), type: 'click', url, element: { tag: 'a', text: 'Details', classes: 'product-link', href: `${origin}${landing(rnd)}`, selector: 'main > div.card > a' } });
         } else if (r < 0.72) {
-          const product = rnd.pick(PRODUCTS);
+          const product = taste ? pickProduct() : rnd.pick(PRODUCTS);
           const quantity = rnd.int(1, 3);
           const line = cart.find((l) => l.product.id === product.id);
           if (line) line.quantity += quantity;
@@ -214,11 +232,21 @@ export function generateTraffic(opts: TrafficOptions): Traffic {
   return { batches, events: unique, bots, browsers };
 }
 
-function landing(rnd: Random): string {
+/** A landing path; with a taste, product pages come from `pick`. */
+function landing(rnd: Random, pick?: () => Product): string {
   const r = rnd.next();
   if (r < 0.3) return '/';
   if (r < 0.55) return `/c/${rnd.pick(PRODUCTS).category.toLowerCase()}`;
-  return `/p/${rnd.pick(PRODUCTS).id.toLowerCase()}`;
+  return `/p/${(pick ? pick() : rnd.pick(PRODUCTS)).id.toLowerCase()}`;
+}
+
+const productById = new Map(PRODUCTS.map((p) => [p.id, p]));
+
+/** A shopper's taste: one of the planted groups, fixed by their id (every browser of a customer shares it). */
+export function tasteOf(person: string): readonly string[] {
+  let h = 2166136261;
+  for (let i = 0; i < person.length; i++) h = Math.imul(h ^ person.charCodeAt(i), 16777619);
+  return AFFINITY_GROUPS[(h >>> 0) % AFFINITY_GROUPS.length]!;
 }
 
 function toItem({ product, quantity }: Line): ItemInput {

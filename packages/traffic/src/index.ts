@@ -2,4 +2,5 @@
 export * from './catalog.js';
 export * from './generate.js';
 export * from './random.js';
+export * from './holdout.js';
 export * from './cdnow.js';

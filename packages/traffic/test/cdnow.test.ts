@@ -1,8 +1,8 @@
 // The CDNOW sample as a shop's orders: parsing, the date shift that keeps every gap and weekday,
-// events the wire format accepts, and the generic order CSV.
+// and events the wire format accepts, keyed as the import keys the file.
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from '@spoor/events';
-import { CDNOW_SHIFT_DAYS, cdnowOrdersCsv, cdnowPurchaseEvents, parseCdnow, readCdnow, shiftDate } from '../src/index.js';
+import { CDNOW_SHIFT_DAYS, cdnowPurchaseEvents, parseCdnow, readCdnow, shiftDate } from '../src/index.js';
 
 const SAMPLE = ' 00004 0001 19970101  2   29.33\n 00004 0001 19970118  2   29.73\n 00021 0002 19970101  3   63.34\n';
 
@@ -30,14 +30,13 @@ describe('CDNOW', () => {
     expect(new Date('1997-03-15').getUTCDay()).toBe(new Date(shiftDate('1997-03-15', CDNOW_SHIFT_DAYS)).getUTCDay());
   });
 
-  it('makes purchase events the wire format accepts, and the generic order CSV', () => {
+  it('makes purchase events the wire format accepts, keyed by the 5-digit id, on the file’s dates or moved ones', () => {
     const events = cdnowPurchaseEvents(parseCdnow(SAMPLE));
     for (const [i, e] of events.entries()) expect(validateEvent(e, i).ok).toBe(true);
-    expect(events[0]).toMatchObject({ type: 'purchase', ts: Date.parse('2025-01-01T12:00:00Z'), user_id: 'cdnow-1', order: { order_id: 'cdnow-order-1', revenue: '29.33' } });
+    expect(events[0]).toMatchObject({ type: 'purchase', ts: Date.parse('1997-01-01T12:00:00Z'), visitor_id: 'c:00004', user_id: '00004', order: { order_id: 'order-1', revenue: '29.33' } });
     expect(new Set(events.map((e) => e.event_id)).size).toBe(3);
-    expect(cdnowOrdersCsv(parseCdnow(SAMPLE)).split('\n').slice(0, 2)).toEqual([
-      'order_id,customer_id,email,created_at,total,currency,product_id,quantity,price,refund',
-      'cdnow-order-1,cdnow-1,,2025-01-01T12:00:00Z,29.33,USD,cd,2,14.6650,',
-    ]);
+    const moved = cdnowPurchaseEvents(parseCdnow(SAMPLE), { shiftDays: CDNOW_SHIFT_DAYS });
+    expect(moved.map((e) => e.ts)).toEqual(['2025-01-01', '2025-01-18', '2025-01-01'].map((d) => Date.parse(`${d}T12:00:00Z`)));
+    for (const [i, e] of moved.entries()) expect(validateEvent(e, i).ok).toBe(true);
   });
 });

@@ -5,7 +5,8 @@
 // cityHash64(visitor_id) when X has a visitor_id column (so a visitor's rows and profile live on one
 // shard), else by rand(). Readers and writers keep using X. A materialized view is triggered by
 // inserts into the local part of its source and writes to the local part of its target, so it reads
-// `FROM db.events_local` and writes `TO db.x_local`; plain views stay on the Distributed tables.
+// `FROM db.events_local` (every mention of its source, which inside the view means the inserted
+// rows) and writes `TO db.x_local`; plain views stay on the Distributed tables.
 // Shapes are recognised by their SQL, never by table name.
 import { WarehouseError } from './errors.js';
 import { isWord, tokenize, type Token } from './sql-tokens.js';
@@ -60,8 +61,13 @@ export function clusterStatements(sql: string, opts: { database: string; cluster
     }
     if (split.has(t[to + 3]!.text)) edits.push(rename(t[to + 3]!));
     // The trigger is the first table read: inserts into its local part fire the view on each shard.
+    // Inside the view every other mention of that table (a subquery selecting keys of the inserted
+    // rows) means the inserted block too, so each one reads the local part as well.
     const from = t.findIndex((x, i) => isWord(x, 'FROM') && qualified(t, i + 1, db));
-    if (from >= 0 && split.has(t[from + 3]!.text)) edits.push(rename(t[from + 3]!));
+    const trigger = from >= 0 ? t[from + 3]!.text : undefined;
+    if (trigger && split.has(trigger)) {
+      for (let i = to + 4; i < t.length; i++) if (qualified(t, i, db) && t[i + 2]!.text === trigger) edits.push(rename(t[i + 2]!));
+    }
     return [edit(sql, edits)];
   }
 

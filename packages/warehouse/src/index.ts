@@ -7,4 +7,5 @@ export * from './sql.js';
 export * from './sql-text.js';
 export * from './verify.js';
 export * from './sites.js';
+export * from './reader.js';
 export { isWord, tokenize, type Token, type TokenKind } from './sql-tokens.js';

@@ -121,6 +121,19 @@ GROUP BY site_id, visitor_id;`,
     await parses(mv!);
   });
 
+  it('reads the inserted rows from the local source wherever the view mentions its source again', async () => {
+    const [mv] = render(
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.pairs_mv {{on_cluster}} TO {{db}}.visitor_activity AS
+SELECT n.site_id AS site_id, n.visitor_id AS visitor_id, uniqState(n.event_id) AS pageviews
+FROM (SELECT site_id, visitor_id, event_id FROM {{db}}.events) AS n
+LEFT JOIN (SELECT visitor_id FROM {{db}}.identities WHERE visitor_id IN (SELECT visitor_id FROM {{db}}.events)) AS i ON i.visitor_id = n.visitor_id
+GROUP BY site_id, visitor_id;`,
+    );
+    expect(mv).toContain('FROM (SELECT site_id, visitor_id, event_id FROM spoor.events_local) AS n');
+    expect(mv).toContain('FROM spoor.identities WHERE visitor_id IN (SELECT visitor_id FROM spoor.events_local)');
+    await parses(mv!);
+  });
+
   it('leaves plain views on the Distributed tables', () => {
     const sql = `CREATE VIEW IF NOT EXISTS {{db}}.visitor_profiles {{on_cluster}} AS
 SELECT site_id, visitor_id, uniqMerge(pageviews) AS pageviews FROM {{db}}.visitor_activity JOIN {{db}}.identities USING (visitor_id) GROUP BY site_id, visitor_id;`;

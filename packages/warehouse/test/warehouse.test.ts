@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertDedupSettings, changeSite, checkDedupSettings, dedupInsertSettings, emptySite, listSites, migrate, putSite, removeSite, openWarehouse, renderMigration, runSqlText, splitStatements, type Warehouse } from '../src/index.js';
+import { assertDedupSettings, openReader, changeSite, checkDedupSettings, dedupInsertSettings, emptySite, listSites, migrate, putSite, removeSite, openWarehouse, renderMigration, runSqlText, splitStatements, type Warehouse } from '../src/index.js';
 import { tempDir } from '../../../test/support/temp.js';
 
 let wh: Warehouse;
@@ -129,5 +129,25 @@ describe('sites', () => {
     const { before: gone } = await changeSite(wh, 'shop-c', () => ({ ...emptySite('shop-c'), origins: ['*'] }));
     expect(gone).toBeUndefined();
     expect((await listSites(wh)).find((s) => s.site_id === 'shop-c')).toMatchObject({ key_hash: '', key_created_at: null, hook_secrets: {} });
+  });
+});
+
+describe('openReader', () => {
+  it('reads what the main connection wrote, with bound parameters, and can never write', async () => {
+    await migrate(wh);
+    await wh.command("CREATE TABLE IF NOT EXISTS spoor.reader_probe (k String, n UInt64) ENGINE = MergeTree ORDER BY k");
+    await wh.insert('reader_probe', [{ k: 'a', n: 1 }, { k: 'b', n: 2 }], { async_insert: 0 });
+    const reader = await openReader(wh, { connections: 2 });
+    try {
+      const rows = await Promise.all([1, 2, 3].map(() => reader.query<{ n: number }>('SELECT n FROM spoor.reader_probe WHERE k = {k:String}', { k: 'b' })));
+      expect(rows).toEqual([[{ n: 2 }], [{ n: 2 }], [{ n: 2 }]]);
+      expect(await reader.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      await expect(reader.query("INSERT INTO spoor.reader_probe VALUES ('c', 3)")).rejects.toThrow(/readonly/i);
+      await expect(reader.query('SELECT 1 SETTINGS max_threads = 1')).rejects.toThrow(/readonly/i);
+    } finally {
+      await reader.close();
+    }
+    expect(await wh.query<{ n: number }>('SELECT count() AS n FROM spoor.reader_probe')).toEqual([{ n: 2 }]);
+    await expect(reader.query('SELECT 1')).rejects.toThrow(/closed/);
   });
 });

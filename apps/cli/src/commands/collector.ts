@@ -10,6 +10,7 @@ import { stopWithin } from '../shutdown.js';
 import type { Logger } from '../logger.js';
 import type { CollectorSettings } from '../process-config.js';
 import { loadSdkScript } from '../sdk-script.js';
+import { openPersonalization } from '../personalization.js';
 import { collectorSites } from './collector-sites.js';
 
 export interface RunningCollector {
@@ -35,6 +36,8 @@ export async function collector(config: Config, s: CollectorSettings, log: Logge
   const sites = await collectorSites(s, wh, log).catch((err: Error) => {
     throw new CliError(`${err.message} from ClickHouse at ${s.clickhouseUrl}`);
   });
+  // Without a warehouse there is nothing to read profiles from: those routes answer 503.
+  const personalization = wh ? await openPersonalization(wh, config, log) : undefined;
   const c = createCollector({
     queue,
     sites: sites.registry,
@@ -43,6 +46,7 @@ export async function collector(config: Config, s: CollectorSettings, log: Logge
     readiness: wh ? { clickhouse: () => wh.ping() } : {},
     trustProxy: config.SPOOR_TRUST_PROXY,
     secretKey: config.SPOOR_SECRET_KEY,
+    personalization: personalization?.reader,
     rateLimits: redisRateLimits({ redis: producer, ...s.rateLimits, onError: (err) => log.warn({ err: err.message }, 'rate limits not checked (redis)') }),
     logger: log,
     hooks: { onError: (err) => log.error({ err: err.message, stack: err.stack }, 'collector error') },
@@ -74,7 +78,13 @@ export async function collector(config: Config, s: CollectorSettings, log: Logge
             },
             force: () => producer.disconnect(),
           },
-          { name: 'clickhouse', stop: async () => wh?.close() },
+          {
+            name: 'clickhouse',
+            stop: async () => {
+              await personalization?.close();
+              await wh?.close();
+            },
+          },
         ],
         config.SPOOR_SHUTDOWN_TIMEOUT * 1000,
         log,

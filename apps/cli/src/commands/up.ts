@@ -28,6 +28,7 @@ import { loadSdkScript } from '../sdk-script.js';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../redis-child.js';
 import { stopWithin, type StopPart } from '../shutdown.js';
 import { serveFolder } from '../static-files.js';
+import { openPersonalization } from '../personalization.js';
 import { catalogOf } from './segments.js';
 
 export interface UpOptions {
@@ -62,8 +63,11 @@ function redisMetrics(redis: PrivateRedis): string {
   ].join('\n');
 }
 
-/** The demo shop's site, accepted from any origin; a `demo` row in the registry overrides it. */
-const DEMO_SITE: SiteSpec = { site: 'demo', origins: [] };
+/**
+ * The demo shop's site, accepted from any origin, whose pages may greet their visitor by first name;
+ * a `demo` row in the registry overrides it.
+ */
+const DEMO_SITE: SiteSpec = { site: 'demo', origins: [], exposeTraits: ['first_name'] };
 
 export async function up(config: Config, opts: UpOptions, log: Logger): Promise<RunningUp> {
   const dir = dataDir(config.dataDir);
@@ -155,6 +159,9 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     await sites.start();
     stack.push({ name: 'sites', stop: async () => sites.stop() });
 
+    const personalization = await openPersonalization(wh, config, log);
+    stack.push({ name: 'personalization', stop: () => personalization.close() });
+
     const collector = createCollector({
       queue,
       sites,
@@ -166,6 +173,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       extraMetrics: redis ? () => redisMetrics(redis!) : undefined,
       trustProxy: config.SPOOR_TRUST_PROXY,
       secretKey: sealKey,
+      personalization: personalization.reader,
       rateLimits: redisRateLimits({
         redis: producerConn,
         ...rateLimitSettings(),

@@ -18,7 +18,7 @@ import { originAllowed } from '../sites.js';
 const JSON_TYPES = /^(application\/json|text\/plain)\b/i;
 
 /** Refused before the body is read: beacons send text/plain, fetch sends either. */
-const jsonContentType: MiddlewareHandler = async (c, next) => {
+export const jsonContentType: MiddlewareHandler = async (c, next) => {
   const type = c.req.header('content-type') ?? 'text/plain';
   if (!JSON_TYPES.test(type)) {
     throw new CollectorError(400, 'unsupported_content_type', 'send application/json or text/plain');
@@ -72,7 +72,8 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
   });
 }
 
-function parseJson(text: string): unknown {
+/** The body's text as JSON, prototype-safe; `invalid_json` otherwise. Shared by every JSON route. */
+export function parseJson(text: string): unknown {
   try {
     // Drops `__proto__` and `constructor.prototype` keys instead of letting them reach any object.
     return sjson.parse(text, null, {

@@ -43,6 +43,15 @@ describe('cors', () => {
     }
   });
 
+  it('allows the methods and request headers a route asks for', async () => {
+    const a = new Hono();
+    a.use('/v1/me', cors({ sites: staticSites([{ site: 'shop', origins: ['https://shop.example'] }]), methods: ['GET'], headers: ['X-Spoor-Visitor'] }));
+    const res = await a.request('/v1/me', { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'GET' } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-methods')).toBe('GET');
+    expect(res.headers.get('access-control-allow-headers')).toBe('X-Spoor-Visitor');
+  });
+
   it('answers any origin when some site accepts any', async () => {
     const res = await preflight(app(staticSites([{ site: 'demo', origins: [] }])), 'http://localhost:3000');
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');

@@ -1,6 +1,7 @@
-// CORS for the ingestion routes: preflights are answered for origins some registered site accepts,
-// and a response names the origin (with credentials, so the spoor_id cookie flows) only after the
-// route checked it against the batch's own site. Origins nobody registered get no CORS headers.
+// CORS for the routes pages call (ingestion, and the personalization reads): preflights are
+// answered for origins some registered site accepts, and a response names the origin (with
+// credentials, so the spoor_id cookie flows) only after the route checked it against the request's
+// own site. Origins nobody registered get no CORS headers.
 import type { Context, MiddlewareHandler } from 'hono';
 import { CollectorError } from '../../errors.js';
 import type { SiteRegistry } from '../../sites.js';
@@ -9,12 +10,15 @@ export interface CorsOptions {
   sites: SiteRegistry;
   /** Methods the preflight allows. @defaultValue `['POST']` */
   methods?: string[];
+  /** Request headers the preflight allows. @defaultValue `['Content-Type', 'Content-Encoding']` */
+  headers?: string[];
   /** How long browsers may cache a preflight; Chrome caps it at 2 hours. @defaultValue 7200 */
   maxAgeS?: number;
 }
 
 export function cors(opts: CorsOptions): MiddlewareHandler {
   const methods = (opts.methods ?? ['POST']).join(', ');
+  const headers = (opts.headers ?? ['Content-Type', 'Content-Encoding']).join(', ');
   const maxAge = String(opts.maxAgeS ?? 7_200);
   return async (c, next) => {
     // Answers differ by Origin, so caches must keep them apart, errors included.
@@ -26,7 +30,7 @@ export function cors(opts: CorsOptions): MiddlewareHandler {
     }
     allowOrigin(c, origin);
     c.header('Access-Control-Allow-Methods', methods);
-    c.header('Access-Control-Allow-Headers', 'Content-Type, Content-Encoding');
+    c.header('Access-Control-Allow-Headers', headers);
     c.header('Access-Control-Max-Age', maxAge);
     return c.body(null, 204);
   };

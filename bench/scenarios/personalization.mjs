@@ -1,0 +1,249 @@
+// Personalization on `spoor up`: /v1/me and /v1/profiles latency at a fixed rate of lookups, alone
+// and while the process ingests at half its sustained rate (the rate it held is reported), and
+// freshness: from a cart_add answered 202 until /v1/me shows it in the cart.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { generateTraffic } from '@spoor/traffic';
+import { batchBodies, request } from '../lib/load.mjs';
+import { sleep } from '../lib/processes.mjs';
+import { percentile, summary } from '../lib/stats.mjs';
+import { post, spoorUp, sustained } from './e2e.mjs';
+
+export const title = 'Personalization: /v1/me and /v1/profiles under ingest, freshness';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '../../apps/cli/bin/spoor.cjs');
+const SITE = 'bench';
+const ORIGIN = 'https://bench.example';
+const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+
+/** Shop traffic for the `bench` site, so there are visitors, customers, carts and affinities to look up. */
+async function seed(up, visitors) {
+  const traffic = generateTraffic({ seed: 5, visitors, site: SITE, origin: ORIGIN, affinity: 0.8, resendBatchRate: 0, resendEventsRate: 0 });
+  const pending = [...traffic.batches];
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let b = pending.shift(); b; b = pending.shift()) {
+        const browser = b.userAgent.startsWith('Mozilla/');
+        const res = await request(`${up.base}/v1/batch`, {
+          method: 'POST',
+          body: JSON.stringify({ ...b.body, sent_at: Date.now() }),
+          headers: { 'content-type': 'text/plain', 'user-agent': b.userAgent, ...(browser ? { origin: ORIGIN } : {}) },
+        });
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  const expected = traffic.events.length;
+  for (;;) {
+    const [{ n }] = await up.sql(`SELECT count() AS n FROM spoor.events FINAL WHERE site_id = '${SITE}'`);
+    if (Number(n) >= expected) break;
+    await sleep(250);
+  }
+  const customers = (await up.sql(`SELECT customer_id FROM spoor.customer_profiles WHERE site_id = '${SITE}' ORDER BY customer_id`)).map((r) => r.customer_id);
+  const browsers = [...new Set(traffic.events.filter((e) => !traffic.bots.has(e.visitor_id)).map((e) => e.visitor_id))];
+  return { customers, browsers };
+}
+
+function lookupRequest(up, people, key, i, route) {
+  if (route === 'me') {
+    return [`${up.base}/v1/me?site=${SITE}`, { origin: ORIGIN, cookie: `spoor_id=${people.browsers[i % people.browsers.length]}`, 'user-agent': UA }];
+  }
+  return [`${up.base}/v1/profiles/${SITE}/${encodeURIComponent(people.customers[i % people.customers.length])}`, { authorization: `Bearer ${key}` }];
+}
+
+/**
+ * Starts `rate` lookups a second for `seconds` on a fixed schedule (not waiting for answers, so a
+ * slow answer cannot hide the ones queued behind it), alternating /v1/me and /v1/profiles. A lookup
+ * not answered within 5 s counts as failed, so an overloaded run still ends.
+ */
+async function lookups(up, people, key, rate, seconds) {
+  const me = [];
+  const profiles = [];
+  const statuses = {};
+  const started = performance.now();
+  const inFlight = [];
+  for (let i = 0; performance.now() - started < seconds * 1000; i++) {
+    const at = started + (i * 1000) / rate;
+    if (at > performance.now()) await sleep(at - performance.now());
+    const route = i % 2 === 0 ? 'me' : 'profiles';
+    const [url, headers] = lookupRequest(up, people, key, i >> 1, route);
+    const t0 = performance.now();
+    inFlight.push(
+      request(url, { headers, signal: AbortSignal.timeout(5_000) }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.status === 200) (route === 'me' ? me : profiles).push(performance.now() - t0);
+        },
+        (err) => (statuses[err.name] = (statuses[err.name] ?? 0) + 1),
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const answered = me.length + profiles.length;
+  return { me, profiles, statuses, answered: answered / inFlight.length, rate: inFlight.length / seconds };
+}
+
+/** Lookups of one route as fast as `concurrency` clients get answers: what the process can serve. */
+async function capacity(up, people, key, route, seconds, concurrency = 8) {
+  let done = 0;
+  let i = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() - started < seconds * 1000) {
+        const [url, headers] = lookupRequest(up, people, key, i++, route);
+        const res = await request(url, { headers });
+        await res.arrayBuffer();
+        if (res.status === 200) done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+/** Ingest at `rate` events/s until `stop()`; resolves the events accepted and the time. */
+function ingest(up, bodies, rate) {
+  let stopped = false;
+  const done = (async () => {
+    const started = Date.now();
+    const inFlight = [];
+    let sent = 0;
+    for (let i = 0; !stopped; i++) {
+      inFlight.push(post(up.base, bodies.next()).then((s) => (s === 202 ? (sent += bodies.events) : 0), () => 0));
+      const next = started + ((i + 1) * bodies.events * 1000) / rate;
+      if (next > Date.now()) await sleep(next - Date.now());
+    }
+    await Promise.all(inFlight);
+    return { sent, seconds: (Date.now() - started) / 1000 };
+  })();
+  return {
+    stop() {
+      stopped = true;
+      return done;
+    },
+  };
+}
+
+/** One cart_add every 500 ms for a fresh visitor; each timed from its 202 until /v1/me lists the item. */
+async function freshness(up, seconds) {
+  const out = [];
+  const started = Date.now();
+  const probes = [];
+  for (let i = 0; Date.now() - started < seconds * 1000; i++) {
+    const visitor = `fresh-${process.pid}-${i}`;
+    const item = { id: `FRESH-${i}`, name: 'Probe', price: '1.00', quantity: 1 };
+    const body = JSON.stringify({
+      site: SITE,
+      batch_id: randomUUID(),
+      sent_at: Date.now(),
+      events: [{ event_id: randomUUID(), type: 'cart_add', ts: Date.now(), visitor_id: visitor, session_id: visitor, item, cart: { cart_id: `c-${visitor}`, items: [item], value: '1.00' } }],
+    });
+    const headers = { 'content-type': 'text/plain', origin: ORIGIN, cookie: `spoor_id=${visitor}`, 'user-agent': UA };
+    probes.push(
+      (async () => {
+        const res = await request(`${up.base}/v1/batch`, { method: 'POST', body, headers });
+        await res.arrayBuffer();
+        if (res.status !== 202) return;
+        const acked = performance.now();
+        for (let tries = 0; tries < 2_000; tries++) {
+          const me = await (await request(`${up.base}/v1/me?site=${SITE}`, { headers: { origin: ORIGIN, cookie: `spoor_id=${visitor}` } })).json();
+          if (me.cart?.items?.some((x) => x.id === item.id)) return out.push(performance.now() - acked);
+          await sleep(25);
+        }
+      })(),
+    );
+    await sleep(500);
+  }
+  await Promise.all(probes);
+  return out;
+}
+
+export async function run(ctx) {
+  const seconds = ctx.quick ? 4 : 20;
+  const visitors = ctx.quick ? 300 : 3_000;
+  // The quick run checks the harness, at a rate the machine can serve.
+  const rate = ctx.quick ? 30 : 300;
+  const bodies = batchBodies('demo');
+  const runs = [];
+  for (let r = 0; r < ctx.runs; r++) {
+    const up = await spoorUp();
+    const cli = async (...args) =>
+      (await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, SPOOR_DATA_DIR: up.dataDir, SPOOR_LOG_LEVEL: 'warn' } })).stdout;
+    try {
+      await cli('sites', 'add', SITE, '--origin', ORIGIN, '--expose-traits', 'email', '--expose-segments', 'cart_abandoners,champions');
+      const key = (await cli('sites', 'key', SITE)).trim().split('\n').at(-1);
+      const people = await seed(up, visitors);
+      // Warm the site-wide caches (catalogue, RFM levels, segment membership) as a running shop has them.
+      await lookups(up, people, key, 20, 2);
+      const capMe = await capacity(up, people, key, 'me', seconds);
+      const capProfiles = await capacity(up, people, key, 'profiles', seconds);
+      const alone = await lookups(up, people, key, rate, seconds);
+      const s = await sustained(up, bodies, seconds);
+      const load = ingest(up, bodies, s.rate / 2);
+      const busy = await lookups(up, people, key, rate, seconds);
+      // Freshness on its own, still under the ingest load: the probes' /v1/me polls must not queue
+      // behind an overload of other lookups, or they would time the lookups, not the data.
+      await sleep(5_000);
+      const fresh = await freshness(up, seconds);
+      const held = await load.stop();
+      runs.push({
+        sustained: s.rate,
+        held: held.sent / held.seconds,
+        aloneMe50: percentile(alone.me, 50),
+        aloneMe99: percentile(alone.me, 99),
+        aloneProfile50: percentile(alone.profiles, 50),
+        aloneProfile99: percentile(alone.profiles, 99),
+        me50: percentile(busy.me, 50),
+        me99: percentile(busy.me, 99),
+        profile50: percentile(busy.profiles, 50),
+        profile99: percentile(busy.profiles, 99),
+        lookupRate: busy.rate,
+        answered: busy.answered,
+        aloneAnswered: alone.answered,
+        capMe,
+        capProfiles,
+        statuses: { alone: alone.statuses, busy: busy.statuses },
+        fresh50: percentile(fresh, 50),
+        fresh99: percentile(fresh, 99),
+        probes: fresh.length,
+        customers: people.customers.length,
+      });
+    } catch (err) {
+      throw new Error(`${err.message}\nspoor up said:\n${up.output().slice(-4000)}`);
+    } finally {
+      await up.stop();
+    }
+  }
+  const of = (k) => summary(runs.map((x) => x[k]));
+  const met = (k, limit) => of(k).median <= limit;
+  return {
+    figures: [
+      { what: '/v1/me p50, lookups alone', value: of('aloneMe50'), unit: 'ms' },
+      { what: '/v1/me p99, lookups alone', value: of('aloneMe99'), unit: 'ms' },
+      { what: '/v1/profiles p50, lookups alone', value: of('aloneProfile50'), unit: 'ms' },
+      { what: '/v1/profiles p99, lookups alone', value: of('aloneProfile99'), unit: 'ms' },
+      { what: `/v1/me p50 while ingesting`, value: of('me50'), unit: 'ms' },
+      { what: `/v1/me p99 while ingesting`, value: of('me99'), unit: 'ms', target: '≤ 25 ms', met: met('me99', 25) },
+      { what: '/v1/profiles p50 while ingesting', value: of('profile50'), unit: 'ms' },
+      { what: '/v1/profiles p99 while ingesting', value: of('profile99'), unit: 'ms', target: '≤ 25 ms', met: met('profile99', 25) },
+      { what: 'lookups/s started (half /v1/me, half /v1/profiles)', value: of('lookupRate'), unit: '/s', target: `${rate}` },
+      { what: 'share answered 200 within 5 s, alone', value: of('aloneAnswered'), unit: '' },
+      { what: 'share answered 200 within 5 s, while ingesting', value: of('answered'), unit: '' },
+      { what: 'capacity: /v1/me answered per second (8 clients, alone)', value: of('capMe'), unit: '/s' },
+      { what: 'capacity: /v1/profiles answered per second (8 clients, alone)', value: of('capProfiles'), unit: '/s' },
+      { what: 'sustained ingest of this spoor up', value: of('sustained'), unit: 'events/s' },
+      { what: 'ingest held during the lookups (target: half)', value: of('held'), unit: 'events/s' },
+      { what: 'freshness: cart_add 202 → in /v1/me, p50', value: of('fresh50'), unit: 'ms' },
+      { what: 'freshness: cart_add 202 → in /v1/me, p99', value: of('fresh99'), unit: 'ms', target: '≤ 1,000 ms', met: met('fresh99', 1_000) },
+    ],
+    notes: [
+      `spoor up seeded with @spoor/traffic shop traffic (${visitors.toLocaleString('en-US')} visitors, planted affinities) for site ${SITE} (exposes the email trait and two segments; /v1/profiles with its site key). Lookups start on a fixed schedule of ${rate}/s for ${seconds} s (a slow answer does not delay the next), alternating /v1/me (cookie of a seeded browser) and /v1/profiles (a customer id); first alone, then while 20-event batches arrive at half the sustained rate measured just before (as in the e2e scenario). Freshness, after the lookups and a 5 s pause, still at half the sustained ingest: a cart_add for a new visitor every 500 ms, polled through /v1/me every 25 ms.`,
+      `Answers by status in the first run: ${JSON.stringify(runs[0]?.statuses ?? {})}.`,
+      'The site-wide parts of an answer (catalogue and best sellers, RFM score levels, segment membership, each product\'s partners) are cached and refreshed in the background; each lookup reads the person\'s own rows by primary key in two queries (three for a profile whose products\' partners are not cached).',
+    ],
+  };
+}

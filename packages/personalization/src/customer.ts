@@ -1,0 +1,160 @@
+// One customer's transaction figures by primary key: the figures customer_profiles gives
+// (docs/SCHEMA.md), computed from that customer's rows of customer_transactions only instead of the
+// whole site's. A customer's rows are those sent with their user id, plus the anonymous rows of
+// browsers whose latest identity is them (identity_map's rule), found through identities. The
+// lifecycle is spoor_lifecycle, the function customer_profiles uses. RFM scores need the whole
+// site and come from rfm.ts.
+import { first, type Lookup, type LookupRows } from './lookups.js';
+
+export interface CustomerFigures {
+  orders: number;
+  /** Decimal text, net of refunds. */
+  revenue: string;
+  /** Revenue as a number, to compare with the site's RFM levels (numbers too). */
+  revenueValue: number;
+  avgOrderValue: string;
+  items: number;
+  products: string[];
+  categories: string[];
+  visitorIds: string[];
+  firstOrderAt: string;
+  lastOrderAt: string;
+  meanDaysBetweenOrders: number;
+  recencyDays: number;
+  lifecycle: 'new' | 'active' | 'at_risk' | 'lapsed';
+  currency: string;
+  asOf: string;
+}
+
+/**
+ * Parameters: `site`, `customer` (a user id, or the visitor id of an anonymous shopper). The
+ * browsers of a user are those identities links to them whose most recent link is them.
+ */
+export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'summary' }): Lookup {
+  // What /v1/me shows (orders, lifecycle, and what was bought) needs a few of the states only.
+  const summary = opts.only === 'summary';
+  return {
+    name: 'customer',
+    sql: `SELECT
+        maxMapIfMerge(order_revenue) AS revenue_map,
+        minMapIfMerge(order_time) AS time_map,
+        length(revenue_map.1) AS orders,
+        groupUniqArrayArrayIfMerge(products) AS products,
+        if(orders > 0, arrayMin(time_map.2), toDateTime64(0, 3, 'UTC')) AS first_at,
+        if(orders > 0, arrayMax(time_map.2), toDateTime64(0, 3, 'UTC')) AS last_at,
+        if(orders > 1, round(dateDiff('second', first_at, last_at) / 86400 / (orders - 1), 2), 0) AS mean_days_between_orders,
+        today() AS as_of_day,
+        toUInt32(greatest(0, dateDiff('day', toDate(last_at), as_of_day))) AS recency_days,
+        spoor_lifecycle(orders, recency_days, mean_days_between_orders) AS lifecycle${summary ? '' : `,
+        maxMapIfMerge(order_units) AS units_map,
+        maxMapIfMerge(refunds) AS refund_map,
+        arraySum(revenue_map.2) - arraySum(refund_map.2) AS revenue_d,
+        toString(revenue_d) AS revenue,
+        toFloat64(revenue_d) AS revenue_value,
+        toString(if(orders > 0, round(revenue_d / orders, 2), 0)) AS avg_order_value,
+        arraySum(units_map.2) AS items,
+        groupUniqArrayArrayIfMerge(categories) AS categories,
+        groupUniqArray(visitor_id) AS visitor_ids,
+        toString(first_at) AS first_order_at,
+        toString(last_at) AS last_order_at,
+        toString(as_of_day) AS as_of,
+        argMaxIfMerge(currency) AS order_currency`}
+      FROM ${d}.customer_transactions
+      WHERE site_id = {site:String} AND (${customerRows(d, opts.anonymous)})`,
+  };
+}
+
+/** A customer's rows of customer_transactions (parameters `site`, `customer`). */
+function customerRows(d: string, anonymous: boolean): string {
+  return anonymous
+    ? "user_id = '' AND visitor_id = {customer:String}"
+    : `user_id = {customer:String} OR (user_id = '' AND visitor_id IN (
+         SELECT visitor_id FROM ${d}.identities
+         WHERE site_id = {site:String} AND visitor_id IN (
+           SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {customer:String})
+         GROUP BY visitor_id
+         HAVING argMax(user_id, last_seen) = {customer:String}))`;
+}
+
+export interface CustomerSummary {
+  orders: number;
+  lifecycle: CustomerFigures['lifecycle'];
+  products: string[];
+}
+
+/** What `customerLookup(..., { only: 'summary' })` read; undefined for someone who never ordered. */
+export function customerSummary(rows: LookupRows): CustomerSummary | undefined {
+  const row = first<Pick<CustomerRow, 'orders' | 'lifecycle' | 'products'>>(rows, 'customer');
+  if (!row || Number(row.orders) === 0) return undefined;
+  return { orders: Number(row.orders), lifecycle: row.lifecycle, products: row.products };
+}
+
+interface CustomerRow {
+  orders: number;
+  revenue: string;
+  revenue_value: number;
+  avg_order_value: string;
+  items: number;
+  products: string[];
+  categories: string[];
+  visitor_ids: string[];
+  first_order_at: string;
+  last_order_at: string;
+  mean_days_between_orders: number;
+  recency_days: number;
+  lifecycle: CustomerFigures['lifecycle'];
+  order_currency: string;
+  as_of: string;
+}
+
+/** Undefined for someone who never ordered (customer_profiles has no row for them either). */
+export function customerFigures(rows: LookupRows): CustomerFigures | undefined {
+  const row = first<CustomerRow>(rows, 'customer');
+  if (!row || Number(row.orders) === 0) return undefined;
+  return {
+    orders: Number(row.orders),
+    revenue: row.revenue,
+    revenueValue: Number(row.revenue_value),
+    avgOrderValue: row.avg_order_value,
+    items: Number(row.items),
+    products: row.products,
+    categories: row.categories,
+    visitorIds: [...row.visitor_ids].sort(),
+    firstOrderAt: row.first_order_at,
+    lastOrderAt: row.last_order_at,
+    meanDaysBetweenOrders: Number(row.mean_days_between_orders),
+    recencyDays: Number(row.recency_days),
+    lifecycle: row.lifecycle,
+    currency: row.order_currency,
+    asOf: row.as_of,
+  };
+}
+
+/**
+ * Parameters: `site`, `user`, and `keys` unless every trait is wanted. Only the keys asked for
+ * leave the engine: the page's answer never even reads a trait the site does not expose.
+ */
+export function traitsLookup(d: string, opts: { all: boolean }): Lookup {
+  const pick = opts.all ? 't' : 'mapFilter((k, v) -> has({keys:Array(String)}, k), t)';
+  return {
+    name: 'traits',
+    sql: `SELECT ${pick} AS traits FROM (
+        SELECT argMaxMerge(traits) AS t FROM ${d}.customer_traits WHERE site_id = {site:String} AND user_id = {user:String})`,
+  };
+}
+
+export function customerTraits(rows: LookupRows): Record<string, string> {
+  return first<{ traits: Record<string, string> }>(rows, 'traits')?.traits ?? {};
+}
+
+/** Parameters: `site`, `user`. */
+export function userForgottenLookup(d: string): Lookup {
+  return {
+    name: 'gone_user',
+    sql: `SELECT count() AS n FROM ${d}.forgotten WHERE site_id IN ('', {site:String}) AND kind = 'user' AND id = {user:String}`,
+  };
+}
+
+export function userForgotten(rows: LookupRows): boolean {
+  return Number(first<{ n: number }>(rows, 'gone_user')?.n ?? 0) > 0;
+}
