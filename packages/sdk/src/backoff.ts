@@ -13,6 +13,6 @@ export const retryable = (status: number): boolean => !status || status === 408 
  * or an HTTP date).
  */
 export function retryDelay(attempt: number, retryAfter: string | null | undefined, rand = Math.random(), nowMs = Date.now()): number {
-  const after = 1000 * Number(retryAfter) || Date.parse(retryAfter!) - nowMs || 0;
+  const after = 1000 * +retryAfter! || Date.parse(retryAfter!) - nowMs || 0;
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(Math.min(30_000, 250 * 2 ** attempt) * (1 + rand), after));
 }

@@ -29,7 +29,7 @@ export function moveLine(items: ItemInput[], item: ItemInput, n: number): ItemIn
 
 /** Sum of price × quantity (the collector rounds it to its 4 decimals), 0 if a price is not a number. */
 export function cartValue(items: ItemInput[]): number {
-  return items.reduce((s, l) => s + Number(l.price) * (l.quantity ?? 1), 0) || 0;
+  return items.reduce((s, l) => s + +l.price! * (l.quantity ?? 1), 0) || 0;
 }
 
 export function createCart(store: Store, emit: Core['emit']): CartApi {

@@ -37,7 +37,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   let booted = false;
 
   // Numbers may arrive as data-* strings.
-  const identity = createIdentity(store, (Number(config.sessionTimeout) || 30) * 60_000, () => gpc || consent === 2);
+  const identity = createIdentity(store, (+config.sessionTimeout! || 30) * 60_000, () => gpc || consent === 2);
   const base = `${String(config.endpoint).replace(/\/+$/, '')}/v1/`;
   const delivery = createDelivery(`${base}batch`, config, store);
   let held: Array<Record<string, unknown>> = [];
@@ -53,7 +53,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
       // Only a page that has not started storing can still be held back.
       if (!decided && !started && consent === 1) {
         consent = 0;
-        if (arg != null) setTimeout(lapse, Math.min(Number(arg) || 0, 10_000));
+        if (arg != null) setTimeout(lapse, Math.min(+arg! || 0, 10_000));
       }
       return;
     }
@@ -138,8 +138,8 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
     for (const f of core.onHide) f();
     delivery.hide();
   };
-  on(document, 'visibilitychange', () => document.hidden && hide());
-  on(window, 'pagehide', hide);
+  on('visibilitychange', () => document.hidden && hide());
+  on('pagehide', hide);
   for (const f of features) safe(f)(core);
   booted = true;
   if (consent === 1) start();

@@ -39,8 +39,8 @@ const KEEPALIVE_BUDGET = 64 * 1024;
 /** `url` is the collector's `/v1/batch`. */
 export function createDelivery(url: string, config: TrackerConfig, store: Store): Delivery {
   // Numbers may arrive as data-* strings.
-  const batchSize = Number(config.batchSize) || 20;
-  const flushInterval = Number(config.flushInterval ?? 1000);
+  const batchSize = +config.batchSize! || 20;
+  const flushInterval = +(config.flushInterval ?? 1000);
   /** Events not sealed into a batch yet, and their bytes as JSON (with a comma each). */
   let open: object[] = [];
   let bytes = 0;
@@ -123,7 +123,7 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
   };
 
   // Back online: whatever waits for a retry goes now.
-  on(window, 'online', () => {
+  on('online', () => {
     for (const b of batches) b.w = 0;
     void flush();
   });

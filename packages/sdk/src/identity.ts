@@ -41,7 +41,7 @@ export function createIdentity(store: Store, timeoutMs: number, cookieless: () =
       const visitor_id = visitor();
       const t = now();
       const [sid, last, r] = (store.get('sid') ?? '').split('.');
-      const idle = t - Number(last);
+      const idle = t - +last!;
       const fresh = !sid || !(idle < timeoutMs);
       const session_id = fresh ? uuid() : sid;
       // A returning visitor is one whose id existed before this session began.

@@ -32,9 +32,14 @@ export function guard<T extends object>(api: T): T {
   return api;
 }
 
-/** A passive, capturing listener whose errors never reach the page. */
-export function on(target: EventTarget, type: string, fn: (e: Event) => void): void {
-  target.addEventListener(type, safe(fn) as EventListener, { capture: true, passive: true });
+/**
+ * A passive listener whose errors never reach the page, capturing at the window: it hears the
+ * window's own events and, in their capture phase, every event dispatched in the document
+ * (click, visibilitychange, scroll, a custom event that does not bubble), before the page's
+ * handlers can stop them.
+ */
+export function on(type: string, fn: (e: Event) => void): void {
+  addEventListener(type, safe(fn) as EventListener, { capture: true, passive: true });
 }
 
 export const now = (): number => Date.now();

@@ -12,7 +12,7 @@ const SECRET = /pass|card|cc-|cvc|cvv|csc|iban|ssn|secur/i;
 
 export const clicks: Feature = (core) => {
   if (core.config.clicks === false) return;
-  on(document, 'click', (ev) => {
+  on('click', (ev) => {
     // (A target that is no element, the document itself, throws here and is not a click on anything.)
     const el = (ev.target as Element).closest(CONTROL);
     if (!el || el.closest('[data-spoor-ignore]')) return;

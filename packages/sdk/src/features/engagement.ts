@@ -50,7 +50,7 @@ export const engagement: Feature = (core) => {
   };
 
   page();
-  for (const type of ACTIVITY) on(document, type, credit);
+  for (const type of ACTIVITY) on(type, credit);
   core.onHide.push(() => {
     leave();
     since = 0;

@@ -26,10 +26,10 @@ export const pageviews: Feature = (core) => {
       return r;
     };
   }
-  on(window, 'popstate', soon);
-  on(window, 'hashchange', soon);
+  on('popstate', soon);
+  on('hashchange', soon);
   // Restored from the back/forward cache: the page is seen again, though no script runs anew.
-  on(window, 'pageshow', (e) => (e as PageTransitionEvent).persisted && core.pageview(true));
+  on('pageshow', (e) => (e as PageTransitionEvent).persisted && core.pageview(true));
   // A navigation still settling when the page hides must not be lost.
   core.onHide.push(() => timer && now());
 };

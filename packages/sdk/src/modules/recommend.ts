@@ -75,6 +75,6 @@ export const recommend: Feature = (core) => {
     }
   });
   // After the page has rendered, in a task of its own.
-  if (document.readyState === 'loading') core.on(document, 'DOMContentLoaded', later);
+  if (document.readyState === 'loading') core.on('DOMContentLoaded', later);
   else later();
 };

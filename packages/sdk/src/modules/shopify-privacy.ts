@@ -25,7 +25,7 @@ export const shopifyPrivacy: Feature = (core) => {
   if (!s.customerPrivacy) s.loadFeatures?.([{ name: 'consent-tracking-api', version: '0.1' }], (err) => err || read());
   core.signal('pending');
   read();
-  core.on(document, 'visitorConsentCollected', (e) =>
+  core.on('visitorConsentCollected', (e) =>
     core.signal((e as CustomEvent<{ analyticsAllowed?: boolean }>).detail?.analyticsAllowed ? 'granted' : 'denied', true),
   );
 };

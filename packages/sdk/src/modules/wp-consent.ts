@@ -19,5 +19,5 @@ export const wpConsent: Feature = (core) => {
       else core.signal('pending');
     }
   }
-  core.on(document, 'wp_listen_for_consent_change', (e) => read((e as CustomEvent<Record<string, unknown>>).detail?.[category]));
+  core.on('wp_listen_for_consent_change', (e) => read((e as CustomEvent<Record<string, unknown>>).detail?.[category]));
 };
