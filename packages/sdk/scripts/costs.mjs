@@ -33,7 +33,7 @@ const BEHAVIOURS = {
   'GPC/DNT': [P('core.js', /config\.respectGpc !== false && [^;]*/, 'false')],
   'outbox writes coalesced after answers': [P('delivery.js', /saving \?\?= setTimeout\([^\n]*/, 'save();')],
   'Retry-After as an HTTP date': [P('backoff.js', "|| Date.parse(retryAfter) - nowMs ", '')],
-  'back online, at once': [P('delivery.js', /on\(window, 'online'[\s\S]*?\n {4}\}\);/, '')],
+  'back online, at once': [P('delivery.js', /on\('online'[\s\S]*?\n {4}\}\);/, '')],
   'the remembered grant': [
     P('core.js', /!!safe\(\(\) => localStorage\.getItem\('spoor_consent'\)\)\(\)/, 'false'),
     P('core.js', "store.set('consent', '1');", ''),

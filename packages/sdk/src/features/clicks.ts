@@ -23,7 +23,7 @@ export const clicks: Feature = (core) => {
     core.emit('click', {
       element: {
         tag: el.localName,
-        // (clip cuts it to the collector's 255 characters)
+        // (the collector cuts it to its 255 characters)
         text: field ? '' : el.textContent!.replace(/\s+/g, ' ').trim(),
         id: el.id,
         classes: el.getAttribute('class') ?? '',
