@@ -128,7 +128,7 @@ describe('SDK → collector → ClickHouse', () => {
     expect(await sql(`SELECT count(), sum(quantity) FROM spoor.order_items FINAL WHERE order_id = 'T12345' AND ${where}`)).toBe('1\t2');
     expect(await sql(`SELECT count() FROM spoor.rejected_events WHERE raw LIKE '%${vid}%'`)).toBe('0');
     await context.close();
-  });
+  }, 60_000); // two page loads, two reloads and four polls: room on a busy machine
 
   it('stores outbound links and downloads as the worker derives them from the click', async () => {
     const context = await browser.newContext();
