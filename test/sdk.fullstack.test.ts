@@ -58,7 +58,7 @@ describe('SDK → collector → ClickHouse', () => {
   });
 
   it('records SPA pageviews, clicks with selectors and page leave with engaged time', async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale: 'pt-BR' });
     const page = await context.newPage();
     await page.goto(`${pages.pages}/spa.html?utm_source=newsletter&utm_campaign=spring`);
     const vid = await visitorOf(page);
@@ -71,6 +71,8 @@ describe('SDK → collector → ClickHouse', () => {
     const where = `visitor_id = '${vid}'`;
     await poll(`SELECT path FROM spoor.events WHERE ${where} AND type = 'pageview' ORDER BY ts`).toBe('/spa.html\n/spa/products\n/spa/about');
     expect(await sql(`SELECT utm_source, utm_campaign FROM spoor.events WHERE ${where} AND type = 'pageview' AND path = '/spa.html'`)).toBe('newsletter\tspring');
+    // The language of every pageview, from the browser's Accept-Language.
+    expect(await sql(`SELECT DISTINCT lang FROM spoor.events WHERE ${where} AND type = 'pageview'`)).toBe('pt-BR');
     await poll(`SELECT path FROM spoor.events WHERE ${where} AND type = 'page_leave' ORDER BY ts`).toBe('/spa.html\n/spa/products\n/spa/about');
     expect(Number(await sql(`SELECT sum(engaged_ms) FROM spoor.events WHERE ${where} AND type = 'page_leave'`))).toBeGreaterThan(0);
     expect(await sql(`SELECT element_text, element_selector FROM spoor.events WHERE ${where} AND type = 'click' ORDER BY ts LIMIT 1`)).toBe(

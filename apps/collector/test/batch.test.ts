@@ -209,6 +209,18 @@ describe('POST /v1/batch', () => {
     expect(batches().at(-1)!.ctx.server_side).toBe(false);
   });
 
+  it("takes a browser's language from the first tag of its Accept-Language, and none for a server sender", async () => {
+    const { batches, post } = setup();
+    const page = { origin: 'https://shop.example' };
+    await post(makeBatch([makeEvent('pageview')]), { ...page, 'accept-language': 'de-DE,de;q=0.9,en;q=0.8' });
+    await post(makeBatch([makeEvent('pageview')]), { ...page, 'accept-language': 'zh-Hant-TW' });
+    await post(makeBatch([makeEvent('pageview')]), { ...page, 'accept-language': '*' });
+    await post(makeBatch([makeEvent('pageview')]), { ...page, 'accept-language': '<script>' });
+    await post(makeBatch([makeEvent('pageview')]), page);
+    await post(makeBatch([makeEvent('pageview')]), { 'accept-language': 'en-US' }); // no Origin: a backend
+    expect(batches().map((b) => b.ctx.lang)).toEqual(['de-DE', 'zh-Hant-TW', undefined, undefined, undefined, undefined]);
+  });
+
   it('believes X-Forwarded-For only from trusted proxies, and then its proxy-appended entry', async () => {
     const spoofed = { 'x-forwarded-for': '203.0.113.9' };
     const untrusted = setup();

@@ -107,7 +107,8 @@ function eventColumns(e: AcceptedEvent, job: BatchJobData): EventRow {
     engaged_ms: e.type === 'page_leave' ? e.engaged_ms : 0,
     scroll_pct: e.type === 'page_leave' ? e.scroll_pct : 0,
     screen: e.screen ?? '',
-    lang: e.lang ?? '',
+    // (The SDK leaves a pageview's language to the request's Accept-Language.)
+    lang: e.lang ?? (e.type === 'pageview' ? job.ctx.lang : undefined) ?? '',
     tz: e.tz ?? '',
     is_returning: e.returning ? 1 : 0,
     cookieless: e.cookieless || job.ctx.gpc ? 1 : 0,

@@ -111,6 +111,17 @@ describe('eventRows', () => {
   });
 });
 
+describe('lang', () => {
+  const lang = (e: Record<string, unknown>, type: 'pageview' | 'click' = 'pageview') => rawEventRows(job([makeEvent(type, e)], { lang: 'de-DE' }))[0]!.lang;
+
+  it("is the event's own, else for a pageview the request's Accept-Language", () => {
+    expect(lang({ lang: 'fr-FR' })).toBe('fr-FR');
+    expect(lang({})).toBe('de-DE');
+    expect(lang({}, 'click')).toBe(undefined); // '' (the default) is left out of the row
+    expect(rawEventRows(job([makeEvent('pageview')]))[0]!.lang).toBe(undefined);
+  });
+});
+
 describe('link_kind', () => {
   const click = (element: Record<string, unknown>, url = 'https://shop.example/p/tea') => rawEventRows(job([makeEvent('click', { url, element: { tag: 'a', ...element } })]))[0]!.link_kind;
 

@@ -90,7 +90,8 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
     if (url !== lastUrl || force) {
       if (force) lastUrl = undefined;
       for (const f of core.onPage) f(lastUrl);
-      emit('pageview', { title: document.title, referrer: lastUrl ?? document.referrer, screen: `${screen.width}x${screen.height}`, lang: navigator.language, tz });
+      // (`lang` the collector takes from the request's Accept-Language.)
+      emit('pageview', { title: document.title, referrer: lastUrl ?? document.referrer, screen: `${screen.width}x${screen.height}`, tz });
       lastUrl = url;
     }
   };
