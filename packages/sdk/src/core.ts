@@ -27,7 +27,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   // A decision (granted, or denied by a source) settles the page; until one, consent modules may
   // hold it. A grant from an earlier page counts as one.
   // (It is remembered as `consent`, read before anything may be stored.)
-  let decided = !!safe(() => localStorage.getItem('spoor_consent'))();
+  let decided = !!safe(() => localStorage.spoor_consent)();
   // 0: pending (hold everything in memory), 1: go ahead, 2: denied (cookieless).
   let consent = decided || !strict ? 1 : 0;
   let started = false;

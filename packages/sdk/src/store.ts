@@ -37,10 +37,10 @@ export function createStore(cookieDomain?: string): Store {
     const name = `spoor_${key}`;
     try {
       if (!value) throw 0;
-      localStorage.setItem(name, value);
+      localStorage[name] = value; // (Storage's named properties are its items)
     } catch {
       // Removed, or full: then the stale copy goes too (memory keeps the value for this page).
-      attempt(() => localStorage.removeItem(name));
+      attempt(() => delete localStorage[name]);
     }
     if (maxAgeS != null) {
       jarAt = 0;
@@ -60,7 +60,7 @@ export function createStore(cookieDomain?: string): Store {
         // Only ids live in cookies (reading document.cookie is not free); a missing cookie
         // throws here (no match), which moves on to localStorage.
         ((COOKIES.test(key) && attempt(() => (now() - jarAt < 1000 ? jar : ((jarAt = now()), (jar = document.cookie))).match(`(?:^|; )spoor_${key}=([^;]*)`)![1])) ||
-          attempt(() => localStorage.getItem(`spoor_${key}`)))) ||
+          attempt(() => localStorage[`spoor_${key}`] as string | undefined))) ||
       mem[key]?.[0],
     set(key, value, maxAgeS) {
       mem[key] = [value, maxAgeS];
