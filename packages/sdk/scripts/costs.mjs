@@ -31,14 +31,14 @@ const BEHAVIOURS = {
   'the beacon at a hide': [P('delivery.js', 'hiding && navigator.onLine && size <= room && navigator.sendBeacon(url, body)', 'false')],
   'the cookie jar cache': [P('store.js', /\(now\(\) - jarAt < 1000 \? jar : \(\(jarAt = now\(\)\), \(jar = document\.cookie\)\)\)/, 'document.cookie')],
   'GPC/DNT': [P('core.js', /config\.respectGpc !== false && [^;]*/, 'false')],
-  'outbox writes coalesced after answers': [P('delivery.js', /saving \?\?= setTimeout\([^\n]*/, 'save();')],
+  'the outbox write after answers': [P('delivery.js', ').then(save);', ');')],
   'Retry-After as an HTTP date': [P('backoff.js', "|| Date.parse(retryAfter) - nowMs ", '')],
   'back online, at once': [P('delivery.js', /on\('online'[\s\S]*?\n {4}\}\);/, '')],
   'the remembered grant': [
-    P('core.js', /!!safe\(\(\) => localStorage\.getItem\('spoor_consent'\)\)\(\)/, 'false'),
+    P('core.js', /!!safe\(\(\) => localStorage\.spoor_consent\)\(\)/, 'false'),
     P('core.js', "store.set('consent', '1');", ''),
   ],
-  'the webdriver flag': [P('delivery.js', 'webdriver: navigator.webdriver || undefined, ', '')],
+  'the webdriver flag': [P('delivery.js', 'webdriver: navigator.webdriver, ', '')],
 };
 
 const gzip = (s) => gzipSync(s, { level: 9 }).length;

@@ -3,8 +3,8 @@
 /** A Retry-After longer than this is cut to it: the page would rarely live that long anyway. */
 const MAX_RETRY_AFTER_MS = 3600_000;
 
-/** Network errors (status 0), timeouts, rate limits and server errors are worth another try. */
-export const retryable = (status: number): boolean => !status || status === 408 || status === 429 || status > 499;
+/** Network errors (no status, or 0), timeouts, rate limits and server errors are worth another try. */
+export const retryable = (status?: number): boolean => !status || status === 408 || status === 429 || status > 499;
 
 /**
  * Exponential backoff with jitter for the `attempt`-th failure (1, 2, ...): 1 s, 2 s, 4 s, ... up

@@ -45,6 +45,8 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   const send = (e: Record<string, unknown>) => delivery.push(fit({ ...e, ...identity.ids() }));
+  /** Sends what was held (for consent, or until the features had run). */
+  const release = () => held.splice(0).map(send);
   /** Nobody decided before the page hid (or the source's wait ran out): cookieless, sending what was held. */
   const lapse = () => !consent && !strict && signal('denied', true);
 
@@ -67,7 +69,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
       start();
       store.set('consent', '1');
     }
-    for (const e of held.splice(0)) send(e);
+    release();
   };
   /** Storage is allowed from now on: write through what memory holds and pick up earlier pages' outbox. */
   const start = () => {
@@ -144,7 +146,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   for (const f of features) safe(f)(core);
   booted = true;
   if (consent === 1) start();
-  if (consent) for (const e of held.splice(0)) send(e);
+  if (consent) release();
   // (A prerendered page's requests carry Sec-Purpose: prefetch, which the collector flags.)
   if (config.autoPageview !== false) core.api.page();
   return core.api;

@@ -48,7 +48,6 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** When the planned flush runs; Infinity while none is planned. */
   let due = Infinity;
-  let saving: ReturnType<typeof setTimeout> | undefined;
 
   // The page's outbox replaces what was stored: it adopted the stored batches when it started.
   // (Another tab's unsent batches may be overwritten; that tab still holds them and writes them
@@ -88,8 +87,8 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
     const answered = Promise.all(
       batches.map((b) => {
         if (b[INFLIGHT] || b.w! > t) return b[INFLIGHT] ?? plan(b.w!);
-        // webdriver: an automated browser says so, and the collector flags its events as a bot's.
-        const body = JSON.stringify({ site: config.site, batch_id: b.i, sent_at: t, webdriver: navigator.webdriver || undefined, events: b.e });
+        // webdriver: an automated browser says so (true), and the collector flags its events as a bot's.
+        const body = JSON.stringify({ site: config.site, batch_id: b.i, sent_at: t, webdriver: navigator.webdriver, events: b.e });
         const size = byteLength(body);
         // A string is sent as text/plain;charset=UTF-8, like a text/plain Blob.
         if (hiding && navigator.onLine && size <= room && navigator.sendBeacon(url, body)) {
@@ -107,17 +106,18 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
             .catch(() => undefined) // a network error: status 0
             .then((r) => {
               b[INFLIGHT] = undefined;
-              if (retryable(r?.status ?? 0)) plan((b.w = now() + retryDelay((b.n = (b.n ?? 0) + 1), r?.headers.get('Retry-After'))));
+              // (-~n: one more failure, the first when there was none)
+              if (retryable(r?.status)) plan((b.w = now() + retryDelay((b.n = -~b.n!), r?.headers.get('Retry-After'))));
               // Accepted, or refused for good (400, 403, 413): resending cannot help.
               else drop(b);
-              // Answers arrive in bursts: one outbox write after them, not one per answer (each
-              // write serialises every stored batch). A page gone first leaves an answered batch
-              // stored; the next page resends it with its batch_id and the server drops the copy.
-              saving ??= setTimeout(() => ((saving = undefined), save()));
             }));
         }
       }),
-    );
+      // Answers arrive in bursts: one outbox write once this flush's requests are answered, not
+      // one per answer (each write serialises every stored batch). A page gone first leaves an
+      // answered batch stored; the next page resends it with its batch_id and the server drops
+      // the copy.
+    ).then(save);
     save();
     return answered as Promise<unknown> as Promise<void>;
   };
@@ -140,7 +140,7 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
       plan(now() + (open.push(JSON.parse(json) as object) < batchSize ? flushInterval : 0));
     },
     flush,
-    hide: () => void flush(true),
+    hide: () => flush(true), // (never rejects)
     adopt() {
       // What earlier pages left (anything unreadable or not a batch is dropped).
       safe(() => (batches = prune([...(JSON.parse(store.get('q')!) as Pending[]), ...batches], now())))();

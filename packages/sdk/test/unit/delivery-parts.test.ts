@@ -16,7 +16,7 @@ describe('byteLength', () => {
 
 describe('backoff', () => {
   it('retries network errors, timeouts, 429 and 5xx, never 400, 403 or 413', () => {
-    for (const s of [0, 408, 429, 500, 502, 503]) expect(retryable(s)).toBe(true);
+    for (const s of [undefined, 0, 408, 429, 500, 502, 503]) expect(retryable(s)).toBe(true); // (undefined: no answer at all)
     for (const s of [200, 202, 400, 403, 413]) expect(retryable(s)).toBe(false);
   });
 
