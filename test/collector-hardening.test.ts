@@ -89,13 +89,16 @@ const traces = async (batchId: string) =>
   );
 
 describe('bad input over HTTP into ClickHouse', () => {
-  it('stores the good events of a batch and each refused one with reason, path, truncated payload and time', async () => {
+  it('stores the good events of a batch, clipped ones flagged, and each refused one with reason, path, truncated payload and time', async () => {
     const visitor = `v-${randomUUID()}`;
     const events: SpoorEventInput[] = [
       makeEvent('pageview', { visitor_id: visitor }),
       { ...makeEvent('purchase', { visitor_id: visitor }), order: { order_id: 'o', revenue: -5, currency: 'EUR' } } as never,
-      makeEvent('custom', { visitor_id: visitor, name: 'big', props: { s: 'x'.repeat(1_000_000) } }),
+      // Over 32 KiB as sent, and still over once clipped: forty values each within its limit.
+      makeEvent('custom', { visitor_id: visitor, name: 'big', props: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'x'.repeat(1000)])) }),
       makeEvent('click', { visitor_id: visitor }),
+      // A 1 MB string is cut to the value limit, and the event stored flagged `clipped`.
+      makeEvent('custom', { visitor_id: visitor, name: 'long', props: { s: 'x'.repeat(1_000_000) } }),
     ];
     const batch = makeBatch(events);
     const before = Date.now();
@@ -103,7 +106,7 @@ describe('bad input over HTTP into ClickHouse', () => {
     const res = await post(gzipSync(JSON.stringify(batch)), { 'content-encoding': 'gzip' });
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({
-      accepted: 2,
+      accepted: 3,
       rejected: 2,
       errors: [
         { index: 1, reason: 'invalid_event', path: 'events.1.order.revenue' },
@@ -111,10 +114,19 @@ describe('bad input over HTTP into ClickHouse', () => {
       ],
     });
     const keys = makeBatch([makeEvent('pageview'), makeEvent('custom', { name: 'keys', props: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])) })]);
-    expect(await (await post(keys)).json()).toMatchObject({ accepted: 1, errors: [{ index: 1, reason: 'event_too_large' }] });
-    await expect.poll(() => traces(batch.batch_id), { timeout: 15_000 }).toBe(4);
+    expect(await (await post(keys)).json()).toMatchObject({ accepted: 2, rejected: 0 });
+    await expect.poll(() => traces(batch.batch_id), { timeout: 15_000 }).toBe(5);
     await expect.poll(() => traces(keys.batch_id), { timeout: 15_000 }).toBe(2);
-    expect(await rows('SELECT type FROM spoor.events WHERE batch_id = {b:String} ORDER BY type', { b: batch.batch_id })).toEqual([{ type: 'click' }, { type: 'pageview' }]);
+    expect(
+      await rows("SELECT type, name, has(flags, 'clipped') AS clipped, length(props['s']) AS s FROM spoor.events WHERE batch_id = {b:String} ORDER BY type, name", { b: batch.batch_id }),
+    ).toEqual([
+      { type: 'click', name: '', clipped: 0, s: 0 },
+      { type: 'custom', name: 'long', clipped: 1, s: 1024 },
+      { type: 'pageview', name: '', clipped: 0, s: 0 },
+    ]);
+    expect(
+      await rows("SELECT length(mapKeys(props)) AS n, has(flags, 'clipped') AS clipped FROM spoor.events WHERE batch_id = {b:String} AND type = 'custom'", { b: keys.batch_id }),
+    ).toEqual([{ n: 100, clipped: 1 }]);
     const rejected = await rows<{ event_index: number; reason: string; path: string; raw_len: number; event_id: string; received: number; stage: string }>(
       `SELECT event_index, reason, path, length(raw) AS raw_len, event_id, toUnixTimestamp64Milli(received_at) AS received, stage
        FROM spoor.rejected_events WHERE batch_id = {b:String} ORDER BY event_index`,

@@ -58,7 +58,7 @@ describe('SDK → collector → ClickHouse', () => {
   });
 
   it('records SPA pageviews, clicks with selectors and page leave with engaged time', async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale: 'pt-BR' });
     const page = await context.newPage();
     await page.goto(`${pages.pages}/spa.html?utm_source=newsletter&utm_campaign=spring`);
     const vid = await visitorOf(page);
@@ -71,6 +71,8 @@ describe('SDK → collector → ClickHouse', () => {
     const where = `visitor_id = '${vid}'`;
     await poll(`SELECT path FROM spoor.events WHERE ${where} AND type = 'pageview' ORDER BY ts`).toBe('/spa.html\n/spa/products\n/spa/about');
     expect(await sql(`SELECT utm_source, utm_campaign FROM spoor.events WHERE ${where} AND type = 'pageview' AND path = '/spa.html'`)).toBe('newsletter\tspring');
+    // The language of every pageview, from the browser's Accept-Language.
+    expect(await sql(`SELECT DISTINCT lang FROM spoor.events WHERE ${where} AND type = 'pageview'`)).toBe('pt-BR');
     await poll(`SELECT path FROM spoor.events WHERE ${where} AND type = 'page_leave' ORDER BY ts`).toBe('/spa.html\n/spa/products\n/spa/about');
     expect(Number(await sql(`SELECT sum(engaged_ms) FROM spoor.events WHERE ${where} AND type = 'page_leave'`))).toBeGreaterThan(0);
     expect(await sql(`SELECT element_text, element_selector FROM spoor.events WHERE ${where} AND type = 'click' ORDER BY ts LIMIT 1`)).toBe(
@@ -98,6 +100,67 @@ describe('SDK → collector → ClickHouse', () => {
     await poll(`SELECT count() FROM spoor.events WHERE ${where} AND type = 'identify'`).toBe('1');
     await page.waitForTimeout(1000);
     expect(await sql(`SELECT count() = uniqExact(event_id), count() FROM spoor.events WHERE ${where}`)).toBe('1\t3');
+    await context.close();
+  });
+
+  it('counts an order once in every profile though two dialects pushed it and the thank-you page came again, and a refund shown twice once', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${pages.pages}/ua-shop.html`); // a shop migrating from UA to GA4 pushes each order in both
+    const vid = await visitorOf(page);
+    await page.click('#add');
+    await page.click('#purchase');
+    await page.reload();
+    await page.click('#purchase');
+    await page.evaluate(() => (window as unknown as { spoor: { flush(): Promise<void> } }).spoor.flush());
+    const where = `visitor_id = '${vid}'`;
+    // The SDK sends what the page pushed, four times; the server keys the order by its id.
+    await poll(`SELECT count() FROM spoor.events WHERE ${where} AND type = 'purchase' AND order_id = 'T12345'`).toBe('4');
+    await poll(`SELECT orders, toString(revenue) FROM spoor.visitor_profiles WHERE ${where}`).toBe('1\t35.43');
+    await poll(`SELECT orders, toString(revenue), items, toString(avg_order_value) FROM spoor.customer_profiles WHERE customer_id = '${vid}'`).toBe('1\t35.43\t2\t35.43');
+    // The refund page shown twice: the SDK sends both pushes, the collector gives both the id of
+    // that refund (its order and amount), and every view subtracts it once.
+    await page.click('#refund');
+    await page.reload();
+    await page.click('#refund');
+    await page.evaluate(() => (window as unknown as { spoor: { flush(): Promise<void> } }).spoor.flush());
+    await poll(`SELECT orders, toString(revenue) FROM spoor.visitor_profiles WHERE ${where}`).toBe('1\t20.18');
+    await poll(`SELECT orders, toString(revenue) FROM spoor.customer_profiles WHERE customer_id = '${vid}'`).toBe('1\t20.18');
+    expect(await sql(`SELECT uniqExact(event_id), toString(max(revenue)) FROM spoor.events WHERE ${where} AND type = 'refund'`)).toBe('1\t15.25');
+    expect(await sql(`SELECT count(), sum(quantity) FROM spoor.order_items FINAL WHERE order_id = 'T12345' AND ${where}`)).toBe('1\t2');
+    expect(await sql(`SELECT count() FROM spoor.rejected_events WHERE raw LIKE '%${vid}%'`)).toBe('0');
+    await context.close();
+  }, 60_000); // two page loads, two reloads and four polls: room on a busy machine
+
+  it('stores outbound links and downloads as the worker derives them from the click', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${pages.pages}/clicks.html`);
+    const vid = await visitorOf(page);
+    // Links are not followed: the test keeps the page (and its beacon) where it is.
+    await page.evaluate(() => document.addEventListener('click', (e) => e.preventDefault()));
+    for (const id of ['out', 'pdf', 'save', 'plain']) await page.click(`#${id}`);
+    await page.evaluate(() => (window as unknown as { spoor: { flush(): Promise<void> } }).spoor.flush());
+    await poll(`SELECT element_id, link_kind FROM spoor.events WHERE visitor_id = '${vid}' AND type = 'click' AND element_tag = 'a' ORDER BY ts`).toBe(
+      ['out\toutbound', 'pdf\tdownload', 'save\tdownload'].join('\n'),
+    );
+    await context.close();
+  });
+
+  it('stores over-long texts cut to the wire limits, flagged clipped, rather than refused', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${pages.pages}/identify.html`);
+    const vid = await visitorOf(page);
+    await page.evaluate(() => {
+      const s = (window as unknown as { spoor: { track(n: string, p: object): void; flush(): Promise<void> } }).spoor;
+      s.track('n'.repeat(500), { note: 'v'.repeat(5000), nested: { a: [1, 2] } });
+      return s.flush();
+    });
+    await poll(`SELECT length(name), length(props['note']), props['nested'], has(flags, 'clipped') FROM spoor.events WHERE visitor_id = '${vid}' AND type = 'custom' AND startsWith(name, 'nnn')`).toBe(
+      '120\t1024\t{"a":[1,2]}\t1',
+    );
+    expect(await sql(`SELECT count() FROM spoor.rejected_events WHERE raw LIKE '%${vid}%'`)).toBe('0');
     await context.close();
   });
 });

@@ -72,7 +72,7 @@ export async function run(ctx) {
   // Said only when it is so: the figure meets its target on a quiet machine.
   if (costs.some((f) => f.what === 'click handler, median' && !f.met)) {
     notes.push(
-      'The click handler target is missed by headless Chromium on these shared cores; profiled, the SDK\'s own JavaScript per click (selector path, clipping, ids, queueing) is a few tens of µs and the rest is the browser\'s event and storage machinery.',
+      'The click handler target is missed by headless Chromium on these shared cores; profiled, the SDK\'s own JavaScript per click (selector path, size guard, ids, queueing) is a few tens of µs and the rest is the browser\'s event and storage machinery.',
     );
   }
   if (own.gzip > TARGET.core || all.gzip > TARGET.all) {

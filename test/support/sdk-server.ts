@@ -21,6 +21,8 @@ export interface RecordedBatch {
   /** The page that sent it. */
   referer: string | undefined;
   cookie: string | undefined;
+  /** The request's Accept-Language (the collector reads a pageview's language from it). */
+  language: string | undefined;
   /** Events the wire contract refuses, with the reason (should stay empty). */
   invalid: string[];
   at: number;
@@ -117,6 +119,7 @@ export async function startSdkServer(options: SdkServerOptions = {}): Promise<Sd
         origin,
         referer: req.headers.referer,
         cookie: req.headers.cookie,
+        language: req.headers['accept-language'],
         invalid,
         at: Date.now(),
         status: a.status,

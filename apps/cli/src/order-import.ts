@@ -80,11 +80,12 @@ export async function importOrderFile(wh: Warehouse, opts: OrderImportOptions): 
   const accept = (event: SpoorEventInput, lines: number[]) => {
     const v = validateEvent(event, 0, { withinSizeLimit: false });
     if (!v.ok) {
-      // The order's fields passed our own reading but not the wire contract (a name too long...).
+      // The order's fields passed our own reading but not the wire contract (an amount out of range...).
       for (const line of lines) skip({ line, reason: `${v.error.path.replace(/^events\.0\.?/, '') || 'event'}: ${v.error.message}`, kind: 'unreadable', column: v.error.path }, '');
       return false;
     }
-    pending.push(Object.assign(v.value, { client_ts: v.value.ts, flags: [] as string[] }));
+    // Cut to the wire limits (an over-long name...) rather than refused, as the collector does: flagged so.
+    pending.push(Object.assign(v.value, { client_ts: v.value.ts, flags: v.clipped ? ['clipped'] : [] }));
     return true;
   };
   const submit = async (events: AcceptedEvent[]) => {

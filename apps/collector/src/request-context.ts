@@ -43,15 +43,27 @@ export async function requestContext(
       })
     : '';
   const purpose = `${c.req.header('sec-purpose') ?? ''} ${c.req.header('purpose') ?? ''}`;
+  const server_side = c.req.method === 'POST' && !c.req.header('origin');
+  const lang = server_side ? undefined : firstLanguage(c.req.header('accept-language'));
   return {
     user_agent: (c.req.header('user-agent') ?? '').slice(0, 512),
     ip_hash: ip ? hashIp(ip, salt, site) : '',
     ip_prefix: ip ? ipPrefix(ip) : '',
     gpc: isGpc(c),
     prefetch: /prefetch|prerender/i.test(purpose),
-    server_side: c.req.method === 'POST' && !c.req.header('origin'),
+    server_side,
     webdriver: opts.webdriver === true,
+    ...(lang ? { lang } : {}),
   };
+}
+
+/** A BCP 47 tag as browsers send them (`de-DE`, `zh-Hant-TW`), within the `lang` column's 35 characters. */
+const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+
+/** The first language of an Accept-Language header (`de-DE,de;q=0.9,en;q=0.8` → `de-DE`), if it is a tag. */
+export function firstLanguage(header: string | undefined): string | undefined {
+  const tag = header?.split(',')[0]!.split(';')[0]!.trim();
+  return tag && tag.length <= 35 && LANGUAGE_TAG.test(tag) ? tag : undefined;
 }
 
 export function isGpc(c: Context): boolean {

@@ -34,6 +34,27 @@ describe('POST /v1/batch', () => {
     expect(jobs[0]!.rejected[0]).toMatchObject({ reason: 'invalid_event', raw: expect.stringContaining('"revenue":-1') });
   });
 
+  it("gives a browser's refund an id derived from its order and amount, so one sent again is the same event", async () => {
+    const { jobs, post } = setup();
+    const page = { origin: 'https://shop.example' };
+    const refund = (order_id: string, revenue: number) => makeEvent('refund', { order: { order_id, revenue, currency: 'EUR' } });
+    // A reloaded refund page, and a second dialect pushing the same refund: each a new SDK event id.
+    await post(makeBatch([refund('o1', 10), refund('o1', 10), refund('o1', 4), refund('o2', 10)]), page);
+    await post(makeBatch([refund('o1', 10)]), page);
+    const ids = jobs.flatMap((j) => j.events.map((e) => e.event_id));
+    // The two in one batch are one event; the later page's is that same event again.
+    expect(jobs[0]!.events.map((e) => ('order' in e ? [e.order.order_id, e.order.revenue] : []))).toEqual([['o1', '10'], ['o1', '4'], ['o2', '10']]);
+    expect(ids[3]).toBe(ids[0]);
+    expect(new Set(ids.slice(0, 3)).size).toBe(3);
+    // Other events keep the sender's id, and so do a server sender's refunds (no Origin: it names them).
+    const view = makeEvent('pageview');
+    await post(makeBatch([view]), page);
+    expect(jobs[2]!.events[0]!.event_id).toBe(view.event_id);
+    const own = refund('o1', 10);
+    await post(makeBatch([own]));
+    expect(jobs[3]!.events[0]!.event_id).toBe(own.event_id);
+  });
+
   it('answers 400 when nothing in the batch is usable, and still keeps the refusals', async () => {
     const { jobs, post } = setup();
     const res = await post(makeBatch([{ type: 'pageview' } as never]));
@@ -97,25 +118,45 @@ describe('POST /v1/batch', () => {
     expect(jobs).toHaveLength(0);
   });
 
-  it('refuses a 1 MB string, naming its event, and accepts the rest of the batch', async () => {
+  it('cuts a 1 MB string to its limit and flags the event clipped; what stays over 32 KiB is refused by its index', async () => {
     const { batches, post } = setup();
-    const batch = makeBatch([makeEvent('pageview'), makeEvent('custom', { name: 'big', props: { s: 'x'.repeat(1_000_000) } }), makeEvent('click')]);
+    const big = makeEvent('custom', { name: 'big', props: { s: 'x'.repeat(1_000_000) } });
+    const huge = makeEvent('custom', { name: 'huge', props: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'x'.repeat(1000)])) });
+    const batch = makeBatch([makeEvent('pageview'), big, makeEvent('click'), huge]);
     expect((await post(batch)).status).toBe(413); // plain, the body itself is too large
     const res = await post(gzipSync(JSON.stringify(batch)), { 'content-encoding': 'gzip' });
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ accepted: 2, rejected: 1, errors: [{ index: 1, reason: 'event_too_large', path: 'events.1' }] });
-    expect(batches()[0]!.events.map((e) => e.type)).toEqual(['pageview', 'click']);
+    expect(await res.json()).toMatchObject({ accepted: 3, rejected: 1, errors: [{ index: 3, reason: 'event_too_large', path: 'events.3' }] });
+    const events = batches()[0]!.events;
+    expect(events.map((e) => [e.type, e.flags.includes('clipped')])).toEqual([
+      ['pageview', false],
+      ['custom', true],
+      ['click', false],
+    ]);
+    expect(events[1]!.props!.s).toBe('x'.repeat(1024));
   });
 
-  it('refuses an event with 10k property keys by its index', async () => {
-    const { post } = setup();
+  it('keeps the first 100 of 10k property keys, flagged clipped', async () => {
+    const { batches, post } = setup();
     const props = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]));
     const res = await post(makeBatch([makeEvent('custom', { name: 'many', props }), makeEvent('pageview')]));
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ accepted: 1, errors: [{ index: 0, reason: 'event_too_large' }] });
-    const fewer = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i]));
-    const res2 = await post(makeBatch([makeEvent('custom', { name: 'many', props: fewer }), makeEvent('pageview')]));
-    expect(await res2.json()).toMatchObject({ accepted: 1, errors: [{ index: 0, reason: 'invalid_event', path: 'events.0.props' }] });
+    expect(await res.json()).toMatchObject({ accepted: 2, rejected: 0 });
+    const [many] = batches()[0]!.events;
+    expect(Object.keys(many!.props!)).toEqual(Array.from({ length: 100 }, (_, i) => `k${i}`));
+    expect(many!.flags).toContain('clipped');
+  });
+
+  it('refuses what clipping cannot repair: an id over its limit, a wrong type', async () => {
+    const { post } = setup();
+    const res = await post(makeBatch([makeEvent('pageview', { visitor_id: 'v'.repeat(65), title: 't'.repeat(5000) }), makeEvent('custom', { name: 'n', props: { k: 'v' }, url: 7 as never })]));
+    expect(await res.json()).toMatchObject({
+      accepted: 0,
+      errors: [
+        { index: 0, reason: 'invalid_event', path: 'events.0.visitor_id' },
+        { index: 1, reason: 'invalid_event', path: 'events.1.url' },
+      ],
+    });
   });
 
   it('refuses a batch of 501 events as a whole (the sender must split it)', async () => {
@@ -141,9 +182,11 @@ describe('POST /v1/batch', () => {
     const [accepted] = batches()[0]!.events;
     expect(accepted!.props).toEqual({ ok: '1' });
     expect(Object.getPrototypeOf(accepted!.props)).toBe(Object.prototype);
-    // A plain `constructor` prop is refused by name rather than stored.
-    const res2 = await post(makeBatch([makeEvent('custom', { name: 'c', props: { constructor: 'x' } })]));
-    expect(await res2.json()).toMatchObject({ errors: [{ index: 0, path: 'events.0.props.constructor' }] });
+    // A plain `constructor` prop is dropped by name rather than stored, and the event says so.
+    const res2 = await post(makeBatch([makeEvent('custom', { name: 'c', props: { constructor: 'x', k: 'v' } })]));
+    expect(await res2.json()).toMatchObject({ accepted: 1, rejected: 0 });
+    expect(batches()[1]!.events[0]).toMatchObject({ props: { k: 'v' }, flags: expect.arrayContaining(['clipped']) });
+    expect(Object.keys(batches()[1]!.events[0]!.props!)).toEqual(['k']);
   });
 
   it('refuses unknown sites with 403 and records nothing', async () => {
@@ -168,6 +211,18 @@ describe('POST /v1/batch', () => {
     expect(own.headers.get('access-control-allow-credentials')).toBe('true');
     expect(own.headers.get('vary')).toBe('Origin');
     expect(batches().at(-1)!.ctx.server_side).toBe(false);
+  });
+
+  it("takes a browser's language from the first tag of its Accept-Language, and none for a server sender", async () => {
+    const { batches, post } = setup();
+    const page = { origin: 'https://shop.example' };
+    await post(makeBatch([makeEvent('pageview')]), { ...page, 'accept-language': 'de-DE,de;q=0.9,en;q=0.8' });
+    await post(makeBatch([makeEvent('pageview')]), { ...page, 'accept-language': 'zh-Hant-TW' });
+    await post(makeBatch([makeEvent('pageview')]), { ...page, 'accept-language': '*' });
+    await post(makeBatch([makeEvent('pageview')]), { ...page, 'accept-language': '<script>' });
+    await post(makeBatch([makeEvent('pageview')]), page);
+    await post(makeBatch([makeEvent('pageview')]), { 'accept-language': 'en-US' }); // no Origin: a backend
+    expect(batches().map((b) => b.ctx.lang)).toEqual(['de-DE', 'zh-Hant-TW', undefined, undefined, undefined, undefined]);
   });
 
   it('believes X-Forwarded-For only from trusted proxies, and then its proxy-appended entry', async () => {

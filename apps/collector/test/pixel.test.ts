@@ -23,6 +23,15 @@ describe('GET /v1/p.gif', () => {
     expect(c.batches()[1]!.events[0]).toMatchObject({ url: 'https://shop.example/cart', visitor_id: 'v-known' });
   });
 
+  it('cuts an over-long url or title to its limit rather than refusing the view', async () => {
+    const c = setup();
+    const url = `https://shop.example/${'x'.repeat(3000)}`;
+    expect((await gif(c, `site=shop&url=${url}&title=${'t'.repeat(2000)}`)).status).toBe(200);
+    const [view] = c.batches()[0]!.events;
+    expect(view).toMatchObject({ url: url.slice(0, 2048), title: 't'.repeat(1024) });
+    expect(view!.flags).toEqual(['pixel', 'clipped']);
+  });
+
   it('refuses unknown sites, pages of foreign origins, and a missing site', async () => {
     const c = setup();
     expect((await gif(c, 'site=nobody')).status).toBe(403);
@@ -32,7 +41,6 @@ describe('GET /v1/p.gif', () => {
     const missing = await gif(c, '');
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ error: 'invalid_request' });
-    expect((await gif(c, `site=shop&url=${'x'.repeat(3000)}`)).status).toBe(400);
     expect(c.jobs).toHaveLength(0);
   });
 

@@ -1,5 +1,5 @@
 // Turns queued batches into rows of `events` and `rejected_events` (JSONEachRow objects).
-import { classifyBot, parseUrl, parseUserAgent, referrerDomain } from '@spoor/enrich';
+import { classifyBot, linkKind, parseUrl, parseUserAgent, referrerDomain } from '@spoor/enrich';
 import type { Cart, Item } from '@spoor/events';
 import type { AcceptedEvent, BatchJobData, RejectedRecord } from '@spoor/queue';
 
@@ -78,7 +78,8 @@ function eventColumns(e: AcceptedEvent, job: BatchJobData): EventRow {
     element_text: element?.text ?? '',
     element_href: element?.href ?? '',
     element_selector: element?.selector ?? '',
-    link_kind: element?.kind ?? '',
+    // Older SDKs mark the link themselves; current ones only for a `download` attribute.
+    link_kind: element ? (element.kind ?? linkKind(element.href, e.url)) : '',
     product_id: item?.id ?? '',
     product_name: item?.name ?? '',
     product_category: item?.category ?? '',
@@ -106,7 +107,8 @@ function eventColumns(e: AcceptedEvent, job: BatchJobData): EventRow {
     engaged_ms: e.type === 'page_leave' ? e.engaged_ms : 0,
     scroll_pct: e.type === 'page_leave' ? e.scroll_pct : 0,
     screen: e.screen ?? '',
-    lang: e.lang ?? '',
+    // (The SDK leaves a pageview's language to the request's Accept-Language.)
+    lang: e.lang ?? (e.type === 'pageview' ? job.ctx.lang : undefined) ?? '',
     tz: e.tz ?? '',
     is_returning: e.returning ? 1 : 0,
     cookieless: e.cookieless || job.ctx.gpc ? 1 : 0,

@@ -111,6 +111,37 @@ describe('eventRows', () => {
   });
 });
 
+describe('lang', () => {
+  const lang = (e: Record<string, unknown>, type: 'pageview' | 'click' = 'pageview') => rawEventRows(job([makeEvent(type, e)], { lang: 'de-DE' }))[0]!.lang;
+
+  it("is the event's own, else for a pageview the request's Accept-Language", () => {
+    expect(lang({ lang: 'fr-FR' })).toBe('fr-FR');
+    expect(lang({})).toBe('de-DE');
+    expect(lang({}, 'click')).toBe(undefined); // '' (the default) is left out of the row
+    expect(rawEventRows(job([makeEvent('pageview')]))[0]!.lang).toBe(undefined);
+  });
+});
+
+describe('link_kind', () => {
+  const click = (element: Record<string, unknown>, url = 'https://shop.example/p/tea') => rawEventRows(job([makeEvent('click', { url, element: { tag: 'a', ...element } })]))[0]!.link_kind;
+
+  it('is derived from the href and the page when the sender did not say', () => {
+    expect(click({ href: 'https://other.example/' })).toBe('outbound');
+    expect(click({ href: 'https://shop.example/menu.pdf' })).toBe('download');
+    expect(click({ href: 'https://shop.example/cart' })).toBe(undefined); // the default, '', is left out
+    expect(click({ href: '' })).toBe(undefined);
+  });
+
+  it('is the sender\'s when it says (older SDKs, and a download attribute)', () => {
+    expect(click({ href: 'https://shop.example/export?id=3', kind: 'download' })).toBe('download');
+    expect(click({ href: 'https://shop.example/cart', kind: 'outbound' })).toBe('outbound');
+  });
+
+  it('stays empty for events other than clicks', () => {
+    expect(rawEventRows(job([makeEvent('pageview', { url: 'https://shop.example/a.pdf' })]))[0]!.link_kind).toBe(undefined);
+  });
+});
+
 describe('rejectedRows', () => {
   it('carries the reason, path and raw payload of each refusal', () => {
     const j = job([]);

@@ -53,3 +53,31 @@ export function referrerDomain(referrer: string | undefined, pageHost = ''): str
     return '';
   }
 }
+
+/**
+ * File links by their path's extension (what the browser SDK marked itself before the worker
+ * derived it). A `download` attribute is seen only in the page: the SDK sends that case itself.
+ */
+const DOWNLOAD = /\.(pdf|zip|rar|7z|gz|dmg|exe|msi|apk|iso|csv|xlsx?|docx?|pptx?|txt|mp[34])$/i;
+
+/**
+ * A clicked link's kind: `download` for a file by its extension, `outbound` for an http(s) link to
+ * another host (port included) than the page's, else empty. `href` is the link as the browser
+ * resolved it, `pageUrl` the page it was clicked on.
+ */
+export function linkKind(href: string | undefined, pageUrl: string | undefined): '' | 'outbound' | 'download' {
+  if (!href) return '';
+  let link: URL;
+  try {
+    link = new URL(href, pageUrl);
+  } catch {
+    return '';
+  }
+  if (DOWNLOAD.test(link.pathname)) return 'download';
+  if (!/^https?:$/.test(link.protocol)) return '';
+  try {
+    return link.host !== new URL(pageUrl ?? '').host ? 'outbound' : '';
+  } catch {
+    return ''; // no page to compare with: nothing can be said
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLOCK } from '@spoor/events';
-import { classifyBot, correctClock, hashIp, ipPrefix, isPublicIp, parseUrl, parseUserAgent, referrerDomain } from '../src/index.js';
+import { classifyBot, correctClock, hashIp, ipPrefix, isPublicIp, linkKind, parseUrl, parseUserAgent, referrerDomain } from '../src/index.js';
 
 const DAY = 86_400_000;
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
@@ -76,6 +76,22 @@ describe('URLs and referrers', () => {
     expect(referrerDomain('https://www.google.com/search?q=tea', 'shop.example')).toBe('google.com');
     expect(referrerDomain('https://shop.example/other', 'shop.example')).toBe('');
     expect(referrerDomain(undefined)).toBe('');
+  });
+
+  it('tells outbound links and downloads from the href and the page', () => {
+    const page = 'https://shop.example/p/tea';
+    expect(linkKind('https://other.example/x', page)).toBe('outbound');
+    expect(linkKind('http://shop.example:8080/x', page)).toBe('outbound'); // another port is another host
+    expect(linkKind('https://shop.example/cart', page)).toBe('');
+    expect(linkKind('https://shop.example/files/Menu.PDF', page)).toBe('download');
+    expect(linkKind('https://cdn.example/app.dmg?v=2', page)).toBe('download'); // a download wins over outbound
+    expect(linkKind('/guide.docx', page)).toBe('download');
+    expect(linkKind('mailto:team@shop.example', page)).toBe('');
+    expect(linkKind('javascript:void(0)', page)).toBe('');
+    expect(linkKind('https://shop.example/pdf', page)).toBe('');
+    expect(linkKind('', page)).toBe('');
+    expect(linkKind('https://other.example/', undefined)).toBe('');
+    expect(linkKind('http://[bad', page)).toBe('');
   });
 });
 

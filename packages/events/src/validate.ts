@@ -1,7 +1,7 @@
 // Validation entry points that turn zod failures into stable reason codes and field paths.
 import type { z } from 'zod';
 import { LIMITS } from './limits.js';
-import { batchEnvelopeSchema, eventSchema } from './schema.js';
+import { batchEnvelopeSchema, eventSchema, wireSchemas, type ClipCounter } from './schema.js';
 import type { BatchEnvelope, SpoorEvent } from './types.js';
 
 /** Stable codes a sender (and `rejected_events.reason`) sees. */
@@ -26,7 +26,12 @@ export interface Rejection {
   message: string;
 }
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; error: Rejection };
+/** `clipped`: the value was repaired to fit the limits (texts cut, lists shortened; see `validateEvent`). */
+export type Validated<T> = { ok: true; value: T; clipped?: true } | { ok: false; error: Rejection };
+
+/** The clipping variant of the event schema, and the count of what it repaired in the last parse. */
+const clips: ClipCounter = { n: 0 };
+const clippingEventSchema = wireSchemas(clips).eventSchema;
 
 function firstIssue(error: z.ZodError, prefix: (string | number)[], reason: RejectReason): Rejection {
   const issue = error.issues[0];
@@ -41,25 +46,36 @@ export function validateEnvelope(body: unknown): Validated<BatchEnvelope> {
 
 /**
  * Validates one raw event; `index` is its position in the batch, used in the error path.
+ * An event over a limit that can be repaired is repaired rather than refused, and comes back
+ * `clipped`: texts longer than their limit are cut to it (never splitting a surrogate pair), lists
+ * and `props` cut to their count, nested `props` values kept as JSON text, reserved `props` keys
+ * dropped. Refused are what cannot be repaired: wrong types, ids over their limits (a cut id would
+ * be another id), and an event still over `LIMITS.maxEventBytes` after clipping.
  * `withinSizeLimit`: the caller knows the event is small enough (its whole body is under
- * `LIMITS.maxEventBytes`), so it is not serialised again to be measured.
+ * `LIMITS.maxEventBytes`), so it is not serialised to be measured.
  */
 export function validateEvent(raw: unknown, index: number, opts: { withinSizeLimit?: boolean } = {}): Validated<SpoorEvent> {
-  const size = opts.withinSizeLimit ? 0 : jsonSize(raw);
+  const large = !opts.withinSizeLimit && jsonSize(raw) > LIMITS.maxEventBytes;
+  // Most events are valid as sent: the strict schema checks them and copies nothing it need not.
+  if (!large) {
+    const r = eventSchema.safeParse(raw);
+    if (r.success) return { ok: true, value: r.data };
+  }
+  clips.n = 0;
+  const r = clippingEventSchema.safeParse(raw);
+  if (!r.success) return { ok: false, error: firstIssue(r.error, ['events', index], 'invalid_event') };
+  const size = large ? jsonSize(r.data) : 0;
   if (size > LIMITS.maxEventBytes) {
     return {
       ok: false,
       error: {
         reason: 'event_too_large',
         path: `events.${index}`,
-        message: `event is ${size} bytes, limit ${LIMITS.maxEventBytes}`,
+        message: `event is ${size} bytes after clipping, limit ${LIMITS.maxEventBytes}`,
       },
     };
   }
-  const r = eventSchema.safeParse(raw);
-  return r.success
-    ? { ok: true, value: r.data }
-    : { ok: false, error: firstIssue(r.error, ['events', index], 'invalid_event') };
+  return clips.n > 0 ? { ok: true, value: r.data, clipped: true } : { ok: true, value: r.data };
 }
 
 function jsonSize(value: unknown): number {

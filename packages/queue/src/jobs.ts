@@ -22,6 +22,12 @@ export interface RequestContext {
   /** The page reported `navigator.webdriver` (an automated browser). Absent in older jobs. */
   webdriver?: boolean;
   /**
+   * The browser's language: the first tag of its Accept-Language, which browsers build from the
+   * same list `navigator.language` heads. A pageview's `lang` when the event names none (the SDK
+   * leaves it to the collector). Absent for server senders, a missing or malformed header, older jobs.
+   */
+  lang?: string;
+  /**
    * Who reported the events, when not a browser (`events.sender`): `server` (a backend through
    * /v1/server/batch), a platform's order webhook (`shopify`, `woocommerce`, `stripe`) or `import`.
    * Absent: `server` for a POST without Origin, else `browser`.

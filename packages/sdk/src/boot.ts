@@ -20,9 +20,9 @@ export function boot(features: Feature[]): void {
     const tracker = createCore(config as unknown as TrackerConfig, features);
     w.spoor = tracker;
     for (const [method, args] of queued) {
-      const [a, b] = method.split('.');
-      const target = (b ? tracker[a as 'cart'] : tracker) as unknown as Record<string, (...x: unknown[]) => void>;
-      target?.[b ?? a!]?.(...Array.from(args));
+      let f: unknown = tracker;
+      for (const k of method.split('.')) f = (f as Record<string, unknown> | undefined)?.[k];
+      (f as ((...a: unknown[]) => void) | undefined)?.apply(0, args as unknown[]);
     }
   } catch {
     // never break the host page

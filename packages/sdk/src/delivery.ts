@@ -4,17 +4,17 @@
 // Bodies are text/plain, so the browser sends no CORS preflight.
 import { retryable, retryDelay } from './backoff.js';
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from './limits.js';
-import { prune, readOutbox, writeOutbox, type Batch } from './outbox.js';
-import { pack } from './pack.js';
+import { prune, type Batch } from './outbox.js';
 import type { Store } from './store.js';
 import type { TrackerConfig } from './types.js';
 import { byteLength, now, on, safe, uuid } from './util.js';
 
 export interface Delivery {
-  push(event: object): void;
+  /** Queues one event, given as its JSON text. */
+  push(json: string): void;
   /** Sends what is due; resolves when every request has been answered or has failed. */
   flush(): Promise<void>;
-  /** The page is hiding, maybe for good: beacon what fits, keep the rest for the next page. */
+  /** The page is hiding, maybe for good: beacon what fits, send the rest, keep all until answered. */
   hide(): void;
   /** Storage has just been allowed: keep the outbox there and pick up what earlier pages left (call once). */
   adopt(): void;
@@ -36,115 +36,114 @@ const ENVELOPE_BYTES = 512;
 /** Browsers refuse keepalive requests beyond 64 KiB in flight in total. */
 const KEEPALIVE_BUDGET = 64 * 1024;
 
-export function createDelivery(config: TrackerConfig, store: Store): Delivery {
-  const url = `${String(config.endpoint).replace(/\/+$/, '')}/v1/batch`;
+/** `url` is the collector's `/v1/batch`. */
+export function createDelivery(url: string, config: TrackerConfig, store: Store): Delivery {
   // Numbers may arrive as data-* strings.
-  const batchSize = Number(config.batchSize) || 20;
-  const flushInterval = Number(config.flushInterval ?? 1000);
+  const batchSize = +config.batchSize! || 20;
+  const flushInterval = +(config.flushInterval ?? 1000);
+  /** Events not sealed into a batch yet, and their bytes as JSON (with a comma each). */
   let open: object[] = [];
+  let bytes = 0;
   let batches: Pending[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** When the planned flush runs; Infinity while none is planned. */
   let due = Infinity;
-  let saving: ReturnType<typeof setTimeout> | undefined;
-
-  // webdriver: an automated browser says so, and the collector flags its events as a bot's.
-  const body = (b: Batch) => JSON.stringify({ site: config.site, batch_id: b.i, sent_at: now(), webdriver: navigator.webdriver || undefined, events: b.e });
 
   // The page's outbox replaces what was stored: it adopted the stored batches when it started.
   // (Another tab's unsent batches may be overwritten; that tab still holds them and writes them
-  // back at its next change or when it hides.)
+  // back at its next change or when it hides.) Bounded in memory too: a long offline spell.
   const save = () => {
-    batches = prune(batches, now()); // bounded in memory too: a long offline spell in an SPA
-    if (store.persistent()) writeOutbox(store, batches);
-  };
-
-  const done = (b: Batch) => {
-    batches = batches.filter((x) => x !== b);
+    batches = prune(batches, now());
+    if (store.persistent()) store.set('q', batches.length ? JSON.stringify(batches) : '');
   };
 
   /** Makes sure a flush happens by `at` (a time already past means at once). */
   const plan = (at: number) => {
     if (at < due) {
       clearTimeout(timer);
-      due = at;
-      timer = setTimeout(safe(flush), at - now());
+      timer = setTimeout(safe(flush), (due = at) - now());
     }
   };
+
+  const drop = (b: Pending) => (batches = batches.filter((x) => x !== b));
 
   const seal = () => {
-    if (!open.length) return;
-    for (const e of pack(open, Math.min(batchSize, MAX_EVENTS_PER_BATCH), MAX_BODY_BYTES - ENVELOPE_BYTES)) {
-      batches.push({ i: uuid(), t: now(), e });
-    }
+    if (open.length) batches.push({ i: uuid(), t: now(), e: open });
     open = [];
-    save();
+    bytes = 0;
   };
 
-  const send = (b: Pending): Promise<void> =>
-    (b[INFLIGHT] = fetch(url, {
-      method: 'POST',
-      body: body(b), // a string body goes as text/plain;charset=UTF-8
-      // Lets the request outlive the page. Browsers refuse it beyond 64 KiB in flight in total;
-      // that failure is retried like any network error.
-      keepalive: true,
-      credentials: 'include',
-    })
-      .catch(() => undefined) // a network error: status 0
-      .then((r) => {
-        b[INFLIGHT] = undefined;
-        if (retryable(r?.status ?? 0)) {
-          b.w = now() + retryDelay((b.n = (b.n ?? 0) + 1), r?.headers.get('Retry-After'));
-          plan(b.w);
-        } else done(b); // accepted, or refused for good (400, 403, 413): resending cannot help
-        // Answers arrive in bursts: one outbox write after them, not one per answer (each write
-        // serialises every stored batch). A page gone first leaves an answered batch stored; the
-        // next page resends it with its batch_id and the server drops the copy.
-        saving ??= setTimeout(() => ((saving = undefined), save()));
-      }));
-
-  const flush = (): Promise<void> => {
+  /**
+   * Seals what is queued into batches and sends each one due: by beacon while `hiding` (online
+   * and within the keepalive budget: offline, a beacon would be lost without a trace), else by
+   * fetch. A batch still backing off (maybe since an earlier page) gets a flush planned for its time.
+   */
+  const flush = (hiding?: boolean): Promise<void> => {
     clearTimeout(timer);
     due = Infinity;
     seal();
     const t = now();
-    // A batch still backing off (maybe since an earlier page) gets a flush planned for its time.
-    return Promise.all(batches.map((b) => b[INFLIGHT] ?? (b.w! > t ? plan(b.w!) : send(b)))) as Promise<unknown> as Promise<void>;
+    let room = KEEPALIVE_BUDGET;
+    const answered = Promise.all(
+      batches.map((b) => {
+        if (b[INFLIGHT] || b.w! > t) return b[INFLIGHT] ?? plan(b.w!);
+        // webdriver: an automated browser says so (true), and the collector flags its events as a bot's.
+        const body = JSON.stringify({ site: config.site, batch_id: b.i, sent_at: t, webdriver: navigator.webdriver, events: b.e });
+        const size = byteLength(body);
+        // A string is sent as text/plain;charset=UTF-8, like a text/plain Blob.
+        if (hiding && navigator.onLine && size <= room && navigator.sendBeacon(url, body)) {
+          room -= size;
+          drop(b);
+        } else {
+          return (b[INFLIGHT] = fetch(url, {
+            method: 'POST',
+            body, // a string body goes as text/plain;charset=UTF-8
+            // Lets the request outlive the page. Browsers refuse it beyond 64 KiB in flight in
+            // total; that failure is retried like any network error.
+            keepalive: true,
+            credentials: 'include',
+          })
+            .catch(() => undefined) // a network error: status 0
+            .then((r) => {
+              b[INFLIGHT] = undefined;
+              // (-~n: one more failure, the first when there was none)
+              if (retryable(r?.status)) plan((b.w = now() + retryDelay((b.n = -~b.n!), r?.headers.get('Retry-After'))));
+              // Accepted, or refused for good (400, 403, 413): resending cannot help.
+              else drop(b);
+            }));
+        }
+      }),
+      // Answers arrive in bursts: one outbox write once this flush's requests are answered, not
+      // one per answer (each write serialises every stored batch). A page gone first leaves an
+      // answered batch stored; the next page resends it with its batch_id and the server drops
+      // the copy.
+    ).then(save);
+    save();
+    return answered as Promise<unknown> as Promise<void>;
   };
 
   // Back online: whatever waits for a retry goes now.
-  on(window, 'online', () => {
+  on('online', () => {
     for (const b of batches) b.w = 0;
     void flush();
   });
 
   return {
-    push(event) {
+    push(json) {
+      const n = byteLength(json) + 1; // the comma
+      // Over the request budget even alone (fit() could not shrink it), it could never be sent.
+      if (n > MAX_BODY_BYTES - ENVELOPE_BYTES) return;
+      // Batches stay within the collector's event count and the request budget.
+      if (open.length >= Math.min(batchSize, MAX_EVENTS_PER_BATCH) || bytes + n > MAX_BODY_BYTES - ENVELOPE_BYTES) seal();
+      bytes += n;
       // A full batch goes in a task of its own, never inside the page's event handler.
-      plan(now() + (open.push(event) < batchSize ? flushInterval : 0));
+      plan(now() + (open.push(JSON.parse(json) as object) < batchSize ? flushInterval : 0));
     },
     flush,
-    hide() {
-      seal();
-      const t = now();
-      let budget = KEEPALIVE_BUDGET;
-      // Offline, a beacon would be lost without a trace: the outbox keeps the batches instead.
-      if (navigator.onLine) {
-        for (const b of batches) {
-          if (b[INFLIGHT] || b.w! > t) continue;
-          const data = body(b);
-          const size = byteLength(data);
-          // A string is sent as text/plain;charset=UTF-8, like a text/plain Blob.
-          if (size <= budget && navigator.sendBeacon(url, data)) {
-            budget -= size;
-            done(b);
-          } else void send(b);
-        }
-      }
-      save();
-    },
+    hide: () => flush(true), // (never rejects)
     adopt() {
-      batches = [...readOutbox(store), ...batches];
+      // What earlier pages left (anything unreadable or not a batch is dropped).
+      safe(() => (batches = prune([...(JSON.parse(store.get('q')!) as Pending[]), ...batches], now())))();
       save();
       if (batches.length) plan(now());
     },

@@ -18,7 +18,7 @@ export interface Identity {
   /** Ids for an event sent now; touching the session keeps it alive. */
   ids(): IdFields;
   /** A new visitor and session, as if the browser had never been here. */
-  reset(): void;
+  renew(): void;
   /** The visitor id (made now if there is none yet). */
   visitor(): string;
 }
@@ -41,19 +41,16 @@ export function createIdentity(store: Store, timeoutMs: number, cookieless: () =
       const visitor_id = visitor();
       const t = now();
       const [sid, last, r] = (store.get('sid') ?? '').split('.');
-      const idle = t - Number(last);
+      const idle = t - +last!;
       const fresh = !sid || !(idle < timeoutMs);
       const session_id = fresh ? uuid() : sid;
       // A returning visitor is one whose id existed before this session began.
       const returning = fresh ? known : r === '1';
       // Storage writes cost more than reads: the session's last activity is kept to the second.
       if (fresh || idle > 1000) store.set('sid', `${session_id}.${t}.${returning ? 1 : 0}`, timeoutMs / 1000);
-      const f: IdFields = { visitor_id, session_id };
-      if (cookieless()) f.cookieless = true;
-      else if (returning) f.returning = true;
-      return f;
+      return { visitor_id, session_id, ...(cookieless() ? { cookieless: true } : returning && { returning }) };
     },
-    reset() {
+    renew() {
       store.set('vid', uuid(), MAX_AGE_S);
       store.del('sid');
       known = false;

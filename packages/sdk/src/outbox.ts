@@ -1,7 +1,6 @@
 // Batches waiting for the collector's answer, kept in localStorage so the next page can resend
 // them with the same batch_id (the server drops the duplicate if the first try got through).
 import { OUTBOX_MAX_AGE_MS, OUTBOX_MAX_EVENTS } from './limits.js';
-import type { Store } from './store.js';
 
 export interface Batch<E = object> {
   /** batch_id */
@@ -12,8 +11,8 @@ export interface Batch<E = object> {
 }
 
 /**
- * Drops batches older than the age limit, then the oldest until the event count fits. Batches
- * are kept in the order they were made, oldest first. Pure.
+ * Drops batches older than the age limit (and anything stored that is no batch), then the oldest
+ * until the event count fits. Batches are kept in the order they were made, oldest first. Pure.
  */
 export function prune<B extends Batch<unknown>>(batches: B[], nowMs: number): B[] {
   let n = 0;
@@ -22,26 +21,4 @@ export function prune<B extends Batch<unknown>>(batches: B[], nowMs: number): B[
     .reverse()
     .filter((b) => (n += b.e.length) <= OUTBOX_MAX_EVENTS)
     .reverse();
-}
-
-export function readOutbox(store: Store): Batch[] {
-  try {
-    const v: unknown = JSON.parse(store.get('q') ?? '[]');
-    return Array.isArray(v) ? prune(v as Batch[], Date.now()) : [];
-  } catch {
-    return [];
-  }
-}
-
-/**
- * Writes `batches`. When storage is full the stored copy is removed rather than left stale:
- * this page still holds the batches in memory and sends them while it lives.
- */
-export function writeOutbox(store: Store, batches: Batch[]): void {
-  try {
-    if (!batches.length) throw 0;
-    localStorage.setItem('spoor_q', JSON.stringify(batches));
-  } catch {
-    store.del('q');
-  }
 }

@@ -5,7 +5,8 @@ import { MAX_VALUE } from './limits.js';
 
 /** The part of a DOM Element the selector needs (so it can be tested without a browser). */
 export interface SelectorNode {
-  tagName: string;
+  /** The tag name, lower case for HTML. */
+  localName: string;
   id: string;
   classList: Iterable<string>;
   parentElement: SelectorNode | null;
@@ -23,23 +24,22 @@ const CLASS = /^(?!(active|selected|open|(is|has)-.*)$)[A-Za-z_-][\w-]*$/;
 
 export function selectorOf(el: SelectorNode): string {
   let path = '';
-  for (let e: SelectorNode | null = el; e && e.tagName !== 'BODY'; e = e.parentElement) {
-    const tag = e.tagName;
-    const id = ID.test(e.id);
-    let part = id ? `#${e.id}` : tag.toLowerCase();
+  let id = false;
+  for (let e: SelectorNode | null = el; e && !id && e.localName != 'body'; e = e.parentElement) {
+    const tag = e.localName;
+    let part = (id = ID.test(e.id)) ? `#${e.id}` : tag;
     if (!id) {
       for (const c of e.classList) if (CLASS.test(c)) part += `.${c}`;
       // Sibling walks, not parent.children: three times faster on the click path.
       let n = 1;
-      let alike = false;
-      for (let s = e.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === tag) n++;
-      for (let s = e.nextElementSibling; s && !alike; s = s.nextElementSibling) alike = s.tagName === tag;
-      if (n > 1 || alike) part += `:nth-of-type(${n})`;
+      let s: SelectorNode | null = e;
+      while ((s = s.previousElementSibling)) if (s.localName === tag) n++;
+      for (s = e; (s = s.nextElementSibling) && s.localName !== tag; );
+      if (n > 1 || s) part += `:nth-of-type(${n})`;
     }
-    const next = path ? `${part} > ${path}` : part;
-    if (next.length > MAX_VALUE) break; // keep the part nearest the element
-    path = next;
-    if (id) break;
+    if (path) part += ` > ${path}`;
+    if (part.length > MAX_VALUE) break; // keep the part nearest the element
+    path = part;
   }
   return path;
 }

@@ -6,11 +6,11 @@ import { now, safe } from './util.js';
 const attempt = <T>(f: () => T): T | undefined => safe(f)();
 
 /** The keys the SDK keeps, without the `spoor_` every stored name starts with. */
-export type Key = 'vid' | 'sid' | 'uid' | 'cart' | 'q' | 'consent' | 'orders';
+export type Key = 'vid' | 'sid' | 'uid' | 'cart' | 'q' | 'consent';
 
 export interface Store {
   get(key: Key): string | undefined;
-  /** `maxAgeS` also writes a first-party cookie (for ids that subdomains share). */
+  /** `maxAgeS` also writes a first-party cookie (for ids that subdomains share); '' removes. */
   set(key: Key, value: string, maxAgeS?: number): void;
   del(key: Key): void;
   /** Whether values reach the device (cookies, localStorage) or stay in memory. */
@@ -24,7 +24,7 @@ export interface Store {
 /** Keys also kept in first-party cookies (written with a max age), so subdomains share them. */
 const COOKIES = /^[vs]id$/;
 /** Every key; `forget` removes them all. */
-const KEYS = 'vid sid uid cart q consent orders'.split(' ') as Key[];
+const KEYS = 'vid sid uid cart q consent'.split(' ') as Key[];
 
 export function createStore(cookieDomain?: string): Store {
   const mem: Partial<Record<Key, [string, number?]>> = {};
@@ -35,8 +35,13 @@ export function createStore(cookieDomain?: string): Store {
   let jarAt = 0;
   const write = (key: Key, value: string, maxAgeS?: number) => {
     const name = `spoor_${key}`;
-    // Full or blocked storage, cookies off: memory keeps the value for this page.
-    attempt(() => localStorage[value ? 'setItem' : 'removeItem'](name, value));
+    try {
+      if (!value) throw 0;
+      localStorage[name] = value; // (Storage's named properties are its items)
+    } catch {
+      // Removed, or full: then the stale copy goes too (memory keeps the value for this page).
+      attempt(() => delete localStorage[name]);
+    }
     if (maxAgeS != null) {
       jarAt = 0;
       attempt(
@@ -55,7 +60,7 @@ export function createStore(cookieDomain?: string): Store {
         // Only ids live in cookies (reading document.cookie is not free); a missing cookie
         // throws here (no match), which moves on to localStorage.
         ((COOKIES.test(key) && attempt(() => (now() - jarAt < 1000 ? jar : ((jarAt = now()), (jar = document.cookie))).match(`(?:^|; )spoor_${key}=([^;]*)`)![1])) ||
-          attempt(() => localStorage.getItem(`spoor_${key}`)))) ||
+          attempt(() => localStorage[`spoor_${key}`] as string | undefined))) ||
       mem[key]?.[0],
     set(key, value, maxAgeS) {
       mem[key] = [value, maxAgeS];

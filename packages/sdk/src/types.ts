@@ -116,7 +116,9 @@ export interface Core {
   /** Called when the page hides (maybe for good), before the last beacon. */
   onHide: Array<() => void>;
   /** Feeds the one consent state (see ConsentSignal). */
-  consent(state: ConsentSignal, arg?: number | boolean): void;
+  signal(state: ConsentSignal, arg?: number | boolean): void;
+  /** The collector's API base, `<endpoint>/v1/`. */
+  base: string;
   /** The core's own never-throw helpers (util.ts), lent to modules so that none carries a copy. */
   on: typeof on;
   safe: typeof safe;

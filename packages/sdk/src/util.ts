@@ -32,9 +32,14 @@ export function guard<T extends object>(api: T): T {
   return api;
 }
 
-/** A passive, capturing listener whose errors never reach the page. */
-export function on(target: EventTarget, type: string, fn: (e: Event) => void): void {
-  target.addEventListener(type, safe(fn) as EventListener, { capture: true, passive: true });
+/**
+ * A passive listener whose errors never reach the page, capturing at the window: it hears the
+ * window's own events and, in their capture phase, every event dispatched in the document
+ * (click, visibilitychange, scroll, a custom event that does not bubble), before the page's
+ * handlers can stop them.
+ */
+export function on(type: string, fn: (e: Event) => void): void {
+  addEventListener(type, safe(fn) as EventListener, { capture: true, passive: true });
 }
 
 export const now = (): number => Date.now();
@@ -43,10 +48,4 @@ export const now = (): number => Date.now();
  * An upper bound of the UTF-8 byte length (what the collector measures): each non-ASCII UTF-16
  * unit counts 3 bytes. Exact for ASCII, and far cheaper than a Blob or a TextEncoder.
  */
-export const byteLength = (s: string): number => s.length + 2 * (s.match(/[^\x00-\x7f]/g)?.length ?? 0);
-
-/**
- * At most `n` UTF-16 units of `s`, without a trailing half of a surrogate pair: an emoji cut in
- * half has no UTF-8 form (ClickHouse refuses it), and a string ending in a high surrogate is one.
- */
-export const cut = (s: string, n: number): string => ((s = s.slice(0, n)), /[\ud800-\udbff]$/.test(s) ? s.slice(0, -1) : s);
+export const byteLength = (s: string): number => s.replace(/[^\0-\x7f]/g, '...').length;

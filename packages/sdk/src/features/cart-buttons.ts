@@ -6,13 +6,13 @@ import type { Feature, ItemInput } from '../types.js';
 import { on } from '../util.js';
 
 export const cartButtons: Feature = (core) => {
-  on(document, 'click', (ev) => {
+  on('click', (ev) => {
     // (A target that is no element throws here, inside the listener's guard.)
     const el = (ev.target as Element).closest<HTMLElement>('[data-spoor-cart]');
     if (!el) return;
     // Other data-* attributes come along; the collector drops fields it does not know.
     const { spoorCart: m, ...d } = el.dataset;
-    const item = { ...d, price: Number(d.price) || 0, quantity: Number(d.quantity) || undefined } as ItemInput;
-    if (m === 'add' || m === 'remove') core.api.cart[m](item);
+    const item = { ...d, price: +d.price! || 0, quantity: +d.quantity! || undefined } as ItemInput;
+    if (/^(add|remove)$/.test(m!)) core.api.cart[m as 'add'](item);
   });
 };

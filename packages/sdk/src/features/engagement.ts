@@ -16,9 +16,8 @@ const IDLE_MS = 30_000;
 const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll', 'visibilitychange'];
 
 export const engagement: Feature = (core) => {
-  const visible = () => !document.hidden;
   let engaged = 0;
-  let since = visible() ? now() : 0; // start of the current active stretch, 0 when away
+  let since = 0; // start of the current active stretch, 0 when away
   let depth = 0;
   let sent = false;
 
@@ -29,10 +28,9 @@ export const engagement: Feature = (core) => {
   const credit = (e?: Event) => {
     const t = now();
     if (since) engaged += Math.min(t - since, IDLE_MS);
-    since = visible() ? t : 0;
-    if (e?.type !== 'scroll' && e) return;
-    const h = document.documentElement.scrollHeight;
-    depth = Math.max(depth, Math.min(100, h ? ((scrollY + innerHeight) / h) * 100 : 100));
+    since = document.hidden ? 0 : t;
+    // (A page without height is seen whole.)
+    if (!e || e.type === 'scroll') depth = Math.max(depth, Math.min(100, ((scrollY + innerHeight) / document.documentElement.scrollHeight) * 100 || 0));
   };
   const leave = (url?: string) => {
     credit();
@@ -43,16 +41,19 @@ export const engagement: Feature = (core) => {
     engaged = 0;
     sent = true;
   };
+  /** A new page: counting starts afresh, after the leave of the previous one. */
+  const page = (previous?: string) => {
+    if (previous) leave(previous);
+    engaged = depth = 0;
+    sent = false;
+    since = document.hidden ? 0 : now();
+  };
 
-  for (const type of ACTIVITY) on(document, type, credit);
+  page();
+  for (const type of ACTIVITY) on(type, credit);
   core.onHide.push(() => {
     leave();
     since = 0;
   });
-  core.onPage.push((previous) => {
-    if (previous) leave(previous);
-    engaged = depth = 0;
-    sent = false;
-    since = visible() ? now() : 0;
-  });
+  core.onPage.push(page);
 };

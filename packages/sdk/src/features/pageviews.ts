@@ -10,8 +10,7 @@ export const pageviews: Feature = (core) => {
   if (core.config.autoPageview === false) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const now = () => {
-    clearTimeout(timer);
-    timer = undefined;
+    timer = void clearTimeout(timer);
     core.pageview();
   };
   // (Timer calls cannot throw: nothing here can reach the page's pushState.)
@@ -27,10 +26,10 @@ export const pageviews: Feature = (core) => {
       return r;
     };
   }
-  on(window, 'popstate', soon);
-  on(window, 'hashchange', soon);
+  on('popstate', soon);
+  on('hashchange', soon);
   // Restored from the back/forward cache: the page is seen again, though no script runs anew.
-  on(window, 'pageshow', (e) => (e as PageTransitionEvent).persisted && core.pageview(true));
+  on('pageshow', (e) => (e as PageTransitionEvent).persisted && core.pageview(true));
   // A navigation still settling when the page hides must not be lost.
   core.onHide.push(() => timer && now());
 };

@@ -10,18 +10,19 @@ export type Action = [keyof CartApi | 'view_item', unknown];
 export type Obj = Record<string, unknown>;
 
 /** A label: strings and numbers as text, anything else absent. */
-export const text = (v: unknown): string | undefined =>
+const textOf = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' && isFinite(v) ? String(v) : undefined;
 
 /**
  * A non-negative amount from a number or a numeric string ('15.25'); `undefined` when absent,
  * NaN when present but not a valid amount.
  */
-export function amount(v: unknown): number | undefined {
-  if (v == null || v === '') return undefined;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d*\.?\d+\s*$/.test(v) ? Number(v) : NaN;
-  return n >= 0 && n < 1e14 ? n : NaN;
-}
+export const amount = (v: unknown): number | undefined =>
+  v == null || v === ''
+    ? undefined
+    : (typeof v === 'number' || (typeof v === 'string' && /^\s*\d*\.?\d+\s*$/.test(v))) && +v >= 0 && +v < 1e14
+      ? +v
+      : NaN;
 
 /** A 3-letter currency code, upper case, or undefined. */
 export const currencyOf = (v: unknown): string | undefined =>
@@ -33,25 +34,17 @@ export const currencyOf = (v: unknown): string | undefined =>
  * that is not a valid amount. Empty labels are left out (undefined is not sent).
  */
 export function toItem(p: Obj, id: unknown, name: unknown, category: unknown, brand: unknown, variant: unknown, currency: unknown): ItemInput | undefined {
-  const i = text(id)?.trim();
+  const i = textOf(id)?.trim();
   const price = amount(p.price) ?? 0;
   const q = amount(p.quantity) ?? 1;
+  const label = (v: unknown) => textOf(v) || undefined;
   if (i && price >= 0 && q <= 1e6) {
-    return {
-      id: i,
-      name: text(name) ?? '',
-      price,
-      quantity: Math.round(q),
-      category: text(category) || undefined,
-      brand: text(brand) || undefined,
-      variant: text(variant) || undefined,
-      currency: currencyOf(currency),
-    };
+    return { id: i, name: textOf(name) ?? '', price, quantity: Math.round(q), category: label(category), brand: label(brand), variant: label(variant), currency: currencyOf(currency) };
   }
 }
 
 /** The mapped items of a list that may be anything: at most MAX_ITEMS; a line that throws or cannot be mapped is left out. */
-export function items(list: unknown, map: (x: Obj) => ItemInput | undefined): ItemInput[] {
+export function listOf(list: unknown, map: (x: Obj) => ItemInput | undefined): ItemInput[] {
   const out: ItemInput[] = [];
   if (Array.isArray(list)) {
     for (const x of list.slice(0, MAX_ITEMS)) {
@@ -71,12 +64,12 @@ export function items(list: unknown, map: (x: Obj) => ItemInput | undefined): It
  * amounts it has) are not valid; without a revenue, the items add up to it.
  */
 export function toOrder(id: unknown, revenue: unknown, tax: unknown, shipping: unknown, coupon: unknown, currency: unknown, list: ItemInput[]): Obj | undefined {
-  const order_id = text(id)?.trim();
+  const order_id = textOf(id)?.trim();
   const r = amount(revenue) ?? list.reduce((s, i) => s + (i.price as number) * i.quantity!, 0);
   const t = amount(tax);
   const s = amount(shipping);
   // Each amount is absent, NaN (invalid) or not negative: the sum is a number only when all are valid.
   if (order_id && r + (t ?? 0) + (s ?? 0) >= 0) {
-    return { order_id, revenue: r, tax: t, shipping: s, coupon: text(coupon), currency: currencyOf(currency) ?? list.find((i) => i.currency)?.currency, items: list };
+    return { order_id, revenue: r, tax: t, shipping: s, coupon: textOf(coupon), currency: currencyOf(currency) ?? list.find((i) => i.currency)?.currency, items: list };
   }
 }

@@ -13,11 +13,11 @@ export const consentMode: Feature = (core) => {
     const p = c?.[0] === 'consent' ? (c[2] as Record<string, unknown> | undefined) : undefined;
     const s = p?.analytics_storage;
     if (s !== 'granted' && s !== 'denied') return;
-    if (c![1] === 'update') return core.consent(s, true);
+    if (c![1] === 'update') return core.signal(s, true);
     if (c![1] !== 'default') return;
     const region = p!.region;
-    defaults.push({ granted: s === 'granted', regions: Array.isArray(region) ? region : typeof region === 'string' ? [region] : [], wait: Number(p!.wait_for_update) || 0 });
+    defaults.push({ granted: s === 'granted', regions: [region ?? []].flat() as string[], wait: Number(p!.wait_for_update) || 0 });
     const d = applicableDefault(defaults, core.config.region);
-    if (d && !d.granted) core.consent('pending', d.wait);
+    if (d && !d.granted) core.signal('pending', d.wait);
   });
 };

@@ -5,7 +5,10 @@
 import type { Core } from '../types.js';
 
 type Entry = unknown;
-type Layer = Entry[] & { __spoor?: number };
+/** `[READ]`: how many of its entries this tracker has read (a symbol: invisible to other tags). */
+type Layer = Entry[] & { [READ]?: number };
+
+const READ = Symbol();
 
 /** Subscribes `fn` to the dataLayer (installing the one reader on first use; modules share it). */
 export function tap(core: Core, fn: (entry: Entry) => void): void {
@@ -17,12 +20,12 @@ export function tap(core: Core, fn: (entry: Entry) => void): void {
     // Entries are read by index, so each is seen once however it arrived.
     const { safe } = core;
     const drain = safe(() => {
-      for (; layer.__spoor! < layer.length; layer.__spoor!++) for (const s of subscribers) s(layer[layer.__spoor!]);
+      for (; layer[READ]! < layer.length; layer[READ]!++) for (const s of subscribers) s(layer[layer[READ]!]);
     });
     const follow = (l: Layer) => {
       layer = l;
-      if (!Array.isArray(l) || l.__spoor != null) return;
-      Object.defineProperty(l, '__spoor', { value: 0, writable: true });
+      if (!Array.isArray(l) || l[READ] != null) return;
+      l[READ] = 0;
       // Each push installed gets a wrapper of its own, fixed at that moment: Tag Manager's push,
       // which calls the one it replaced, then runs through ours without looping back.
       const wrap = (push: Layer['push']) =>
@@ -32,19 +35,13 @@ export function tap(core: Core, fn: (entry: Entry) => void): void {
           return r;
         };
       let current = wrap(l.push);
-      Object.defineProperty(l, 'push', {
-        configurable: true,
-        get: () => current,
-        set: (f: Layer['push']) => (current = wrap(f)),
-      });
+      Object.defineProperty(l, 'push', { configurable: true, get: () => current, set: (f: Layer['push']) => (current = wrap(f)) });
     };
     follow((w[name] ||= []));
-    safe(() =>
-      Object.defineProperty(w, name, { configurable: true, get: () => layer, set: (l: Layer) => (follow(l), drain()) }),
-    )();
+    safe(() => Object.defineProperty(w, name, { configurable: true, get: () => layer, set: (l: Layer) => (follow(l), drain()) }))();
     core.tap = (f) => {
       const s = safe(f);
-      for (let i = 0; i < layer.__spoor!; i++) s(layer[i]);
+      for (let i = 0; i < layer[READ]!; i++) s(layer[i]);
       subscribers.push(s);
       drain();
     };

@@ -9,15 +9,16 @@ const FIELDS = /^(name|price|currency|category|product_id|reason)$/;
 
 export const recommend: Feature = (core) => {
   const { api } = core;
-  const base = `${String(core.config.endpoint).replace(/\/+$/, '')}/v1/`;
   const site = encodeURIComponent(core.config.site);
   let cached: Promise<Profile> | undefined;
   /** The answer to `path`, or "nothing known" for any failure or an answer that is not an object. */
   const get = (path: string, init?: RequestInit): Promise<Profile> =>
-    fetch(base + path, init)
-      .then((r) => (r.ok ? r.json() : UNKNOWN))
-      .then((v: Profile) => (v && typeof v === 'object' ? v : UNKNOWN))
-      .catch(() => UNKNOWN);
+    fetch(core.base + path, init)
+      .then((r) => r.ok && (r.json() as Promise<unknown>))
+      .then(
+        (v) => (v && typeof v === 'object' ? (v as Profile) : UNKNOWN),
+        () => UNKNOWN,
+      );
 
   // visitorId() is guarded and get() never rejects: profile() cannot throw or reject.
   const profile = (api.profile = async () => {
@@ -27,9 +28,9 @@ export const recommend: Feature = (core) => {
   });
   const recommendations = (api.recommend = async (o = {}) => {
     try {
-      const limit = Math.min(20, Math.round(o.limit!) || 4);
+      const limit = Math.min(20, Math.max(1, Math.round(o.limit!) || 4));
       const r = await (o.product ? get(`recommendations?site=${site}&product=${encodeURIComponent(o.product)}&limit=${limit}`) : profile());
-      return Array.isArray(r.recommendations) ? r.recommendations.slice(0, Math.max(1, limit)) : [];
+      return Array.isArray(r.recommendations) ? r.recommendations.slice(0, limit) : [];
     } catch {
       return [];
     }
@@ -44,41 +45,36 @@ export const recommend: Feature = (core) => {
   const later = () => setTimeout(fill);
   core.onPage.push(() => ((cached = undefined), later()));
 
-  const el = (tag: string, cls: string, text = '') => Object.assign(document.createElement(tag), { className: `spoor-${cls}`, textContent: text });
+  const el = (tag: string, cls: string, text: unknown = '') => Object.assign(document.createElement(tag), { className: `spoor-${cls}`, textContent: text });
   /** One filled copy of the slot's `<template>` per item, or the plain default list. */
   const render = (slot: Element, recs: Recommendation[]) => {
     const t = slot.querySelector('template');
-    if (t) {
-      for (const r of recs) {
+    const ul = el('ul', 'recommendations');
+    for (const r of recs) {
+      if (t) {
         const copy = t.content.cloneNode(true) as DocumentFragment;
         for (const e of copy.querySelectorAll<HTMLElement>('[data-spoor-field]')) {
           const k = e.dataset.spoorField!;
-          if (FIELDS.test(k)) e.textContent = String(r[k as keyof Recommendation] ?? '');
+          if (FIELDS.test(k)) e.textContent = (r[k as keyof Recommendation] ?? '') as string; // (textContent makes text of it)
         }
-        for (const e of copy.querySelectorAll<HTMLElement>('[data-spoor-href]')) {
-          e.setAttribute('href', e.dataset.spoorHref!.replace(/\{product_id\}/g, encodeURIComponent(String(r.product_id))));
-        }
+        for (const e of copy.querySelectorAll<HTMLElement>('[data-spoor-href]')) e.setAttribute('href', e.dataset.spoorHref!.replace(/\{product_id\}/g, encodeURIComponent(r.product_id)));
         slot.appendChild(copy);
+      } else {
+        const li = ul.appendChild(el('li', 'recommendation'));
+        Object.assign(li.dataset, { productId: r.product_id, reason: r.reason }); // (dataset keeps strings)
+        li.append(el('span', 'name', r.name ?? ''), ' ', el('span', 'price', `${r.price ?? ''} ${r.currency ?? ''}`.trim()));
       }
-      return;
     }
-    const ul = el('ul', 'recommendations');
-    for (const r of recs) {
-      const li = ul.appendChild(el('li', 'recommendation'));
-      Object.assign(li.dataset, { productId: r.product_id, reason: r.reason }); // (dataset keeps strings)
-      li.append(el('span', 'name', String(r.name ?? '')), ' ', el('span', 'price', `${r.price ?? ''} ${r.currency ?? ''}`.trim()));
-    }
-    slot.replaceChildren(ul);
+    if (!t) slot.replaceChildren(ul);
   };
   const fill = core.safe(() => {
     for (const slot of document.querySelectorAll<HTMLElement>('[data-spoor-recommend]:not([data-spoor-filled])')) {
       const d = slot.dataset;
       d.spoorFilled = '';
-      void recommendations({ product: d.spoorProduct || undefined, limit: Number(d.spoorRecommend) }).then((recs) => recs.length && render(slot, recs))
-        .catch(() => {});
+      void recommendations({ product: d.spoorProduct || undefined, limit: Number(d.spoorRecommend) }).then(core.safe((recs) => recs.length && render(slot, recs)));
     }
   });
   // After the page has rendered, in a task of its own.
-  if (document.readyState === 'loading') core.on(document, 'DOMContentLoaded', later);
+  if (document.readyState === 'loading') core.on('DOMContentLoaded', later);
   else later();
 };

@@ -17,15 +17,15 @@ export const shopifyPrivacy: Feature = (core) => {
   const shopify = () => (window as unknown as { Shopify?: ShopifyGlobal }).Shopify;
   const read = core.safe(() => {
     const p = shopify()!.customerPrivacy!;
-    if (p.analyticsProcessingAllowed()) core.consent('granted');
-    else if (/^(no|false)$/.test(String(p.currentVisitorConsent?.()?.analytics))) core.consent('denied', true);
+    if (p.analyticsProcessingAllowed()) core.signal('granted');
+    else if (/^(no|false)$/.test(String(p.currentVisitorConsent?.()?.analytics))) core.signal('denied', true);
   });
   const s = shopify();
   if (!s) return;
   if (!s.customerPrivacy) s.loadFeatures?.([{ name: 'consent-tracking-api', version: '0.1' }], (err) => err || read());
-  core.consent('pending');
+  core.signal('pending');
   read();
-  core.on(document, 'visitorConsentCollected', (e) =>
-    core.consent((e as CustomEvent<{ analyticsAllowed?: boolean }>).detail?.analyticsAllowed ? 'granted' : 'denied', true),
+  core.on('visitorConsentCollected', (e) =>
+    core.signal((e as CustomEvent<{ analyticsAllowed?: boolean }>).detail?.analyticsAllowed ? 'granted' : 'denied', true),
   );
 };

@@ -10,9 +10,9 @@ export const tcf: Feature = (core) => {
   if (typeof api !== 'function') return;
   const storage = purposes(core.config.tcfStorage, '1');
   const measurement = purposes(core.config.tcfMeasurement, '8,9');
-  core.consent('pending');
+  core.signal('pending');
   api('addEventListener', 2, (tc, ok) => {
     const allowed = ok ? tcfAllows(tc, storage, measurement) : undefined;
-    if (allowed != null) core.consent(allowed ? 'granted' : 'denied', true);
+    if (allowed != null) core.signal(allowed ? 'granted' : 'denied', true);
   });
 };

@@ -6,9 +6,9 @@ import type { Feature } from '../types.js';
 export const wpConsent: Feature = (core) => {
   const category = String(core.config.wpCategory || 'statistics');
   const has = (window as unknown as { wp_has_consent?: (c: string) => boolean }).wp_has_consent;
-  const read = (v: unknown) => (v === 'allow' ? core.consent('granted') : /^deny/.test(String(v)) && core.consent('denied', true));
+  const read = (v: unknown) => (v === 'allow' ? core.signal('granted') : /^deny/.test(String(v)) && core.signal('denied', true));
   if (typeof has === 'function') {
-    if (has(category)) core.consent('granted');
+    if (has(category)) core.signal('granted');
     else {
       // A refusal made earlier is kept in the plugin's cookie; otherwise nobody decided yet.
       const stored = /(?:^|; )wp_consent_([\w-]+)=([^;]*)/g;
@@ -16,8 +16,8 @@ export const wpConsent: Feature = (core) => {
       let v: string | undefined;
       while ((m = stored.exec(document.cookie))) if (m[1] === category) v = m[2];
       if (v && /^deny/.test(v)) read(v);
-      else core.consent('pending');
+      else core.signal('pending');
     }
   }
-  core.on(document, 'wp_listen_for_consent_change', (e) => read((e as CustomEvent<Record<string, unknown>>).detail?.[category]));
+  core.on('wp_listen_for_consent_change', (e) => read((e as CustomEvent<Record<string, unknown>>).detail?.[category]));
 };

@@ -62,6 +62,17 @@ describe('delivery', () => {
     expectValidBatches(h.server);
   });
 
+  it('keeps each request within data-batch-size events, however many are queued at once', async () => {
+    const page = await h.open('/delivery.html', { attrs: { 'data-batch-size': '5' } });
+    await page.evaluate(() => {
+      for (let i = 0; i < 12; i++) (window as unknown as { spoor: { track(n: string): void } }).spoor.track('queued');
+    });
+    const events = await h.waitForEvents(queued(), 12);
+    expect(new Set(events.map((e) => e.event_id)).size).toBe(12);
+    for (const b of h.server.batches) expect(b.body.events.length).toBeLessThanOrEqual(5);
+    expectValidBatches(h.server);
+  });
+
   it('retries after a 503, honouring Retry-After and keeping the batch_id and event ids', async () => {
     let first = true;
     h.server.answer(() => (first ? ((first = false), { status: 503, headers: { 'Retry-After': '2' } }) : undefined));

@@ -51,6 +51,19 @@ describe('identity', () => {
     expect((await page.context().cookies()).find((c) => c.name === 'spoor_vid')?.value).toBe(pv!.visitor_id);
   });
 
+  it('keeps the visitor across pages whose dataLayer was pushed to before the script loaded', async () => {
+    // ua-shop.html pushes a product detail before the script loads: the ua module replays it while
+    // the tracker starts, before storage is read.
+    const page = await h.open('/ua-shop.html');
+    await h.waitForEvents(ofType('custom', (e) => e.name === 'view_item'));
+    const vid = await page.evaluate(() => localStorage.getItem('spoor_vid'));
+    await page.reload();
+    await h.waitForEvents(ofType('custom', (e) => e.name === 'view_item'), 2);
+    expect(await page.evaluate(() => localStorage.getItem('spoor_vid'))).toBe(vid);
+    expect(new Set(h.server.events().map((e) => e.visitor_id))).toEqual(new Set([vid]));
+    expect(h.server.events().filter(ofType('pageview')).map((e) => e.session_id)).toEqual(Array(2).fill(h.server.events()[0]!.session_id));
+  });
+
   it('shares the visitor across subdomains with data-cookie-domain', async () => {
     const port = new URL(h.server.pages).port;
     const page = await h.open(`http://www.spoor.test:${port}/identify.html`, { attrs: { 'data-cookie-domain': '.spoor.test' } });

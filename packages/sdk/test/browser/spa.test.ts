@@ -7,7 +7,7 @@ const h = useHarness();
 const path = (u: string | undefined) => new URL(u!).pathname + new URL(u!).search + new URL(u!).hash;
 
 describe('pageviews', () => {
-  it('sends the first pageview with referrer, title, screen, language and time zone', async () => {
+  it('sends the first pageview with referrer, title, screen and time zone, its language in the request', async () => {
     const page = await h.open('/page-leave.html?utm_source=news&utm_campaign=spring', {
       locale: 'de-DE',
       timezoneId: 'Europe/Berlin',
@@ -20,9 +20,12 @@ describe('pageviews', () => {
       referrer: 'https://news.example/today',
       title: 'Long read — Spoor fixture',
       screen: '1280x720',
-      lang: 'de-DE',
       tz: 'Europe/Berlin',
     });
+    // The collector takes the language from Accept-Language, whose first tag is navigator.language.
+    expect(pv!.lang).toBeUndefined();
+    expect(h.server.batches[0]!.language?.split(',')[0]).toBe(await page.evaluate(() => navigator.language));
+    expect(h.server.batches[0]!.language).toMatch(/^de-DE\b/);
     expect(pv!.visitor_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(pv!.session_id).toMatch(/^[0-9a-f-]{36}$/);
     await page.close();

@@ -1,29 +1,11 @@
-// The pure parts of delivery: splitting into batches, backoff, the outbox bounds, clipping.
+// The pure parts of delivery: backoff, the outbox bounds, the size guard, byte counting.
+// (Splitting into batches by count and bytes is tested in Chromium: test/browser/delivery.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { retryable, retryDelay } from '../../src/backoff.js';
-import { clip } from '../../src/clip.js';
+import { fit } from '../../src/fit.js';
 import { MAX_BODY_BYTES, MAX_EVENT_BYTES, OUTBOX_MAX_AGE_MS, OUTBOX_MAX_EVENTS } from '../../src/limits.js';
 import { prune } from '../../src/outbox.js';
-import { pack } from '../../src/pack.js';
 import { byteLength } from '../../src/util.js';
-
-describe('pack', () => {
-  it('bounds batches by event count', () => {
-    const batches = pack(Array.from({ length: 45 }, (_, i) => ({ i })), 20, MAX_BODY_BYTES);
-    expect(batches.map((b) => b.length)).toEqual([20, 20, 5]);
-  });
-
-  it('bounds batches by bytes, counting multi-byte characters', () => {
-    const events = Array.from({ length: 10 }, () => ({ text: 'é'.repeat(3000) })); // ~9 KB each as UTF-8 upper bound
-    const batches = pack(events, 500, 20_000);
-    expect(batches.map((b) => b.length)).toEqual([2, 2, 2, 2, 2]);
-    for (const b of batches) expect(Buffer.byteLength(JSON.stringify(b))).toBeLessThanOrEqual(20_000);
-  });
-
-  it('gives an event bigger than the byte bound a batch of its own', () => {
-    expect(pack([{ a: 'x'.repeat(50) }, { b: 1 }], 10, 20).map((b) => b.length)).toEqual([1, 1]);
-  });
-});
 
 describe('byteLength', () => {
   it('never undercounts UTF-8', () => {
@@ -34,7 +16,7 @@ describe('byteLength', () => {
 
 describe('backoff', () => {
   it('retries network errors, timeouts, 429 and 5xx, never 400, 403 or 413', () => {
-    for (const s of [0, 408, 429, 500, 502, 503]) expect(retryable(s)).toBe(true);
+    for (const s of [undefined, 0, 408, 429, 500, 502, 503]) expect(retryable(s)).toBe(true); // (undefined: no answer at all)
     for (const s of [200, 202, 400, 403, 413]) expect(retryable(s)).toBe(false);
   });
 
@@ -69,33 +51,31 @@ describe('outbox prune', () => {
   });
 });
 
-describe('clip', () => {
-  it('cuts long text fields to the collector’s limits', () => {
-    const e = clip({ type: 'pageview', url: 'u'.repeat(5000), title: 't'.repeat(5000), name: 'n'.repeat(500), props: { k: 'v'.repeat(5000) } })!;
-    expect(e.url).toHaveLength(2048);
-    expect(e.title).toHaveLength(1024);
-    expect(e.name).toHaveLength(120);
-    expect(e.props.k).toHaveLength(1024);
+describe('fit', () => {
+  it('leaves an event within 32 KiB as it is', () => {
+    const e = { type: 'pageview', title: 't'.repeat(5000), props: { k: 'v'.repeat(5000), n: undefined } };
+    expect(fit(e)).toBe(JSON.stringify(e));
   });
 
-  it('keeps props flat and within 100 keys, without prototype keys', () => {
-    const props: Record<string, unknown> = JSON.parse('{"__proto__": 1, "constructor": 2}');
-    for (let i = 0; i < 150; i++) props[`k${i}`] = i;
-    props.nested = { a: [1, 2] };
-    props[`${'x'.repeat(200)}`] = 1;
-    const e = clip({ props })!;
-    expect(Object.keys(e.props)).toHaveLength(100);
-    expect(Object.keys(e.props)).not.toContain('constructor');
-    const e2 = clip({ props: { nested: { a: [1, 2] }, n: NaN, [`${'x'.repeat(200)}`]: 1 } })!;
-    expect(e2.props).toEqual({ nested: '{"a":[1,2]}', n: undefined, ['x'.repeat(128)]: 1 });
-  });
-
-  it('shrinks an event until it fits the per-event byte limit, keeping the ids', () => {
-    const items = Array.from({ length: 200 }, (_, i) => ({ id: `SKU-${i}`, name: 'n'.repeat(1000), price: 1, quantity: 1 }));
-    const e = clip({ event_id: 'e1', type: 'cart_view', cart: { cart_id: 'c1', items, value: 200 } })!;
-    expect(Buffer.byteLength(JSON.stringify(e))).toBeLessThanOrEqual(MAX_EVENT_BYTES);
-    expect(e.event_id).toBe('e1');
-    expect(e.cart.cart_id).toBe('c1');
+  it('shrinks a larger event until it fits, keeping the ids', () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({ id: `SKU-${'x'.repeat(100)}-${i}`, name: 'n'.repeat(1000), price: 1, quantity: 1 }));
+    const event_id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    const cart_id = 'c'.repeat(64);
+    const json = fit({ event_id, type: 'cart_view', cart: { cart_id, items, value: 200 } });
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+    const e = JSON.parse(json) as { event_id: string; cart: { cart_id: string; items: Array<{ id: string }> } };
+    expect(e.event_id).toBe(event_id);
+    expect(e.cart.cart_id).toBe(cart_id);
     expect(e.cart.items.length).toBeGreaterThan(10);
+    expect(e.cart.items.every((i, n) => i.id === items[n]!.id)).toBe(true);
+  });
+
+  it('cuts only what is far over any limit while the event fits', () => {
+    expect(JSON.parse(fit({ title: 't'.repeat(10_000) })).title).toHaveLength(8192);
+  });
+
+  it('gives up, as small as it got, on an event that cannot be made to fit', () => {
+    const props = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`${'k'.repeat(100)}${i}`, i]));
+    expect(Buffer.byteLength(fit({ type: 'custom', props }))).toBeGreaterThan(MAX_BODY_BYTES);
   });
 });

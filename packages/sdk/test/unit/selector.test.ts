@@ -7,7 +7,7 @@ type Spec = [string, { id?: string; class?: string }?, Spec[]?];
 function build(spec: Spec, parent: SelectorNode | null = null): SelectorNode {
   const [tag, attrs = {}, kids = []] = spec;
   const node: SelectorNode & { kids: SelectorNode[] } = {
-    tagName: tag.toUpperCase(),
+    localName: tag,
     id: attrs.id ?? '',
     classList: (attrs.class ?? '').split(/\s+/).filter(Boolean),
     parentElement: parent,
