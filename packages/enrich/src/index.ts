@@ -2,5 +2,5 @@
 export { classifyBot, type BotVerdict, type BotSignals } from './bots.js';
 export { correctClock, type ClockResult } from './clock.js';
 export { ipPrefix, hashIp, isPublicIp } from './ip.js';
-export { parseUrl, referrerDomain, type UrlParts } from './url.js';
+export { linkKind, parseUrl, referrerDomain, type UrlParts } from './url.js';
 export { parseUserAgent, type UserAgentInfo } from './user-agent.js';
