@@ -36,15 +36,17 @@ export async function run(ctx) {
       { what: 'cost of the views (time with / without)', value: summary(withViews.map((r, i) => r.insert_ms / without[i].insert_ms)), unit: '×' },
       { what: 'ms per 10,000-row insert, all views', value: summary(withViews.map((r) => r.insert_ms / r.inserts)), unit: 'ms' },
       { what: 'visitor profile lookup p50', value: percentile(first.visitor_lookup_ms, 50), unit: 'ms' },
-      { what: 'visitor profile lookup p99', value: percentile(first.visitor_lookup_ms, 99), unit: 'ms', target: '< 50 ms', met: percentile(first.visitor_lookup_ms, 99) < 50 },
+      { what: 'visitor profile lookup p99', value: percentile(first.visitor_lookup_ms, 99), unit: 'ms', target: '< 20 ms', met: percentile(first.visitor_lookup_ms, 99) < 20 },
       { what: 'customer profile lookup p50', value: percentile(first.customer_lookup_ms, 50), unit: 'ms' },
-      { what: 'customer profile lookup p99', value: percentile(first.customer_lookup_ms, 99), unit: 'ms', target: '< 50 ms', met: percentile(first.customer_lookup_ms, 99) < 50 },
+      { what: 'customer profile lookup p99', value: percentile(first.customer_lookup_ms, 99), unit: 'ms', target: '< 20 ms', met: percentile(first.customer_lookup_ms, 99) < 20 },
+      { what: 'RFM thresholds refresh (whole site, every 30 s in the background)', value: first.rfm_refresh_ms, unit: 'ms' },
       { what: 'ClickHouse data size per million events, all tables', value: (mib / first.events) * 1e6, unit: 'MiB' },
     ],
     notes: [
       'Rows are built by the worker\'s own mapping (eventRows) from @spoor/traffic shop traffic and inserted through @clickhouse/client into the embedded engine; generation time is not counted.',
       'Lookups: 200 single-visitor and 200 single-customer queries of visitor_profiles / customer_profiles after the first run with views.',
-      'A customer lookup computes the site-wide RFM quintiles at query time (exact and always current, but it aggregates every customer of the site: ~20,000 here), which is why it misses 50 ms; a visitor lookup reads one 256-row granule.',
+      'A customer lookup is the whole customer_profiles row of one customer: its figures from customer_transactions by primary key (the identified rows by user_id, anonymous rows by visitor_id, plus the anonymous rows of browsers identified as the customer, resolved through identities) and its r/f/m scores placed against the site\'s RFM thresholds, which rfm_thresholds_mv computes ahead every 30 s (so scores are at most 30 s behind the figures, which are current). The refresh itself, timed once before the lookups, ranks every customer of the site (~20,000 here) and is the figure above; before migration 0090 every customer lookup paid for it.',
+      'A visitor lookup reads one 256-row granule of visitor_activity (the aggregate states of 256 visitors).',
     ],
   };
 }

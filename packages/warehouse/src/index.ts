@@ -8,4 +8,5 @@ export * from './sql-text.js';
 export * from './verify.js';
 export * from './sites.js';
 export * from './reader.js';
+export * from './refresh.js';
 export { isWord, tokenize, type Token, type TokenKind } from './sql-tokens.js';
