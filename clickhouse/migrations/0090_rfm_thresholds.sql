@@ -104,6 +104,19 @@ GROUP BY site_id
 COMMENT 'Recomputes rfm_thresholds from customer_figures every 30 seconds.';
 
 CREATE OR REPLACE VIEW {{db}}.customer_profiles {{on_cluster}} AS
+WITH
+    -- Every site's latest cuts, once per query (a handful of rows), picked per row: a scalar rather
+    -- than a JOIN, so a query joining this view elsewhere (segments) keeps one join inside it.
+    (
+        SELECT groupArray((site_id, latest.1, latest.2, latest.3, latest.4))
+        FROM
+        (
+            SELECT site_id, argMax((as_of, recency_cuts, orders_cuts, revenue_cuts), refreshed_at) AS latest
+            FROM {{db}}.rfm_thresholds
+            GROUP BY site_id
+        )
+    ) AS site_cuts,
+    arrayFirst(x -> x.1 = c.site_id, site_cuts) AS r
 SELECT
     c.site_id AS site_id,
     c.customer_id AS customer_id,
@@ -120,9 +133,9 @@ SELECT
     c.last_order_at AS last_order_at,
     c.mean_days_between_orders AS mean_days_between_orders,
     c.recency_days AS recency_days,
-    toUInt8(1 + arrayCount(x -> toUInt32(greatest(0, dateDiff('day', toDate(c.last_order_at), r.as_of))) < x, r.recency_cuts)) AS r_score,
-    toUInt8(1 + arrayCount(x -> c.orders > x, r.orders_cuts)) AS f_score,
-    toUInt8(1 + arrayCount(x -> c.revenue > x, r.revenue_cuts)) AS m_score,
+    toUInt8(1 + arrayCount(x -> toUInt32(greatest(0, dateDiff('day', toDate(c.last_order_at), r.2))) < x, r.3)) AS r_score,
+    toUInt8(1 + arrayCount(x -> c.orders > x, r.4)) AS f_score,
+    toUInt8(1 + arrayCount(x -> c.revenue > x, r.5)) AS m_score,
     spoor_lifecycle(c.orders, c.recency_days, c.mean_days_between_orders) AS lifecycle,
     t.traits AS traits,
     c.currency AS currency,
@@ -134,9 +147,4 @@ LEFT JOIN
     FROM {{db}}.customer_traits
     GROUP BY site_id, user_id
 ) AS t ON t.site_id = c.site_id AND t.user_id = c.customer_id
-LEFT JOIN
-(
-    SELECT site_id, latest.1 AS as_of, latest.2 AS recency_cuts, latest.3 AS orders_cuts, latest.4 AS revenue_cuts
-    FROM (SELECT site_id, argMax((as_of, recency_cuts, orders_cuts, revenue_cuts), refreshed_at) AS latest FROM {{db}}.rfm_thresholds GROUP BY site_id)
-) AS r ON r.site_id = c.site_id
 COMMENT 'Transaction profile with RFM, one row per customer who ordered (identified user, else anonymous visitor): orders (each order id once), revenue net of refunds, average order value, units, distinct products and categories, first/last order, mean days between orders, recency, r/f/m scores 1-5 (quintiles per site, from rfm_thresholds: at most 30 s behind), lifecycle new/active/at_risk/lapsed, identify traits.';
