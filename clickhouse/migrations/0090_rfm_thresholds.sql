@@ -91,13 +91,19 @@ SETTINGS non_replicated_deduplication_window = 10000
 COMMENT 'RFM score cuts per site, appended every 30 s by rfm_thresholds_mv; the latest row of a site (argMax by refreshed_at) is current. Read through customer_profiles.';
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.rfm_thresholds_mv {{on_cluster}} REFRESH EVERY 30 SECOND APPEND TO {{db}}.rfm_thresholds AS
+WITH
+    -- Positions ceil((s - 1) x customers / 5) for s = 2..5 (1-based), each dimension sorted once.
+    arrayMap(s -> toUInt64(ceil((s - 1) * count() / 5)), [2, 3, 4, 5]) AS positions,
+    arraySort(x -> -x, groupArray(recency_days)) AS recency_desc,
+    arraySort(groupArray(orders)) AS orders_asc,
+    arraySort(groupArray(revenue)) AS revenue_asc
 SELECT
     site_id,
     any(as_of) AS as_of,
     count() AS customers,
-    arrayMap(k -> toUInt32(arraySort(x -> -x, groupArray(recency_days))[k]), arrayMap(s -> toUInt64(ceil((s - 1) * customers / 5)), [2, 3, 4, 5])) AS recency_cuts,
-    arrayMap(k -> toUInt64(arraySort(groupArray(orders))[k]), arrayMap(s -> toUInt64(ceil((s - 1) * customers / 5)), [2, 3, 4, 5])) AS orders_cuts,
-    arrayMap(k -> arraySort(groupArray(revenue))[k], arrayMap(s -> toUInt64(ceil((s - 1) * customers / 5)), [2, 3, 4, 5])) AS revenue_cuts,
+    arrayMap(k -> toUInt32(recency_desc[k]), positions) AS recency_cuts,
+    arrayMap(k -> toUInt64(orders_asc[k]), positions) AS orders_cuts,
+    arrayMap(k -> revenue_asc[k], positions) AS revenue_cuts,
     now64(3) AS refreshed_at
 FROM {{db}}.customer_figures
 GROUP BY site_id
