@@ -295,6 +295,21 @@ TTL toDateTime(received_at) + toIntervalDay(90)
 SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192
 COMMENT 'One row per refused event (or refused request), with the reason and the raw payload.';
 
+CREATE TABLE spoor.rfm_thresholds
+(
+    `site_id` LowCardinality(String),
+    `as_of` Date COMMENT 'The day recency was counted to',
+    `customers` UInt64 COMMENT 'Customers of the site who ordered',
+    `recency_cuts` Array(UInt32) COMMENT 'Recency values whose exceeding earns R 2..5 (score = 1 + cuts above the value)',
+    `orders_cuts` Array(UInt64) COMMENT 'Order counts to exceed for F 2..5 (score = 1 + cuts below the value)',
+    `revenue_cuts` Array(Decimal(38, 4)) COMMENT 'Revenues to exceed for M 2..5 (score = 1 + cuts below the value)',
+    `refreshed_at` DateTime64(3, 'UTC') COMMENT 'When rfm_thresholds_mv computed the row'
+)
+ENGINE = ReplacingMergeTree(refreshed_at)
+ORDER BY site_id
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192
+COMMENT 'RFM score cuts per site, appended every 30 s by rfm_thresholds_mv; the latest row of a site (argMax by refreshed_at) is current. Read through customer_profiles.';
+
 CREATE TABLE spoor.schema_migrations
 (
     `version` UInt32,
@@ -566,6 +581,120 @@ GROUP BY
     site_id,
     cart_id;
 
+CREATE VIEW spoor.customer_figures
+(
+    `site_id` LowCardinality(String),
+    `customer_id` String,
+    `visitor_ids` Array(String),
+    `revenue_map` Tuple(
+        Array(String),
+        Array(Decimal(18, 4))),
+    `time_map` Tuple(
+        Array(String),
+        Array(DateTime64(3, 'UTC'))),
+    `units_map` Tuple(
+        Array(String),
+        Array(UInt32)),
+    `refund_map` Tuple(
+        Array(UUID),
+        Array(Decimal(18, 4))),
+    `products` Array(String),
+    `categories` Array(String),
+    `currency` String,
+    `orders` UInt64,
+    `revenue` Decimal(38, 4),
+    `items` UInt64,
+    `distinct_products` UInt64,
+    `distinct_categories` UInt64,
+    `first_order_at` DateTime64(3, 'UTC'),
+    `last_order_at` DateTime64(3, 'UTC'),
+    `mean_days_between_orders` Float64,
+    `as_of` Date,
+    `recency_days` UInt32
+)
+COMMENT 'Transaction figures per customer who ordered (identified user, else anonymous visitor), without RFM: the part of customer_profiles a single customer is read from by primary key. Query customer_profiles instead.'
+AS SELECT
+    site_id,
+    customer_id,
+    groupUniqArray(visitor_id) AS visitor_ids,
+    maxMapIfMerge(order_revenue) AS revenue_map,
+    minMapIfMerge(order_time) AS time_map,
+    maxMapIfMerge(order_units) AS units_map,
+    maxMapIfMerge(refunds) AS refund_map,
+    groupUniqArrayArrayIfMerge(products) AS products,
+    groupUniqArrayArrayIfMerge(categories) AS categories,
+    argMaxIfMerge(currency) AS currency,
+    length(revenue_map.1) AS orders,
+    arraySum(revenue_map.2) - arraySum(refund_map.2) AS revenue,
+    arraySum(units_map.2) AS items,
+    length(products) AS distinct_products,
+    length(categories) AS distinct_categories,
+    arrayMin(time_map.2) AS first_order_at,
+    arrayMax(time_map.2) AS last_order_at,
+    if(orders > 1, round((dateDiff('second', first_order_at, last_order_at) / 86400) / (orders - 1), 2), 0) AS mean_days_between_orders,
+    today() AS as_of,
+    toUInt32(greatest(0, dateDiff('day', toDate(last_order_at), as_of))) AS recency_days
+FROM
+(
+    SELECT
+        site_id,
+        user_id AS customer_id,
+        visitor_id,
+        order_revenue,
+        order_time,
+        order_units,
+        refunds,
+        products,
+        categories,
+        currency
+    FROM spoor.customer_transactions
+    WHERE user_id != ''
+    UNION ALL
+    SELECT
+        ct.site_id AS site_id,
+        ct.visitor_id AS customer_id,
+        ct.visitor_id AS visitor_id,
+        ct.order_revenue AS order_revenue,
+        ct.order_time AS order_time,
+        ct.order_units AS order_units,
+        ct.refunds AS refunds,
+        ct.products AS products,
+        ct.categories AS categories,
+        ct.currency AS currency
+    FROM spoor.customer_transactions AS ct
+    ANTI LEFT JOIN spoor.identities AS i ON (i.site_id = ct.site_id) AND (i.visitor_id = ct.visitor_id)
+    WHERE ct.user_id = ''
+    UNION ALL
+    SELECT
+        ct.site_id AS site_id,
+        im.customer_id AS customer_id,
+        ct.visitor_id AS visitor_id,
+        ct.order_revenue AS order_revenue,
+        ct.order_time AS order_time,
+        ct.order_units AS order_units,
+        ct.refunds AS refunds,
+        ct.products AS products,
+        ct.categories AS categories,
+        ct.currency AS currency
+    FROM spoor.customer_transactions AS ct
+    INNER JOIN
+    (
+        SELECT
+            site_id,
+            visitor_id,
+            argMax(user_id, last_seen) AS customer_id
+        FROM spoor.identities
+        GROUP BY
+            site_id,
+            visitor_id
+    ) AS im ON (im.site_id = ct.site_id) AND (im.visitor_id = ct.visitor_id)
+    WHERE ct.user_id = ''
+)
+GROUP BY
+    site_id,
+    customer_id
+HAVING orders > 0;
+
 CREATE VIEW spoor.customer_predictions
 (
     `site_id` LowCardinality(String),
@@ -814,8 +943,21 @@ CREATE VIEW spoor.customer_profiles
     `currency` String,
     `as_of` Date
 )
-COMMENT 'Transaction profile with RFM, one row per customer who ordered (identified user, else anonymous visitor): orders (each order id once), revenue net of refunds, average order value, units, distinct products and categories, first/last order, mean days between orders, recency, r/f/m scores 1-5 (quintiles per site), lifecycle new/active/at_risk/lapsed, identify traits.'
-AS SELECT
+COMMENT 'Transaction profile with RFM, one row per customer who ordered (identified user, else anonymous visitor): orders (each order id once), revenue net of refunds, average order value, units, distinct products and categories, first/last order, mean days between orders, recency, r/f/m scores 1-5 (quintiles per site, from rfm_thresholds: at most 30 s behind), lifecycle new/active/at_risk/lapsed, identify traits.'
+AS WITH
+    (
+        SELECT groupArray((site_id, latest.1, latest.2, latest.3, latest.4))
+        FROM
+        (
+            SELECT
+                site_id,
+                argMax((as_of, recency_cuts, orders_cuts, revenue_cuts), refreshed_at) AS latest
+            FROM spoor.rfm_thresholds
+            GROUP BY site_id
+        )
+    ) AS site_cuts,
+    arrayFirst(x -> ((x.1) = c.site_id), site_cuts) AS r
+SELECT
     c.site_id AS site_id,
     c.customer_id AS customer_id,
     c.visitor_ids AS visitor_ids,
@@ -831,57 +973,14 @@ AS SELECT
     c.last_order_at AS last_order_at,
     c.mean_days_between_orders AS mean_days_between_orders,
     c.recency_days AS recency_days,
-    toUInt8(1 + intDiv(5 * (rank() OVER (PARTITION BY c.site_id ORDER BY c.recency_days DESC) - 1), count() OVER (PARTITION BY c.site_id))) AS r_score,
-    toUInt8(1 + intDiv(5 * (rank() OVER (PARTITION BY c.site_id ORDER BY c.orders ASC) - 1), count() OVER (PARTITION BY c.site_id))) AS f_score,
-    toUInt8(1 + intDiv(5 * (rank() OVER (PARTITION BY c.site_id ORDER BY c.revenue ASC) - 1), count() OVER (PARTITION BY c.site_id))) AS m_score,
+    toUInt8(1 + arrayCount(x -> (toUInt32(greatest(0, dateDiff('day', toDate(c.last_order_at), r.2))) < x), r.3)) AS r_score,
+    toUInt8(1 + arrayCount(x -> (c.orders > x), r.4)) AS f_score,
+    toUInt8(1 + arrayCount(x -> (c.revenue > x), r.5)) AS m_score,
     multiIf(c.orders = 1, multiIf(c.recency_days <= 30, 'new', c.recency_days <= 90, 'at_risk', 'lapsed'), c.recency_days <= (1.5 * greatest(7, c.mean_days_between_orders)), 'active', c.recency_days <= (3 * greatest(7, c.mean_days_between_orders)), 'at_risk', 'lapsed') AS lifecycle,
     t.traits AS traits,
     c.currency AS currency,
     c.as_of AS as_of
-FROM
-(
-    SELECT
-        site_id,
-        customer_id,
-        groupUniqArray(visitor_id) AS visitor_ids,
-        maxMapIfMerge(order_revenue) AS revenue_map,
-        minMapIfMerge(order_time) AS time_map,
-        maxMapIfMerge(order_units) AS units_map,
-        maxMapIfMerge(refunds) AS refund_map,
-        groupUniqArrayArrayIfMerge(products) AS products,
-        groupUniqArrayArrayIfMerge(categories) AS categories,
-        argMaxIfMerge(currency) AS currency,
-        length(revenue_map.1) AS orders,
-        arraySum(revenue_map.2) - arraySum(refund_map.2) AS revenue,
-        arraySum(units_map.2) AS items,
-        length(products) AS distinct_products,
-        length(categories) AS distinct_categories,
-        arrayMin(time_map.2) AS first_order_at,
-        arrayMax(time_map.2) AS last_order_at,
-        if(orders > 1, round((dateDiff('second', first_order_at, last_order_at) / 86400) / (orders - 1), 2), 0) AS mean_days_between_orders,
-        today() AS as_of,
-        toUInt32(greatest(0, dateDiff('day', toDate(last_order_at), as_of))) AS recency_days
-    FROM
-    (
-        SELECT
-            ct.site_id AS site_id,
-            if(ct.user_id != '', ct.user_id, if(im.customer_id != '', im.customer_id, ct.visitor_id)) AS customer_id,
-            ct.visitor_id AS visitor_id,
-            ct.order_revenue AS order_revenue,
-            ct.order_time AS order_time,
-            ct.order_units AS order_units,
-            ct.refunds AS refunds,
-            ct.products AS products,
-            ct.categories AS categories,
-            ct.currency AS currency
-        FROM spoor.customer_transactions AS ct
-        LEFT JOIN spoor.identity_map AS im ON (im.site_id = ct.site_id) AND (im.visitor_id = ct.visitor_id)
-    )
-    GROUP BY
-        site_id,
-        customer_id
-    HAVING orders > 0
-) AS c
+FROM spoor.customer_figures AS c
 LEFT JOIN
 (
     SELECT
@@ -1512,6 +1611,35 @@ WHERE line_id != ''
 GROUP BY
     site_id,
     product_id;
+
+CREATE MATERIALIZED VIEW spoor.rfm_thresholds_mv
+REFRESH EVERY 30 SECOND APPEND TO spoor.rfm_thresholds
+(
+    `site_id` LowCardinality(String),
+    `as_of` Date,
+    `customers` UInt64,
+    `recency_cuts` Array(UInt32),
+    `orders_cuts` Array(UInt64),
+    `revenue_cuts` Array(Decimal(38, 4)),
+    `refreshed_at` DateTime64(3)
+)
+DEFINER = default SQL SECURITY DEFINER
+COMMENT 'Recomputes rfm_thresholds from customer_figures every 30 seconds.'
+AS WITH
+    arrayMap(s -> toUInt64(ceil(((s - 1) * count()) / 5)), [2, 3, 4, 5]) AS positions,
+    arraySort(x -> (-x), groupArray(recency_days)) AS recency_desc,
+    arraySort(groupArray(orders)) AS orders_asc,
+    arraySort(groupArray(revenue)) AS revenue_asc
+SELECT
+    site_id,
+    any(as_of) AS as_of,
+    count() AS customers,
+    arrayMap(k -> toUInt32(recency_desc[k]), positions) AS recency_cuts,
+    arrayMap(k -> toUInt64(orders_asc[k]), positions) AS orders_cuts,
+    arrayMap(k -> (revenue_asc[k]), positions) AS revenue_cuts,
+    now64(3) AS refreshed_at
+FROM spoor.customer_figures
+GROUP BY site_id;
 
 CREATE MATERIALIZED VIEW spoor.session_products_mv TO spoor.session_products
 (

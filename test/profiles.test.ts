@@ -104,6 +104,12 @@ describe('spoor forget', () => {
 
     const result = await forget(p.wh, { userId: 'u-gone' });
     expect(result.visitors.sort()).toEqual(['gone-v1', 'gone-v2']);
+    // The RFM thresholds, computed ahead over every customer, were recomputed without them at once.
+    expect(result.tables).toContain('rfm_thresholds');
+    const [cuts] = await p.wh.query<{ n: number; customers: number }>(
+      "SELECT argMax(customers, refreshed_at) AS n, (SELECT count() FROM spoor.customer_profiles WHERE site_id = 'shop') AS customers FROM spoor.rfm_thresholds WHERE site_id = 'shop'",
+    );
+    expect(cuts!.n).toBe(cuts!.customers);
 
     // Replays: the original batch again, and its events under a new batch id (a new insert token).
     await send(mine, { batchId: originalBatch });

@@ -2,11 +2,11 @@
 // ClickHouse the way the worker does (JSONEachRow, 10,000 rows per insert, a dedup token each), with
 // all the materialized views, without them (`noviews`) or without the recommendation statistics
 // (`norec`), then times profile lookups. Prints one JSON line of results.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateTraffic } from '@spoor/traffic';
-import { dedupInsertSettings, migrate, openWarehouse } from '@spoor/warehouse';
+import { DEFAULT_MIGRATIONS_DIR, dedupInsertSettings, migrate, openWarehouse, refreshComputedAhead } from '@spoor/warehouse';
 import { eventRows } from '@spoor/worker';
 import { migrationsFor } from '../lib/migrations.mjs';
 
@@ -50,18 +50,40 @@ while (inserted < target) {
 
 const result = { mode, events: inserted, inserts, insert_ms: insertMs, rows_per_s: inserted / (insertMs / 1000), data_dir: dir };
 if (lookups > 0) {
+  // RFM thresholds are computed ahead (every 30 s on their own): one refresh now, timed, so the
+  // customer lookups score against all the data inserted above.
+  const r0 = performance.now();
+  await refreshComputedAhead(wh);
+  result.rfm_refresh_ms = performance.now() - r0;
   const customers = (await wh.query("SELECT customer_id FROM spoor.customer_profiles WHERE site_id = 'bench' LIMIT 1000")).map((r) => r.customer_id);
-  const time = async (sql, ids) => {
+  // Wall time per lookup, and CPU time (the embedded engine's threads are this process's).
+  const time = async (sql, ids, n = lookups) => {
     const out = [];
-    for (let i = 0; i < lookups; i++) {
+    const cpu = [];
+    for (let i = 0; i < n; i++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await wh.query(sql, { id: ids[i % ids.length] });
+      const c = process.cpuUsage(c0);
       out.push(performance.now() - t0);
+      cpu.push((c.user + c.system) / 1000);
     }
-    return out;
+    return { out, cpu };
   };
-  result.visitor_lookup_ms = await time("SELECT * FROM spoor.visitor_profiles WHERE site_id = 'bench' AND visitor_id = {id:String}", visitors);
-  result.customer_lookup_ms = await time("SELECT * FROM spoor.customer_profiles WHERE site_id = 'bench' AND customer_id = {id:String}", customers);
+  const visitor = await time("SELECT * FROM spoor.visitor_profiles WHERE site_id = 'bench' AND visitor_id = {id:String}", visitors);
+  const customer = await time("SELECT * FROM spoor.customer_profiles WHERE site_id = 'bench' AND customer_id = {id:String}", customers);
+  // The same lookup as customer_profiles answered it before migration 0090 (ranks computed per
+  // query), from that migration's own text, on the same data: the baseline of the figure above.
+  const before = readFileSync(join(DEFAULT_MIGRATIONS_DIR, '0053_lifecycle_rule.sql'), 'utf8');
+  const ranked = before.slice(before.indexOf('CREATE OR REPLACE VIEW'), before.indexOf('\nCOMMENT', before.indexOf('CREATE OR REPLACE VIEW')));
+  await wh.command(ranked.replace('{{db}}.customer_profiles {{on_cluster}}', 'spoor.bench_customer_profiles_ranked').replaceAll('{{db}}', 'spoor'));
+  const rankedPerQuery = await time("SELECT * FROM spoor.bench_customer_profiles_ranked WHERE site_id = 'bench' AND customer_id = {id:String}", customers, Math.min(lookups, 50));
+  await wh.command('DROP VIEW spoor.bench_customer_profiles_ranked');
+  Object.assign(result, {
+    visitor_lookup_ms: visitor.out, visitor_lookup_cpu_ms: visitor.cpu,
+    customer_lookup_ms: customer.out, customer_lookup_cpu_ms: customer.cpu,
+    ranked_lookup_ms: rankedPerQuery.out, ranked_lookup_cpu_ms: rankedPerQuery.cpu,
+  });
   const [size] = await wh.query("SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = 'spoor' AND active");
   result.bytes_on_disk = size.bytes;
 }

@@ -3,7 +3,7 @@
 import { createCollector, staticSites, type Collector, type SiteSpec } from '@spoor/collector';
 import { createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
 import type { TrafficBatch } from '@spoor/traffic';
-import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
+import { migrate, openWarehouse, refreshComputedAhead, type Warehouse } from '@spoor/warehouse';
 import { createWorker, type SpoorWorker, type SpoorWorkerOptions } from '@spoor/worker';
 import { tempDir, uniqueName } from './temp.js';
 import { waitFor } from './wait.js';
@@ -99,6 +99,9 @@ export async function startPipeline(redisUrl: string, opts: PipelineOptions = {}
         timeoutMs,
         'the queue to drain',
       );
+      // What is computed ahead (RFM thresholds, every 30 s) is brought up to the drained data, so
+      // figures compared with a recomputation are those of all the events sent.
+      await refreshComputedAhead(wh);
     },
     async close() {
       await worker.close();

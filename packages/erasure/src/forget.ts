@@ -7,7 +7,7 @@
 // people in one row (per-day totals, per-product statistics) are rebuilt for the days and products
 // the person touched, from the remaining data with their own views' SELECTs; refused payloads are
 // searched for the ids.
-import type { Warehouse } from '@spoor/warehouse';
+import { refreshComputedAhead, type Warehouse } from '@spoor/warehouse';
 
 export interface ForgetRequest {
   /** Limit to one site; all sites when absent. */
@@ -138,9 +138,13 @@ async function rebuildSharedAggregates(wh: Warehouse, touched: Touched): Promise
     { db },
   );
   const byTarget = new Map<string, string[]>();
+  const computedAhead: string[] = [];
   for (const v of views) {
     const target = /\bTO\s+`?\w+`?\.`?(\w+)`?/.exec(v.create)?.[1];
-    if (target) byTarget.set(target, [...(byTarget.get(target) ?? []), v.select]);
+    // A refreshable view (rfm_thresholds_mv) recomputes its whole target from the data on each
+    // refresh: refreshed below, once the person's rows are gone.
+    if (target && /^CREATE MATERIALIZED VIEW [^(]*\bREFRESH\b/i.test(v.create)) computedAhead.push(target);
+    else if (target) byTarget.set(target, [...(byTarget.get(target) ?? []), v.select]);
   }
   const rebuilt: string[] = [];
   for (const [target, selects] of byTarget) {
@@ -158,6 +162,10 @@ async function rebuildSharedAggregates(wh: Warehouse, touched: Touched): Promise
       await wh.command(`INSERT INTO ${db}.${target} (${wrote || list}) SELECT ${wrote || list} FROM (${select}) WHERE ${rows.where}`, rows.params);
     }
     rebuilt.push(target);
+  }
+  if (computedAhead.length > 0) {
+    await refreshComputedAhead(wh);
+    rebuilt.push(...computedAhead);
   }
   return rebuilt;
 }

@@ -25,7 +25,7 @@ export interface PersonalizationOptions {
   partnersTtlMs?: number;
   /** Segment membership. @defaultValue 120000 */
   segmentsTtlMs?: number;
-  /** RFM score levels of a site. @defaultValue 300000 */
+  /** RFM score cuts of a site (rfm_thresholds, itself refreshed every 30 s). @defaultValue 10000 */
   rfmTtlMs?: number;
   /** A background refresh failed (the last value stays in use). */
   onError?: (err: Error) => void;
@@ -45,7 +45,7 @@ export function createPersonalization(db: WarehouseReader, opts: Personalization
   const cache = <V>(load: (site: string) => Promise<V>, ttlMs: number) => refreshingCache({ load, ttlMs, onError: opts.onError, now });
   const catalog = cache((site) => loadCatalog(db, site), opts.catalogTtlMs ?? 60_000);
   const membership = cache((site) => loadMembership(db, opts.segments(), site, now()), opts.segmentsTtlMs ?? 120_000);
-  const rfm = cache((site) => loadRfmLevels(db, site), opts.rfmTtlMs ?? 300_000);
+  const rfm = cache((site) => loadRfmLevels(db, site), opts.rfmTtlMs ?? 10_000);
   const partners = partnerCache({ ttlMs: opts.partnersTtlMs ?? 60_000, now });
   const deps = {
     db,

@@ -176,7 +176,7 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
     transactions: transactions(figures),
     rfm:
       figures && levels.customers > 0
-        ? { ...scoreOf(levels, { recencyDays: figures.recencyDays, orders: figures.orders, revenue: figures.revenueValue }), as_of: figures.asOf }
+        ? { ...scoreOf(levels, { lastOrderDay: figures.lastOrderAt, orders: figures.orders, revenue: figures.revenueValue }), as_of: figures.asOf }
         : null,
     lifecycle: figures?.lifecycle ?? 'none',
     traits: { ...customerTraits(rows) },

@@ -1,52 +1,44 @@
-// RFM scores for one customer without ranking the whole site on every lookup. customer_profiles
-// owns the rule (quintiles of site-wide ranks, ties sharing the lowest rank); what it assigns is
-// summarised per site as the range of values each score holds (e.g. f_score 3 = 2 to 3 orders),
-// refreshed every few minutes, and a customer's current figures are placed in those ranges. Scores
-// never split ties, so the ranges of one dimension never overlap: a customer whose figures have not
-// changed since the summary gets exactly the view's scores; one who just ordered again gets the
-// score their new figures earn against the site as it was at the summary.
+// RFM scores for one customer without ranking the whole site on every lookup: the site's score
+// cuts are computed ahead by rfm_thresholds_mv (every 30 s, migration 0090), the same cuts
+// customer_profiles scores with, and a customer's current figures are placed against them. The
+// rule (quintiles of site-wide ranks, ties sharing the lowest rank) is owned by that migration;
+// here it is only "1 + the cuts the value passes".
 import type { WarehouseReader } from '@spoor/warehouse';
 
-/** The value ranges the view gave each score, per dimension (index 0 is score 1). */
+/** A site's cuts for scores 2..5 of each dimension (empty before the first refresh). */
 export interface RfmLevels {
   customers: number;
-  /** Highest recency_days that still earns each R score (R grows as recency shrinks). */
-  recencyHigh: Array<number | undefined>;
-  /** Lowest orders that earns each F score. */
-  ordersLow: Array<number | undefined>;
-  /** Lowest revenue that earns each M score. */
-  revenueLow: Array<number | undefined>;
+  /** Recency values (days) a customer's recency must stay below, per score above 1. */
+  recencyCuts: number[];
+  /** Order counts to exceed, per score above 1. */
+  ordersCuts: number[];
+  /** Revenues to exceed, per score above 1. */
+  revenueCuts: number[];
+  /** The day recency was counted to (YYYY-MM-DD). */
   asOf: string;
 }
 
 interface Row {
   customers: number;
-  r: [number[], number[]];
-  f: [number[], number[]];
-  m: [number[], number[]];
+  recency_cuts: number[];
+  orders_cuts: Array<number | string>;
+  revenue_cuts: Array<number | string>;
   as_of: string;
 }
 
 export async function loadRfmLevels(db: WarehouseReader, site: string): Promise<RfmLevels> {
   const [row] = await db.query<Row>(
-    `SELECT count() AS customers,
-       maxMap([r_score], [recency_days]) AS r,
-       minMap([f_score], [orders]) AS f,
-       minMap([m_score], [toFloat64(revenue)]) AS m,
-       toString(any(as_of)) AS as_of
-     FROM ${db.database}.customer_profiles WHERE site_id = {site:String}`,
+    `SELECT latest.1 AS customers, latest.2 AS recency_cuts, latest.3 AS orders_cuts, latest.4 AS revenue_cuts, toString(latest.5) AS as_of
+     FROM (SELECT argMax((customers, recency_cuts, orders_cuts, revenue_cuts, as_of), refreshed_at) AS latest
+           FROM ${db.database}.rfm_thresholds WHERE site_id = {site:String})
+     WHERE latest.1 > 0`,
     { site },
   );
-  const levels = (pairs: [number[], number[]] | undefined) => {
-    const out: Array<number | undefined> = [undefined, undefined, undefined, undefined, undefined];
-    if (pairs) pairs[0].forEach((score, i) => (out[score - 1] = Number(pairs[1][i])));
-    return out;
-  };
   return {
     customers: Number(row?.customers ?? 0),
-    recencyHigh: levels(row?.r),
-    ordersLow: levels(row?.f),
-    revenueLow: levels(row?.m),
+    recencyCuts: (row?.recency_cuts ?? []).map(Number),
+    ordersCuts: (row?.orders_cuts ?? []).map(Number),
+    revenueCuts: (row?.revenue_cuts ?? []).map(Number),
     asOf: row?.as_of ?? '',
   };
 }
@@ -57,15 +49,17 @@ export interface RfmScores {
   m: number;
 }
 
-/** The highest score whose range the value reaches (1 when it reaches none). */
-export function scoreOf(levels: RfmLevels, figures: { recencyDays: number; orders: number; revenue: number }): RfmScores {
-  const best = (reaches: (i: number) => boolean) => {
-    for (let i = 4; i > 0; i--) if (reaches(i)) return i + 1;
-    return 1;
-  };
+const DAY_MS = 86_400_000;
+
+/**
+ * Scores as customer_profiles gives them. Recency is counted to the day the cuts were computed
+ * (as the view does), from the day of the last order (`YYYY-MM-DD...`).
+ */
+export function scoreOf(levels: RfmLevels, figures: { lastOrderDay: string; orders: number; revenue: number }): RfmScores {
+  const recency = Math.max(0, Math.round((Date.parse(levels.asOf) - Date.parse(figures.lastOrderDay.slice(0, 10))) / DAY_MS));
   return {
-    r: best((i) => levels.recencyHigh[i] !== undefined && figures.recencyDays <= levels.recencyHigh[i]!),
-    f: best((i) => levels.ordersLow[i] !== undefined && figures.orders >= levels.ordersLow[i]!),
-    m: best((i) => levels.revenueLow[i] !== undefined && figures.revenue >= levels.revenueLow[i]!),
+    r: 1 + levels.recencyCuts.filter((cut) => recency < cut).length,
+    f: 1 + levels.ordersCuts.filter((cut) => figures.orders > cut).length,
+    m: 1 + levels.revenueCuts.filter((cut) => figures.revenue > cut).length,
   };
 }

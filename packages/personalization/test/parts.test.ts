@@ -47,22 +47,25 @@ describe('values', () => {
 });
 
 describe('scoreOf', () => {
-  // customer_profiles gave: R5 up to 2 days, R4 up to 9, R3 up to 20, R1 up to 80 (no R2: a tie);
-  // F1 from 1 order, F4 from 2, F5 from 5; M1 from 0, M3 from 50, M5 from 200.
-  const levels: RfmLevels = {
-    customers: 10,
-    recencyHigh: [80, undefined, 20, 9, 2],
-    ordersLow: [1, undefined, undefined, 2, 5],
-    revenueLow: [0, undefined, 50, undefined, 200],
-    asOf: '2026-12-01',
-  };
+  // Ten customers, recency 40 30 30 20 20 9 9 2 1 0 days, orders 1 1 1 1 2 2 2 3 5 7, revenue
+  // 10..100 by tens: cuts at v[ceil((s - 1) x 10 / 5)] = v[2], v[4], v[6], v[8] of each, sorted
+  // from the highest for recency (rfm_thresholds as migration 0090 computes them).
+  const levels: RfmLevels = { customers: 10, recencyCuts: [30, 20, 9, 2], ordersCuts: [1, 1, 2, 3], revenueCuts: [20, 40, 60, 80], asOf: '2026-12-01' };
+  const day = (recency: number) => new Date(Date.parse('2026-12-01') - recency * 86_400_000).toISOString().slice(0, 10) + ' 10:00:00.000';
 
-  it('gives the score whose range the figures reach, as the view gave it', () => {
-    expect(scoreOf(levels, { recencyDays: 0, orders: 7, revenue: 500 })).toEqual({ r: 5, f: 5, m: 5 });
-    expect(scoreOf(levels, { recencyDays: 9, orders: 2, revenue: 50 })).toEqual({ r: 4, f: 4, m: 3 });
-    expect(scoreOf(levels, { recencyDays: 21, orders: 1, revenue: 49.99 })).toEqual({ r: 1, f: 1, m: 1 });
-    // Beyond every range seen: the lowest score for recency, the highest reached for the others.
-    expect(scoreOf(levels, { recencyDays: 400, orders: 3, revenue: 120 })).toEqual({ r: 1, f: 4, m: 3 });
+  it('is 1 + floor(5 x (rank - 1) / customers), ties sharing the lowest rank, as customer_profiles gives it', () => {
+    // Ranked from the longest ago: 40 is rank 1 and 30 30 share rank 2 (R1), 20 20 share rank 4 (R2), 0 is rank 10 (R5).
+    expect(scoreOf(levels, { lastOrderDay: day(40), orders: 1, revenue: 10 })).toEqual({ r: 1, f: 1, m: 1 });
+    expect(scoreOf(levels, { lastOrderDay: day(30), orders: 2, revenue: 30 })).toEqual({ r: 1, f: 3, m: 2 });
+    expect(scoreOf(levels, { lastOrderDay: day(20), orders: 3, revenue: 50 })).toEqual({ r: 2, f: 4, m: 3 });
+    expect(scoreOf(levels, { lastOrderDay: day(0), orders: 7, revenue: 100 })).toEqual({ r: 5, f: 5, m: 5 });
+    // Values between the cuts: recency 5 is rank 8 (R4); revenue 60 has five below it (M3), as 50 has four.
+    expect(scoreOf(levels, { lastOrderDay: day(5), orders: 1, revenue: 60 })).toEqual({ r: 4, f: 1, m: 3 });
+  });
+
+  it('counts recency to the day the cuts were computed, and gives 1 everywhere before the first refresh', () => {
+    expect(scoreOf({ ...levels, asOf: '2026-12-02' }, { lastOrderDay: day(2), orders: 1, revenue: 10 })).toEqual({ r: 4, f: 1, m: 1 });
+    expect(scoreOf({ customers: 0, recencyCuts: [], ordersCuts: [], revenueCuts: [], asOf: '' }, { lastOrderDay: day(0), orders: 9, revenue: 999 })).toEqual({ r: 1, f: 1, m: 1 });
   });
 });
 

@@ -62,8 +62,11 @@ export function clusterStatements(sql: string, opts: { database: string; cluster
     if (split.has(t[to + 3]!.text)) edits.push(rename(t[to + 3]!));
     // The trigger is the first table read: inserts into its local part fire the view on each shard.
     // Inside the view every other mention of that table (a subquery selecting keys of the inserted
-    // rows) means the inserted block too, so each one reads the local part as well.
-    const from = t.findIndex((x, i) => isWord(x, 'FROM') && qualified(t, i + 1, db));
+    // rows) means the inserted block too, so each one reads the local part as well. A refreshable
+    // view (REFRESH ...) is fired by its schedule, not by inserts: it recomputes from the whole
+    // data, so its reads stay on the Distributed tables and every node computes the same rows.
+    const refreshable = t.slice(0, to).some((x) => x.depth === 0 && isWord(x, 'REFRESH'));
+    const from = refreshable ? -1 : t.findIndex((x, i) => isWord(x, 'FROM') && qualified(t, i + 1, db));
     const trigger = from >= 0 ? t[from + 3]!.text : undefined;
     if (trigger && split.has(trigger)) {
       for (let i = to + 4; i < t.length; i++) if (qualified(t, i, db) && t[i + 2]!.text === trigger) edits.push(rename(t[i + 2]!));

@@ -144,6 +144,17 @@ GROUP BY site_id, visitor_id;`,
     await parses(mv!);
   });
 
+  it('keeps a refreshable view reading the Distributed tables, writing the local target', async () => {
+    const [mv, ...rest] = render(
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.rfm_mv {{on_cluster}} REFRESH EVERY 30 SECOND APPEND TO {{db}}.visitor_activity AS
+SELECT site_id, visitor_id, uniqState(event_id) AS pageviews FROM {{db}}.events GROUP BY site_id, visitor_id;`,
+    );
+    expect(rest).toEqual([]);
+    expect(mv).toContain('REFRESH EVERY 30 SECOND APPEND TO spoor.visitor_activity_local AS');
+    expect(mv).toContain('FROM spoor.events GROUP BY');
+    await parses(mv!);
+  });
+
   it('leaves plain views on the Distributed tables', () => {
     const sql = `CREATE VIEW IF NOT EXISTS {{db}}.visitor_profiles {{on_cluster}} AS
 SELECT site_id, visitor_id, uniqMerge(pageviews) AS pageviews FROM {{db}}.visitor_activity JOIN {{db}}.identities USING (visitor_id) GROUP BY site_id, visitor_id;`;
