@@ -29,7 +29,7 @@ export interface BuildOptions {
    */
   maxAgeMs?: number;
   /**
-   * Each refund's id is derived from its order and amount (a browser's batches): the same refund
+   * Each refund's id is derived from its order and amount (the browser's batches): the same refund
    * sent again, from a reloaded page or by a second dataLayer dialect, is then one refund in every
    * view, since views key refunds by event id. (The shop's books derive theirs from the refund.)
    */
