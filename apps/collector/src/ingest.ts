@@ -1,6 +1,5 @@
 // Turns a parsed batch into the queue job: per-event validation, clock correction, refusals kept.
 import { correctClock } from '@spoor/enrich';
-import { stableEventId } from '@spoor/orders';
 import { cutText, LIMITS, repairLoneSurrogates, validateEvent, wellFormedText, type BatchEnvelope, type RejectReason } from '@spoor/events';
 import type { AcceptedEvent, BatchJobData, RejectedRecord, RequestContext } from '@spoor/queue';
 
@@ -28,12 +27,6 @@ export interface BuildOptions {
    * age (`Infinity`). @defaultValue `CLOCK.maxAgeMs` (30 days, live traffic)
    */
   maxAgeMs?: number;
-  /**
-   * Each refund's id is derived from its order and amount (the browser's batches): the same refund
-   * sent again, from a reloaded page or by a second dataLayer dialect, is then one refund in every
-   * view, since views key refunds by event id. (The shop's books derive theirs from the refund.)
-   */
-  refundIds?: boolean;
 }
 
 export function buildBatchJob(
@@ -61,9 +54,6 @@ export function buildBatchJob(
     if (!clock.ok) {
       rejected.push(refusal(raw, index, clock.reason, `events.${index}.ts`, clock.message));
       return;
-    }
-    if (opts.refundIds && v.value.type === 'refund') {
-      v.value.event_id = stableEventId(envelope.site, 'refund', `browser\0${v.value.order.order_id}\0${v.value.order.revenue}`);
     }
     // The same event twice in one batch is one event.
     if (seen.has(v.value.event_id)) return;

@@ -34,23 +34,6 @@ describe('POST /v1/batch', () => {
     expect(jobs[0]!.rejected[0]).toMatchObject({ reason: 'invalid_event', raw: expect.stringContaining('"revenue":-1') });
   });
 
-  it('gives a refund an id derived from its order and amount, so one sent again is the same event', async () => {
-    const { jobs, post } = setup();
-    const refund = (order_id: string, revenue: number) => makeEvent('refund', { order: { order_id, revenue, currency: 'EUR' } });
-    // A reloaded refund page, and a second dialect pushing the same refund: each a new SDK event id.
-    await post(makeBatch([refund('o1', 10), refund('o1', 10), refund('o1', 4), refund('o2', 10)]));
-    await post(makeBatch([refund('o1', 10)]));
-    const ids = jobs.flatMap((j) => j.events.map((e) => e.event_id));
-    // The two in one batch are one event; the later page's is that same event again.
-    expect(jobs[0]!.events.map((e) => ('order' in e ? [e.order.order_id, e.order.revenue] : []))).toEqual([['o1', '10'], ['o1', '4'], ['o2', '10']]);
-    expect(ids[3]).toBe(ids[0]);
-    expect(new Set(ids.slice(0, 3)).size).toBe(3);
-    // Other events keep the sender's id.
-    const view = makeEvent('pageview');
-    await post(makeBatch([view]));
-    expect(jobs[2]!.events[0]!.event_id).toBe(view.event_id);
-  });
-
   it('answers 400 when nothing in the batch is usable, and still keeps the refusals', async () => {
     const { jobs, post } = setup();
     const res = await post(makeBatch([{ type: 'pageview' } as never]));

@@ -18,6 +18,7 @@ const BEHAVIOURS = {
   '  the skip of secret fields': [P('features/clicks.js', /if \(field && SECRET[^\n]*\n\s*return;/, '')],
   'page leave': [P('script.js', 'engagement, ', '')],
   'SPA pageviews': [P('script.js', 'pageviews, ', '')],
+  'refund memory': [P('cart.js', /const key = [\s\S]*?emit\('refund'/, "emit('refund'")],
   'the 32 KiB guard': [P('core.js', 'fit({ ...e, ...identity.ids() })', '({ ...e, ...identity.ids() })')],
   'pending consent (consent sources)': [
     P('core.js', /if \(state === 'pending'\) \{[\s\S]*?\n {12}return;\n {8}\}/, 'if (state === "pending") return;'),

@@ -10,6 +10,13 @@ interface CartState {
   items: ItemInput[];
 }
 
+/**
+ * Refunds this browser remembers having sent (`orders`, newest last), so the same refund pushed
+ * again (a reloaded page, two dataLayer dialects) is not subtracted twice: the server keys refunds
+ * by event. (An order sent twice the server counts once, by its order_id.)
+ */
+const MAX_ORDERS = 50;
+
 /** Lines are one product in one variant. */
 export const sameLine = (a: ItemInput, b: ItemInput): boolean =>
   String(a.id) === String(b.id) && (a.variant ?? '') === (b.variant ?? '');
@@ -65,8 +72,12 @@ export function createCart(store: Store, emit: Core['emit']): CartApi {
       emit('purchase', { order: { ...order, cart_id: order.cart_id || stored()?.id } });
       store.del('cart'); // the next add starts a new cart
     },
-    // Sent as often as it is pushed: the collector counts an order once by its id, and a refund
-    // once by its order and amount (a reloaded page, two dataLayer dialects).
-    refund: (order) => emit('refund', { order }),
+    refund(order) {
+      const key = `-${encodeURIComponent(order.order_id)}:${order.revenue}`;
+      const keys = String(store.get('orders')).split(' '); // (none yet: one harmless 'undefined')
+      if (keys.includes(key)) return;
+      store.set('orders', [...keys, key].slice(-MAX_ORDERS).join(' '));
+      emit('refund', { order });
+    },
   };
 }

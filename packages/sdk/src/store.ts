@@ -6,7 +6,7 @@ import { now, safe } from './util.js';
 const attempt = <T>(f: () => T): T | undefined => safe(f)();
 
 /** The keys the SDK keeps, without the `spoor_` every stored name starts with. */
-export type Key = 'vid' | 'sid' | 'uid' | 'cart' | 'q' | 'consent';
+export type Key = 'vid' | 'sid' | 'uid' | 'cart' | 'q' | 'consent' | 'orders';
 
 export interface Store {
   get(key: Key): string | undefined;
@@ -24,7 +24,7 @@ export interface Store {
 /** Keys also kept in first-party cookies (written with a max age), so subdomains share them. */
 const COOKIES = /^[vs]id$/;
 /** Every key; `forget` removes them all. */
-const KEYS = 'vid sid uid cart q consent'.split(' ') as Key[];
+const KEYS = 'vid sid uid cart q consent orders'.split(' ') as Key[];
 
 export function createStore(cookieDomain?: string): Store {
   const mem: Partial<Record<Key, [string, number?]>> = {};

@@ -57,7 +57,6 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
     const { job, accepted, errors } = buildBatchJob(envelope.value, receivedAt, ctx, {
       bodyBytes: bytes.byteLength,
       repairText: mayHoldLoneSurrogates(text),
-      refundIds: true,
     });
     // A server-side sender (no Origin) speaks for many visitors: no visitor cookie for it.
     const cookie = ctx.server_side ? undefined : settleVisitor(readVisitorCookie(c), job.events, ctx.gpc);

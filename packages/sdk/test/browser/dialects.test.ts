@@ -73,6 +73,17 @@ describe('Universal Analytics (ua)', () => {
     });
     expectValidBatches(h.server);
   });
+
+  it('sends a refund once however often it is pushed (the server subtracts each refund event)', async () => {
+    const page = await h.open('/ua-shop.html');
+    await page.click('#refund');
+    await h.waitForEvents(ofType('refund'));
+    await page.reload(); // the refund page shown again
+    await page.click('#refund');
+    await page.click('#classic');
+    await h.waitForEvents(ofType('purchase', (e) => e.order.order_id === 'C-1234'));
+    expect(h.server.events().filter(ofType('refund'))).toHaveLength(1);
+  });
 });
 
 describe('malformed pushes', () => {
