@@ -1,7 +1,7 @@
 // One customer's transaction figures by primary key: the figures customer_profiles gives
 // (docs/SCHEMA.md), computed from that customer's rows of customer_transactions only instead of the
 // whole site's. A customer's rows are those sent with their user id, plus the anonymous rows of
-// the browsers identity_map gives them (docs/SCHEMA.md, Who is a person), read by primary key. The
+// browsers whose latest identity is them (identity_map's rule), found through identities. The
 // lifecycle is spoor_lifecycle, the function customer_profiles uses. RFM scores need the whole
 // site and come from rfm.ts.
 import { first, type Lookup, type LookupRows } from './lookups.js';
@@ -28,7 +28,7 @@ export interface CustomerFigures {
 
 /**
  * Parameters: `site`, `customer` (a user id, or the visitor id of an anonymous shopper). The
- * browsers of a user are those identity_map resolves to them.
+ * browsers of a user are those identities links to them whose most recent link is them.
  */
 export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'summary' }): Lookup {
   // What /v1/me shows (orders, lifecycle, and what was bought) needs a few of the states only.
@@ -68,17 +68,12 @@ export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'su
 function customerRows(d: string, anonymous: boolean): string {
   return anonymous
     ? "user_id = '' AND visitor_id = {customer:String}"
-    : `user_id = {customer:String} OR (user_id = '' AND visitor_id IN (${customerBrowsers(d, 'customer')}))`;
-}
-
-/**
- * The browsers identity_map resolves to the customer in parameter `param` (and `site`). Only
- * browsers ever linked to them can be, so the view reads just those keys of identities.
- */
-export function customerBrowsers(d: string, param: string): string {
-  return `SELECT visitor_id FROM ${d}.identity_map
-         WHERE site_id = {site:String} AND customer_id = {${param}:String} AND visitor_id IN (
-           SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {${param}:String})`;
+    : `user_id = {customer:String} OR (user_id = '' AND visitor_id IN (
+         SELECT visitor_id FROM ${d}.identities
+         WHERE site_id = {site:String} AND visitor_id IN (
+           SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {customer:String})
+         GROUP BY visitor_id
+         HAVING argMax(user_id, last_seen) = {customer:String}))`;
 }
 
 export interface CustomerSummary {

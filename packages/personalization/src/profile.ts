@@ -5,7 +5,7 @@
 // membership, the catalogue) come from the refreshed caches.
 import type { FullProfile, OpenCart } from '@spoor/events';
 import { partnersLookup, type PairRow } from './affinity.js';
-import { customerBrowsers, customerFigures, customerLookup, customerTraits, traitsLookup, type CustomerFigures } from './customer.js';
+import { customerFigures, customerLookup, customerTraits, traitsLookup, type CustomerFigures } from './customer.js';
 import { all, first, runLookups, type LookupRows } from './lookups.js';
 import type { LookupDeps } from './me.js';
 import type { SitePolicy } from './policy.js';
@@ -73,7 +73,10 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
       { name: 'as_user', sql: `SELECT count() AS n FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {id:String}` },
       {
         name: 'owned',
-        sql: customerBrowsers(d, 'id'),
+        sql: `SELECT visitor_id FROM ${d}.identities
+          WHERE site_id = {site:String} AND visitor_id IN (
+            SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {id:String})
+          GROUP BY visitor_id HAVING argMax(user_id, last_seen) = {id:String}`,
       },
       {
         name: 'as_visitor',
