@@ -213,7 +213,7 @@ export async function run(ctx) {
         customers: people.customers.length,
       });
     } catch (err) {
-      throw new Error(`${err.message}\nspoor up said:\n${up.output().slice(-4000)}`);
+      throw new Error(`${err.message} ${err.cause?.message ?? ""} ${err.cause?.code ?? ""}\nspoor up said:\n${up.output().slice(-4000)}`);
     } finally {
       await up.stop();
     }

@@ -12,7 +12,7 @@ export type BatchJob = Job<BatchJobData>;
  * inserted, and enough for inserts of the worker's batch size from small batches.
  * `spoor worker --concurrency` / SPOOR_WORKER_CONCURRENCY override it.
  */
-export const DEFAULT_WORKER_CONCURRENCY = 5000;
+export const DEFAULT_WORKER_CONCURRENCY = 1000;
 /** Lock on a held job, in ms; a job whose lock lapses is handed to another worker. */
 export const DEFAULT_LOCK_MS = 30_000;
 

@@ -3,7 +3,7 @@
 // taken by one process however many share the queue. The task decides what a run does.
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_PREFIX } from './names.js';
+import { QUEUE_PREFIX, SCHEDULED_JOB_OPTIONS } from './names.js';
 
 export interface ScheduleBookOptions<T> {
   /** For the schedulers' queue (any role). */
@@ -43,8 +43,7 @@ export function startScheduleBook<T>(opts: ScheduleBookOptions<T>): ScheduleBook
   const queue = new Queue(opts.name, {
     connection: opts.connection,
     prefix: QUEUE_PREFIX,
-    // A failed run is retried by the next interval, not by a backoff of its own.
-    defaultJobOptions: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+    defaultJobOptions: SCHEDULED_JOB_OPTIONS,
   });
   queue.on('error', onError);
   const worker = new Worker(

@@ -3,7 +3,7 @@
 // many processes share the queue (several `spoor worker`s, or one `spoor up`).
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_PREFIX } from './names.js';
+import { QUEUE_PREFIX, SCHEDULED_JOB_OPTIONS } from './names.js';
 
 export interface RepeatingTaskOptions {
   /** For the scheduler's queue (any role). */
@@ -38,8 +38,7 @@ export async function startRepeatingTask(opts: RepeatingTaskOptions): Promise<Re
   const queue = new Queue(opts.name, {
     connection: opts.connection,
     prefix: QUEUE_PREFIX,
-    // A run that failed is retried by the next interval, not by a backoff of its own.
-    defaultJobOptions: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+    defaultJobOptions: SCHEDULED_JOB_OPTIONS,
   });
   queue.on('error', onError);
   // Redis may be down when the process starts: keep trying in the background, as the worker does.

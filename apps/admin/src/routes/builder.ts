@@ -14,7 +14,7 @@ import { definitionYaml, saveDefinition } from '../builder/store.js';
 import type { AdminAuth } from '../middleware/bearer-auth/index.js';
 import { checkedForm } from '../middleware/session/forms.js';
 import { knownSites } from '../sites.js';
-import { streamBody } from '../stream.js';
+import { exportDownload } from '../stream.js';
 import { builderForm, builderResult } from '../views/builder.js';
 import { CSP, problem } from '../views/layout.js';
 import type { AdminSession } from '../middleware/session/store.js';
@@ -119,14 +119,7 @@ export function builderRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
       now: deps.now(),
       mode: deps.readMode,
     });
-    return new Response(streamBody(out.chunks, deps.onError), {
-      headers: {
-        'Content-Type': out.contentType,
-        'Content-Disposition': `attachment; filename="${out.filename}"`,
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-      },
-    });
+    return exportDownload(out, deps.onError);
   });
 
   app.post('/admin/segments', bodyLimit({ maxSize: 64_000 }), (c) =>

@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { exportSegment, exportFormat, segmentPreview, segmentSizes } from '@spoor/segments';
 import type { AdminDeps } from '../deps.js';
 import { parseSegmentQuery } from '../request.js';
-import { streamBody } from '../stream.js';
+import { exportDownload } from '../stream.js';
 
 export function segmentRoutes(app: Hono, deps: AdminDeps) {
   app.get('/v1/segments', async (c) => {
@@ -47,13 +47,6 @@ export function segmentRoutes(app: Hono, deps: AdminDeps) {
       now: deps.now(),
       mode: deps.readMode,
     });
-    return new Response(streamBody(out.chunks, deps.onError), {
-      headers: {
-        'Content-Type': out.contentType,
-        'Content-Disposition': `attachment; filename="${out.filename}"`,
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-      },
-    });
+    return exportDownload(out, deps.onError);
   });
 }

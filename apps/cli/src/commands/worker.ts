@@ -7,7 +7,7 @@ import { workerSettings } from '../process-config.js';
 
 export const name = 'worker';
 
-export const usage = `  spoor worker [--concurrency 5000] [--batch-size 50000] [--flush-ms 200] [--metrics-port 9464]
+export const usage = `  spoor worker [--concurrency 1000] [--batch-size 10000] [--flush-ms 200] [--metrics-port 9464]
                                                      production writer process (REDIS_URL, CLICKHOUSE_URL)`;
 
 export const options = {
