@@ -30,11 +30,7 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
   app.post('/v1/batch', ipLimit, jsonContentType, bodyLimit({ timeoutMs: deps.bodyTimeoutMs }), async (c) => {
     const receivedAt = deps.now();
     const bytes = c.get('body');
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    const body = parseJson(text);
-    if (jsonDepth(body) > LIMITS.maxJsonDepth) {
-      throw new CollectorError(400, 'depth_exceeded', `JSON nesting deeper than ${LIMITS.maxJsonDepth}`);
-    }
+    const { text, body } = batchBody(bytes);
     const envelope = validateEnvelope(body);
     if (!envelope.ok) {
       const { path, message } = envelope.error;
@@ -70,6 +66,16 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
     // Nothing usable: tell the sender not to retry (the refusals are kept in rejected_events).
     return accepted === 0 ? c.json({ error: 'invalid_event', ...result }, 400) : c.json(result, 202);
   });
+}
+
+/** A batch route's body read by bodyLimit: its text, and that text as JSON no deeper than the limit. */
+export function batchBody(bytes: Uint8Array): { text: string; body: unknown } {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const body = parseJson(text);
+  if (jsonDepth(body) > LIMITS.maxJsonDepth) {
+    throw new CollectorError(400, 'depth_exceeded', `JSON nesting deeper than ${LIMITS.maxJsonDepth}`);
+  }
+  return { text, body };
 }
 
 /** The body's text as JSON, prototype-safe; `invalid_json` otherwise. Shared by every JSON route. */

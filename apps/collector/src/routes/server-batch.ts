@@ -3,7 +3,7 @@
 // its history), events are validated, refused and queued exactly as browser batches are, and
 // nothing is stored or said about a site before its key matched.
 import type { Hono } from 'hono';
-import { jsonDepth, LIMITS, mayHoldLoneSurrogates, siteIdSchema, validateEnvelope } from '@spoor/events';
+import { mayHoldLoneSurrogates, siteIdSchema, validateEnvelope } from '@spoor/events';
 import type { RequestContext } from '@spoor/queue';
 import type { CollectorDeps } from '../app.js';
 import { enqueueBatch } from '../enqueue.js';
@@ -13,18 +13,14 @@ import { bodyLimit } from '../middleware/body-limit/index.js';
 import { enforceRateLimit } from '../middleware/rate-limit/index.js';
 import { recordRefusal } from '../refusals.js';
 import { siteKeyMatches, type SiteConfig } from '../sites.js';
-import { jsonContentType, parseJson } from './batch.js';
+import { batchBody, jsonContentType } from './batch.js';
 
 export function serverBatchRoute(app: Hono, deps: CollectorDeps, gate: { readonly closing: boolean }) {
   app.post('/v1/server/batch', jsonContentType, bodyLimit({ timeoutMs: deps.bodyTimeoutMs }), async (c) => {
     if (gate.closing) throw new CollectorError(503, 'shutting_down', 'collector is shutting down', { retryAfter: 1 });
     const receivedAt = deps.now();
     const bytes = c.get('body');
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    const body = parseJson(text);
-    if (jsonDepth(body) > LIMITS.maxJsonDepth) {
-      throw new CollectorError(400, 'depth_exceeded', `JSON nesting deeper than ${LIMITS.maxJsonDepth}`);
-    }
+    const { text, body } = batchBody(bytes);
     const site = await authenticated(deps, body, c.req.header('authorization'));
     const envelope = validateEnvelope(body);
     if (!envelope.ok) {
