@@ -8,6 +8,7 @@
 // lists one of them. The build fails on a bad modules.json, and when the core, a module, the
 // shared part or everything together is over budget.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import terser from '@rollup/plugin-terser';
 
@@ -167,16 +168,36 @@ const sharedImports = {
   },
 };
 
+/**
+ * The wire limits come from @spoor/events' zod-free subpath: each `LIMITS.<name>` the SDK reads is
+ * written in as its number (so only those used are shipped, and no object is), and a name the
+ * contract does not have fails the build.
+ */
+const WIRE = '@spoor/events/limits';
+const { LIMITS } = await import(WIRE);
+const wireLimits = {
+  name: 'wire-limits',
+  resolveId: (id) => (id === WIRE ? fileURLToPath(import.meta.resolve(WIRE)) : null),
+  transform(code, id) {
+    if (id.includes('/packages/events/')) return null;
+    return code.replace(/\bLIMITS\.(\w+)/g, (_, k) => {
+      if (typeof LIMITS[k] !== 'number') throw new Error(`${id}: LIMITS.${k} is not a wire limit`);
+      return String(LIMITS[k]);
+    });
+  },
+};
+
 const script = (name, last) => ({
   input: `\0${name}`,
   output: { dir: `${OUT}/.tmp`, format: 'iife', strict: false, globals: { [SHARED_ID]: 'S' } },
   // Nothing is written by rollup itself: `report` writes the files once every budget is met.
   plugins: [
     ...(name === PART || name === 'core' ? [] : [sharedImports]),
+    wireLimits,
     entry(name),
     terser({
       ecma: 2020,
-      compress: { passes: 3, unsafe_arrows: true, unsafe: true, pure_getters: true, toplevel: true, hoist_funs: true },
+      compress: { passes: 4, unsafe_arrows: true, unsafe: true, pure_getters: true, toplevel: true, hoist_funs: true },
       mangle: { reserved: ['F', 'S'], properties: mangleProps },
       format: { comments: false },
     }),

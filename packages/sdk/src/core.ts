@@ -2,11 +2,11 @@
 // modules), event building and hand-off to delivery. Capture beyond API calls (SPA pageviews,
 // page leave, clicks) and the feature modules (dataLayer dialects, consent sources,
 // recommendations) hook into the core through `Core`.
+import { LIMITS } from '@spoor/events/limits';
 import { createCart } from './cart.js';
 import { createDelivery } from './delivery.js';
 import { fit } from './fit.js';
 import { createIdentity } from './identity.js';
-import { MAX_USER_ID } from './limits.js';
 import { createStore } from './store.js';
 import type { Core, Feature, Spoor, TrackerConfig } from './types.js';
 import { guard, now, on, safe, uuid } from './util.js';
@@ -113,7 +113,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
         track: (name, props) => emit('custom', { name: String(name), props }),
         page: () => pageview(),
         identify(id, traits) {
-          store.set('uid', String(id).slice(0, MAX_USER_ID));
+          store.set('uid', String(id).slice(0, LIMITS.maxUserIdLength));
           emit('identify', { traits });
         },
         reset() {

@@ -2,8 +2,9 @@
 // hides. A batch stays in the outbox (memory, and localStorage when allowed) until the collector
 // answers; a retry, here or on a later page, reuses its batch_id so the server drops duplicates.
 // Bodies are text/plain, so the browser sends no CORS preflight.
+import { LIMITS } from '@spoor/events/limits';
 import { retryable, retryDelay } from './backoff.js';
-import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from './limits.js';
+import { MAX_BODY_BYTES } from './limits.js';
 import { prune, type Batch } from './outbox.js';
 import type { Store } from './store.js';
 import type { TrackerConfig } from './types.js';
@@ -134,7 +135,7 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
       // Over the request budget even alone (fit() could not shrink it), it could never be sent.
       if (n > MAX_BODY_BYTES - ENVELOPE_BYTES) return;
       // Batches stay within the collector's event count and the request budget.
-      if (open.length >= Math.min(batchSize, MAX_EVENTS_PER_BATCH) || bytes + n > MAX_BODY_BYTES - ENVELOPE_BYTES) seal();
+      if (open.length >= Math.min(batchSize, LIMITS.maxEventsPerBatch) || bytes + n > MAX_BODY_BYTES - ENVELOPE_BYTES) seal();
       bytes += n;
       // A full batch goes in a task of its own, never inside the page's event handler.
       plan(now() + (open.push(JSON.parse(json) as object) < batchSize ? flushInterval : 0));

@@ -1,7 +1,7 @@
 // A CSS selector path for a clicked element that stays the same across page loads: it stops at
 // the nearest ancestor with a usable id, keeps readable classes (not state classes such as
 // "active"), and adds :nth-of-type only where siblings share a tag. Pure: test/selector.test.ts.
-import { MAX_VALUE } from './limits.js';
+import { LIMITS } from '@spoor/events/limits';
 
 /** The part of a DOM Element the selector needs (so it can be tested without a browser). */
 export interface SelectorNode {
@@ -38,7 +38,7 @@ export function selectorOf(el: SelectorNode): string {
       if (n > 1 || s) part += `:nth-of-type(${n})`;
     }
     if (path) part += ` > ${path}`;
-    if (part.length > MAX_VALUE) break; // keep the part nearest the element
+    if (part.length > LIMITS.maxSelectorLength) break; // keep the part nearest the element
     path = part;
   }
   return path;
