@@ -189,7 +189,7 @@ const wireLimits = {
 
 const script = (name, last) => ({
   input: `\0${name}`,
-  output: { dir: `${OUT}/.tmp`, format: 'iife', strict: false, globals: { [SHARED_ID]: 'S' } },
+  output: { dir: `${OUT}/.tmp`, format: name === 'core' ? 'es' : 'iife', strict: false, globals: { [SHARED_ID]: 'S' } },
   // Nothing is written by rollup itself: `report` writes the files once every budget is met.
   plugins: [
     ...(name === PART || name === 'core' ? [] : [sharedImports]),
@@ -198,7 +198,7 @@ const script = (name, last) => ({
     terser({
       ecma: 2020,
       compress: { passes: 4, unsafe_arrows: true, unsafe: true, pure_getters: true, toplevel: true, hoist_funs: true },
-      mangle: { reserved: ['F', 'S'], properties: mangleProps },
+      mangle: { reserved: ['F', 'S'], toplevel: name === 'core', properties: mangleProps },
       format: { comments: false },
     }),
     letDeclarations,
