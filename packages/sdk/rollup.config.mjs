@@ -5,7 +5,10 @@
 // feature onto F, and the core runs them after its own (src/script.ts). Code that several modules
 // import (SHARED) is built once, as the internal part `dl`, which fills S;
 // the modules that need it read it from there, and the collector adds it to any variant that
-// lists one of them. The build fails on a bad modules.json, and when the core, a module, the
+// lists one of them. The core is bare statements in the wrapper's function (no IIFE of its own):
+// parts and modules are each one expression that declares nothing there, and the core's
+// top-level names are mangled to at most two letters, which no browser global has, so no
+// module can read one of them instead of a global. The build fails on a bad modules.json, and when the core, a module, the
 // shared part or everything together is over budget.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +99,11 @@ const report = {
     // A part minified without the map would still say `.config`, and no longer agree with the rest.
     const unmangled = new RegExp(`\\.(${INTERNAL.join('|')})\\b`);
     for (const [name, code] of Object.entries(built)) if (unmangled.test(code)) throw new Error(`${name}: internal property ${code.match(unmangled)[0]} was not mangled`);
+    for (const node of this.parse(core).body) {
+      const ids = node.type === 'FunctionDeclaration' ? [node.id] : node.type === 'VariableDeclaration' ? node.declarations.map((d) => d.id) : [];
+      for (const id of ids) if (id.type !== 'Identifier' || id.name.length > 2) throw new Error(`core: top-level name ${id.name ?? id.type} is not a short mangled name`);
+      if (!ids.length && node.type !== 'ExpressionStatement') throw new Error(`core: unexpected top-level ${node.type}`);
+    }
     const over = [];
     for (const [name, s, kind] of rows) {
       const gap = s.gzip > TARGET[kind] ? `, ${s.gzip - TARGET[kind]} B over target` : '';
