@@ -205,7 +205,7 @@ const script = (name, last) => ({
     entry(name),
     terser({
       ecma: 2020,
-      compress: { passes: 4, unsafe_arrows: true, unsafe: true, pure_getters: true, toplevel: true, hoist_funs: true },
+      compress: { passes: 3, unsafe_arrows: true, unsafe: true, pure_getters: true, toplevel: true, hoist_funs: true },
       mangle: { reserved: ['F', 'S'], toplevel: name === 'core', properties: mangleProps },
       format: { comments: false },
     }),

@@ -21,13 +21,13 @@ interface PrivacyNavigator {
 
 export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   const nav = navigator as PrivacyNavigator;
-  const gpc = config.respectGpc !== false && !!(nav.globalPrivacyControl || nav.doNotTrack == '1');
+  const gpc = config.respectGpc !== false && (nav.globalPrivacyControl || nav.doNotTrack == '1');
   const strict = config.consent === 'required';
   const store = createStore(config.cookieDomain);
   // A decision (granted, or denied by a source) settles the page; until one, consent modules may
   // hold it. A grant from an earlier page counts as one.
   // (It is remembered as `consent`, read before anything may be stored.)
-  let decided = !!safe(() => localStorage.spoor_consent)();
+  let decided: unknown = safe(() => localStorage.spoor_consent)();
   // 0: pending (hold everything in memory), 1: go ahead, 2: denied (cookieless).
   let consent = decided || !strict ? 1 : 0;
   let started = false;
@@ -38,7 +38,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
 
   // Numbers may arrive as data-* strings.
   const identity = createIdentity(store, (+config.sessionTimeout! || 30) * 60_000, () => gpc || consent === 2);
-  const base = `${String(config.endpoint).replace(/\/+$/, '')}/v1/`;
+  const base = String(config.endpoint).replace(/\/*$/, '/v1/');
   const delivery = createDelivery(`${base}batch`, config, store);
   let held: Array<Record<string, unknown>> = [];
   let lastUrl: string | undefined;

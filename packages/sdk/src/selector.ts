@@ -18,9 +18,9 @@ export interface SelectorNode {
  * An id worth stopping at: one that needs no escaping in a selector (React's :r1: does) and has no
  * run of digits, which looks generated per render (ember123).
  */
-const ID = /^(?!.*\d{3})[A-Za-z_-][\w-]*$/;
+const ID = /^(?!\d|.*\d{3})[\w-]+$/;
 /** A class worth keeping: one that needs no escaping and does not say what state an element is in ("active"). */
-const CLASS = /^(?!(active|selected|open|(is|has)-.*)$)[A-Za-z_-][\w-]*$/;
+const CLASS = /^(?!(active|selected|open|(is|has)-.*)$|\d)[\w-]+$/;
 
 export function selectorOf(el: SelectorNode): string {
   let path = '';

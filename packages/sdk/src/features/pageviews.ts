@@ -20,10 +20,10 @@ export const pageviews: Feature = (core) => {
   };
   for (const m of ['pushState', 'replaceState'] as const) {
     const original = history[m];
+    // (soon() only starts the settling timer, so the page's own call still runs first)
     history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
-      const r = original.apply(this, args);
       soon();
-      return r;
+      return original.apply(this, args);
     };
   }
   on('popstate', soon);
