@@ -16,11 +16,11 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import terser from '@rollup/plugin-terser';
 
 /**
- * gzip bytes the build refuses to exceed, and issue 18's targets (printed beside each size). The
- * core and every module meet their targets, so those are their budgets; everything together does
- * not yet (see README "Size"), so its budget is a ceiling just above what it is, which stops growth.
+ * gzip bytes the build refuses to exceed, and issue 18's targets (printed beside each size). Every
+ * module meets its target, so that is its budget; the core and everything together do not yet
+ * (see README "Size"), so theirs are ceilings just above what they are, which stop growth.
  */
-const BUDGET = { core: 4192, module: 1024, all: 7216 };
+const BUDGET = { core: 4120, module: 1024, all: 7168 };
 const TARGET = { core: 4096, module: 1024, all: 6144 };
 /** One-letter names, as in every part; the minifier is told never to name anything else so. */
 const WRAP = ['!function(F,S){', '}([],{})'];
