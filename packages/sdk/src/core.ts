@@ -55,7 +55,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
       // Only a page that has not started storing can still be held back.
       if (!decided && !started && consent === 1) {
         consent = 0;
-        if (arg != null) setTimeout(lapse, Math.min(+arg! || 0, 10_000));
+        if (arg != null) setTimeout(lapse, Math.min(+arg!, 10_000)); // (NaN: setTimeout waits 0)
       }
       return;
     }

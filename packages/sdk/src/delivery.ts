@@ -55,7 +55,7 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
   // back at its next change or when it hides.) Bounded in memory too: a long offline spell.
   const save = () => {
     batches = prune(batches, now());
-    if (store.persistent()) store.set('q', batches.length ? JSON.stringify(batches) : '');
+    if (store.persistent()) store.set('q', JSON.stringify(batches)); // ('[]' once all are answered)
   };
 
   /** Makes sure a flush happens by `at` (a time already past means at once). */
@@ -88,6 +88,13 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
     const answered = Promise.all(
       batches.map((b) => {
         if (b[INFLIGHT] || b.w! > t) return b[INFLIGHT] ?? plan(b.w!);
+        const answer = (r?: Partial<Response>) => {
+          b[INFLIGHT] = undefined;
+          // (-~n: one more failure, the first when there was none)
+          if (retryable(r?.status)) plan((b.w = now() + retryDelay((b.n = -~b.n!), r?.headers?.get('Retry-After'))));
+          // Accepted, or refused for good (400, 403, 413): resending cannot help.
+          else drop(b);
+        };
         // webdriver: an automated browser says so (true), and the collector flags its events as a bot's.
         const body = JSON.stringify({ site: config.site, batch_id: b.i, sent_at: t, webdriver: navigator.webdriver, events: b.e });
         const size = byteLength(body);
@@ -104,14 +111,7 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
             keepalive: true,
             credentials: 'include',
           })
-            .catch(() => undefined) // a network error: status 0
-            .then((r) => {
-              b[INFLIGHT] = undefined;
-              // (-~n: one more failure, the first when there was none)
-              if (retryable(r?.status)) plan((b.w = now() + retryDelay((b.n = -~b.n!), r?.headers.get('Retry-After'))));
-              // Accepted, or refused for good (400, 403, 413): resending cannot help.
-              else drop(b);
-            }));
+            .then(answer, answer)); // (a network error: no status)
         }
       }),
       // Answers arrive in bursts: one outbox write once this flush's requests are answered, not

@@ -35,13 +35,9 @@ export function createStore(cookieDomain?: string): Store {
   let jarAt = 0;
   const write = (key: Key, value: string, maxAgeS?: number) => {
     const name = `spoor_${key}`;
-    try {
-      if (!value) throw 0;
-      localStorage[name] = value; // (Storage's named properties are its items)
-    } catch {
-      // Removed, or full: then the stale copy goes too (memory keeps the value for this page).
-      attempt(() => delete localStorage[name]);
-    }
+    // (Storage's named properties are its items.) Removed (''), or full: then the stale copy goes
+    // too (memory keeps the value for this page).
+    if (!attempt(() => (localStorage[name] = value))) attempt(() => delete localStorage[name]);
     if (maxAgeS != null) {
       jarAt = 0;
       attempt(

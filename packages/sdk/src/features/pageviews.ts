@@ -8,9 +8,10 @@ const SETTLE_MS = 100;
 
 export const pageviews: Feature = (core) => {
   if (core.config.autoPageview === false) return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer = 0;
   const now = () => {
-    timer = void clearTimeout(timer);
+    clearTimeout(timer);
+    timer = 0;
     core.pageview();
   };
   // (Timer calls cannot throw: nothing here can reach the page's pushState.)
