@@ -8,7 +8,7 @@ const SETTLE_MS = 100;
 
 export const pageviews: Feature = (core) => {
   if (core.config.autoPageview === false) return;
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | 0 = 0;
   const now = () => {
     clearTimeout(timer);
     timer = 0;
