@@ -20,7 +20,7 @@ import terser from '@rollup/plugin-terser';
  * module meets its target, so that is its budget; the core and everything together do not yet
  * (see README "Size"), so theirs are ceilings just above what they are, which stop growth.
  */
-const BUDGET = { core: 4096, module: 1024, all: 7152 };
+const BUDGET = { core: 4096, module: 1024, all: 7128 };
 const TARGET = { core: 4096, module: 1024, all: 6144 };
 /** One-letter names, as in every part; the minifier is told never to name anything else so. */
 const WRAP = ['!function(F,S){', '}([],{})'];
