@@ -12,6 +12,7 @@ import { validateEvent, type BatchInput, type SpoorEventInput } from '@spoor/eve
 
 export const EXAMPLES_SDK = resolve(import.meta.dirname, '../../examples/sdk');
 const DIST = resolve(import.meta.dirname, '../../packages/sdk/dist');
+const EVENTS_DIST = resolve(import.meta.dirname, '../../packages/events/dist');
 
 export interface RecordedBatch {
   body: BatchInput;
@@ -156,12 +157,13 @@ export async function startSdkServer(options: SdkServerOptions = {}): Promise<Sd
       res.setHeader('Content-Type', TYPES['.js']!);
       return res.end(v.ok ? v.variant.body : v.message);
     }
-    // The ESM build, file by file as tsc wrote it (module scripts load with CORS).
-    const esm = /^\/sdk\/((?:[a-z0-9-]+\/)?[a-z0-9-]+\.js)$/.exec(url.pathname)?.[1];
+    // The ESM build, file by file as tsc wrote it (module scripts load with CORS), and the one
+    // @spoor/events file it imports (esm.html's import map names it, as a bundler would resolve it).
+    const esm = /^\/(sdk|events)\/((?:[a-z0-9-]+\/)?[a-z0-9-]+\.js)$/.exec(url.pathname);
     if (esm) {
       res.setHeader('Content-Type', TYPES['.js']!);
       if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
-      return res.end(readFileSync(join(DIST, esm)));
+      return res.end(readFileSync(join(esm[1] === 'sdk' ? DIST : EVENTS_DIST, esm[2]!)));
     }
     const file = resolve(join(EXAMPLES_SDK, normalize(url.pathname === '/' ? '/index.html' : url.pathname)));
     const type = TYPES[extname(file)];

@@ -36,7 +36,7 @@ const BEHAVIOURS = {
   'Retry-After as an HTTP date': [P('backoff.js', "|| Date.parse(retryAfter) - nowMs ", '')],
   'back online, at once': [P('delivery.js', /on\('online'[\s\S]*?\n {4}\}\);/, '')],
   'the remembered grant': [
-    P('core.js', /!!safe\(\(\) => localStorage\.spoor_consent\)\(\)/, 'false'),
+    P('core.js', /safe\(\(\) => localStorage\.spoor_consent\)\(\)/, 'false'),
     P('core.js', "store.set('consent', '1');", ''),
   ],
   'the webdriver flag': [P('delivery.js', 'webdriver: navigator.webdriver, ', '')],

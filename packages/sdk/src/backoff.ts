@@ -1,4 +1,5 @@
 // When to send a failed batch again. Pure: unit-tested in test/unit/delivery-parts.test.ts.
+import { now } from './util.js';
 
 /** A Retry-After longer than this is cut to it: the page would rarely live that long anyway. */
 const MAX_RETRY_AFTER_MS = 3600_000;
@@ -12,7 +13,7 @@ export const retryable = (status?: number): boolean => !status || status === 408
  * spread out); never sooner than the server's Retry-After (seconds, what Spoor's collector sends,
  * or an HTTP date).
  */
-export function retryDelay(attempt: number, retryAfter: string | null | undefined, rand = Math.random(), nowMs = Date.now()): number {
+export function retryDelay(attempt: number, retryAfter: string | null | undefined, rand = Math.random(), nowMs = now()): number {
   const after = 1000 * +retryAfter! || Date.parse(retryAfter!) - nowMs || 0;
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(Math.min(30_000, 250 * 2 ** attempt) * (1 + rand), after));
 }

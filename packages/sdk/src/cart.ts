@@ -13,9 +13,10 @@ interface CartState {
 /**
  * Refunds this browser remembers having sent (`orders`, newest last), so the same refund pushed
  * again (a reloaded page, two dataLayer dialects) is not subtracted twice: the server keys refunds
- * by event. (An order sent twice the server counts once, by its order_id.)
+ * by event. (An order sent twice the server counts once, by its order_id.) Kept to this many
+ * characters: the last 50 refunds or more (an order id has at most 64).
  */
-const MAX_ORDERS = 50;
+const MAX_ORDERS_CHARS = 5000;
 
 /** Lines are one product in one variant. */
 export const sameLine = (a: ItemInput, b: ItemInput): boolean =>
@@ -73,10 +74,12 @@ export function createCart(store: Store, emit: Core['emit']): CartApi {
       store.del('cart'); // the next add starts a new cart
     },
     refund(order) {
-      const key = `-${encodeURIComponent(order.order_id)}:${order.revenue}`;
-      const keys = String(store.get('orders')).split(' '); // (none yet: one harmless 'undefined')
+      // Keys are JSON, one after another: `["` opens a key and nowhere else (a quote inside an
+      // id is escaped), so a key is found only where one was stored.
+      const key = JSON.stringify([order.order_id, order.revenue]);
+      const keys = String(store.get('orders')); // (none yet: a harmless 'undefined')
       if (keys.includes(key)) return;
-      store.set('orders', [...keys, key].slice(-MAX_ORDERS).join(' '));
+      store.set('orders', (keys + key).slice(-MAX_ORDERS_CHARS));
       emit('refund', { order });
     },
   };

@@ -2,11 +2,11 @@
 // modules), event building and hand-off to delivery. Capture beyond API calls (SPA pageviews,
 // page leave, clicks) and the feature modules (dataLayer dialects, consent sources,
 // recommendations) hook into the core through `Core`.
+import { LIMITS } from '@spoor/events/limits';
 import { createCart } from './cart.js';
 import { createDelivery } from './delivery.js';
 import { fit } from './fit.js';
 import { createIdentity } from './identity.js';
-import { MAX_USER_ID } from './limits.js';
 import { createStore } from './store.js';
 import type { Core, Feature, Spoor, TrackerConfig } from './types.js';
 import { guard, now, on, safe, uuid } from './util.js';
@@ -21,13 +21,13 @@ interface PrivacyNavigator {
 
 export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
   const nav = navigator as PrivacyNavigator;
-  const gpc = config.respectGpc !== false && !!(nav.globalPrivacyControl || nav.doNotTrack == '1');
+  const gpc = config.respectGpc !== false && (nav.globalPrivacyControl || nav.doNotTrack == '1');
   const strict = config.consent === 'required';
   const store = createStore(config.cookieDomain);
   // A decision (granted, or denied by a source) settles the page; until one, consent modules may
   // hold it. A grant from an earlier page counts as one.
   // (It is remembered as `consent`, read before anything may be stored.)
-  let decided = !!safe(() => localStorage.spoor_consent)();
+  let decided: unknown = safe(() => localStorage.spoor_consent)();
   // 0: pending (hold everything in memory), 1: go ahead, 2: denied (cookieless).
   let consent = decided || !strict ? 1 : 0;
   let started = false;
@@ -38,7 +38,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
 
   // Numbers may arrive as data-* strings.
   const identity = createIdentity(store, (+config.sessionTimeout! || 30) * 60_000, () => gpc || consent === 2);
-  const base = `${String(config.endpoint).replace(/\/+$/, '')}/v1/`;
+  const base = String(config.endpoint).replace(/\/*$/, '/v1/');
   const delivery = createDelivery(`${base}batch`, config, store);
   let held: Array<Record<string, unknown>> = [];
   let lastUrl: string | undefined;
@@ -55,7 +55,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
       // Only a page that has not started storing can still be held back.
       if (!decided && !started && consent === 1) {
         consent = 0;
-        if (arg != null) setTimeout(lapse, Math.min(+arg! || 0, 10_000));
+        if (arg != null) setTimeout(lapse, Math.min(+arg!, 10_000)); // (NaN: setTimeout waits 0)
       }
       return;
     }
@@ -113,7 +113,7 @@ export function createCore(config: TrackerConfig, features: Feature[]): Spoor {
         track: (name, props) => emit('custom', { name: String(name), props }),
         page: () => pageview(),
         identify(id, traits) {
-          store.set('uid', String(id).slice(0, MAX_USER_ID));
+          store.set('uid', String(id).slice(0, LIMITS.maxUserIdLength));
           emit('identify', { traits });
         },
         reset() {

@@ -2,8 +2,9 @@
 // hides. A batch stays in the outbox (memory, and localStorage when allowed) until the collector
 // answers; a retry, here or on a later page, reuses its batch_id so the server drops duplicates.
 // Bodies are text/plain, so the browser sends no CORS preflight.
+import { LIMITS } from '@spoor/events/limits';
 import { retryable, retryDelay } from './backoff.js';
-import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from './limits.js';
+import { MAX_BODY_BYTES } from './limits.js';
 import { prune, type Batch } from './outbox.js';
 import type { Store } from './store.js';
 import type { TrackerConfig } from './types.js';
@@ -54,7 +55,7 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
   // back at its next change or when it hides.) Bounded in memory too: a long offline spell.
   const save = () => {
     batches = prune(batches, now());
-    if (store.persistent()) store.set('q', batches.length ? JSON.stringify(batches) : '');
+    if (store.persistent()) store.set('q', JSON.stringify(batches)); // ('[]' once all are answered)
   };
 
   /** Makes sure a flush happens by `at` (a time already past means at once). */
@@ -87,6 +88,13 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
     const answered = Promise.all(
       batches.map((b) => {
         if (b[INFLIGHT] || b.w! > t) return b[INFLIGHT] ?? plan(b.w!);
+        const answer = (r?: Partial<Response>) => {
+          b[INFLIGHT] = undefined;
+          // (-~n: one more failure, the first when there was none)
+          if (retryable(r?.status)) plan((b.w = now() + retryDelay((b.n = -~b.n!), r?.headers?.get('Retry-After'))));
+          // Accepted, or refused for good (400, 403, 413): resending cannot help.
+          else drop(b);
+        };
         // webdriver: an automated browser says so (true), and the collector flags its events as a bot's.
         const body = JSON.stringify({ site: config.site, batch_id: b.i, sent_at: t, webdriver: navigator.webdriver, events: b.e });
         const size = byteLength(body);
@@ -103,14 +111,7 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
             keepalive: true,
             credentials: 'include',
           })
-            .catch(() => undefined) // a network error: status 0
-            .then((r) => {
-              b[INFLIGHT] = undefined;
-              // (-~n: one more failure, the first when there was none)
-              if (retryable(r?.status)) plan((b.w = now() + retryDelay((b.n = -~b.n!), r?.headers.get('Retry-After'))));
-              // Accepted, or refused for good (400, 403, 413): resending cannot help.
-              else drop(b);
-            }));
+            .then(answer, answer)); // (a network error: no status)
         }
       }),
       // Answers arrive in bursts: one outbox write once this flush's requests are answered, not
@@ -134,7 +135,7 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
       // Over the request budget even alone (fit() could not shrink it), it could never be sent.
       if (n > MAX_BODY_BYTES - ENVELOPE_BYTES) return;
       // Batches stay within the collector's event count and the request budget.
-      if (open.length >= Math.min(batchSize, MAX_EVENTS_PER_BATCH) || bytes + n > MAX_BODY_BYTES - ENVELOPE_BYTES) seal();
+      if (open.length >= Math.min(batchSize, LIMITS.maxEventsPerBatch) || bytes + n > MAX_BODY_BYTES - ENVELOPE_BYTES) seal();
       bytes += n;
       // A full batch goes in a task of its own, never inside the page's event handler.
       plan(now() + (open.push(JSON.parse(json) as object) < batchSize ? flushInterval : 0));

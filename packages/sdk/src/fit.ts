@@ -1,7 +1,7 @@
 // The one size guard the SDK keeps (the collector cuts each field to its own limit and flags the
 // event `clipped`): an event over the collector's 32 KiB would be refused whole. Pure:
 // test/unit/delivery-parts.test.ts.
-import { MAX_EVENT_BYTES } from './limits.js';
+import { LIMITS } from '@spoor/events/limits';
 import { byteLength } from './util.js';
 
 /**
@@ -13,5 +13,5 @@ import { byteLength } from './util.js';
  */
 export const fit = (e: object, n = 8192): string => {
   const json = JSON.stringify(e, (_, v: unknown) => ((v as string)?.slice ? (v as string).slice(0, typeof v == 'string' ? n : n / 10) : v));
-  return byteLength(json) > MAX_EVENT_BYTES && n > 128 ? fit(e, n / 4) : json;
+  return byteLength(json) > LIMITS.maxEventBytes && n > 128 ? fit(e, n / 4) : json;
 };

@@ -1,7 +1,7 @@
 // A CSS selector path for a clicked element that stays the same across page loads: it stops at
 // the nearest ancestor with a usable id, keeps readable classes (not state classes such as
 // "active"), and adds :nth-of-type only where siblings share a tag. Pure: test/selector.test.ts.
-import { MAX_VALUE } from './limits.js';
+import { LIMITS } from '@spoor/events/limits';
 
 /** The part of a DOM Element the selector needs (so it can be tested without a browser). */
 export interface SelectorNode {
@@ -18,9 +18,9 @@ export interface SelectorNode {
  * An id worth stopping at: one that needs no escaping in a selector (React's :r1: does) and has no
  * run of digits, which looks generated per render (ember123).
  */
-const ID = /^(?!.*\d{3})[A-Za-z_-][\w-]*$/;
+const ID = /^(?!\d|.*\d{3})[\w-]+$/;
 /** A class worth keeping: one that needs no escaping and does not say what state an element is in ("active"). */
-const CLASS = /^(?!(active|selected|open|(is|has)-.*)$)[A-Za-z_-][\w-]*$/;
+const CLASS = /^(?!(active|selected|open|(is|has)-.*)$|\d)[\w-]+$/;
 
 export function selectorOf(el: SelectorNode): string {
   let path = '';
@@ -38,7 +38,7 @@ export function selectorOf(el: SelectorNode): string {
       if (n > 1 || s) part += `:nth-of-type(${n})`;
     }
     if (path) part += ` > ${path}`;
-    if (part.length > MAX_VALUE) break; // keep the part nearest the element
+    if (part.length > LIMITS.maxSelectorLength) break; // keep the part nearest the element
     path = part;
   }
   return path;

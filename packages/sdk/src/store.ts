@@ -35,13 +35,9 @@ export function createStore(cookieDomain?: string): Store {
   let jarAt = 0;
   const write = (key: Key, value: string, maxAgeS?: number) => {
     const name = `spoor_${key}`;
-    try {
-      if (!value) throw 0;
-      localStorage[name] = value; // (Storage's named properties are its items)
-    } catch {
-      // Removed, or full: then the stale copy goes too (memory keeps the value for this page).
-      attempt(() => delete localStorage[name]);
-    }
+    // (Storage's named properties are its items.) Removed (''), or full: then the stale copy goes
+    // too (memory keeps the value for this page).
+    if (!attempt(() => (localStorage[name] = value))) attempt(() => delete localStorage[name]);
     if (maxAgeS != null) {
       jarAt = 0;
       attempt(
@@ -59,7 +55,7 @@ export function createStore(cookieDomain?: string): Store {
       (on &&
         // Only ids live in cookies (reading document.cookie is not free); a missing cookie
         // throws here (no match), which moves on to localStorage.
-        ((COOKIES.test(key) && attempt(() => (now() - jarAt < 1000 ? jar : ((jarAt = now()), (jar = document.cookie))).match(`(?:^|; )spoor_${key}=([^;]*)`)![1])) ||
+        ((COOKIES.test(key) && attempt(() => (now() - jarAt < 1000 ? jar : ((jarAt = now()), (jar = document.cookie))).match(`(^|; )spoor_${key}=([^;]*)`)![2])) ||
           attempt(() => localStorage[`spoor_${key}`] as string | undefined))) ||
       mem[key]?.[0],
     set(key, value, maxAgeS) {

@@ -33,13 +33,14 @@ export function guard<T extends object>(api: T): T {
 }
 
 /**
- * A passive listener whose errors never reach the page, capturing at the window: it hears the
- * window's own events and, in their capture phase, every event dispatched in the document
- * (click, visibilitychange, scroll, a custom event that does not bubble), before the page's
- * handlers can stop them.
+ * A listener whose errors never reach the page, capturing at the window: it hears the window's
+ * own events and, in their capture phase, every event dispatched in the document (click,
+ * visibilitychange, scroll, a custom event that does not bubble), before the page's handlers can
+ * stop them. (It never cancels an event, and none it hears is a touch or wheel event, the only
+ * ones a `passive` flag would speed up.)
  */
 export function on(type: string, fn: (e: Event) => void): void {
-  addEventListener(type, safe(fn) as EventListener, { capture: true, passive: true });
+  addEventListener(type, safe(fn) as EventListener, true);
 }
 
 export const now = (): number => Date.now();

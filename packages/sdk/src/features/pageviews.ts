@@ -8,9 +8,10 @@ const SETTLE_MS = 100;
 
 export const pageviews: Feature = (core) => {
   if (core.config.autoPageview === false) return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | 0 = 0;
   const now = () => {
-    timer = void clearTimeout(timer);
+    clearTimeout(timer);
+    timer = 0;
     core.pageview();
   };
   // (Timer calls cannot throw: nothing here can reach the page's pushState.)
@@ -20,10 +21,10 @@ export const pageviews: Feature = (core) => {
   };
   for (const m of ['pushState', 'replaceState'] as const) {
     const original = history[m];
+    // (soon() only starts the settling timer, so the page's own call still runs first)
     history[m] = function (this: History, ...args: Parameters<History['pushState']>) {
-      const r = original.apply(this, args);
       soon();
-      return r;
+      return original.apply(this, args);
     };
   }
   on('popstate', soon);

@@ -1,7 +1,7 @@
 // Turns loosely typed dataLayer values into valid wire items and money: the dialect mappers read
 // only the fields they name (so cyclic or huge objects cost nothing), and whatever cannot be
 // made valid is left out rather than sent to be refused. Pure: unit-tested in test/unit/map-*.
-import { MAX_ITEMS } from '../limits.js';
+import { LIMITS } from '@spoor/events/limits';
 import type { CartApi, ItemInput } from '../types.js';
 
 /** What a mapper asks of the core: a cart method (or a `view_item` custom event) and its argument. */
@@ -43,11 +43,11 @@ export function toItem(p: Obj, id: unknown, name: unknown, category: unknown, br
   }
 }
 
-/** The mapped items of a list that may be anything: at most MAX_ITEMS; a line that throws or cannot be mapped is left out. */
+/** The mapped items of a list that may be anything: at most the wire's maxItems; a line that throws or cannot be mapped is left out. */
 export function listOf(list: unknown, map: (x: Obj) => ItemInput | undefined): ItemInput[] {
   const out: ItemInput[] = [];
   if (Array.isArray(list)) {
-    for (const x of list.slice(0, MAX_ITEMS)) {
+    for (const x of list.slice(0, LIMITS.maxItems)) {
       try {
         const i = x && typeof x === 'object' && map(x as Obj);
         if (i) out.push(i);

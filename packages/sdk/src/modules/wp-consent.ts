@@ -11,10 +11,8 @@ export const wpConsent: Feature = (core) => {
     if (has(category)) core.signal('granted');
     else {
       // A refusal made earlier is kept in the plugin's cookie; otherwise nobody decided yet.
-      const stored = /(?:^|; )wp_consent_([\w-]+)=([^;]*)/g;
-      let m: RegExpExecArray | null;
-      let v: string | undefined;
-      while ((m = stored.exec(document.cookie))) if (m[1] === category) v = m[2];
+      // (Categories are the plugin's words, such as statistics-anonymous: no regex syntax.)
+      const v = document.cookie.match(`(^|; )wp_consent_${category}=([^;]*)`)?.[2];
       if (v && /^deny/.test(v)) read(v);
       else core.signal('pending');
     }

@@ -1,9 +1,10 @@
 // The pure parts of delivery: backoff, the outbox bounds, the size guard, byte counting.
 // (Splitting into batches by count and bytes is tested in Chromium: test/browser/delivery.test.ts.)
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '@spoor/events/limits';
 import { retryable, retryDelay } from '../../src/backoff.js';
 import { fit } from '../../src/fit.js';
-import { MAX_BODY_BYTES, MAX_EVENT_BYTES, OUTBOX_MAX_AGE_MS, OUTBOX_MAX_EVENTS } from '../../src/limits.js';
+import { MAX_BODY_BYTES, OUTBOX_MAX_AGE_MS, OUTBOX_MAX_EVENTS } from '../../src/limits.js';
 import { prune } from '../../src/outbox.js';
 import { byteLength } from '../../src/util.js';
 
@@ -62,7 +63,7 @@ describe('fit', () => {
     const event_id = '0f8fad5b-d9cb-469f-a165-70867728950e';
     const cart_id = 'c'.repeat(64);
     const json = fit({ event_id, type: 'cart_view', cart: { cart_id, items, value: 200 } });
-    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(LIMITS.maxEventBytes);
     const e = JSON.parse(json) as { event_id: string; cart: { cart_id: string; items: Array<{ id: string }> } };
     expect(e.event_id).toBe(event_id);
     expect(e.cart.cart_id).toBe(cart_id);
