@@ -34,7 +34,8 @@ beforeAll(async () => {
   p = await startPipeline(inject('redisUrl'), { site: 'shop' });
   reader = await openReader(p.wh);
   redis = createRedisConnection({ url: inject('redisUrl'), role: 'producer' });
-  personalization = createPersonalization(reader, { segments: () => loadCatalog() });
+  // These tests check figures, not speed: a lookup may wait long for the site-wide loads on a busy machine.
+  personalization = createPersonalization(reader, { segments: () => loadCatalog(), lookupTimeoutMs: 60_000 });
   collector = createCollector({
     queue: p.queue,
     sites: staticSites([

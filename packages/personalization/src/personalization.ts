@@ -29,7 +29,7 @@ export interface PersonalizationOptions {
   segmentsTtlMs?: number;
   /** RFM score cuts of a site (rfm_thresholds, itself refreshed every 30 s). @defaultValue 10000 */
   rfmTtlMs?: number;
-  /** A lookup not answered in this long fails with `lookup_timeout`. @defaultValue 2000 */
+  /** A lookup not answered in this long fails with `lookup_timeout`. @defaultValue 5000 */
   lookupTimeoutMs?: number;
   /** A site-wide part's load (the whole site's segments, say) not done in this long fails. @defaultValue 60000 */
   refreshTimeoutMs?: number;
@@ -48,7 +48,7 @@ export interface Personalization {
 
 export function createPersonalization(db: WarehouseReader, opts: PersonalizationOptions): Personalization {
   const now = opts.now ?? Date.now;
-  const lookupMs = opts.lookupTimeoutMs ?? 2_000;
+  const lookupMs = opts.lookupTimeoutMs ?? 5_000;
   const refreshMs = opts.refreshTimeoutMs ?? 60_000;
   const cache = <V>(load: (site: string) => Promise<V>, ttlMs: number) =>
     refreshingCache({ load, ttlMs, loadTimeoutMs: refreshMs, onError: opts.onError, now });
