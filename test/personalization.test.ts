@@ -34,7 +34,8 @@ beforeAll(async () => {
   p = await startPipeline(inject('redisUrl'), { site: 'shop' });
   reader = await openReader(p.wh);
   redis = createRedisConnection({ url: inject('redisUrl'), role: 'producer' });
-  personalization = createPersonalization(reader, { segments: () => loadCatalog() });
+  // These tests check figures, not speed: a lookup may wait long for the site-wide loads on a busy machine.
+  personalization = createPersonalization(reader, { segments: () => loadCatalog(), lookupTimeoutMs: 60_000 });
   collector = createCollector({
     queue: p.queue,
     sites: staticSites([
@@ -345,6 +346,41 @@ describe('/v1/profiles', () => {
     const [vp] = await p.wh.query<{ pageviews: number }>("SELECT pageviews FROM spoor.visitor_profiles WHERE site_id = 'traffic' AND visitor_id = {v:String}", { v });
     const one = (await (await profile(v)).json()) as FullProfile;
     expect(one).toMatchObject({ kind: 'visitor', customer_id: multi!.customer_id, visitor_ids: [v], activity: { pageviews: vp!.pageviews } });
+  });
+
+  it('gives a customer the cart of their latest cart change across browsers, lines named, until an order names it', async () => {
+    const t = Date.now() - 3 * HOUR;
+    const [a, b] = ['pc-browser-a', 'pc-browser-b'];
+    const profileOf = async (id: string) => {
+      const res = await collector.app.request(`http://collect.example/v1/profiles/shop/${id}`, { headers: { authorization: `Bearer ${KEY}` } }, anyPeer());
+      expect(res.status).toBe(200);
+      return (await res.json()) as FullProfile;
+    };
+    const mug = { ...item('PC-MUG', '8.00'), quantity: 2 };
+    const pot = item('PC-POT', '30.00', 'Tableware');
+    await send([
+      makeEvent('identify', { visitor_id: a, user_id: 'pc-cust', ts: t }),
+      makeEvent('cart_add', { visitor_id: a, session_id: 'pc-s1', ts: t + 1000, item: mug, cart: { cart_id: 'pc-cart-a', items: [mug], value: '16.00', currency: 'EUR' } }),
+      makeEvent('identify', { visitor_id: b, user_id: 'pc-cust', ts: t + 2000 }),
+      makeEvent('cart_add', { visitor_id: b, session_id: 'pc-s2', ts: t + 3000, item: pot, cart: { cart_id: 'pc-cart-b', items: [mug, pot], value: '46.00', currency: 'EUR' } }),
+    ]);
+    const got = await profileOf('pc-cust');
+    const [cs] = await p.wh.query<{ changed_at: string }>("SELECT toString(changed_at) AS changed_at FROM spoor.cart_states WHERE site_id = 'shop' AND cart_id = 'pc-cart-b'");
+    expect(got.visitor_ids).toEqual([a, b]);
+    expect(got.cart).toEqual({
+      cart_id: 'pc-cart-b',
+      items: [
+        { id: 'PC-MUG', name: 'Product PC-MUG', price: '8.00', quantity: 2, currency: 'EUR' },
+        { id: 'PC-POT', name: 'Product PC-POT', price: '30.00', quantity: 1, currency: 'EUR' },
+      ],
+      value: '46.00',
+      currency: 'EUR',
+      updated_at: new Date(`${cs!.changed_at.replace(' ', 'T')}Z`).toISOString(),
+    });
+    // The same cart /v1/me shows the browser that holds it.
+    expect(known(await me(b)).cart).toEqual(got.cart);
+    await send([makeEvent('purchase', { visitor_id: b, user_id: 'pc-cust', ts: t + 4000, order: { order_id: 'PC-O1', cart_id: 'pc-cart-b', revenue: '46.00', currency: 'EUR', items: [mug, pot] } })]);
+    expect((await profileOf('pc-cust')).cart).toBeNull();
   });
 
   it('answers 401 for a wrong or missing key, the same for ids that exist and ids that do not', async () => {

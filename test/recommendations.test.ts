@@ -32,7 +32,8 @@ beforeAll(async () => {
   await p.sendAll(holdout.batches);
   await p.drain(120_000);
   reader = await openReader(p.wh);
-  personalization = createPersonalization(reader, { segments: () => loadSegments() });
+  // These tests check figures, not speed: a lookup may wait long for the site-wide loads on a busy machine.
+  personalization = createPersonalization(reader, { segments: () => loadSegments(), lookupTimeoutMs: 60_000 });
 }, 240_000);
 
 afterAll(async () => {

@@ -25,6 +25,7 @@ export type CollectorErrorCode =
   | 'invalid_order'
   | 'hooks_unavailable'
   | 'personalization_unavailable'
+  | 'personalization_timeout'
   | 'not_found'
   | 'internal';
 

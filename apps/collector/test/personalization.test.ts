@@ -119,6 +119,21 @@ describe('GET /v1/me', () => {
     expect((await none.get('/v1/me?site=shop', { ...PAGE, cookie: 'spoor_id=v-1' })).status).toBe(503);
   });
 
+  it('is 503 personalization_timeout with Retry-After: 1 when the reader gave up on its deadline, for every read route', async () => {
+    const late = Object.assign(new Error('/v1/me did not finish within 2000 ms'), { code: 'lookup_timeout' });
+    const slow = setup({ reader: { me: () => Promise.reject(late), productRecommendations: () => Promise.reject(late), profile: () => Promise.reject(late) } });
+    for (const [path, headers] of [
+      ['/v1/me?site=shop', { ...PAGE, cookie: 'spoor_id=v-1' }],
+      ['/v1/recommendations?site=shop&product=SKU-1', PAGE],
+      ['/v1/profiles/shop/ada', { authorization: `Bearer ${KEY}` }],
+    ] as Array<[string, Record<string, string>]>) {
+      const res = await slow.get(path, headers);
+      expect(res.status, path).toBe(503);
+      expect(res.headers.get('retry-after'), path).toBe('1');
+      expect(((await res.json()) as { error: string }).error, path).toBe('personalization_timeout');
+    }
+  });
+
   it('limits lookups per client IP with 429 and Retry-After', async () => {
     let used = 0;
     const rateLimits: RateLimits = { consume: async (scope) => (scope === 'ip' && ++used > 3 ? { ok: false, retryAfterS: 42 } : { ok: true }) };

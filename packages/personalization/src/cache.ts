@@ -1,7 +1,10 @@
 // Site-wide figures that change slowly (popular products, RFM score levels, segment membership)
 // are computed over a whole site, far too costly for a lookup; they are kept here per key and
 // refreshed in the background once older than their time to live, while lookups keep using the
-// last value. Only the very first lookup of a key waits for it.
+// last value. Only the very first lookup of a key waits for it. A load is bounded: one that does
+// not settle in `loadTimeoutMs` fails its waiters and the next lookup starts another, so a stuck
+// read can neither hold lookups forever nor stop the refreshes.
+import { withDeadline } from './deadline.js';
 
 export interface RefreshingCache<V> {
   get(key: string): Promise<V>;
@@ -18,6 +21,8 @@ interface Entry<V> {
 export interface RefreshingCacheOptions<V> {
   load: (key: string) => Promise<V>;
   ttlMs: number;
+  /** A load not settled after this long fails (and may be tried again). @defaultValue 60000 */
+  loadTimeoutMs?: number;
   /** Keys kept at once; the least recently loaded go first. @defaultValue 1000 */
   maxKeys?: number;
   /** A background refresh failed; the last value stays in use. */
@@ -29,19 +34,27 @@ export function refreshingCache<V>(opts: RefreshingCacheOptions<V>): RefreshingC
   const entries = new Map<string, Entry<V>>();
   const now = opts.now ?? Date.now;
   const maxKeys = opts.maxKeys ?? 1000;
+  const loadTimeoutMs = opts.loadTimeoutMs ?? 60_000;
 
   function load(key: string, entry: Entry<V>): Promise<V> {
-    entry.loading ??= opts
-      .load(key)
-      .then((value) => {
-        entry.value = value;
-        entry.loadedAt = now();
-        return value;
-      })
-      .finally(() => {
-        entry.loading = undefined;
-      });
-    return entry.loading;
+    if (entry.loading) return entry.loading;
+    const loading = withDeadline(
+      // A load that throws before its first await still settles as a rejection.
+      Promise.resolve().then(() => opts.load(key)),
+      loadTimeoutMs,
+      `loading ${key}`,
+    ).then((value) => {
+      // A load that timed out never gets here: its late value is dropped.
+      entry.value = value;
+      entry.loadedAt = now();
+      return value;
+    });
+    entry.loading = loading;
+    const done = () => {
+      if (entry.loading === loading) entry.loading = undefined;
+    };
+    loading.then(done, done);
+    return loading;
   }
 
   return {

@@ -28,9 +28,11 @@ export interface CustomerFigures {
 
 /**
  * Parameters: `site`, `customer` (a user id, or the visitor id of an anonymous shopper). The
- * browsers of a user are those identities links to them whose most recent link is them.
+ * browsers of a user are those identities links to them whose most recent link is them: found
+ * here, or given as `{visitors:Array(String)}` (`browsers: 'given'`) by a caller that already
+ * read them by that same rule (/v1/profiles' first query).
  */
-export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'summary' }): Lookup {
+export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'summary'; browsers?: 'given' }): Lookup {
   // What /v1/me shows (orders, lifecycle, and what was bought) needs a few of the states only.
   const summary = opts.only === 'summary';
   return {
@@ -60,15 +62,15 @@ export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'su
         toString(as_of_day) AS as_of,
         argMaxIfMerge(currency) AS order_currency`}
       FROM ${d}.customer_transactions
-      WHERE site_id = {site:String} AND (${customerRows(d, opts.anonymous)})`,
+      WHERE site_id = {site:String} AND (${customerRows(d, opts.anonymous, opts.browsers === 'given')})`,
   };
 }
 
 /** A customer's rows of customer_transactions (parameters `site`, `customer`). */
-function customerRows(d: string, anonymous: boolean): string {
-  return anonymous
-    ? "user_id = '' AND visitor_id = {customer:String}"
-    : `user_id = {customer:String} OR (user_id = '' AND visitor_id IN (
+function customerRows(d: string, anonymous: boolean, given: boolean): string {
+  if (anonymous) return "user_id = '' AND visitor_id = {customer:String}";
+  if (given) return "user_id = {customer:String} OR (user_id = '' AND visitor_id IN {visitors:Array(String)})";
+  return `user_id = {customer:String} OR (user_id = '' AND visitor_id IN (
          SELECT visitor_id FROM ${d}.identities
          WHERE site_id = {site:String} AND visitor_id IN (
            SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {customer:String})

@@ -3,6 +3,8 @@
 // /v1/profiles answer).
 export { partnersLookup, partnerCache, type Partner, PARTNERS_KEPT, type PairRow, type PartnerCache } from './affinity.js';
 export { refreshingCache, type RefreshingCache, type RefreshingCacheOptions } from './cache.js';
+export { boundedReader, withDeadline } from './deadline.js';
+export { PersonalizationError, type PersonalizationErrorCode } from './errors.js';
 export { productInfo, loadCatalog, type ProductInfo, type Catalog, type ProductRow, PRODUCT_COLUMNS } from './catalog.js';
 export { cartLookup, openCart } from './cart.js';
 export { customerLookup, customerSummary, customerFigures, traitsLookup, customerTraits, userForgottenLookup, userForgotten, type CustomerFigures, type CustomerSummary } from './customer.js';

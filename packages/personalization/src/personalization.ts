@@ -1,13 +1,15 @@
 // The personalization reads a collector serves: /v1/me, /v1/recommendations and /v1/profiles over a
 // read-only warehouse connection, with the site-wide parts (the catalogue and its best sellers, RFM
 // score levels, segment membership) and each product's partners kept for a while and refreshed in
-// the background; a shopper's own history is read on every lookup.
+// the background; a shopper's own history is read on every lookup. Every lookup has a deadline
+// (deadline.ts): past it, it fails with `lookup_timeout` instead of waiting.
 import type { FullProfile, MeAnswer, Recommendation } from '@spoor/events';
 import type { SegmentCatalog } from '@spoor/segments';
 import type { WarehouseReader } from '@spoor/warehouse';
 import { partnersLookup, partnerCache, type PairRow } from './affinity.js';
 import { refreshingCache } from './cache.js';
 import { loadCatalog } from './catalog.js';
+import { boundedReader, withDeadline } from './deadline.js';
 import { all, runLookups } from './lookups.js';
 import { meAnswer } from './me.js';
 import type { SitePolicy } from './policy.js';
@@ -27,6 +29,10 @@ export interface PersonalizationOptions {
   segmentsTtlMs?: number;
   /** RFM score cuts of a site (rfm_thresholds, itself refreshed every 30 s). @defaultValue 10000 */
   rfmTtlMs?: number;
+  /** A lookup not answered in this long fails with `lookup_timeout`. @defaultValue 5000 */
+  lookupTimeoutMs?: number;
+  /** A site-wide part's load (the whole site's segments, say) not done in this long fails. @defaultValue 60000 */
+  refreshTimeoutMs?: number;
   /** A background refresh failed (the last value stays in use). */
   onError?: (err: Error) => void;
   now?: () => number;
@@ -42,10 +48,16 @@ export interface Personalization {
 
 export function createPersonalization(db: WarehouseReader, opts: PersonalizationOptions): Personalization {
   const now = opts.now ?? Date.now;
-  const cache = <V>(load: (site: string) => Promise<V>, ttlMs: number) => refreshingCache({ load, ttlMs, onError: opts.onError, now });
-  const catalog = cache((site) => loadCatalog(db, site), opts.catalogTtlMs ?? 60_000);
-  const membership = cache((site) => loadMembership(db, opts.segments(), site, now()), opts.segmentsTtlMs ?? 120_000);
-  const rfm = cache((site) => loadRfmLevels(db, site), opts.rfmTtlMs ?? 10_000);
+  const lookupMs = opts.lookupTimeoutMs ?? 5_000;
+  const refreshMs = opts.refreshTimeoutMs ?? 60_000;
+  const cache = <V>(load: (site: string) => Promise<V>, ttlMs: number) =>
+    refreshingCache({ load, ttlMs, loadTimeoutMs: refreshMs, onError: opts.onError, now });
+  // The site-wide loads run on their own (longer) bound; a lookup waiting for a first load is
+  // bounded by its own deadline all the same.
+  const bg = (what: string) => boundedReader(db, refreshMs, what);
+  const catalog = cache((site) => loadCatalog(bg(`the catalogue of ${site}`), site), opts.catalogTtlMs ?? 60_000);
+  const membership = cache((site) => loadMembership(bg(`the segments of ${site}`), opts.segments(), site, now()), opts.segmentsTtlMs ?? 120_000);
+  const rfm = cache((site) => loadRfmLevels(bg(`the RFM levels of ${site}`), site), opts.rfmTtlMs ?? 10_000);
   const partners = partnerCache({ ttlMs: opts.partnersTtlMs ?? 60_000, now });
   const deps = {
     db,
@@ -55,19 +67,14 @@ export function createPersonalization(db: WarehouseReader, opts: Personalization
     partners,
     now,
   };
+  /** Runs one lookup with a reader bounded by its deadline, and the whole of it raced against it. */
+  const bounded = <T>(what: string, run: (d: typeof deps) => Promise<T>): Promise<T> =>
+    withDeadline(run({ ...deps, db: boundedReader(db, lookupMs, what) }), lookupMs, what);
   return {
-    me: (policy, visitorId) => meAnswer(deps, policy, visitorId),
-    profile: (policy, id) => fullProfile(deps, policy, id),
-    async productRecommendations(policy, productId, limit) {
-      const site = policy.site;
-      const cached = partners.get(site, [productId]);
-      const [best, rows] = await Promise.all([
-        catalog.get(site),
-        cached.missing.length > 0 ? runLookups(db, [partnersLookup(db.database)], { site, pair_ids: cached.missing }) : undefined,
-      ]);
-      const lists = rows ? partners.put(site, cached.missing, all<PairRow>(rows, 'pairs')) : cached.lists;
-      return assemble({ seeds: [{ productId, weight: 1 }], partners: lists, catalog: best, exclude: new Set([productId]), limit });
-    },
+    me: (policy, visitorId) => bounded('/v1/me', (d) => meAnswer(d, policy, visitorId)),
+    profile: (policy, id) => bounded('/v1/profiles', (d) => fullProfile(d, policy, id)),
+    productRecommendations: (policy, productId, limit) =>
+      bounded('/v1/recommendations', ({ db: reader }) => productRecommendations(reader, policy, productId, limit)),
     refresh() {
       catalog.clear();
       membership.clear();
@@ -75,4 +82,15 @@ export function createPersonalization(db: WarehouseReader, opts: Personalization
       partners.clear();
     },
   };
+
+  async function productRecommendations(reader: WarehouseReader, policy: SitePolicy, productId: string, limit: number) {
+    const site = policy.site;
+    const cached = partners.get(site, [productId]);
+    const [best, rows] = await Promise.all([
+      catalog.get(site),
+      cached.missing.length > 0 ? runLookups(reader, [partnersLookup(reader.database)], { site, pair_ids: cached.missing }) : undefined,
+    ]);
+    const lists = rows ? partners.put(site, cached.missing, all<PairRow>(rows, 'pairs')) : cached.lists;
+    return assemble({ seeds: [{ productId, weight: 1 }], partners: lists, catalog: best, exclude: new Set([productId]), limit });
+  }
 }

@@ -1,12 +1,14 @@
 // GET /v1/profiles/:site/:id: everything Spoor knows about one customer (an identified user, all of
 // their browsers) or one browser, for the shop's own backend: activity, transactions, RFM scores,
 // lifecycle, every trait, every segment and recommendations. Primary-key lookups, in two queries
-// (three when some products' partners are not cached); the site-wide parts (RFM levels, segment
-// membership, the catalogue) come from the refreshed caches.
-import type { FullProfile, OpenCart } from '@spoor/events';
+// — who the id is (its browsers), then their activity, history, orders and traits — and a third
+// for the latest cart by its id and the partners not cached, when there is either; the site-wide
+// parts (RFM levels, segment membership, the catalogue) come from the refreshed caches.
+import type { FullProfile } from '@spoor/events';
 import { partnersLookup, type PairRow } from './affinity.js';
+import { cartLookup, openCart } from './cart.js';
 import { customerFigures, customerLookup, customerTraits, traitsLookup, type CustomerFigures } from './customer.js';
-import { all, first, runLookups, type LookupRows } from './lookups.js';
+import { all, first, runLookups, type Lookup } from './lookups.js';
 import type { LookupDeps } from './me.js';
 import type { SitePolicy } from './policy.js';
 import { assemble, exclusions, seedsOf } from './recommend.js';
@@ -49,19 +51,6 @@ interface ActivityRow {
   last_purchase_at: string | null;
 }
 
-interface CartRow {
-  cart_id: string;
-  quantity: number;
-  value: string;
-  product_ids: string[];
-  quantities: number[];
-  prices: string[];
-  cart_currency: string;
-  changed_text: string;
-  changed_ms: number;
-  purchased_ms: number;
-}
-
 /** Undefined when the id is neither a customer nor a browser of the site (or was erased). */
 export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: string): Promise<FullProfile | undefined> {
   const { db } = deps;
@@ -70,13 +59,13 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
   const who = await runLookups(
     db,
     [
-      { name: 'as_user', sql: `SELECT count() AS n FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {id:String}` },
       {
-        name: 'owned',
-        sql: `SELECT visitor_id FROM ${d}.identities
+        // Every browser ever linked to the id as a user, and whether its latest link is that user.
+        name: 'linked',
+        sql: `SELECT visitor_id, argMax(user_id, last_seen) = {id:String} AS owned FROM ${d}.identities
           WHERE site_id = {site:String} AND visitor_id IN (
             SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {id:String})
-          GROUP BY visitor_id HAVING argMax(user_id, last_seen) = {id:String}`,
+          GROUP BY visitor_id`,
       },
       {
         name: 'as_visitor',
@@ -89,12 +78,18 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
   );
   const count = (name: string) => Number(first<{ n: number }>(who, name)?.n ?? 0);
   if (count('gone') > 0) return undefined;
-  const isCustomer = count('as_user') > 0;
+  const linked = all<{ visitor_id: string; owned: number | boolean }>(who, 'linked');
+  const isCustomer = linked.length > 0;
   if (!isCustomer && count('as_visitor') === 0) return undefined;
   const visitorUser = first<{ user_id: string }>(who, 'as_visitor')?.user_id ?? '';
   const anonymous = !isCustomer && !visitorUser;
   const customerId = isCustomer ? id : visitorUser || id;
-  const visitorIds = isCustomer ? all<{ visitor_id: string }>(who, 'owned').map((r) => r.visitor_id).sort() : [id];
+  const visitorIds = isCustomer
+    ? linked
+        .filter((r) => r.owned === true || Number(r.owned) === 1)
+        .map((r) => r.visitor_id)
+        .sort()
+    : [id];
 
   const [rows, catalog, levels, membership] = await Promise.all([
     runLookups(
@@ -111,35 +106,13 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
             FROM ${d}.visitor_profiles WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)}`,
         },
         {
-          name: 'carts',
-          sql: `SELECT cart_id, argMaxIfMerge(state) AS s, s.1 AS quantity, toString(s.2) AS value, s.3 AS product_ids, s.4 AS quantities,
-              arrayMap(p -> toString(p), s.5) AS prices, argMaxIfMerge(currency) AS cart_currency,
-              toString(maxIfMerge(changed_at)) AS changed_text, toUnixTimestamp64Milli(maxIfMerge(changed_at)) AS changed_ms,
-              toUnixTimestamp64Milli(maxIfMerge(purchased_at)) AS purchased_ms
-            FROM ${d}.carts
-            WHERE site_id = {site:String} AND cart_id IN (
-              SELECT (argMaxIfMerge(last_cart)).1 FROM ${d}.visitor_activity
-              WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)} GROUP BY visitor_id)
-            GROUP BY cart_id`,
-        },
-        {
-          name: 'cart_names',
-          sql: `SELECT product_id, argMaxIfMerge(name) AS name FROM ${d}.products
-            WHERE site_id = {site:String} AND product_id IN (
-              SELECT arrayJoin((argMaxIfMerge(state)).3) FROM ${d}.carts
-              WHERE site_id = {site:String} AND cart_id IN (
-                SELECT (argMaxIfMerge(last_cart)).1 FROM ${d}.visitor_activity
-                WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)} GROUP BY visitor_id)
-              GROUP BY cart_id)
-            GROUP BY product_id`,
-        },
-        {
           name: 'seen',
           sql: `SELECT product_id, max(carted) AS carted, toString(max(last_at)) AS seen_at
             FROM ${d}.session_products WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)}
             GROUP BY product_id ORDER BY max(last_at) DESC, product_id LIMIT 50`,
         },
-        customerLookup(d, { anonymous }),
+        // A customer's browsers were read above, by the rule customerLookup would apply again.
+        customerLookup(d, { anonymous, ...(isCustomer ? { browsers: 'given' as const } : {}) }),
         ...(anonymous ? [] : [traitsLookup(d, { all: true })]),
       ],
       { site, visitors: visitorIds, customer: customerId, user: customerId },
@@ -158,13 +131,11 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
   }));
   const seeds = seedsOf({ bought: figures?.products ?? [], seen });
   const cached = deps.partners.get(site, seeds.map((s) => s.productId));
-  let partners = cached.lists;
-  if (cached.missing.length > 0) {
-    const more = await runLookups(db, [partnersLookup(d)], { site, pair_ids: cached.missing });
-    partners = new Map([...partners, ...deps.partners.put(site, cached.missing, all<PairRow>(more, 'pairs'))]);
-  }
-  const names = new Map(all<{ product_id: string; name: string }>(rows, 'cart_names').map((r) => [r.product_id, r.name]));
-  const cart = latestOpenCart(rows, activity, (pid) => names.get(pid) ?? '');
+  const cartId = latestCartId(activity);
+  const third: Lookup[] = [...(cartId ? [cartLookup(d)] : []), ...(cached.missing.length > 0 ? [partnersLookup(d)] : [])];
+  const more = third.length > 0 ? await runLookups(db, third, { site, cart: cartId, pair_ids: cached.missing }) : undefined;
+  const partners = more ? new Map([...cached.lists, ...deps.partners.put(site, cached.missing, all<PairRow>(more, 'pairs'))]) : cached.lists;
+  const cart = more && cartId ? openCart(more, cartId) : undefined;
   const exclude = exclusions({ bought: figures?.products ?? [], cart: cart?.items.map((i) => i.id) ?? [], catalog, repurchaseProducts: policy.repurchaseProducts });
   const latest = activity.reduce<ActivityRow | undefined>((a, b) => (!a || b.last_seen > a.last_seen ? b : a), undefined);
 
@@ -188,26 +159,15 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
   };
 }
 
-/** The cart after the latest cart change across the person's browsers, if it still holds something unbought. */
-function latestOpenCart(rows: LookupRows, activity: ActivityRow[], nameOf: (id: string) => string): OpenCart | undefined {
+/**
+ * The cart of the latest cart change across the person's browsers; whether it still holds
+ * something unbought is the cart's own rule (cart.ts).
+ */
+function latestCartId(activity: ActivityRow[]): string {
   const last = activity
     .filter((a) => a.last_cart_id && a.last_cart_change_at)
     .reduce<ActivityRow | undefined>((a, b) => (!a || (b.last_cart_change_at ?? '') > (a.last_cart_change_at ?? '') ? b : a), undefined);
-  const row = last && all<CartRow>(rows, 'carts').find((c) => c.cart_id === last.last_cart_id);
-  if (!row || Number(row.quantity) === 0 || Number(row.purchased_ms) >= Number(row.changed_ms)) return undefined;
-  return {
-    cart_id: row.cart_id,
-    items: row.product_ids.map((pid, i) => ({
-      id: pid,
-      name: nameOf(pid),
-      price: money(row.prices[i]),
-      quantity: Number(row.quantities[i] ?? 0),
-      currency: row.cart_currency,
-    })),
-    value: money(row.value),
-    currency: row.cart_currency,
-    updated_at: isoTime(row.changed_text) ?? '',
-  };
+  return last?.last_cart_id ?? '';
 }
 
 function transactions(f: CustomerFigures | undefined): FullProfile['transactions'] {

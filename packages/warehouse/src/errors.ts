@@ -6,7 +6,9 @@ export type WarehouseErrorCode =
   | 'open_failed'
   | 'migration_changed'
   | 'migration_failed'
-  | 'unsafe_settings';
+  | 'unsafe_settings'
+  /** A bounded read did not finish in its time. */
+  | 'timeout';
 
 export class WarehouseError extends Error {
   constructor(

@@ -7,6 +7,6 @@ export { quoteString, settingsClause, type Settings } from './sql.js';
 export { runSqlText, parseSqlParams, SQL_FORMATS, type SqlFormat } from './sql-text.js';
 export { checkDedupSettings, assertDedupSettings, MIN_DEDUP_WINDOW, type SettingsProblem } from './verify.js';
 export { listSites, getSite, putSite, changeSite, removeSite, emptySite, type SqlRunner, type SiteVersion, type SiteRow, type NewSite } from './sites.js';
-export { openReader, type WarehouseReader, type ReaderOptions } from './reader.js';
+export { openReader, type QueryOptions, type WarehouseReader, type ReaderOptions } from './reader.js';
 export { refreshComputedAhead } from './refresh.js';
 export { isWord, tokenize, type Token, type TokenKind } from './sql-tokens.js';

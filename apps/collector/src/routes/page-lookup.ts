@@ -1,6 +1,7 @@
 // What the read routes share: the registered site a page asks about (403 for an unknown site or a
 // page origin the site does not list, CORS opened only after that check), and the reads themselves
-// (503 with Retry-After when the warehouse cannot answer, so a page's SDK falls back quietly).
+// (503 with Retry-After when the warehouse cannot answer, or not in the reader's time, so a page's
+// SDK falls back quietly and a backend knows to retry).
 import type { Context } from 'hono';
 import { siteIdSchema } from '@spoor/events';
 import type { CollectorDeps } from '../app.js';
@@ -41,6 +42,11 @@ export async function read<T>(deps: CollectorDeps, fn: (reader: PersonalizationR
     return await fn(reader);
   } catch (err) {
     if (err instanceof CollectorError) throw err;
+    // The reader's own deadline (@spoor/personalization's `lookup_timeout`): busy, not broken.
+    if ((err as { code?: unknown }).code === 'lookup_timeout') {
+      deps.logger.warn({ err: (err as Error).message }, 'personalization read timed out');
+      throw new CollectorError(503, 'personalization_timeout', 'the profile could not be read in time, retry later', { retryAfter: 1 });
+    }
     deps.hooks?.onError?.(err as Error);
     deps.logger.warn({ err: (err as Error).message }, 'personalization read failed');
     throw new CollectorError(503, 'personalization_unavailable', 'profiles cannot be read right now, retry later', { retryAfter: 5 });
