@@ -15,6 +15,6 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    globalSetup: ['test/support/global-redis.ts'],
+    globalSetup: ['@spoor/testkit/global-redis'],
   },
 });

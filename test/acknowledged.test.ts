@@ -7,9 +7,9 @@ import type { SpoorEventInput } from '@spoor/events';
 import { batchJobId, type AcceptedEvent, type BatchJobData } from '@spoor/queue';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { InsertBuffer } from '@spoor/worker';
-import { makeEvent } from './support/events.js';
-import { startPipeline, type TestPipeline } from './support/pipeline.js';
-import { tempDir } from './support/temp.js';
+import { makeEvent } from '@spoor/testkit/events';
+import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
+import { tempDir } from '@spoor/testkit/temp';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const open: Array<() => Promise<void>> = [];

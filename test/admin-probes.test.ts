@@ -1,9 +1,9 @@
 // What an attacker tries against a running `spoor up`'s admin surface and static files: token
 // tricks, path traversal, cross-site forms, and markup planted in traits for the marketer's page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBatch, makeEvent } from './support/events.js';
-import { startSpoorUp, type SpoorUp } from './support/spoor.js';
-import { tempDir } from './support/temp.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 const TOKEN = 'probe-admin-token-0123456789abcd';
 let up: SpoorUp;

@@ -10,10 +10,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { generateTraffic, type TrafficBatch } from '@spoor/traffic';
-import { launchChromium } from './support/browser.js';
-import { runSpoor, startSpoorUp, type SpoorUp } from './support/spoor.js';
-import { tempDir, uniqueName } from './support/temp.js';
-import { waitFor } from './support/wait.js';
+import { launchChromium } from '@spoor/testkit/browser';
+import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir, uniqueName } from '@spoor/testkit/temp';
+import { waitFor } from '@spoor/testkit/wait';
 
 const TOKEN = 'marketing-token-0123456789abcdef';
 const SHOTS = resolve(import.meta.dirname, '../test-results/admin');

@@ -3,7 +3,7 @@
 // More seeds: SPOOR_SEEDS=1,2,3 SPOOR_VISITORS=3000 npx vitest run test/analysis
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateTraffic, type Traffic } from '@spoor/traffic';
-import { startPipeline, type TestPipeline } from './support/pipeline.js';
+import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
 import {
   expectedCarts,
   expectedCustomers,
@@ -12,7 +12,7 @@ import {
   expectedVisitors,
   money4,
   pathOf,
-} from './support/recompute.js';
+} from '@spoor/testkit/recompute';
 
 const SEEDS = (process.env.SPOOR_SEEDS ?? '11,12').split(',').map(Number);
 const VISITORS = Number(process.env.SPOOR_VISITORS ?? 600);

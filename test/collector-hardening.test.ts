@@ -9,9 +9,9 @@ import type { SpoorEventInput } from '@spoor/events';
 import { createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { createWorker, type SpoorWorker } from '@spoor/worker';
-import { makeBatch, makeEvent } from './support/events.js';
-import { tempDir, uniqueName } from './support/temp.js';
-import { waitFor } from './support/wait.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { tempDir, uniqueName } from '@spoor/testkit/temp';
+import { waitFor } from '@spoor/testkit/wait';
 
 const DAY = 86_400_000;
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollector, createIpSalt, listen, redisRateLimits, staticSites, type RunningServer } from '@spoor/collector';
 import { batchJobId, createBatchQueue, createRedisConnection, type BatchJobData, type BatchQueue } from '@spoor/queue';
-import { makeBatch, makeEvent } from './support/events.js';
-import { startRedis, type TestRedis } from './support/redis.js';
-import { uniqueName } from './support/temp.js';
-import { waitFor } from './support/wait.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { startRedis, type TestRedis } from '@spoor/testkit/redis';
+import { uniqueName } from '@spoor/testkit/temp';
+import { waitFor } from '@spoor/testkit/wait';
 
 let redis: TestRedis;
 let queue: BatchQueue;

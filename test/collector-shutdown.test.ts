@@ -2,9 +2,9 @@
 // already inside finish, and every event the collector acknowledged with 202 is in ClickHouse.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { makeBatch, makeEvent } from './support/events.js';
-import { runSpoor, startSpoorUp } from './support/spoor.js';
-import { tempDir } from './support/temp.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { runSpoor, startSpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 describe('SIGTERM under load', () => {
   it('stores every 202-acknowledged event', async () => {

@@ -8,10 +8,10 @@ import { describe, expect, inject, it } from 'vitest';
 import type { SpoorEventInput } from '@spoor/events';
 import { createBatchQueue, createRedisConnection, type AcceptedEvent } from '@spoor/queue';
 import { openWarehouse } from '@spoor/warehouse';
-import { makeEvent } from './support/events.js';
-import { runSpoor, startSpoorUp } from './support/spoor.js';
-import { tempDir, uniqueName } from './support/temp.js';
-import { waitFor } from './support/wait.js';
+import { makeEvent } from '@spoor/testkit/events';
+import { runSpoor, startSpoorUp } from '@spoor/testkit/spoor';
+import { tempDir, uniqueName } from '@spoor/testkit/temp';
+import { waitFor } from '@spoor/testkit/wait';
 
 const WORKER = resolve(import.meta.dirname, 'fixtures/worker-process.mjs');
 

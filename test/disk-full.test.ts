@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeBatch, makeEvent } from './support/events.js';
-import { runSpoor, startSpoorUp, type SpoorUp } from './support/spoor.js';
-import { tempDir } from './support/temp.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 const mountPoint = tempDir('diskfull');
 const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=384m', 'tmpfs', mountPoint]).status === 0;

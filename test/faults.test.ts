@@ -6,10 +6,10 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { SpoorEventInput } from '@spoor/events';
 import { batchJobId, createRedisConnection, replayFailed, type AcceptedEvent, type BatchJobData } from '@spoor/queue';
 import type { Warehouse } from '@spoor/warehouse';
-import { makeEvent } from './support/events.js';
-import { startPipeline, type PipelineOptions, type TestPipeline } from './support/pipeline.js';
-import { startRedis } from './support/redis.js';
-import { waitFor } from './support/wait.js';
+import { makeEvent } from '@spoor/testkit/events';
+import { startPipeline, type PipelineOptions, type TestPipeline } from '@spoor/testkit/pipeline';
+import { startRedis } from '@spoor/testkit/redis';
+import { waitFor } from '@spoor/testkit/wait';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const open: Array<() => Promise<void>> = [];

@@ -2,8 +2,8 @@
 // and ClickHouse: never a 5xx but 503 (retried, as the SDK does), every acknowledged event stored
 // once, every refused event kept once in rejected_events, nothing refused after it was acknowledged.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fuzzBodies } from './support/fuzz.js';
-import { SHOP_ORIGIN, startPipeline, type TestPipeline } from './support/pipeline.js';
+import { fuzzBodies } from '@spoor/testkit/fuzz';
+import { SHOP_ORIGIN, startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
 
 const BODIES = Number(process.env.SPOOR_FUZZ_BODIES ?? 20_000);
 let p: TestPipeline;

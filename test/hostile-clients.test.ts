@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBatch, makeEvent } from './support/events.js';
-import { startSpoorUp, type SpoorUp } from './support/spoor.js';
-import { tempDir } from './support/temp.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 const ANALYST = 'analyst-password-hostile';
 const TOKEN = 'hostile-clients-admin-token-0123';

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { batchJobId, type AcceptedEvent, type BatchJobData } from '@spoor/queue';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { InsertBuffer } from '@spoor/worker';
-import { makeEvent } from './support/events.js';
-import { tempDir } from './support/temp.js';
+import { makeEvent } from '@spoor/testkit/events';
+import { tempDir } from '@spoor/testkit/temp';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const open: Array<() => Promise<void>> = [];

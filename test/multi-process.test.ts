@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpoorEventInput } from '@spoor/events';
-import { makeBatch, makeEvent } from './support/events.js';
-import { startSpoorProcess, startSpoorUp, type SpoorProcess, type SpoorUp } from './support/spoor.js';
-import { tempDir } from './support/temp.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { startSpoorProcess, startSpoorUp, type SpoorProcess, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 const TOKEN = 'multi-process-admin-token-0123456789';
 const BATCHES = 1_000;

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SpoorEventInput } from '@spoor/events';
 import { hashSiteKey, hookSecretContext, newSecretKey, newSiteKey, sealSecret } from '@spoor/secrets';
-import { makeEvent } from './support/events.js';
-import { SHOP_ORIGIN, startPipeline, type TestPipeline } from './support/pipeline.js';
-import { expectedCustomers, expectedDays, expectedVisitors, money4 } from './support/recompute.js';
+import { makeEvent } from '@spoor/testkit/events';
+import { SHOP_ORIGIN, startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
+import { expectedCustomers, expectedDays, expectedVisitors, money4 } from '@spoor/testkit/recompute';
 
 const SITE = 'books';
 const MASTER = newSecretKey();

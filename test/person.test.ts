@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { SpoorEventInput } from '@spoor/events';
 import { generateTraffic } from '@spoor/traffic';
-import { makeEvent } from './support/events.js';
-import { startPipeline, type TestPipeline } from './support/pipeline.js';
+import { makeEvent } from '@spoor/testkit/events';
+import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const MIN = 60_000;

@@ -13,10 +13,10 @@ import { hashSiteKey } from '@spoor/secrets';
 import { loadCatalog } from '@spoor/segments';
 import { generateTraffic } from '@spoor/traffic';
 import { openReader, type WarehouseReader } from '@spoor/warehouse';
-import { makeEvent } from './support/events.js';
-import { startPipeline, type TestPipeline } from './support/pipeline.js';
-import { uniqueName } from './support/temp.js';
-import { waitFor } from './support/wait.js';
+import { makeEvent } from '@spoor/testkit/events';
+import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
+import { uniqueName } from '@spoor/testkit/temp';
+import { waitFor } from '@spoor/testkit/wait';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const ORIGIN = 'https://shop.example';

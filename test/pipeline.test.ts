@@ -4,9 +4,9 @@ import { createCollector, staticSites, type Collector } from '@spoor/collector';
 import { createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { createWorker, type SpoorWorker } from '@spoor/worker';
-import { makeBatch, makeEvent } from './support/events.js';
-import { tempDir, uniqueName } from './support/temp.js';
-import { waitFor } from './support/wait.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { tempDir, uniqueName } from '@spoor/testkit/temp';
+import { waitFor } from '@spoor/testkit/wait';
 
 let wh: Warehouse;
 let queue: BatchQueue;

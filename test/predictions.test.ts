@@ -24,9 +24,9 @@ import {
 import { hashSiteKey, newSiteKey } from '@spoor/secrets';
 import { BUILTINS, SegmentCatalog, segmentSizes } from '@spoor/segments';
 import { CDNOW_CALIBRATION_END, CDNOW_PUBLISHED, CDNOW_SHIFT_DAYS, cdnowFile, cdnowPurchaseEvents, readCdnow, shiftDate, type CdnowRecord } from '@spoor/traffic';
-import { startPipeline, type TestPipeline } from './support/pipeline.js';
-import { runSpoor } from './support/spoor.js';
-import { tempDir } from './support/temp.js';
+import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
+import { runSpoor } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 /** The paper's data on its own dates, imported from the file. */
 const SITE = 'cdnow';

@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeBatch, makeEvent } from './support/events.js';
-import { runSpoor, startSpoorUp, type SpoorUp } from './support/spoor.js';
-import { tempDir } from './support/temp.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {

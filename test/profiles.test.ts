@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { forget } from '@spoor/erasure';
 import type { SpoorEventInput } from '@spoor/events';
-import { makeEvent } from './support/events.js';
-import { startPipeline, type TestPipeline } from './support/pipeline.js';
-import { expectedDays } from './support/recompute.js';
+import { makeEvent } from '@spoor/testkit/events';
+import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
+import { expectedDays } from '@spoor/testkit/recompute';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 let p: TestPipeline;

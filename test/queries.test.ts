@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deliverSegmentChanges, loadCatalog } from '@spoor/segments';
 import { generateTraffic } from '@spoor/traffic';
-import { startPipeline, type TestPipeline } from './support/pipeline.js';
+import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
 
 const DIR = resolve(import.meta.dirname, '../clickhouse/queries');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.sql')).sort();

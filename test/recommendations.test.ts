@@ -9,9 +9,9 @@ import { assemble, createPersonalization, loadCatalog, type Personalization } fr
 import { loadCatalog as loadSegments } from '@spoor/segments';
 import { generateTraffic, hitRate, holdOutLastOrders, type Holdout } from '@spoor/traffic';
 import { openReader, type WarehouseReader } from '@spoor/warehouse';
-import { makeEvent } from './support/events.js';
-import { startPipeline, type TestPipeline } from './support/pipeline.js';
-import { expectedPairs, expectedProductStats } from './support/recommend-oracle.js';
+import { makeEvent } from '@spoor/testkit/events';
+import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
+import { expectedPairs, expectedProductStats } from '@spoor/testkit/recommend-oracle';
 
 const VISITORS = Number(process.env.SPOOR_VISITORS ?? 700);
 const site = 'rec';

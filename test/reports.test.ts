@@ -7,8 +7,8 @@ import type { SpoorEventInput } from '@spoor/events';
 import { acquisition, cohorts, funnel, overview, parseRange, rfmCellDefinition, rfmGrid } from '@spoor/reports';
 import { parseDefinition, segmentSizes } from '@spoor/segments';
 import { generateTraffic } from '@spoor/traffic';
-import { startPipeline, type TestPipeline } from './support/pipeline.js';
-import { expectedCustomers, expectedDays, identityMap, money4, pathOf } from './support/recompute.js';
+import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
+import { expectedCustomers, expectedDays, identityMap, money4, pathOf } from '@spoor/testkit/recompute';
 
 let p: TestPipeline;
 let events: SpoorEventInput[];

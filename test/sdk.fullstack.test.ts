@@ -3,10 +3,10 @@
 // the visitor did ends up as rows in ClickHouse, each event once even when a batch is resent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
-import { startSdkServer, type SdkServer } from './support/sdk-server.js';
-import { runSpoor, startSpoorUp, type SpoorUp } from './support/spoor.js';
-import { tempDir } from './support/temp.js';
+import { launchChromium } from '@spoor/testkit/browser';
+import { startSdkServer, type SdkServer } from '@spoor/testkit/sdk-server';
+import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 let spoor: SpoorUp;
 let pages: SdkServer;

@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runSpoor, SPOOR_BIN, startSpoorUp, type SpoorUp } from './support/spoor.js';
-import { tempDir, uniqueName } from './support/temp.js';
+import { runSpoor, SPOOR_BIN, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir, uniqueName } from '@spoor/testkit/temp';
 
 const PEOPLE = Number(process.env.SPOOR_EXPORT_ROWS ?? 1_000_000);
 /** The bound for exporting a million rows. */

@@ -18,9 +18,9 @@ import {
   type ExportRequest,
   type SegmentEntry,
 } from '@spoor/segments';
-import { makeBatch, makeEvent } from './support/events.js';
-import { startPipeline, type TestPipeline } from './support/pipeline.js';
-import { expectedMembers, expectedPeople, type ExpectedPerson } from './support/segments-oracle.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
+import { expectedMembers, expectedPeople, type ExpectedPerson } from '@spoor/testkit/segments-oracle';
 
 const SEED = Number((process.env.SPOOR_SEEDS ?? '21').split(',')[0]);
 const VISITORS = Number(process.env.SPOOR_VISITORS ?? 900);

@@ -1,9 +1,9 @@
 // A visitor in real Chromium on the demo shop served by `spoor up`: their visit lands in ClickHouse.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
-import { runSpoor, startSpoorUp, type SpoorUp } from './support/spoor.js';
-import { tempDir } from './support/temp.js';
+import { launchChromium } from '@spoor/testkit/browser';
+import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 let spoor: SpoorUp;
 let browser: Browser;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '@spoor/segments';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { createAdminApp, SESSION_COOKIE } from '../src/index.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { tempDir } from '@spoor/testkit/temp';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 let wh: Warehouse;

@@ -1,8 +1,8 @@
 // The command modules: each names itself, says its usage and flags, and `spoor help` lists them all.
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/main.js';
-import { runSpoor } from '../../../test/support/spoor.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { runSpoor } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 describe('spoor command modules', () => {
   it('export a unique name, usage lines naming it, their flags and run', () => {

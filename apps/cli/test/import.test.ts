@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emailHasher } from '@spoor/secrets';
-import { runSpoor, startSpoorUp, type SpoorUp } from '../../../test/support/spoor.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 /** The project's shared data sets sit beside the checkout (issue 13: `../shared/data/cdnow/`). */
 const CDNOW = resolve(import.meta.dirname, '../../../../shared/data/cdnow/CDNOW_sample.txt');

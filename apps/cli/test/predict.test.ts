@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { simulateCustomers } from '@spoor/predict';
 import { predictInterval } from '../src/predict-schedule.js';
-import { runSpoor, startSpoorUp } from '../../../test/support/spoor.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { runSpoor, startSpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 /**
  * Orders of two sites, as one INSERT: `shop` has 300 customers drawn from the purchase model itself

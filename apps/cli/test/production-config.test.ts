@@ -1,7 +1,7 @@
 // `spoor collector` and `spoor worker` refuse a bad or missing configuration at start, in one line
 // that names the variable or flag.
 import { describe, expect, it } from 'vitest';
-import { runSpoor } from '../../../test/support/spoor.js';
+import { runSpoor } from '@spoor/testkit/spoor';
 
 const base = { REDIS_URL: 'redis://127.0.0.1:1', CLICKHOUSE_URL: 'http://127.0.0.1:1', SPOOR_SITES: 'shop' };
 const without = (...names: Array<keyof typeof base>) => ({ ...base, ...Object.fromEntries(names.map((n) => [n, ''])) });

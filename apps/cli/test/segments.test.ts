@@ -6,8 +6,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runSpoor, SPOOR_BIN } from '../../../test/support/spoor.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { runSpoor, SPOOR_BIN } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 let env: Record<string, string>;
 let segmentsDir: string;

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { hookSecret, siteConfig, siteFromRow, siteKeyMatches } from '@spoor/collector';
 import { listSites, openWarehouse } from '@spoor/warehouse';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeBatch, makeEvent } from '../../../test/support/events.js';
-import { runSpoor, startSpoorProcess, startSpoorUp, type SpoorUp } from '../../../test/support/spoor.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { runSpoor, startSpoorProcess, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 const dataDir = tempDir('sites');
 const env = { SPOOR_DATA_DIR: dataDir };

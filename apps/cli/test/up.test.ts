@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SpoorEventInput } from '@spoor/events';
-import { makeBatch, makeEvent } from '../../../test/support/events.js';
-import { runSpoor, startSpoorUp, type SpoorUp } from '../../../test/support/spoor.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { tempDir } from '@spoor/testkit/temp';
 
 const running: SpoorUp[] = [];
 afterEach(async () => {

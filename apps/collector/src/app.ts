@@ -9,7 +9,7 @@ import { CollectorError, renderError } from './errors.js';
 import { silentLogger, type CollectorLogger } from './logger.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.js';
 import { accessLog } from './middleware/access-log/index.js';
-import { allowOrigin, cors } from './middleware/cors/index.js';
+import { cors, refusalCors } from './middleware/cors/index.js';
 import { requestMetrics } from './middleware/metrics/index.js';
 import { rateLimit } from './middleware/rate-limit/index.js';
 import { shutdownGate } from './middleware/shutdown/index.js';
@@ -97,15 +97,11 @@ export function createCollector(options: CollectorOptions): Collector {
     metrics: createCollectorMetrics(options.metricsRegistry),
   };
   const gate = shutdownGate({ refuse: INGEST });
+  const openRefusal = refusalCors({ sites: deps.sites, routes: PAGE_ROUTES });
   const app = new Hono();
   app.onError(async (err, c) => {
     if (!(err instanceof CollectorError)) deps.hooks?.onError?.(err);
-    // Refusals reach the pages of registered sites too, so the SDK can tell a 400 (never retried)
-    // or a 503 with Retry-After from a network failure; an origin refused for this very site is not
-    // told anything.
-    const origin = c.req.header('origin');
-    const aboutOrigin = err instanceof CollectorError && (err.code === 'origin_not_allowed' || err.code === 'unknown_site');
-    if (origin && !aboutOrigin && PAGE_ROUTES.includes(c.req.path) && (await deps.sites.originKnown?.(origin))) allowOrigin(c, origin);
+    await openRefusal(c, err);
     return renderError(err, c);
   });
   app.notFound((c) => c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { QueueError } from '@spoor/queue';
-import { makeBatch, makeEvent } from '../../../test/support/events.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
 import { fromPeer, setup } from './harness.js';
 
 const DAY = 86_400_000;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stableEventId } from '@spoor/orders';
 import { hashSiteKey, hookSecretContext, newSecretKey, newSiteKey, sealSecret } from '@spoor/secrets';
-import { makeBatch, makeEvent } from '../../../test/support/events.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
 import { staticSites, type CollectorLogger } from '../src/index.js';
 import { setup } from './harness.js';
 

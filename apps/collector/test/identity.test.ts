@@ -1,6 +1,6 @@
 // The spoor_id cookie: set, kept across the SDK's id changing, never under GPC or for cookieless batches.
 import { describe, expect, it } from 'vitest';
-import { makeBatch, makeEvent } from '../../../test/support/events.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
 import { settleVisitor, type VisitorCookie } from '../src/index.js';
 import { setup } from './harness.js';
 

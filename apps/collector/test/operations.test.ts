@@ -1,6 +1,6 @@
 // Health, readiness, metrics, preflight and shutdown through the composed app.
 import { describe, expect, it } from 'vitest';
-import { makeBatch, makeEvent } from '../../../test/support/events.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
 import { setup } from './harness.js';
 
 describe('health and readiness', () => {

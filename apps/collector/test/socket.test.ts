@@ -3,7 +3,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type RunningServer } from '../src/index.js';
-import { makeBatch, makeEvent } from '../../../test/support/events.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
 import { setup } from './harness.js';
 
 let server: RunningServer;

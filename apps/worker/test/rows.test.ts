@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateEvent } from '@spoor/events';
 import type { AcceptedEvent, BatchJobData } from '@spoor/queue';
 import { eventRows as rawEventRows, rejectedRows } from '../src/rows.js';
-import { makeEvent } from '../../../test/support/events.js';
+import { makeEvent } from '@spoor/testkit/events';
 
 
 /**

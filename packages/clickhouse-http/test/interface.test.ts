@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { readOnlyLimits, startHttpInterface, type RunningHttpInterface } from '../src/index.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { tempDir } from '@spoor/testkit/temp';
 
 const TOKEN = 'http-test-admin-token-0123456789';
 const ANALYST = 'analyst-password-42';

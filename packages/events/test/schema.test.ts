@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonDepth, LIMITS, toDecimalString, validateEnvelope, validateEvent } from '../src/index.js';
-import { makeBatch, makeEvent } from '../../../test/support/events.js';
+import { makeBatch, makeEvent } from '@spoor/testkit/events';
 
 describe('validateEvent', () => {
   it('accepts every event type with its required fields', () => {

@@ -22,7 +22,7 @@ import {
   type History,
   type Purchase,
 } from '../src/index.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { tempDir } from '@spoor/testkit/temp';
 
 const DAY = 86_400_000;
 const TODAY = Math.floor(Date.now() / DAY) * DAY;

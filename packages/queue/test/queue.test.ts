@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { batchJobId, checkRedisSafety, createBatchQueue, createBatchWorker, createRedisConnection, QueueError, type AcceptedEvent, type BatchJob, type BatchJobData } from '../src/index.js';
-import { startRedis } from '../../../test/support/redis.js';
-import { uniqueName } from '../../../test/support/temp.js';
+import { startRedis } from '@spoor/testkit/redis';
+import { uniqueName } from '@spoor/testkit/temp';
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {

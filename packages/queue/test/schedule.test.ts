@@ -2,7 +2,7 @@
 // between them; a stopped task takes no more runs.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createRedisConnection, startRepeatingTask, type RepeatingTask } from '../src/index.js';
-import { uniqueName } from '../../../test/support/temp.js';
+import { uniqueName } from '@spoor/testkit/temp';
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSdkServer, type SdkServer } from '../../../test/support/sdk-server.js';
+import { startSdkServer, type SdkServer } from '@spoor/testkit/sdk-server';
 import { events } from './payloads.js';
 
 const code = readFileSync(resolve(import.meta.dirname, '../dist/pixel.js'), 'utf8');

@@ -2,7 +2,7 @@
 // repository and for each shape the analysis model uses, checked as text and parsed by the engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, openWarehouse, renderMigration, splitStatements, type Warehouse } from '../src/index.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { tempDir } from '@spoor/testkit/temp';
 
 const cluster = { database: 'spoor', cluster: 'spoor_cluster' };
 const REPLICA = "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'";

@@ -2,8 +2,8 @@
 // refreshComputedAhead brings it up to the data at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openWarehouse, refreshComputedAhead, type Warehouse } from '../src/index.js';
-import { tempDir } from '../../../test/support/temp.js';
-import { waitFor } from '../../../test/support/wait.js';
+import { tempDir } from '@spoor/testkit/temp';
+import { waitFor } from '@spoor/testkit/wait';
 
 let wh: Warehouse;
 beforeAll(async () => {

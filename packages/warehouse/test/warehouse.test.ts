@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertDedupSettings, openReader, changeSite, checkDedupSettings, dedupInsertSettings, emptySite, listSites, migrate, putSite, removeSite, openWarehouse, parseSqlParams, renderMigration, runSqlText, splitStatements, type Warehouse } from '../src/index.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { tempDir } from '@spoor/testkit/temp';
 
 let wh: Warehouse;
 

@@ -9,12 +9,10 @@ import { OrdersError, recordEvents, webhookRecords, type OrderRecords } from '@s
 import { PERSON_FROM_ORDER, type RequestContext } from '@spoor/queue';
 import { emailHasher } from '@spoor/secrets';
 import type { CollectorDeps } from '../app.js';
-import { enqueueBatch } from '../enqueue.js';
+import { buildBatchJob, enqueueBatch, recordRefusal } from '../batch-job.js';
 import { CollectorError } from '../errors.js';
 import { hookBatchId, isWooCommercePing, PLATFORM_HOOKS, type HookRequest } from '../hooks/platforms.js';
-import { buildBatchJob } from '../ingest.js';
 import { bodyLimit } from '../middleware/body-limit/index.js';
-import { recordRefusal } from '../refusals.js';
 import { hookSecret, type SiteConfig } from '../sites.js';
 import { parseJson } from './batch.js';
 

@@ -6,12 +6,10 @@ import type { Hono } from 'hono';
 import { mayHoldLoneSurrogates, siteIdSchema, validateEnvelope } from '@spoor/events';
 import type { RequestContext } from '@spoor/queue';
 import type { CollectorDeps } from '../app.js';
-import { enqueueBatch } from '../enqueue.js';
+import { buildBatchJob, enqueueBatch, recordRefusal } from '../batch-job.js';
 import { CollectorError } from '../errors.js';
-import { buildBatchJob } from '../ingest.js';
 import { bodyLimit } from '../middleware/body-limit/index.js';
 import { enforceRateLimit } from '../middleware/rate-limit/index.js';
-import { recordRefusal } from '../refusals.js';
 import { siteKeyMatches, type SiteConfig } from '../sites.js';
 import { batchBody, jsonContentType } from './batch.js';
 

@@ -2,7 +2,7 @@
 // browsers' 64 KiB keepalive budget, failures are retried with the same batch_id (and resent by
 // the next page), refusals are not retried, and a page whose storage throws still reports.
 import { describe, expect, it } from 'vitest';
-import type { SdkServer } from '../../../../test/support/sdk-server.js';
+import type { SdkServer } from '@spoor/testkit/sdk-server';
 import { expectValidBatches, ofType, spoor, useHarness } from './harness.js';
 
 const h = useHarness();

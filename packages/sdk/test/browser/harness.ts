@@ -4,8 +4,8 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { SpoorEventInput } from '@spoor/events';
-import { launchChromium } from '../../../../test/support/browser.js';
-import { startSdkServer, type SdkServer } from '../../../../test/support/sdk-server.js';
+import { launchChromium } from '@spoor/testkit/browser';
+import { startSdkServer, type SdkServer } from '@spoor/testkit/sdk-server';
 
 export interface Harness {
   server: SdkServer;

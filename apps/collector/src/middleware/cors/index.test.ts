@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { renderError } from '../../errors.js';
+import { CollectorError, renderError } from '../../errors.js';
 import { staticSites } from '../../sites.js';
-import { allowOrigin, cors } from './index.js';
+import { allowOrigin, cors, refusalCors } from './index.js';
 
 function app(sites = staticSites([{ site: 'shop', origins: ['https://shop.example'] }])) {
   const a = new Hono();
@@ -61,5 +61,27 @@ describe('cors', () => {
     const res = await app().request('/v1/batch', { method: 'POST', headers: { origin: 'https://shop.example' } });
     expect(res.headers.get('vary')).toBe('Origin');
     expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+  });
+
+  it('lets the pages of registered sites read a refusal of a page route, except one about their origin or site', async () => {
+    const sites = staticSites([{ site: 'shop', origins: ['https://shop.example'] }]);
+    const openRefusal = refusalCors({ sites, routes: ['/v1/batch'] });
+    const a = new Hono();
+    a.onError(async (err, c) => {
+      await openRefusal(c, err);
+      return renderError(err, c);
+    });
+    a.post('/v1/batch', (c) => {
+      throw new CollectorError(400, c.req.query('code') === 'site' ? 'unknown_site' : 'invalid_batch', 'no');
+    });
+    a.post('/v1/other', () => {
+      throw new CollectorError(400, 'invalid_batch', 'no');
+    });
+    const allowed = async (path: string, origin: string) =>
+      (await a.request(path, { method: 'POST', headers: { origin } })).headers.get('access-control-allow-origin');
+    expect(await allowed('/v1/batch', 'https://shop.example')).toBe('https://shop.example');
+    expect(await allowed('/v1/batch?code=site', 'https://shop.example')).toBeNull();
+    expect(await allowed('/v1/batch', 'https://evil.example')).toBeNull();
+    expect(await allowed('/v1/other', 'https://shop.example')).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
-// CORS for the routes pages call (ingestion, and the personalization reads): preflights are
-// answered for origins some registered site accepts, and a response names the origin (with
-// credentials, so the spoor_id cookie flows) only after the route checked it against the request's
-// own site. Origins nobody registered get no CORS headers.
+// Every CORS rule of the collector, for the routes pages call (ingestion, and the personalization
+// reads): preflights are answered for origins some registered site accepts, a response names the
+// origin (with credentials, so the spoor_id cookie flows) only after the route checked it against
+// the request's own site, and a refusal is readable by the pages of registered sites. Origins
+// nobody registered get no CORS headers.
 import type { Context, MiddlewareHandler } from 'hono';
 import { CollectorError } from '../../errors.js';
 import type { SiteRegistry } from '../../sites.js';
@@ -45,4 +46,17 @@ export function allowOrigin(c: Context, origin: string | undefined) {
   c.header('Access-Control-Allow-Origin', origin);
   c.header('Access-Control-Allow-Credentials', 'true');
   c.header('Access-Control-Expose-Headers', 'Retry-After');
+}
+
+/**
+ * CORS on an error answer of one of `routes`: refusals reach the pages of registered sites too, so
+ * the SDK can tell a 400 (never retried) or a 503 with Retry-After from a network failure; an
+ * origin refused for this very site is not told anything.
+ */
+export function refusalCors(opts: { sites: SiteRegistry; routes: readonly string[] }): (c: Context, err: Error) => Promise<void> {
+  return async (c, err) => {
+    const origin = c.req.header('origin');
+    const aboutOrigin = err instanceof CollectorError && (err.code === 'origin_not_allowed' || err.code === 'unknown_site');
+    if (origin && !aboutOrigin && opts.routes.includes(c.req.path) && (await opts.sites.originKnown?.(origin))) allowOrigin(c, origin);
+  };
 }

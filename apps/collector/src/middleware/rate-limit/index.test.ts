@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { renderError } from '../../errors.js';
 import { redisRateLimits } from '../../rate-limits.js';
 import { rateLimit } from './index.js';
-import { uniqueName } from '../../../../../test/support/temp.js';
-import { waitFor } from '../../../../../test/support/wait.js';
+import { uniqueName } from '@spoor/testkit/temp';
+import { waitFor } from '@spoor/testkit/wait';
 
 const redis = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
 beforeAll(() => waitFor(() => redis.status === 'ready', 10_000, 'redis'));

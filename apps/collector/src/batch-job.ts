@@ -1,7 +1,14 @@
-// Turns a parsed batch into the queue job: per-event validation, clock correction, refusals kept.
+// A request's batch as the queue job every ingestion route builds and adds: each event validated
+// and clock-corrected or refused with its reason (buildBatchJob), a whole-request refusal as a job
+// of its own (recordRefusal), and the durable add that answers 503 when the queue cannot take it
+// (enqueueBatch).
+import { randomUUID } from 'node:crypto';
 import { correctClock } from '@spoor/enrich';
-import { cutText, LIMITS, repairLoneSurrogates, validateEvent, wellFormedText, type BatchEnvelope, type RejectReason } from '@spoor/events';
-import type { AcceptedEvent, BatchJobData, RejectedRecord, RequestContext } from '@spoor/queue';
+import { batchIdSchema, cutText, LIMITS, repairLoneSurrogates, validateEvent, wellFormedText, type BatchEnvelope, type RejectReason } from '@spoor/events';
+import { QueueError, type AcceptedEvent, type BatchJobData, type BatchQueue, type RejectedRecord, type RequestContext } from '@spoor/queue';
+import type { CollectorDeps } from './app.js';
+import { CollectorError } from './errors.js';
+import type { CollectorLogger } from './logger.js';
 
 /** Raw payloads kept in `rejected_events` are cut to this many characters. */
 export const RAW_PAYLOAD_LIMIT = 8 * 1024;
@@ -103,4 +110,58 @@ export function truncatedJson(value: unknown): string {
     s = '<unserialisable>';
   }
   return cutText(s, RAW_PAYLOAD_LIMIT);
+}
+
+/**
+ * Adds a batch job durably, timing it; a queue that cannot take it becomes 503 + Retry-After, so
+ * the sender keeps the batch and retries.
+ */
+export async function enqueueBatch(deps: Pick<CollectorDeps, 'queue' | 'metrics'>, job: BatchJobData): Promise<void> {
+  const started = performance.now();
+  let outcome = 'error';
+  try {
+    await deps.queue.enqueue(job);
+    outcome = 'ok';
+  } catch (err) {
+    if (err instanceof QueueError) {
+      throw new CollectorError(503, 'queue_unavailable', 'queue unavailable, retry later', { retryAfter: 5 });
+    }
+    throw err;
+  } finally {
+    deps.metrics.queueAddSeconds.observe({ outcome }, (performance.now() - started) / 1000);
+  }
+}
+
+/**
+ * A whole-request refusal for a registered site (a malformed envelope, a foreign origin). It goes
+ * to `rejected_events` too, through the queue like any batch, so a site owner can see why a sender
+ * got nothing through. Unknown sites and unparseable bodies are not stored: anyone can send those.
+ */
+export interface RequestRefusal {
+  site: string;
+  /** The batch_id as sent, kept when it is a valid one. */
+  batchId: unknown;
+  reason: RejectReason;
+  path: string;
+  message: string;
+  body: unknown;
+  receivedAt: number;
+}
+
+/** Queues the refusal without waiting: the sender's answer never depends on recording it. */
+export function recordRefusal(queue: Pick<BatchQueue, 'enqueue'>, r: RequestRefusal, logger: CollectorLogger): void {
+  const batchId = batchIdSchema.safeParse(r.batchId).success ? (r.batchId as string) : '';
+  const job: BatchJobData = {
+    v: 1,
+    site: r.site,
+    batch_id: batchId,
+    received_at: r.receivedAt,
+    sent_at: null,
+    ctx: { user_agent: '', ip_hash: '', ip_prefix: '', gpc: false, prefetch: false },
+    events: [],
+    rejected: [{ index: -1, reason: r.reason, path: r.path, message: r.message, raw: truncatedJson(r.body), event_id: '' }],
+  };
+  // A job id of its own: the batch_id must stay free for the sender's corrected resend.
+  const jobId = `${r.site}.refused-${randomUUID()}`;
+  queue.enqueue(job, { jobId }).catch((err: Error) => logger.warn({ site: r.site, err: err.message }, 'refusal not recorded'));
 }
