@@ -2,6 +2,7 @@
 // (ClickHouse `sites`) and kept in memory, so the request path never waits on the store.
 import { isHookPlatform, type HookPlatform } from '@spoor/events';
 import { hookSecretContext, openSecret, siteKeyHashMatches } from '@spoor/secrets';
+import { CollectorError } from './errors.js';
 
 export interface SiteConfig {
   site: string;
@@ -78,6 +79,19 @@ export interface SiteRegistry {
 }
 
 /** The columns of a `sites` row (`listSites` in @spoor/warehouse) that the collector uses. */
+/**
+ * The registered site of a request, or the refusal: 503 while the registry has never loaded (the
+ * sender retries), 403 for a site nobody registered.
+ */
+export async function lookupSite(deps: { sites: SiteRegistry }, site: string): Promise<SiteConfig> {
+  if (deps.sites.ready?.() === false) {
+    throw new CollectorError(503, 'sites_unavailable', 'the site registry is not loaded yet, retry later', { retryAfter: 5 });
+  }
+  const config = await deps.sites.lookup(site);
+  if (!config) throw new CollectorError(403, 'unknown_site', `site ${site} is not registered`);
+  return config;
+}
+
 export interface SiteRowInput {
   site_id: string;
   origins: string[];

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog as loadSegments } from '@spoor/segments';
 import { migrate, openReader, openWarehouse, type Warehouse, type WarehouseReader } from '@spoor/warehouse';
-import { tempDir } from '../../../test/support/temp.js';
+import { tempDir } from '@spoor/testkit/temp';
 import { createPersonalization, refreshingCache } from '../src/index.js';
 
 const policy = { site: 'shop', exposeTraits: [], exposeSegments: ['champions'], repurchaseProducts: [] };

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openReader, openWarehouse, type Warehouse, type WarehouseReader } from '../src/index.js';
 import { paramText, placeholders, setParamsStatement } from '../src/session-params.js';
-import { tempDir } from '../../../test/support/temp.js';
+import { tempDir } from '@spoor/testkit/temp';
 
 const HOSTILE = ["it's", 'back\\slash', "\\'", "'); DROP TABLE spoor.events; --", 'tab\there', 'new\nline', 'cr\rx', 'nul\u0000x', '{x:String}', 'ünï©ødé 🎉', '', '\\n', "''", '[\'a\']'];
 

@@ -10,8 +10,7 @@ import { bodyLimit } from '../middleware/body-limit/index.js';
 import { allowOrigin } from '../middleware/cors/index.js';
 import { enforceRateLimit } from '../middleware/rate-limit/index.js';
 import { clientIp, proxyHops, requestContext } from '../request-context.js';
-import { lookupSite } from '../site-lookup.js';
-import { originAllowed } from '../sites.js';
+import { lookupSite, originAllowed } from '../sites.js';
 
 const JSON_TYPES = /^(application\/json|text\/plain)\b/i;
 

@@ -8,8 +8,7 @@ import type { CollectorDeps } from '../app.js';
 import { CollectorError } from '../errors.js';
 import { allowOrigin } from '../middleware/cors/index.js';
 import type { PersonalizationReader } from '../personalization.js';
-import { lookupSite } from '../site-lookup.js';
-import { originAllowed, type SiteConfig } from '../sites.js';
+import { lookupSite, originAllowed, type SiteConfig } from '../sites.js';
 
 /** The `site` a request names (query string or path), validated and looked up. */
 export async function namedSite(deps: CollectorDeps, value: string | undefined): Promise<SiteConfig> {

@@ -10,8 +10,7 @@ import { CollectorError } from '../errors.js';
 import { pixelVisitor, readVisitorCookie, requestIsHttps, writeVisitorCookie } from '../identity.js';
 import { enforceRateLimit } from '../middleware/rate-limit/index.js';
 import { clientIp, proxyHops, requestContext } from '../request-context.js';
-import { lookupSite } from '../site-lookup.js';
-import { originAllowed } from '../sites.js';
+import { lookupSite, originAllowed } from '../sites.js';
 
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
