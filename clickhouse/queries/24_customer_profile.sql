@@ -32,7 +32,7 @@ LEFT JOIN
     SELECT site_id, customer_id, toUInt8(1) AS c_matched, orders, revenue, avg_order_value, items, first_order_at, last_order_at,
            recency_days, r_score, f_score, m_score, lifecycle
     FROM spoor.customer_profiles
-    WHERE site_id = {site:String}
+    WHERE site_id = {site:String} AND customer_id = {customer:String}
 ) AS c ON c.site_id = k.site_id AND c.customer_id = k.customer_id
 LEFT JOIN
 (

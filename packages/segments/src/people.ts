@@ -19,7 +19,8 @@ export interface PeopleOptions {
   site?: string | undefined;
   /**
    * Only the person of these browsers (one customer's 360° view): pushed down into the visitor and
-   * event scans. The site-wide figures (RFM and value quintiles) are still ranked over the whole site.
+   * event scans and into the customer reads (by the browsers' person keys). The site-wide figures
+   * (RFM and value quintiles) are still ranked over the whole site.
    */
   visitors?: readonly string[] | undefined;
 }
@@ -42,6 +43,15 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
     site ? `site_id = ${site}` : '',
     visitors ? `visitor_id IN ${visitors}` : '',
   ].filter(Boolean);
+  // The person keys of those browsers (their customers, or themselves while anonymous), so a 360°
+  // view reads its own customer row by primary key instead of every customer of the site.
+  const keys = visitors
+    ? `(SELECT customer_id FROM ${db}.identity_map WHERE ${site ? `site_id = ${site} AND ` : ''}visitor_id IN ${visitors} UNION ALL SELECT arrayJoin(${visitors}))`
+    : undefined;
+  const customerFilter = (siteColumn: string, customerColumn: string) => {
+    const where = [site ? `${siteColumn} = ${site}` : '', keys ? `${customerColumn} IN ${keys}` : ''].filter(Boolean);
+    return where.length ? `WHERE ${where.join(' AND ')}` : '';
+  };
 
   // Per person: sums of the browsers' counts; device and last page of the most recently seen
   // browser; first touch of the first seen; the cart of the latest cart change across browsers.
@@ -141,12 +151,13 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
         mean_days_between_orders AS c_mean_days_between_orders, recency_days AS c_recency_days,
         r_score AS c_r_score, f_score AS c_f_score, m_score AS c_m_score, lifecycle AS c_lifecycle
       FROM ${db}.customer_profiles
-      ${site ? `WHERE site_id = ${site}` : ''}
+      ${customerFilter('site_id', 'customer_id')}
     ) AS c ON c.c_site_id = p.site_id AND c.c_customer_id = p.customer_key`);
   }
 
   if (needs.predictions) {
-    // customer_predictions holds customers who ordered, keyed like customer_profiles.
+    // customer_predictions holds customers who ordered, keyed like customer_profiles. Never narrowed
+    // to one person: value_score is a rank over the whole site.
     const when = (expr: string) => `if(pr.pr_matched = 1, ${expr}, NULL)`;
     columns.push(
       when('pr.pr_p_alive') + ' AS p_alive',
@@ -179,7 +190,7 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
     (
       SELECT site_id AS t_site_id, user_id AS t_user_id, argMaxMerge(traits) AS t_traits
       FROM ${db}.customer_traits
-      ${site ? `WHERE site_id = ${site}` : ''}
+      ${customerFilter('site_id', 'user_id')}
       GROUP BY site_id, user_id
     ) AS t ON t.t_site_id = p.site_id AND t.t_user_id = p.customer_id`);
   }

@@ -54,6 +54,11 @@ export interface PreviewOptions extends SizeOptions {
   params?: Record<string, string | number>;
   /** @defaultValue 20 */
   limit?: number;
+  /**
+   * The size, when the caller is already counting this segment with the same parameters, site and
+   * `now` (the list's segmentSizes with default parameters): it is taken instead of counted again.
+   */
+  size?: number | Promise<number>;
 }
 
 export interface SegmentPreview {
@@ -69,14 +74,15 @@ export interface SegmentPreview {
 export async function segmentPreview(wh: Warehouse, entry: SegmentEntry, opts: PreviewOptions = {}): Promise<SegmentPreview> {
   const now = opts.now ?? Date.now();
   const compiled = compileSegment(entry.definition, { params: opts.params, now });
-  const sizeStmt = sizesStatement([compiled], { database: wh.database, site: opts.site });
-  const [sizeRow] = await wh.query<Record<string, number | string>>(sizeStmt.sql, sizeStmt.binds);
+  const size = Promise.resolve(opts.size ?? countOne(wh, compiled, opts.site));
+  // Awaited last; if the rows fail first, its own failure must not go unhandled.
+  size.catch(() => undefined);
   const traits = await traitKeys(wh, entry.definition, opts.site);
   const stmt = rowsStatement(compiled, traits, { database: wh.database, site: opts.site }, { limit: opts.limit ?? 20 });
   const rows = await compactRows(wh, stmt.sql, stmt.binds);
   const ndjson = createWriter('ndjson', stmt.columns).rows(rows);
   return {
-    size: Number(sizeRow?.n0 ?? 0),
+    size: await size,
     params: compiled.params,
     columns: stmt.columns,
     values: rows,
@@ -85,4 +91,10 @@ export async function segmentPreview(wh: Warehouse, entry: SegmentEntry, opts: P
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
+}
+
+async function countOne(wh: Warehouse, compiled: CompiledSegment, site: string | undefined): Promise<number> {
+  const stmt = sizesStatement([compiled], { database: wh.database, site });
+  const [row] = await wh.query<Record<string, number | string>>(stmt.sql, stmt.binds);
+  return Number(row?.n0 ?? 0);
 }
