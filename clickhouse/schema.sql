@@ -662,7 +662,7 @@ FROM
         ct.categories AS categories,
         ct.currency AS currency
     FROM spoor.customer_transactions AS ct
-    ANTI LEFT JOIN spoor.identities AS i ON (i.site_id = ct.site_id) AND (i.visitor_id = ct.visitor_id)
+    ANTI LEFT JOIN spoor.identity_map AS i ON (i.site_id = ct.site_id) AND (i.visitor_id = ct.visitor_id)
     WHERE ct.user_id = ''
     UNION ALL
     SELECT
@@ -677,17 +677,7 @@ FROM
         ct.categories AS categories,
         ct.currency AS currency
     FROM spoor.customer_transactions AS ct
-    INNER JOIN
-    (
-        SELECT
-            site_id,
-            visitor_id,
-            argMax(user_id, last_seen) AS customer_id
-        FROM spoor.identities
-        GROUP BY
-            site_id,
-            visitor_id
-    ) AS im ON (im.site_id = ct.site_id) AND (im.visitor_id = ct.visitor_id)
+    INNER JOIN spoor.identity_map AS im ON (im.site_id = ct.site_id) AND (im.visitor_id = ct.visitor_id)
     WHERE ct.user_id = ''
 )
 GROUP BY
