@@ -1,7 +1,8 @@
 // What the workspace's per-customer and per-segment views read, on a few thousand generated
 // visitors: a customer's browsers are read by primary key (not every visitor of the site), the
 // segments a customer is in equal the site-wide membership even though their customer rows are
-// read by key, and a segment's page counts it once. Figures equal the slower full-site reads.
+// read by key and their predictions come from the profile's row, and a segment's page counts it
+// once. Figures equal the slower full-site reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminApp } from '@spoor/admin';
 import { customerDevices, customerProfile, querySql } from '@spoor/reports';
@@ -109,13 +110,26 @@ describe('customer 360', () => {
       }
     }
     let seen = 0;
-    for (const [customer, person] of [...multi.map((c) => [c, `c:${c}`]), ...anonymous.map((v) => [v, `v:${v}`])] as Array<[string, string]>) {
+    let predicted = 0;
+    // Besides the multi-browser and anonymous people: a few members of each segment of predictions.
+    const predicting = compiled.filter((c) => c.needs.predictions).map((c) => c.definition.name);
+    expect(predicting.length).toBeGreaterThan(0);
+    const chosen = new Set([...multi.map((c) => `c:${c}`), ...anonymous.map((v) => `v:${v}`)]);
+    for (const name of predicting) [...(members.get(name) ?? [])].sort().slice(0, 2).forEach((m) => chosen.add(m));
+    for (const person of chosen) {
+      const customer = person.slice(2);
       const visitors = (await customerDevices(wh, SITE, customer)).rows.map((d) => d.visitor_id);
       const expected = entries.map((e) => e.definition.name).filter((n) => members.get(n)?.has(person));
       expect(await segmentMembership(wh, entries, { site: SITE, visitors, now })).toEqual(expected);
+      // As the 360 counts them: with the prediction row its profile read.
+      const profile = await customerProfile(wh, SITE, customer);
+      const predictions = { customer, row: Number(profile.has_prediction) === 1 ? profile.prediction_fields : null };
+      expect(await segmentMembership(wh, entries, { site: SITE, visitors, now, predictions })).toEqual(expected);
       seen += expected.length;
+      predicted += Number(profile.has_prediction);
     }
     expect(seen).toBeGreaterThan(0);
+    expect(predicted).toBeGreaterThan(0);
   });
 });
 
