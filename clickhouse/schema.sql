@@ -662,7 +662,7 @@ FROM
         ct.categories AS categories,
         ct.currency AS currency
     FROM spoor.customer_transactions AS ct
-    ANTI LEFT JOIN spoor.identities AS i ON (i.site_id = ct.site_id) AND (i.visitor_id = ct.visitor_id)
+    ANTI LEFT JOIN spoor.identity_map AS i ON (i.site_id = ct.site_id) AND (i.visitor_id = ct.visitor_id)
     WHERE ct.user_id = ''
     UNION ALL
     SELECT
@@ -677,17 +677,7 @@ FROM
         ct.categories AS categories,
         ct.currency AS currency
     FROM spoor.customer_transactions AS ct
-    INNER JOIN
-    (
-        SELECT
-            site_id,
-            visitor_id,
-            argMax(user_id, last_seen) AS customer_id
-        FROM spoor.identities
-        GROUP BY
-            site_id,
-            visitor_id
-    ) AS im ON (im.site_id = ct.site_id) AND (im.visitor_id = ct.visitor_id)
+    INNER JOIN spoor.identity_map AS im ON (im.site_id = ct.site_id) AND (im.visitor_id = ct.visitor_id)
     WHERE ct.user_id = ''
 )
 GROUP BY
@@ -836,36 +826,13 @@ FROM
             m_b + x AS g_B,
             ((m_a_lo + m_b) + x) - 1 AS g_C_lo,
             ((m_a_hi + m_b) + x) - 1 AS g_C_hi,
-            (30 / 7) / ((m_alpha + T) + (30 / 7)) AS z_30,
-            (-g_A) * log1p((30 / 7) / (m_alpha + T)) AS l0_30,
-            terms(if(use_bgnbd, series_terms(g_A, g_B, z_30), 0)) AS n_30,
-            series_logs(g_A, g_B, g_C_lo, z_30, n_30) AS s_30_lo,
-            series_logs(g_A, g_B, g_C_hi, z_30, if(m_near_one, n_30, 0)) AS s_30_hi,
-            arrayMax(s_30_lo) AS s_30_lo_max,
-            arrayMax(s_30_hi) AS s_30_hi_max,
-            alive_expected(g_A, g_B, g_C_lo, m_a_lo, z_30, l0_30, log_sum_exp(s_30_lo, s_30_lo_max)) AS e_30_lo,
-            alive_expected(g_A, g_B, g_C_hi, m_a_hi, z_30, l0_30, log_sum_exp(s_30_hi, s_30_hi_max)) AS e_30_hi,
-            if(use_bgnbd, if(m_near_one, e_30_lo + (m_weight * (e_30_hi - e_30_lo)), e_30_lo), 0.) AS alive_30d,
-            (90 / 7) / ((m_alpha + T) + (90 / 7)) AS z_90,
-            (-g_A) * log1p((90 / 7) / (m_alpha + T)) AS l0_90,
-            terms(if(use_bgnbd, series_terms(g_A, g_B, z_90), 0)) AS n_90,
-            series_logs(g_A, g_B, g_C_lo, z_90, n_90) AS s_90_lo,
-            series_logs(g_A, g_B, g_C_hi, z_90, if(m_near_one, n_90, 0)) AS s_90_hi,
-            arrayMax(s_90_lo) AS s_90_lo_max,
-            arrayMax(s_90_hi) AS s_90_hi_max,
-            alive_expected(g_A, g_B, g_C_lo, m_a_lo, z_90, l0_90, log_sum_exp(s_90_lo, s_90_lo_max)) AS e_90_lo,
-            alive_expected(g_A, g_B, g_C_hi, m_a_hi, z_90, l0_90, log_sum_exp(s_90_hi, s_90_hi_max)) AS e_90_hi,
-            if(use_bgnbd, if(m_near_one, e_90_lo + (m_weight * (e_90_hi - e_90_lo)), e_90_lo), 0.) AS alive_90d,
-            (365 / 7) / ((m_alpha + T) + (365 / 7)) AS z_365,
-            (-g_A) * log1p((365 / 7) / (m_alpha + T)) AS l0_365,
-            terms(if(use_bgnbd, series_terms(g_A, g_B, z_365), 0)) AS n_365,
-            series_logs(g_A, g_B, g_C_lo, z_365, n_365) AS s_365_lo,
-            series_logs(g_A, g_B, g_C_hi, z_365, if(m_near_one, n_365, 0)) AS s_365_hi,
-            arrayMax(s_365_lo) AS s_365_lo_max,
-            arrayMax(s_365_hi) AS s_365_hi_max,
-            alive_expected(g_A, g_B, g_C_lo, m_a_lo, z_365, l0_365, log_sum_exp(s_365_lo, s_365_lo_max)) AS e_365_lo,
-            alive_expected(g_A, g_B, g_C_hi, m_a_hi, z_365, l0_365, log_sum_exp(s_365_hi, s_365_hi_max)) AS e_365_hi,
-            if(use_bgnbd, if(m_near_one, e_365_lo + (m_weight * (e_365_hi - e_365_lo)), e_365_lo), 0.) AS alive_365d
+            arrayMap(t -> ((t / 7) / ((m_alpha + T) + (t / 7)), (-g_A) * log1p((t / 7) / (m_alpha + T)), terms(if(use_bgnbd, series_terms(g_A, g_B, (t / 7) / ((m_alpha + T) + (t / 7))), 0))), [30, 90, 365]) AS h_zln,
+            arrayMap(h -> (h.1, h.2, series_logs(g_A, g_B, g_C_lo, h.1, h.3), series_logs(g_A, g_B, g_C_hi, h.1, if(m_near_one, h.3, 0))), h_zln) AS h_series,
+            arrayMap(h -> (alive_expected(g_A, g_B, g_C_lo, m_a_lo, h.1, h.2, log_sum_exp(h.3, arrayMax(h.3))), alive_expected(g_A, g_B, g_C_hi, m_a_hi, h.1, h.2, log_sum_exp(h.4, arrayMax(h.4)))), h_series) AS h_e,
+            arrayMap(e -> if(use_bgnbd, if(m_near_one, (e.1) + (m_weight * ((e.2) - (e.1))), e.1), 0.), h_e) AS h_alive,
+            h_alive[1] AS alive_30d,
+            h_alive[2] AS alive_90d,
+            h_alive[3] AS alive_365d
         FROM
         (
             SELECT

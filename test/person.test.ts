@@ -2,9 +2,14 @@
 // it was most recently identified as. identity_map is its home; visitor_profiles.user_id keeps the
 // same answer per visitor so activity reads need no join (checked equal here on shared devices and
 // generated traffic); an order counts for the user it was sent as, else for its browser's customer.
+// Each reader of the rule (profiles, predictions, segments, the workspace's queries and page) is
+// checked to agree with identity_map.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { SpoorEventInput } from '@spoor/events';
+import { createAdminApp } from '@spoor/admin';
+import { customerDevices, searchCustomers } from '@spoor/reports';
+import { loadCatalog, peopleSql, type PeopleNeeds } from '@spoor/segments';
 import { generateTraffic } from '@spoor/traffic';
 import { makeEvent } from '@spoor/testkit/events';
 import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
@@ -12,6 +17,10 @@ import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const MIN = 60_000;
 const order = (order_id: string) => ({ order_id, revenue: '10', currency: 'EUR', items: [{ id: 'SKU-1', name: 'Tea', price: '10', quantity: 1 }] });
+const TOKEN = 'admin-token-for-tests-0123456789';
+/** Person rows with every join (bots and cookieless visitors too, so every browser is someone). */
+const NEEDS: PeopleNeeds = { transactions: true, traits: true, predictions: false, events: [] };
+const ALL = { bots: true, cookieless: true };
 let p: TestPipeline;
 
 beforeAll(async () => {
@@ -78,4 +87,64 @@ it('counts an order for the user it was sent as, else for its browser’s latest
     ['alice', 1],
     ['carol', 1],
   ]);
+});
+
+// Every reader of the rule agrees with identity_map: no browser identified as a customer is ever
+// a person of its own, and a customer's browsers are exactly identity_map's.
+it('no identified browser is a person of its own in profiles, predictions or segments', async () => {
+  const identified = `(site_id, x) IN (SELECT site_id, visitor_id FROM spoor.identity_map)`;
+  const readers = {
+    customer_profiles: `SELECT count() AS n FROM (SELECT site_id, customer_id AS x FROM spoor.customer_profiles) WHERE ${identified}`,
+    prediction_inputs: `SELECT count() AS n FROM (SELECT site_id, customer_id AS x FROM spoor.prediction_inputs(as_of = today())) WHERE ${identified}`,
+    segments: `SELECT count() AS n FROM (SELECT site_id, substring(person, 3) AS x FROM (${peopleSql(NEEDS, { database: 'spoor', include: ALL }).sql}) WHERE startsWith(person, 'v:')) WHERE ${identified}`,
+  };
+  for (const [reader, sql] of Object.entries(readers)) {
+    const [row] = await p.wh.query<{ n: number }>(sql);
+    expect([reader, Number(row!.n)]).toEqual([reader, 0]);
+  }
+  // The same customers with orders in the profiles and the prediction inputs.
+  const [diff] = await p.wh.query<{ profiles: number; inputs: number; both: number }>(
+    `SELECT (SELECT count() FROM spoor.customer_profiles WHERE site_id = 'shop') AS profiles,
+            (SELECT count() FROM spoor.prediction_inputs(as_of = today()) WHERE site_id = 'shop') AS inputs,
+            (SELECT count() FROM spoor.customer_profiles AS c
+             INNER JOIN (SELECT site_id, customer_id FROM spoor.prediction_inputs(as_of = today())) AS i ON i.site_id = c.site_id AND i.customer_id = c.customer_id
+             WHERE c.site_id = 'shop') AS both`,
+  );
+  expect(Number(diff!.profiles)).toBeGreaterThan(10);
+  expect([Number(diff!.inputs), Number(diff!.both)]).toEqual([Number(diff!.profiles), Number(diff!.profiles)]);
+});
+
+it('segments see a person per customer with all of identity_map’s browsers, else per anonymous browser', async () => {
+  const rows = peopleSql(NEEDS, { database: 'spoor', include: ALL, site: 'shop' });
+  const people = await p.wh.query<{ person: string; browsers: number }>(`SELECT person, browsers FROM (${rows.sql}) ORDER BY person`, rows.binds);
+  const expected = await p.wh.query<{ person: string; browsers: number }>(
+    `SELECT if(ifNull(im.customer_id, '') != '', concat('c:', im.customer_id), concat('v:', v.visitor_id)) AS person, count() AS browsers
+     FROM (SELECT DISTINCT site_id, visitor_id FROM spoor.visitor_activity WHERE site_id = 'shop') AS v
+     LEFT JOIN spoor.identity_map AS im ON im.site_id = v.site_id AND im.visitor_id = v.visitor_id
+     GROUP BY person ORDER BY person
+     SETTINGS join_use_nulls = 1`,
+  );
+  expect(people.map((r) => [r.person, Number(r.browsers)])).toEqual(expected.map((r) => [r.person, Number(r.browsers)]));
+  expect(people.find((r) => r.person === 'c:bob')?.browsers).toBe(1);
+  expect(people.find((r) => r.person === 'c:alice')?.browsers).toBe(1);
+});
+
+it('the workspace shows a customer’s browsers as identity_map has them, and sends a browser to its customer', async () => {
+  const customers = await p.wh.query<{ customer_id: string; visitors: string[] }>(
+    "SELECT customer_id, arraySort(groupArray(visitor_id)) AS visitors FROM spoor.identity_map WHERE site_id = 'shop' GROUP BY customer_id ORDER BY length(visitors) DESC, customer_id LIMIT 20",
+  );
+  expect(customers.some((c) => c.visitors.length > 1)).toBe(true);
+  for (const c of customers) {
+    const devices = await customerDevices(p.wh, 'shop', c.customer_id);
+    expect([c.customer_id, devices.rows.map((d) => d.visitor_id).sort()]).toEqual([c.customer_id, c.visitors]);
+  }
+  for (const [visitor, customer] of [['v-shared', 'bob'], ['v-carol', 'carol'], ['v-anon', 'v-anon']]) {
+    const found = await searchCustomers(p.wh, 'shop', visitor!);
+    expect(found.rows.map((m) => m.customer_id)).toEqual([customer]);
+  }
+  const { app } = createAdminApp({ warehouse: p.wh, token: TOKEN, segments: () => loadCatalog() });
+  const signIn = await app.request('/admin/session', { method: 'POST', body: new URLSearchParams({ token: TOKEN }) });
+  const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  const shared = await app.request('/admin/customers/v-shared?site=shop', { headers: { cookie } });
+  expect(shared.headers.get('location')).toBe('/admin/customers/bob?site=shop');
 });

@@ -7,6 +7,7 @@
 // moved 1,461 weeks forward (CDNOW_SHIFT_DAYS: 1997-09-30 becomes 2025-09-30), go to a second site
 // as its backend would send them: POST /v1/server/batch with the site's key, the queue, the worker.
 // Both sites are read back from the one data directory with the warehouse.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { predictFit } from '@spoor/cli';
@@ -24,6 +25,7 @@ import {
 import { hashSiteKey, newSiteKey } from '@spoor/secrets';
 import { BUILTINS, SegmentCatalog, segmentSizes } from '@spoor/segments';
 import { CDNOW_CALIBRATION_END, CDNOW_PUBLISHED, CDNOW_SHIFT_DAYS, cdnowFile, cdnowPurchaseEvents, readCdnow, shiftDate, type CdnowRecord } from '@spoor/traffic';
+import { DEFAULT_MIGRATIONS_DIR } from '@spoor/warehouse';
 import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
 import { runSpoor } from '@spoor/testkit/spoor';
 import { tempDir } from '@spoor/testkit/temp';
@@ -221,6 +223,27 @@ describe('the same orders from the shop’s backend, 1,461 weeks later: customer
       expect(r.expected_purchases_365d).toBeCloseTo(expectedPurchases(params, h, 365 / 7), 7);
       expect(r.expected_order_value).toBeCloseTo(expectedOrderValue(spend, h.x, h.meanRepeatValue)!, 3);
     }
+  });
+
+  it('gives row for row the values of 0043’s text (0101 only writes the three horizons once)', async () => {
+    const text = readFileSync(join(DEFAULT_MIGRATIONS_DIR, '0043_customer_predictions.sql'), 'utf8');
+    const view = text.slice(text.indexOf('CREATE VIEW IF NOT EXISTS'));
+    await p.wh.command(
+      view
+        .replace('CREATE VIEW IF NOT EXISTS {{db}}.customer_predictions {{on_cluster}}', 'CREATE OR REPLACE VIEW spoor.customer_predictions_0043')
+        .replaceAll('{{db}}', 'spoor')
+        .replace(/;\s*$/, ''),
+    );
+    const [r] = await p.wh.query<{ rows: number; bgnbd: number; only_new: number; only_old: number }>(
+      `SELECT (SELECT count() FROM spoor.customer_predictions) AS rows,
+              (SELECT countIf(method = 'bgnbd') FROM spoor.customer_predictions) AS bgnbd,
+              (SELECT count() FROM (SELECT * FROM spoor.customer_predictions EXCEPT SELECT * FROM spoor.customer_predictions_0043)) AS only_new,
+              (SELECT count() FROM (SELECT * FROM spoor.customer_predictions_0043 EXCEPT SELECT * FROM spoor.customer_predictions)) AS only_old`,
+    );
+    await p.wh.command('DROP VIEW spoor.customer_predictions_0043');
+    expect(Number(r!.bgnbd)).toBeGreaterThan(2_000);
+    expect([Number(r!.only_new), Number(r!.only_old)]).toEqual([0, 0]);
+    expect(Number(r!.rows)).toBeGreaterThan(4_000);
   });
 
   it('likely_to_churn, due_to_reorder and high_predicted_value hold the customers the predictions say', async () => {

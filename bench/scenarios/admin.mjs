@@ -45,12 +45,14 @@ export async function run(ctx) {
     timeoutMs: 180_000,
   });
   const views = {};
+  const customerOf = { id: '' };
   try {
     await up.started;
     const base = `http://127.0.0.1:${port}`;
     const signIn = await fetch(`${base}/admin/session`, { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
     const cookie = signIn.headers.get('set-cookie').split(';')[0];
     const [customer] = await sql(dataDir, "SELECT customer_id FROM spoor.identity_map WHERE site_id = 'bench' GROUP BY customer_id ORDER BY uniqExact(visitor_id) DESC, customer_id LIMIT 1");
+    customerOf.id = customer;
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
     const range = `site=bench&from=${from}&to=${to}`;
@@ -75,6 +77,13 @@ export async function run(ctx) {
     }
   } finally {
     await up.stop();
+  }
+  // What each view reads (rows, bytes, queries): the engine's own counts, the same on any machine.
+  let reads = {};
+  try {
+    const { stdout: out } = await exec(process.execPath, [join(root, 'bench/servers/admin-reads.mjs'), dataDir, customerOf.id], { maxBuffer: 2 ** 26 });
+    reads = JSON.parse(out.trim().split('\n').at(-1));
+  } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
   return {
@@ -83,11 +92,19 @@ export async function run(ctx) {
       return [
         { what: `${name}: p50`, value: summary([percentile(ms, 50)]), unit: 'ms' },
         { what: `${name}: p95`, value: p95, unit: 'ms', target: `≤ ${TARGET_MS} ms`, met: p95 <= TARGET_MS },
+        ...(reads[name]
+          ? [
+              { what: `${name}: rows read`, value: reads[name].rows_read, unit: 'rows' },
+              { what: `${name}: bytes read`, value: reads[name].bytes_read, unit: 'bytes' },
+              { what: `${name}: queries`, value: reads[name].queries, unit: 'queries' },
+            ]
+          : []),
       ];
     }),
     notes: [
       `${loaded.events.toLocaleString('en-US')} generated events (@spoor/traffic, site bench) inserted as the worker does, then ${requests} requests per view, one at a time after a warm-up, through a running spoor up with the session cookie; the last 30 days, one site.`,
       'The customer is the one with the most browsers; the builder preview is the fragment admin.js fetches as the form changes (a field condition and an event count within 7 days).',
+      'Rows and bytes read are the engine\'s statistics of every query a view sends, rendered once more after the timings (bench/servers/admin-reads.mjs): load-independent, unlike the times.',
     ],
   };
 }

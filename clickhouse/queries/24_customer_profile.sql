@@ -1,6 +1,8 @@
 -- What are one customer's transaction figures (orders, revenue, average order value, RFM, lifecycle), predictions and traits?
 -- The admin Customer 360 (/admin/customers/ID). Always one row: `has_orders` 0 (and zeros) for a person who never ordered,
 -- `has_prediction` 0 when customer_predictions has no row for them. A customer id is the user id, else the anonymous visitor id.
+-- `prediction_fields` is their prediction row exactly, as text by segment field name: the page counts the customer's
+-- segments with it, so the site's predictions (a rank over every customer) are computed once per page, not twice.
 --   npx spoor sql --param site=demo --param customer=c7-12 "$(cat clickhouse/queries/24_customer_profile.sql)"
 -- site: a site id; customer: the customer id.
 SELECT
@@ -25,21 +27,30 @@ SELECT
     round(p.predicted_value_365d, 2) AS predicted_value_365d,
     p.next_purchase_at AS next_purchase_at,
     p.method AS prediction_method,
-    t.traits AS traits
+    t.traits AS traits,
+    p.fields AS prediction_fields
 FROM (SELECT {site:String} AS site_id, {customer:String} AS customer_id) AS k
 LEFT JOIN
 (
     SELECT site_id, customer_id, toUInt8(1) AS c_matched, orders, revenue, avg_order_value, items, first_order_at, last_order_at,
            recency_days, r_score, f_score, m_score, lifecycle
     FROM spoor.customer_profiles
-    WHERE site_id = {site:String}
+    WHERE site_id = {site:String} AND customer_id = {customer:String}
 ) AS c ON c.site_id = k.site_id AND c.customer_id = k.customer_id
 LEFT JOIN
 (
     SELECT site_id, customer_id, toUInt8(1) AS p_matched, round(p_alive, 4) AS p_alive, round(expected_purchases_90d, 2) AS expected_purchases_90d,
-           round(expected_purchases_365d, 2) AS expected_purchases_365d, predicted_value_365d, next_purchase_at, method
-    FROM spoor.customer_predictions
-    WHERE site_id = {site:String} AND customer_id = {customer:String}
+           round(expected_purchases_365d, 2) AS expected_purchases_365d, predicted_value_365d, next_purchase_at, method, fields
+    FROM
+    (
+        SELECT *, map('p_alive', toString(p_alive), 'expected_purchases_30d', toString(expected_purchases_30d),
+                      'expected_purchases_90d', toString(expected_purchases_90d), 'expected_purchases_365d', toString(expected_purchases_365d),
+                      'expected_order_value', toString(expected_order_value), 'predicted_value_365d', toString(predicted_value_365d),
+                      'next_purchase_at', ifNull(toString(next_purchase_at), ''), 'value_score', toString(value_score),
+                      'prediction_method', method) AS fields
+        FROM spoor.customer_predictions
+        WHERE site_id = {site:String} AND customer_id = {customer:String}
+    )
 ) AS p ON p.site_id = k.site_id AND p.customer_id = k.customer_id
 LEFT JOIN
 (

@@ -37,6 +37,8 @@ export interface CustomerProfile {
   next_purchase_at: string | null;
   prediction_method: string;
   traits: Record<string, string>;
+  /** The prediction row exactly, as text by segment field name (empty without a prediction). */
+  prediction_fields: Record<string, string>;
 }
 
 export interface CustomerDevice {

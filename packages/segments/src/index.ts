@@ -8,7 +8,7 @@ export { parseDuration, durationLabel, DURATION_PATTERN } from './duration.js';
 export { definitionError, type SegmentErrorCode, SegmentError } from './errors.js';
 export { isFieldName, fieldSpec, closest, type FieldKind, type FieldSource, type FieldSpec, LIFECYCLES, PREDICTION_METHODS, FIELDS, type FieldName, EVENT_TYPES, type EventType } from './fields.js';
 export { resolveParams, type ParamValues } from './params.js';
-export { peopleSql, type PeopleNeeds, type PeopleOptions, type PeopleSql } from './people.js';
+export { peopleSql, type KnownPredictions, type PeopleNeeds, type PeopleOptions, type PeopleSql } from './people.js';
 export { sizesStatement, membershipStatement, rowsStatement, type ExportColumn, type Statement, type RowsStatement, type QueryScope } from './queries.js';
 export { segmentMembership, segmentSizes, segmentPreview, type SizeOptions, type PreviewOptions, type SegmentPreview } from './sizes.js';
 export { traitKeys } from './traits.js';

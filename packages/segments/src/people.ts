@@ -12,6 +12,16 @@ export interface PeopleNeeds {
   events: EventAggregate[];
 }
 
+/**
+ * One person's customer_predictions row, already read with its figures as text by field name
+ * (24_customer_profile.sql's `prediction_fields`), or `row: null` when they have none.
+ */
+export interface KnownPredictions {
+  /** The person key the row belongs to (customer id, else the anonymous visitor id). */
+  customer: string;
+  row: Readonly<Record<string, string>> | null;
+}
+
 export interface PeopleOptions {
   database: string;
   include: { bots: boolean; cookieless: boolean };
@@ -19,9 +29,15 @@ export interface PeopleOptions {
   site?: string | undefined;
   /**
    * Only the person of these browsers (one customer's 360° view): pushed down into the visitor and
-   * event scans. The site-wide figures (RFM and value quintiles) are still ranked over the whole site.
+   * event scans and into the customer reads (by the browsers' person keys). The site-wide figures
+   * (RFM and value quintiles) are still ranked over the whole site.
    */
   visitors?: readonly string[] | undefined;
+  /**
+   * With `visitors` and `site`: that person's predictions, bound as values instead of joining
+   * customer_predictions, which ranks the whole site (value_score) on every read.
+   */
+  predictions?: KnownPredictions | undefined;
 }
 
 export interface PeopleSql {
@@ -42,6 +58,15 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
     site ? `site_id = ${site}` : '',
     visitors ? `visitor_id IN ${visitors}` : '',
   ].filter(Boolean);
+  // The person keys of those browsers (their customers, or themselves while anonymous), so a 360°
+  // view reads its own customer row by primary key instead of every customer of the site.
+  const keys = visitors
+    ? `(SELECT customer_id FROM ${db}.identity_map WHERE ${site ? `site_id = ${site} AND ` : ''}visitor_id IN ${visitors} UNION ALL SELECT arrayJoin(${visitors}))`
+    : undefined;
+  const customerFilter = (siteColumn: string, customerColumn: string) => {
+    const where = [site ? `${siteColumn} = ${site}` : '', keys ? `${customerColumn} IN ${keys}` : ''].filter(Boolean);
+    return where.length ? `WHERE ${where.join(' AND ')}` : '';
+  };
 
   // Per person: sums of the browsers' counts; device and last page of the most recently seen
   // browser; first touch of the first seen; the cart of the latest cart change across browsers.
@@ -141,12 +166,13 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
         mean_days_between_orders AS c_mean_days_between_orders, recency_days AS c_recency_days,
         r_score AS c_r_score, f_score AS c_f_score, m_score AS c_m_score, lifecycle AS c_lifecycle
       FROM ${db}.customer_profiles
-      ${site ? `WHERE site_id = ${site}` : ''}
+      ${customerFilter('site_id', 'customer_id')}
     ) AS c ON c.c_site_id = p.site_id AND c.c_customer_id = p.customer_key`);
   }
 
   if (needs.predictions) {
-    // customer_predictions holds customers who ordered, keyed like customer_profiles.
+    // customer_predictions holds customers who ordered, keyed like customer_profiles. Never narrowed
+    // to one person: value_score is a rank over the whole site.
     const when = (expr: string) => `if(pr.pr_matched = 1, ${expr}, NULL)`;
     columns.push(
       when('pr.pr_p_alive') + ' AS p_alive',
@@ -159,7 +185,7 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
       when('pr.pr_value_score') + ' AS value_score',
       "if(pr.pr_matched = 1, pr.pr_method, 'none') AS prediction_method",
     );
-    joins.push(`
+    joins.push(opts.predictions ? knownPredictions(binder, opts.predictions, site, visitors) : `
     LEFT JOIN
     (
       SELECT site_id AS pr_site_id, customer_id AS pr_customer_id, toUInt8(1) AS pr_matched,
@@ -179,7 +205,7 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
     (
       SELECT site_id AS t_site_id, user_id AS t_user_id, argMaxMerge(traits) AS t_traits
       FROM ${db}.customer_traits
-      ${site ? `WHERE site_id = ${site}` : ''}
+      ${customerFilter('site_id', 'user_id')}
       GROUP BY site_id, user_id
     ) AS t ON t.t_site_id = p.site_id AND t.t_user_id = p.customer_id`);
   }
@@ -219,4 +245,25 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
     (${activity}
     ) AS p${joins.join('')}`;
   return { sql, binds: binder.values };
+}
+
+/** The one-row stand-in for customer_predictions: the same columns, types and join as the view's. */
+function knownPredictions(binder: Binder, known: KnownPredictions, site: string | undefined, visitors: string | undefined): string {
+  if (!site || !visitors) throw new Error('known predictions need the site and the person of their browsers');
+  const f = known.row ?? {};
+  const text = (key: string) => binder.bind('String', f[key] ?? '');
+  const next = f.next_purchase_at ?? '';
+  return `
+    LEFT JOIN
+    (
+      SELECT ${site} AS pr_site_id, ${binder.bind('String', known.customer)} AS pr_customer_id, toUInt8(${known.row ? 1 : 0}) AS pr_matched,
+        toFloat64OrZero(${text('p_alive')}) AS pr_p_alive, toFloat64OrZero(${text('expected_purchases_30d')}) AS pr_expected_purchases_30d,
+        toFloat64OrZero(${text('expected_purchases_90d')}) AS pr_expected_purchases_90d,
+        toFloat64OrZero(${text('expected_purchases_365d')}) AS pr_expected_purchases_365d,
+        toDecimal64OrZero(${text('expected_order_value')}, 4) AS pr_expected_order_value,
+        toDecimal64OrZero(${text('predicted_value_365d')}, 4) AS pr_predicted_value_365d,
+        if(${binder.bind('UInt8', next === '' ? 0 : 1)} = 1, toDateTime64(${binder.bind('String', next === '' ? '1970-01-01 00:00:00.000' : next)}, 3, 'UTC'), NULL)
+          AS pr_next_purchase_at,
+        toUInt8OrZero(${text('value_score')}) AS pr_value_score, ${text('prediction_method')} AS pr_method
+    ) AS pr ON pr.pr_site_id = p.site_id AND pr.pr_customer_id = p.customer_key`;
 }

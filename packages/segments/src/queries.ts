@@ -3,7 +3,7 @@
 // in their contract order.
 import { Binder } from './binder.js';
 import type { ColumnKind, CompiledSegment } from './compile.js';
-import { peopleSql } from './people.js';
+import { peopleSql, type KnownPredictions } from './people.js';
 
 export interface ExportColumn {
   name: string;
@@ -25,6 +25,8 @@ export interface QueryScope {
   site?: string | undefined;
   /** Only the person of these browsers (see PeopleOptions.visitors). */
   visitors?: readonly string[] | undefined;
+  /** That person's predictions, read already (see PeopleOptions.predictions). */
+  predictions?: KnownPredictions | undefined;
 }
 
 /** The person rows several segments are evaluated over together (they must include the same people). */
@@ -40,7 +42,7 @@ function peopleFor(segments: CompiledSegment[], scope: QueryScope) {
       predictions: segments.some((s) => s.needs.predictions),
       events: segments.flatMap((s) => s.events),
     },
-    { database: scope.database, include, site: scope.site, visitors: scope.visitors },
+    { database: scope.database, include, site: scope.site, visitors: scope.visitors, predictions: scope.predictions },
   );
 }
 

@@ -5,6 +5,7 @@ import type { SegmentEntry } from './catalog.js';
 import { compileSegment, type CompiledSegment } from './compile.js';
 import { createWriter } from './export/formats.js';
 import { compactRows } from './export/rows.js';
+import type { KnownPredictions } from './people.js';
 import { rowsStatement, sizesStatement, type ExportColumn } from './queries.js';
 import { traitKeys } from './traits.js';
 
@@ -15,15 +16,16 @@ export interface SizeOptions {
 
 /**
  * The segments (with default parameters) that one person is in: the person of `visitors` (all the
- * browsers of one customer) on `site`, counted by the very rules the sizes use.
+ * browsers of one customer) on `site`, counted by the very rules the sizes use. `predictions`: their
+ * customer_predictions row when the caller has read it already, so the site is not ranked again.
  */
 export async function segmentMembership(
   wh: Warehouse,
   entries: SegmentEntry[],
-  opts: { site: string; visitors: readonly string[]; now?: number },
+  opts: { site: string; visitors: readonly string[]; now?: number; predictions?: KnownPredictions },
 ): Promise<string[]> {
   if (opts.visitors.length === 0) return [];
-  const sizes = await countSegments(wh, entries, { site: opts.site, now: opts.now, visitors: opts.visitors });
+  const sizes = await countSegments(wh, entries, opts);
   return entries.map((e) => e.definition.name).filter((n) => (sizes.get(n) ?? 0) > 0);
 }
 
@@ -32,7 +34,11 @@ export function segmentSizes(wh: Warehouse, entries: SegmentEntry[], opts: SizeO
   return countSegments(wh, entries, opts);
 }
 
-async function countSegments(wh: Warehouse, entries: SegmentEntry[], opts: SizeOptions & { visitors?: readonly string[] }): Promise<Map<string, number>> {
+async function countSegments(
+  wh: Warehouse,
+  entries: SegmentEntry[],
+  opts: SizeOptions & { visitors?: readonly string[]; predictions?: KnownPredictions },
+): Promise<Map<string, number>> {
   const now = opts.now ?? Date.now();
   const compiled = entries.map((e, i) => compileSegment(e.definition, { now, prefix: `s${i}` }));
   // Segments that include the same people share one pass over the person rows.
@@ -43,7 +49,7 @@ async function countSegments(wh: Warehouse, entries: SegmentEntry[], opts: SizeO
   }
   const sizes = new Map<string, number>();
   for (const group of groups.values()) {
-    const stmt = sizesStatement(group, { database: wh.database, site: opts.site, visitors: opts.visitors });
+    const stmt = sizesStatement(group, { database: wh.database, site: opts.site, visitors: opts.visitors, predictions: opts.predictions });
     const [row] = await wh.query<Record<string, number | string>>(stmt.sql, stmt.binds);
     group.forEach((c, i) => sizes.set(c.definition.name, Number(row?.[`n${i}`] ?? 0)));
   }
@@ -54,6 +60,11 @@ export interface PreviewOptions extends SizeOptions {
   params?: Record<string, string | number>;
   /** @defaultValue 20 */
   limit?: number;
+  /**
+   * The size, when the caller is already counting this segment with the same parameters, site and
+   * `now` (the list's segmentSizes with default parameters): it is taken instead of counted again.
+   */
+  size?: number | Promise<number>;
 }
 
 export interface SegmentPreview {
@@ -69,14 +80,15 @@ export interface SegmentPreview {
 export async function segmentPreview(wh: Warehouse, entry: SegmentEntry, opts: PreviewOptions = {}): Promise<SegmentPreview> {
   const now = opts.now ?? Date.now();
   const compiled = compileSegment(entry.definition, { params: opts.params, now });
-  const sizeStmt = sizesStatement([compiled], { database: wh.database, site: opts.site });
-  const [sizeRow] = await wh.query<Record<string, number | string>>(sizeStmt.sql, sizeStmt.binds);
+  const size = Promise.resolve(opts.size ?? countOne(wh, compiled, opts.site));
+  // Awaited last; if the rows fail first, its own failure must not go unhandled.
+  size.catch(() => undefined);
   const traits = await traitKeys(wh, entry.definition, opts.site);
   const stmt = rowsStatement(compiled, traits, { database: wh.database, site: opts.site }, { limit: opts.limit ?? 20 });
   const rows = await compactRows(wh, stmt.sql, stmt.binds);
   const ndjson = createWriter('ndjson', stmt.columns).rows(rows);
   return {
-    size: Number(sizeRow?.n0 ?? 0),
+    size: await size,
     params: compiled.params,
     columns: stmt.columns,
     values: rows,
@@ -85,4 +97,10 @@ export async function segmentPreview(wh: Warehouse, entry: SegmentEntry, opts: P
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
+}
+
+async function countOne(wh: Warehouse, compiled: CompiledSegment, site: string | undefined): Promise<number> {
+  const stmt = sizesStatement([compiled], { database: wh.database, site });
+  const [row] = await wh.query<Record<string, number | string>>(stmt.sql, stmt.binds);
+  return Number(row?.n0 ?? 0);
 }

@@ -60,12 +60,13 @@ export function customerRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
     const site = parseSite(rawSite);
     const who = await resolve(wh, site, id);
     if (who.kind === 'visitor' && who.linkedTo !== '' && who.linkedTo !== id) throw new Redirect(customerHref(site, who.linkedTo));
-    // The browsers first (a cheap lookup): the segments are evaluated for them alongside the rest.
-    const devices = await customerDevices(wh, site, id);
-    const [profile, timeline, segments] = await Promise.all([
-      customerProfile(wh, site, id),
+    // The browsers and the profile first: the segments are counted for those browsers with the
+    // profile's prediction row, so the site's predictions (a rank of every customer) run once.
+    const [devices, profile] = await Promise.all([customerDevices(wh, site, id), customerProfile(wh, site, id)]);
+    const predictions = { customer: id, row: Number(profile.has_prediction) === 1 ? profile.prediction_fields : null };
+    const [timeline, segments] = await Promise.all([
       customerTimeline(wh, site, id),
-      segmentMembership(wh, deps.catalog().list(), { site, visitors: devices.rows.map((d) => d.visitor_id), now: deps.now() }),
+      segmentMembership(wh, deps.catalog().list(), { site, visitors: devices.rows.map((d) => d.visitor_id), now: deps.now(), predictions }),
     ]);
     if (Number(profile.has_orders) !== 1 && devices.rows.length === 0) {
       throw new AdminError(404, 'unknown_customer', `no customer or visitor ${id} on site ${site}`);

@@ -21,10 +21,13 @@ export function segmentPageRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
     const now = deps.now();
     const selected = query.segment ? catalog.get(query.segment) : undefined;
     const q = parseSegmentQuery(query);
+    const counting = segmentSizes(deps.warehouse, entries, { site: q.site, now });
+    // With default parameters the list already counts the selected segment: its size is reused.
+    const size = selected && Object.keys(q.params).length === 0 ? counting.then((s) => s.get(selected.definition.name) ?? 0) : undefined;
     const [sizes, preview, history, schedules] = await Promise.all([
-      segmentSizes(deps.warehouse, entries, { site: q.site, now }),
+      counting,
       selected
-        ? segmentPreview(deps.warehouse, selected, { site: q.site, params: q.params, limit: 20, now }).catch((err: Error) => err)
+        ? segmentPreview(deps.warehouse, selected, { site: q.site, params: q.params, limit: 20, now, size }).catch((err: Error) => err)
         : undefined,
       selected ? segmentHistory(deps.warehouse, selected.definition.name) : undefined,
       selected && deps.webhooks ? deps.webhooks.list(selected.definition.name) : undefined,
