@@ -55,7 +55,9 @@ function aptInstall(packages, why) {
   const isRoot = process.getuid?.() === 0;
   const sudo = !isRoot && have('sudo') && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
   if (!have('apt-get') || (!isRoot && !sudo)) {
-    fail(`${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} needed ${why}: install ${names.length > 1 ? 'them' : 'it'} with "sudo apt-get install ${names.join(' ')}"`);
+    fail(
+      `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} needed ${why}: install ${names.length > 1 ? 'them' : 'it'} with "sudo apt-get install ${names.join(' ')}"`,
+    );
   }
   say(`installing ${names.join(', ')} with apt-get (${why})`);
   const run = (args) => {

@@ -20,10 +20,9 @@ export async function renderSchema() {
   const wh = await openWarehouse({ dataDir: dir });
   try {
     await migrate(wh);
-    const objects = await wh.query(
-      `SELECT name, engine LIKE '%View' AS is_view FROM system.tables WHERE database = {db:String} ORDER BY is_view, name`,
-      { db: wh.database },
-    );
+    const objects = await wh.query(`SELECT name, engine LIKE '%View' AS is_view FROM system.tables WHERE database = {db:String} ORDER BY is_view, name`, {
+      db: wh.database,
+    });
     const functions = await wh.query(`SELECT create_query FROM system.functions WHERE origin = 'SQLUserDefined' ORDER BY name`);
     const statements = functions.map((f) => `${String(f.create_query).trimEnd()};\n`);
     for (const { name } of objects) {

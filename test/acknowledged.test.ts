@@ -28,8 +28,7 @@ async function post(p: TestPipeline, events: unknown[], batchId: string = random
   return { status: res.status, body: (await res.json()) as { accepted: number; rejected: number } };
 }
 
-const count = async (wh: Warehouse, sql: string, params: Record<string, unknown> = {}) =>
-  Number((await wh.query<{ n: number }>(sql, params))[0]!.n);
+const count = async (wh: Warehouse, sql: string, params: Record<string, unknown> = {}) => Number((await wh.query<{ n: number }>(sql, params))[0]!.n);
 
 describe('acknowledged events land', () => {
   it('with lone surrogates in any text field: repaired before the 202, stored, none refused later', async () => {
@@ -52,7 +51,9 @@ describe('acknowledged events land', () => {
       { v },
     );
     expect(row).toEqual({ title: `${'x'.repeat(1023)}\ufffd`, user_id: '' });
-    expect(await count(p.wh, 'SELECT count() AS n FROM spoor.visitor_profiles WHERE visitor_id = {v:String} AND user_id = {u:String}', { v, u: `user-\ufffd-${v}` })).toBe(1);
+    expect(
+      await count(p.wh, 'SELECT count() AS n FROM spoor.visitor_profiles WHERE visitor_id = {v:String} AND user_id = {u:String}', { v, u: `user-\ufffd-${v}` }),
+    ).toBe(1);
   });
 
   it('a refusal whose raw text is hostile is stored, and the rest of its batch lands, the job done', async () => {
@@ -116,7 +117,16 @@ describe('rejected_events is exact', () => {
 
   function job(events: AcceptedEvent[], rejected: BatchJobData['rejected']): BatchJobData {
     const now = Date.now();
-    return { v: 1, site: 'shop', batch_id: randomUUID(), received_at: now, sent_at: now, ctx: { user_agent: UA, ip_hash: '', ip_prefix: '', gpc: false, prefetch: false }, events, rejected };
+    return {
+      v: 1,
+      site: 'shop',
+      batch_id: randomUUID(),
+      received_at: now,
+      sent_at: now,
+      ctx: { user_agent: UA, ip_hash: '', ip_prefix: '', gpc: false, prefetch: false },
+      events,
+      rejected,
+    };
   }
   const refusal = (index: number) => ({ index, reason: 'invalid_event' as const, path: `events.${index}.url`, message: 'Required', raw: '{}', event_id: '' });
   const accepted = (visitor: string, batchIndex: number): AcceptedEvent =>

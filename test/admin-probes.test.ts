@@ -39,7 +39,18 @@ describe('admin and static files under attack', () => {
   });
 
   it('serves no file outside the demo shop, whatever the path spelling', async () => {
-    for (const path of ['/../package.json', '/..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/..%5c..%5cpackage.json', '/%2e%2e%2f%2e%2e%2fapps%2fcli%2fbin%2fspoor.cjs', '/admin-token', '/%E0%A4%A', '/%00index.html', '/index.html%00.js', '/....//....//etc/passwd']) {
+    for (const path of [
+      '/../package.json',
+      '/..%2fpackage.json',
+      '/%2e%2e/%2e%2e/package.json',
+      '/..%5c..%5cpackage.json',
+      '/%2e%2e%2f%2e%2e%2fapps%2fcli%2fbin%2fspoor.cjs',
+      '/admin-token',
+      '/%E0%A4%A',
+      '/%00index.html',
+      '/index.html%00.js',
+      '/....//....//etc/passwd',
+    ]) {
       const res = await get(path);
       expect(res.status, path).toBeGreaterThanOrEqual(400);
       expect(res.status, path).toBeLessThan(500);
@@ -50,13 +61,23 @@ describe('admin and static files under attack', () => {
   });
 
   it('refuses cross-site sign-in and sign-out forms, and shows planted markup as text', async () => {
-    const crossSignIn = await fetch(`${up.base}/admin/session`, { method: 'POST', body: new URLSearchParams({ token: TOKEN }), headers: { origin: 'https://evil.example' }, redirect: 'manual' });
+    const crossSignIn = await fetch(`${up.base}/admin/session`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: TOKEN }),
+      headers: { origin: 'https://evil.example' },
+      redirect: 'manual',
+    });
     expect(crossSignIn.status).toBe(403);
     expect(crossSignIn.headers.get('set-cookie')).toBeNull();
     const signIn = await fetch(`${up.base}/admin/session`, { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
     expect(signIn.status).toBe(303);
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-    const crossLogout = await fetch(`${up.base}/admin/logout`, { method: 'POST', body: new URLSearchParams({}), headers: { cookie, origin: 'https://evil.example' }, redirect: 'manual' });
+    const crossLogout = await fetch(`${up.base}/admin/logout`, {
+      method: 'POST',
+      body: new URLSearchParams({}),
+      headers: { cookie, origin: 'https://evil.example' },
+      redirect: 'manual',
+    });
     expect(crossLogout.status).toBe(403);
     expect((await get('/v1/segments', { cookie })).status).toBe(200);
 
@@ -65,14 +86,26 @@ describe('admin and static files under attack', () => {
     const planted = '<script>document.title="pwned"</script><img src=x onerror=alert(1)>';
     const events = [
       makeEvent('identify', { visitor_id: v, user_id: 'xss-user', traits: { name: planted, email: planted } }),
-      makeEvent('cart_add', { visitor_id: v, user_id: 'xss-user', ts: Date.now() - 2 * 3_600_000, cart: { cart_id: 'c-xss', items: [{ id: 'p1', name: planted, price: 5, quantity: 1 }], value: 5 } }),
+      makeEvent('cart_add', {
+        visitor_id: v,
+        user_id: 'xss-user',
+        ts: Date.now() - 2 * 3_600_000,
+        cart: { cart_id: 'c-xss', items: [{ id: 'p1', name: planted, price: 5, quantity: 1 }], value: 5 },
+      }),
     ];
     expect((await fetch(`${up.base}/v1/batch`, { method: 'POST', body: JSON.stringify(makeBatch(events, { site: 'demo' })) })).status).toBe(202);
     await expect
-      .poll(async () => (await (await get('/admin/segments?segment=cart_abandoners', { cookie })).text()).includes('xss-user'), { timeout: 20_000, interval: 500 })
+      .poll(async () => (await (await get('/admin/segments?segment=cart_abandoners', { cookie })).text()).includes('xss-user'), {
+        timeout: 20_000,
+        interval: 500,
+      })
       .toBe(true);
     // The segment preview, the customer's 360° view (traits, the cart line's product name) and a search for the markup itself.
-    for (const path of ['/admin/segments?segment=cart_abandoners', '/admin/customers/xss-user?site=demo', `/admin/customers?q=${encodeURIComponent(`${planted}?`)}`]) {
+    for (const path of [
+      '/admin/segments?segment=cart_abandoners',
+      '/admin/customers/xss-user?site=demo',
+      `/admin/customers?q=${encodeURIComponent(`${planted}?`)}`,
+    ]) {
       const page = await (await get(path, { cookie })).text();
       expect(page, path).not.toContain('<script>document.title');
       expect(page, path).not.toContain('<img src=x');

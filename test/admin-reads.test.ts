@@ -24,9 +24,14 @@ beforeAll(async () => {
   const traffic = generateTraffic({ seed: 14, visitors: 2_500, now, site: SITE, resendBatchRate: 0, resendEventsRate: 0 });
   const rows = traffic.batches.flatMap((b) =>
     eventRows({
-      v: 1, site: SITE, batch_id: b.body.batch_id, received_at: now, sent_at: now,
+      v: 1,
+      site: SITE,
+      batch_id: b.body.batch_id,
+      received_at: now,
+      sent_at: now,
       ctx: { user_agent: b.userAgent, ip_hash: 'h', ip_prefix: '203.0.113.0', gpc: false, prefetch: false },
-      events: b.body.events.map((e) => ({ ...e, client_ts: e.ts, flags: [] })), rejected: [],
+      events: b.body.events.map((e) => ({ ...e, client_ts: e.ts, flags: [] })),
+      rejected: [],
     } as Parameters<typeof eventRows>[0]),
   );
   for (let i = 0; i < rows.length; i += 10_000) await wh.insert('events', rows.slice(i, i + 10_000), { async_insert: 0 });
@@ -98,9 +103,14 @@ describe('customer 360', () => {
     // The site-wide membership, per group of segments that include the same people.
     const members = new Map<string, Set<string>>();
     const groups = new Map<string, number[]>();
-    compiled.forEach((c, i) => groups.set(`${c.include.bots}/${c.include.cookieless}`, [...(groups.get(`${c.include.bots}/${c.include.cookieless}`) ?? []), i]));
+    compiled.forEach((c, i) =>
+      groups.set(`${c.include.bots}/${c.include.cookieless}`, [...(groups.get(`${c.include.bots}/${c.include.cookieless}`) ?? []), i]),
+    );
     for (const idx of groups.values()) {
-      const stmt = membershipStatement(idx.map((i) => compiled[i]!), { database: 'spoor', site: SITE });
+      const stmt = membershipStatement(
+        idx.map((i) => compiled[i]!),
+        { database: 'spoor', site: SITE },
+      );
       for (const row of await wh.query<Record<string, unknown>>(stmt.sql, stmt.binds)) {
         idx.forEach((segment, j) => {
           if (Number(row[`m${j}`]) !== 1) return;
@@ -115,7 +125,11 @@ describe('customer 360', () => {
     const predicting = compiled.filter((c) => c.needs.predictions).map((c) => c.definition.name);
     expect(predicting.length).toBeGreaterThan(0);
     const chosen = new Set([...multi.map((c) => `c:${c}`), ...anonymous.map((v) => `v:${v}`)]);
-    for (const name of predicting) [...(members.get(name) ?? [])].sort().slice(0, 2).forEach((m) => chosen.add(m));
+    for (const name of predicting)
+      [...(members.get(name) ?? [])]
+        .sort()
+        .slice(0, 2)
+        .forEach((m) => chosen.add(m));
     for (const person of chosen) {
       const customer = person.slice(2);
       const visitors = (await customerDevices(wh, SITE, customer)).rows.map((d) => d.visitor_id);

@@ -44,7 +44,11 @@ async function sqlRows(file: string, params: Record<string, string>): Promise<Ar
   const flags = Object.entries(params).flatMap(([k, v]) => ['--param', `${k}=${v}`]);
   const out = await runSpoor(['sql', '--format', 'ndjson', ...flags, '--file', join(QUERIES, file)], env);
   expect(out.code, out.stderr).toBe(0);
-  return out.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return out.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 beforeAll(async () => {
@@ -109,7 +113,9 @@ function expectSame(shown: Array<Record<string, string>>, sql: Array<Record<stri
 describe('/admin in Chromium', { timeout: 120_000 }, () => {
   it('answers 401 to the API without the token', async () => {
     expect((await fetch(`${spoor.base}/v1/segments`)).status).toBe(401);
-    expect((await fetch(`${spoor.base}/v1/segments/cart_abandoners/export?format=csv`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+    expect(
+      (await fetch(`${spoor.base}/v1/segments/cart_abandoners/export?format=csv`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status,
+    ).toBe(401);
     expect((await fetch(`${spoor.base}/admin/data/overview-days.csv?${RANGE}`)).status).toBe(401);
   });
 
@@ -144,7 +150,21 @@ describe('/admin in Chromium', { timeout: 120_000 }, () => {
     expect(Number(current!.orders)).toBeGreaterThan(0);
     expectSame(await tableRows(page, 'days'), await sqlRows('17_overview_daily.sql', range), 'overview days');
     // The same file pasted as the query (it opens with a comment, which is no option).
-    const pasted = await runSpoor(['sql', '--format', 'ndjson', '--param', 'site=demo', '--param', `from=${FROM}`, '--param', `to=${TO}`, readFileSync(join(QUERIES, '18_overview_totals.sql'), 'utf8')], env);
+    const pasted = await runSpoor(
+      [
+        'sql',
+        '--format',
+        'ndjson',
+        '--param',
+        'site=demo',
+        '--param',
+        `from=${FROM}`,
+        '--param',
+        `to=${TO}`,
+        readFileSync(join(QUERIES, '18_overview_totals.sql'), 'utf8'),
+      ],
+      env,
+    );
     expect(JSON.parse(pasted.stdout.split('\n')[0]!)).toEqual(current);
 
     await page.goto(`${spoor.base}/admin/acquisition?${RANGE}`);
@@ -154,7 +174,14 @@ describe('/admin in Chromium', { timeout: 120_000 }, () => {
     await page.goto(`${spoor.base}/admin/cohorts?${RANGE}`);
     expectSame(await tableRows(page, 'cohort-rows'), await sqlRows('22_cohorts.sql', range), 'cohorts');
     await page.goto(`${spoor.base}/admin/rfm?site=demo`);
-    const grid = await page.$$eval('td[data-customers]', (tds) => tds.map((td) => ({ r_score: td.getAttribute('data-r')!, f_score: td.getAttribute('data-f')!, customers: td.getAttribute('data-customers')!, revenue: td.getAttribute('data-revenue')! })));
+    const grid = await page.$$eval('td[data-customers]', (tds) =>
+      tds.map((td) => ({
+        r_score: td.getAttribute('data-r')!,
+        f_score: td.getAttribute('data-f')!,
+        customers: td.getAttribute('data-customers')!,
+        revenue: td.getAttribute('data-revenue')!,
+      })),
+    );
     expectSame(grid, await sqlRows('21_rfm_grid_people.sql', { site: 'demo' }), 'rfm grid');
 
     // A cell opens its segment in the builder; its size is the cell's count.
@@ -163,7 +190,7 @@ describe('/admin in Chromium', { timeout: 120_000 }, () => {
     await page.waitForSelector('[data-builder-size]');
     expect(await page.textContent('[data-builder-size]')).toBe(Number(cell.customers).toLocaleString('en-US'));
     expect(errors).toEqual([]);
-    });
+  });
 
   it('signs in, shows the sizes spoor segments list shows, and downloads the CSV spoor segments export gives', async () => {
     const { page, errors } = await signedIn();
@@ -261,10 +288,12 @@ describe('/admin in Chromium', { timeout: 120_000 }, () => {
     const posts: string[] = [];
     const hook: Server = createServer((req, res) => {
       let body = '';
-      req.on('data', (d) => (body += d)).on('end', () => {
-        posts.push(body);
-        res.writeHead(200).end();
-      });
+      req
+        .on('data', (d) => (body += d))
+        .on('end', () => {
+          posts.push(body);
+          res.writeHead(200).end();
+        });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     try {
@@ -277,10 +306,13 @@ describe('/admin in Chromium', { timeout: 120_000 }, () => {
       const first = JSON.parse(posts[0]!) as { segment: string; members: number };
       expect(first).toMatchObject({ segment: 'engaged_carters', members: Number(twinSize.replace(/,/g, '')) });
       await expect
-        .poll(async () => {
-          await page.reload();
-          return (await tableRows(page, 'segment-history')).length;
-        }, { timeout: 15_000 })
+        .poll(
+          async () => {
+            await page.reload();
+            return (await tableRows(page, 'segment-history')).length;
+          },
+          { timeout: 15_000 },
+        )
         .toBe(1);
       expect(await page.$eval('figure.chart', (f) => f.querySelector('canvas') !== null)).toBe(true);
       await page.screenshot({ path: join(SHOTS, '09-segment-detail.png'), fullPage: true });
@@ -295,7 +327,12 @@ describe('/admin in Chromium', { timeout: 120_000 }, () => {
   it('finds a multi-device customer by keyboard, shows both devices, and forgets them after a confirmation', async () => {
     const [multi] = (
       await runSpoor(
-        ['sql', '--format', 'tsv', "SELECT customer_id FROM spoor.identity_map WHERE site_id = 'demo' GROUP BY customer_id HAVING uniqExact(visitor_id) >= 2 ORDER BY customer_id LIMIT 1"],
+        [
+          'sql',
+          '--format',
+          'tsv',
+          "SELECT customer_id FROM spoor.identity_map WHERE site_id = 'demo' GROUP BY customer_id HAVING uniqExact(visitor_id) >= 2 ORDER BY customer_id LIMIT 1",
+        ],
         env,
       )
     ).stdout
@@ -347,7 +384,7 @@ describe('/admin in Chromium', { timeout: 120_000 }, () => {
     await page.fill('input[name="confirm"]', multi!);
     await page.click('form.confirm button[type="submit"]');
     await page.waitForSelector('[data-forgotten]');
-    const left = await runSpoor(['sql', '--format', 'tsv', '--param', `c=${multi}`, "SELECT count() FROM spoor.events WHERE user_id = {c:String}"], env);
+    const left = await runSpoor(['sql', '--format', 'tsv', '--param', `c=${multi}`, 'SELECT count() FROM spoor.events WHERE user_id = {c:String}'], env);
     expect(left.stdout.trim().split('\n')[1]).toBe('0');
     expect(errors).toEqual([]);
   });

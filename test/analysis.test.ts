@@ -4,15 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateTraffic, type Traffic } from '@spoor/traffic';
 import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
-import {
-  expectedCarts,
-  expectedCustomers,
-  expectedDays,
-  expectedSessions,
-  expectedVisitors,
-  money4,
-  pathOf,
-} from '@spoor/testkit/recompute';
+import { expectedCarts, expectedCustomers, expectedDays, expectedSessions, expectedVisitors, money4, pathOf } from '@spoor/testkit/recompute';
 
 const SEEDS = (process.env.SPOOR_SEEDS ?? '11,12').split(',').map(Number);
 const VISITORS = Number(process.env.SPOOR_VISITORS ?? 600);
@@ -144,7 +136,7 @@ describe.each(SEEDS)('profiles equal the raw events (seed %i)', (seed) => {
   it('identities link visitors to customers, and the landing paths are what the URLs say', async () => {
     const linked = new Set(traffic.events.filter((e) => e.user_id).map((e) => `${e.visitor_id}|${e.user_id}`));
     const [r] = await p.wh.query<{ n: number }>(
-      "SELECT count() AS n FROM (SELECT visitor_id, user_id FROM spoor.identities FINAL WHERE site_id = {s:String})",
+      'SELECT count() AS n FROM (SELECT visitor_id, user_id FROM spoor.identities FINAL WHERE site_id = {s:String})',
       { s: site },
     );
     expect(r!.n).toBe(linked.size);

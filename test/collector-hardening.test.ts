@@ -35,7 +35,10 @@ beforeAll(async () => {
   worker = createWorker({ connection: consumer, warehouse: wh, queueName: name, maxWaitMs: 50 });
   base = await serve({
     queue,
-    sites: staticSites([{ site: 'shop', origins: ['https://shop.example'] }, { site: 'quiet', origins: [] }]),
+    sites: staticSites([
+      { site: 'shop', origins: ['https://shop.example'] },
+      { site: 'quiet', origins: [] },
+    ]),
     ipSalt: async () => 'salt',
     rateLimits: redisRateLimits({ redis: producer, keyPrefix: uniqueName('rl') }),
   });
@@ -113,19 +116,27 @@ describe('bad input over HTTP into ClickHouse', () => {
         { index: 2, reason: 'event_too_large', path: 'events.2' },
       ],
     });
-    const keys = makeBatch([makeEvent('pageview'), makeEvent('custom', { name: 'keys', props: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])) })]);
+    const keys = makeBatch([
+      makeEvent('pageview'),
+      makeEvent('custom', { name: 'keys', props: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])) }),
+    ]);
     expect(await (await post(keys)).json()).toMatchObject({ accepted: 2, rejected: 0 });
     await expect.poll(() => traces(batch.batch_id), { timeout: 15_000 }).toBe(5);
     await expect.poll(() => traces(keys.batch_id), { timeout: 15_000 }).toBe(2);
     expect(
-      await rows("SELECT type, name, has(flags, 'clipped') AS clipped, length(props['s']) AS s FROM spoor.events WHERE batch_id = {b:String} ORDER BY type, name", { b: batch.batch_id }),
+      await rows(
+        "SELECT type, name, has(flags, 'clipped') AS clipped, length(props['s']) AS s FROM spoor.events WHERE batch_id = {b:String} ORDER BY type, name",
+        { b: batch.batch_id },
+      ),
     ).toEqual([
       { type: 'click', name: '', clipped: 0, s: 0 },
       { type: 'custom', name: 'long', clipped: 1, s: 1024 },
       { type: 'pageview', name: '', clipped: 0, s: 0 },
     ]);
     expect(
-      await rows("SELECT length(mapKeys(props)) AS n, has(flags, 'clipped') AS clipped FROM spoor.events WHERE batch_id = {b:String} AND type = 'custom'", { b: keys.batch_id }),
+      await rows("SELECT length(mapKeys(props)) AS n, has(flags, 'clipped') AS clipped FROM spoor.events WHERE batch_id = {b:String} AND type = 'custom'", {
+        b: keys.batch_id,
+      }),
     ).toEqual([{ n: 100, clipped: 1 }]);
     const rejected = await rows<{ event_index: number; reason: string; path: string; raw_len: number; event_id: string; received: number; stage: string }>(
       `SELECT event_index, reason, path, length(raw) AS raw_len, event_id, toUnixTimestamp64Milli(received_at) AS received, stage
@@ -145,8 +156,16 @@ describe('bad input over HTTP into ClickHouse', () => {
     const statuses = [
       (await post(`{"site":"shop","batch_id":"${ids[0]}","events":[`)).status,
       (await post(JSON.stringify(makeBatch([makeEvent('pageview')], { batch_id: ids[1] })), { 'content-type': 'application/x-www-form-urlencoded' })).status,
-      (await post(JSON.stringify(makeBatch([makeEvent('custom', { name: 'x', props: { s: 'y'.repeat(1000) }, title: 'z'.repeat(1000) })], { batch_id: ids[2] })).padEnd(300 * 1024, ' '))).status,
-      (await post(gzipSync(`{"site":"shop","batch_id":"${ids[3]}","events":[${'['.repeat(200_000)}${']'.repeat(200_000)}]}`), { 'content-encoding': 'gzip' })).status,
+      (
+        await post(
+          JSON.stringify(makeBatch([makeEvent('custom', { name: 'x', props: { s: 'y'.repeat(1000) }, title: 'z'.repeat(1000) })], { batch_id: ids[2] })).padEnd(
+            300 * 1024,
+            ' ',
+          ),
+        )
+      ).status,
+      (await post(gzipSync(`{"site":"shop","batch_id":"${ids[3]}","events":[${'['.repeat(200_000)}${']'.repeat(200_000)}]}`), { 'content-encoding': 'gzip' }))
+        .status,
       (await post(makeBatch([makeEvent('pageview')], { site: 'nobody', batch_id: ids[4] }))).status,
       (await post(makeBatch([makeEvent('pageview')], { batch_id: ids[5] }), { 'content-type': 'application/json', 'content-encoding': 'br' })).status,
     ];
@@ -179,12 +198,16 @@ describe('bad input over HTTP into ClickHouse', () => {
 
   it('stores SQL-looking strings and prototype keys verbatim as data, with no pollution', async () => {
     const evil = "x'); DROP TABLE spoor.events; --";
-    const event = makeEvent('custom', { name: evil, props: { '`k`': "v'\\\"", plain: 'ok' }, url: `https://shop.example/?q=${encodeURIComponent(evil)}` });
+    const event = makeEvent('custom', { name: evil, props: { '`k`': 'v\'\\"', plain: 'ok' }, url: `https://shop.example/?q=${encodeURIComponent(evil)}` });
     const body = JSON.stringify(makeBatch([event])).replace('"plain":"ok"', '"plain":"ok","__proto__":{"polluted":"1"}');
     expect((await post(body)).status).toBe(202);
-    await expect.poll(async () => (await rows('SELECT 1 FROM spoor.events WHERE event_id = {e:UUID}', { e: event.event_id })).length, { timeout: 15_000 }).toBe(1);
-    const [row] = await rows<{ name: string; props: Record<string, string> }>('SELECT name, props FROM spoor.events WHERE event_id = {e:UUID}', { e: event.event_id });
-    expect(row).toEqual({ name: evil, props: { '`k`': "v'\\\"", plain: 'ok' } });
+    await expect
+      .poll(async () => (await rows('SELECT 1 FROM spoor.events WHERE event_id = {e:UUID}', { e: event.event_id })).length, { timeout: 15_000 })
+      .toBe(1);
+    const [row] = await rows<{ name: string; props: Record<string, string> }>('SELECT name, props FROM spoor.events WHERE event_id = {e:UUID}', {
+      e: event.event_id,
+    });
+    expect(row).toEqual({ name: evil, props: { '`k`': 'v\'\\"', plain: 'ok' } });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(await rows("SELECT name FROM system.tables WHERE database = 'spoor' AND name = 'events'")).toHaveLength(1);
   });
@@ -240,7 +263,9 @@ describe('request facts into ClickHouse', () => {
     expect(a!.flags).toEqual(['clock_corrected']);
     expect(await rows('SELECT flags FROM spoor.events WHERE batch_id = {b:String}', { b: noSent.batch_id })).toEqual([{ flags: ['no_sent_at'] }]);
     await expect.poll(() => traces(old.batch_id), { timeout: 15_000 }).toBe(2);
-    expect(await rows('SELECT event_index, reason FROM spoor.rejected_events WHERE batch_id = {b:String}', { b: old.batch_id })).toEqual([{ event_index: 0, reason: 'too_old' }]);
+    expect(await rows('SELECT event_index, reason FROM spoor.rejected_events WHERE batch_id = {b:String}', { b: old.batch_id })).toEqual([
+      { event_index: 0, reason: 'too_old' },
+    ]);
   });
 
   it('honours GPC end to end: no cookie, no IP hash, cookieless rows', async () => {
@@ -262,7 +287,12 @@ describe('request facts into ClickHouse', () => {
     const later = makeBatch([makeEvent('pageview', { visitor_id: 'sdk-after-purge' })]);
     expect((await post(later, { cookie })).status).toBe(202);
     await expect.poll(() => traces(later.batch_id), { timeout: 15_000 }).toBe(1);
-    expect(await rows('SELECT visitor_id, sdk_visitor_id FROM spoor.events WHERE batch_id IN ({a:String}, {b:String}) ORDER BY sdk_visitor_id', { a: first.batch_id, b: later.batch_id })).toEqual([
+    expect(
+      await rows('SELECT visitor_id, sdk_visitor_id FROM spoor.events WHERE batch_id IN ({a:String}, {b:String}) ORDER BY sdk_visitor_id', {
+        a: first.batch_id,
+        b: later.batch_id,
+      }),
+    ).toEqual([
       { visitor_id: 'sdk-first', sdk_visitor_id: '' },
       { visitor_id: 'sdk-first', sdk_visitor_id: 'sdk-after-purge' },
     ]);
@@ -273,9 +303,9 @@ describe('request facts into ClickHouse', () => {
     const res = await fetch(`${base}/v1/p.gif?site=shop&url=${encodeURIComponent(url)}`, { headers: { 'user-agent': CHROME } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/gif');
-    await expect.poll(async () => (await rows('SELECT type, flags, path FROM spoor.events WHERE url = {u:String}', { u: url })), { timeout: 15_000 }).toEqual([
-      { type: 'pageview', flags: ['pixel'], path: new URL(url).pathname },
-    ]);
+    await expect
+      .poll(async () => await rows('SELECT type, flags, path FROM spoor.events WHERE url = {u:String}', { u: url }), { timeout: 15_000 })
+      .toEqual([{ type: 'pageview', flags: ['pixel'], path: new URL(url).pathname }]);
   });
 });
 
@@ -283,7 +313,10 @@ describe('rate limits in Redis', () => {
   it('answers a burst past the site budget with 429 + Retry-After, stores exactly what was acknowledged, and leaves other sites alone', async () => {
     const limited = await serve({
       queue,
-      sites: staticSites([{ site: 'shop', origins: [] }, { site: 'quiet', origins: [] }]),
+      sites: staticSites([
+        { site: 'shop', origins: [] },
+        { site: 'quiet', origins: [] },
+      ]),
       ipSalt: async () => 'salt',
       rateLimits: redisRateLimits({ redis: conns[0] as never, keyPrefix: uniqueName('rl'), perSite: { points: 5, durationS: 60 } }),
     });
@@ -296,7 +329,11 @@ describe('rate limits in Redis', () => {
     expect(await refused.json()).toMatchObject({ error: 'rate_limited' });
     expect((await post(makeBatch([makeEvent('pageview')], { site: 'quiet' }), {}, limited)).status).toBe(202);
     await settled();
-    await expect.poll(async () => (await rows<{ n: number }>('SELECT count() AS n FROM spoor.events WHERE visitor_id = {v:String}', { v: visitor }))[0]!.n, { timeout: 15_000 }).toBe(5);
+    await expect
+      .poll(async () => (await rows<{ n: number }>('SELECT count() AS n FROM spoor.events WHERE visitor_id = {v:String}', { v: visitor }))[0]!.n, {
+        timeout: 15_000,
+      })
+      .toBe(5);
   });
 
   it('limits one client address behind a trusted proxy, however it spoofs X-Forwarded-For', async () => {
@@ -309,7 +346,8 @@ describe('rate limits in Redis', () => {
     });
     // What the client wrote comes first; the proxy (this test's loopback peer) appends the address it saw.
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await post(makeBatch([makeEvent('pageview')]), { 'x-forwarded-for': `198.51.100.${i}, 203.0.113.50` }, limited)).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await post(makeBatch([makeEvent('pageview')]), { 'x-forwarded-for': `198.51.100.${i}, 203.0.113.50` }, limited)).status);
     expect(statuses).toEqual([202, 202, 202, 429, 429]);
     expect((await post(makeBatch([makeEvent('pageview')]), { 'x-forwarded-for': '203.0.113.51' }, limited)).status).toBe(202);
     // The proxy's own (private) address is never limited as if it were one visitor.

@@ -42,9 +42,17 @@ describe('SIGTERM under load', () => {
     expect(acked.length).toBeGreaterThan(100);
     expect(outcomes.get('closed') ?? 0).toBeGreaterThan(0);
     // The stored ids of this load (not an IN list of them: thousands overflow one argv string).
-    const r = await runSpoor(['sql', "SELECT DISTINCT event_id FROM spoor.events WHERE startsWith(visitor_id, 'load-')", '--format', 'csv'], { SPOOR_DATA_DIR: dataDir });
+    const r = await runSpoor(['sql', "SELECT DISTINCT event_id FROM spoor.events WHERE startsWith(visitor_id, 'load-')", '--format', 'csv'], {
+      SPOOR_DATA_DIR: dataDir,
+    });
     expect(r.stderr).toBe('');
-    const stored = new Set(r.stdout.trim().split('\n').slice(1).map((l) => l.replaceAll('"', '')));
+    const stored = new Set(
+      r.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.replaceAll('"', '')),
+    );
     expect(acked.filter((id) => !stored.has(id))).toEqual([]);
   }, 120_000);
 });

@@ -31,13 +31,20 @@ describe('crashes', () => {
     const queue = createBatchQueue({ connection: producer, name: queueName });
     await waitFor(() => producer.status === 'ready');
     const now = Date.now();
-    const events = Array.from({ length: 12 }, (_, i) =>
-      ({ ...makeEvent('pageview', { visitor_id: 'crash-v', session_id: 'crash-s', ts: now - 60_000 + i }), client_ts: now, flags: [] }) as AcceptedEvent,
+    const events = Array.from(
+      { length: 12 },
+      (_, i) =>
+        ({ ...makeEvent('pageview', { visitor_id: 'crash-v', session_id: 'crash-s', ts: now - 60_000 + i }), client_ts: now, flags: [] }) as AcceptedEvent,
     );
     await queue.enqueue({
-      v: 1, site: 'shop', batch_id: randomUUID(), received_at: now, sent_at: now,
+      v: 1,
+      site: 'shop',
+      batch_id: randomUUID(),
+      received_at: now,
+      sent_at: now,
       ctx: { user_agent: 'Mozilla/5.0', ip_hash: '', ip_prefix: '', gpc: false, prefetch: false },
-      events, rejected: [],
+      events,
+      rejected: [],
     });
 
     const first = runWorker({ DATA_DIR: dataDir, REDIS_URL: redisUrl, QUEUE: queueName, CRASH_AFTER_INSERT: '1' });
@@ -103,7 +110,15 @@ describe('crashes', () => {
       'every event',
     );
     expect(await second.stop('SIGTERM')).toBe(0);
-    const r = await runSpoor(['sql', "SELECT uniqExact(event_id), (SELECT sum(pageviews) FROM spoor.visitor_profiles WHERE visitor_id LIKE 'load-%') FROM spoor.events", '--format', 'tsv'], env);
+    const r = await runSpoor(
+      [
+        'sql',
+        "SELECT uniqExact(event_id), (SELECT sum(pageviews) FROM spoor.visitor_profiles WHERE visitor_id LIKE 'load-%') FROM spoor.events",
+        '--format',
+        'tsv',
+      ],
+      env,
+    );
     expect(r.stdout.trim().split('\n')[1]).toBe(`${total}\t${total}`);
   }, 180_000);
 });

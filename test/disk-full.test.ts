@@ -55,18 +55,35 @@ describe.skipIf(!mounted)('a full disk (tmpfs; needs root to mount)', () => {
     expect(up.child.exitCode).toBeNull();
 
     rmSync(filler);
-    await expect.poll(async () => (await fetch(`${up!.base}/v1/batch`, { method: 'POST', body: JSON.stringify(makeBatch([makeEvent('pageview')], { site: 'demo' })) })).status, { timeout: 30_000, interval: 500 }).toBe(202);
+    await expect
+      .poll(
+        async () =>
+          (await fetch(`${up!.base}/v1/batch`, { method: 'POST', body: JSON.stringify(makeBatch([makeEvent('pageview')], { site: 'demo' })) })).status,
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(202);
     for (let i = 0; i < 10; i++) await post();
     const count = async () => {
-      const r = await runSpoor(['sql', "SELECT DISTINCT event_id FROM spoor.events WHERE startsWith(visitor_id, 'disk-')", '--format', 'csv'], { SPOOR_DATA_DIR: dataDir });
-      return new Set(r.stdout.trim().split('\n').slice(1).map((l) => l.replaceAll('"', '')));
+      const r = await runSpoor(['sql', "SELECT DISTINCT event_id FROM spoor.events WHERE startsWith(visitor_id, 'disk-')", '--format', 'csv'], {
+        SPOOR_DATA_DIR: dataDir,
+      });
+      return new Set(
+        r.stdout
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.replaceAll('"', '')),
+      );
     };
     const missing = async () => {
       const stored = await count();
       return acked.filter((id) => !stored.has(id)).length;
     };
     await expect.poll(missing, { timeout: 60_000, interval: 1_000 }).toBe(0);
-    const dup = await runSpoor(['sql', "SELECT count() - uniqExact(event_id) FROM spoor.events FINAL WHERE startsWith(visitor_id, 'disk-')", '--format', 'tsv'], { SPOOR_DATA_DIR: dataDir });
+    const dup = await runSpoor(
+      ['sql', "SELECT count() - uniqExact(event_id) FROM spoor.events FINAL WHERE startsWith(visitor_id, 'disk-')", '--format', 'tsv'],
+      { SPOOR_DATA_DIR: dataDir },
+    );
     expect(dup.stdout.trim().split('\n')[1]).toBe('0');
   }, 180_000);
 });

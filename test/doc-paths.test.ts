@@ -4,7 +4,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const DOCS = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 /** The folders a path in prose starts with to count as one of this repository's. */
 const TOP = ['apps', 'packages', 'clickhouse', 'docs', 'examples', 'bench', 'scripts', 'test'];
 /** Paths of other repositories the docs name on purpose (clickhouse-js's test folders, in BENCHMARKS.md). */
@@ -32,9 +38,7 @@ function namedPaths(doc: string, text: string): string[] {
     if (/^[a-z]+:/.test(target)) continue;
     found.add(relative(ROOT, resolve(ROOT, dirname(doc), target)));
   }
-  return [...found]
-    .map((p) => p.replace(/[.,:;_]+$/, ''))
-    .filter((p) => p && !isPattern(p) && !ELSEWHERE.some((e) => p.startsWith(e)));
+  return [...found].map((p) => p.replace(/[.,:;_]+$/, '')).filter((p) => p && !isPattern(p) && !ELSEWHERE.some((e) => p.startsWith(e)));
 }
 
 it('every repository path named in README, CONTRIBUTING and docs/ exists', () => {

@@ -26,7 +26,13 @@ async function pipeline(opts: PipelineOptions = {}, redisUrl = inject('redisUrl'
 function pageviews(visitor: string, n: number, from = 0): SpoorEventInput[] {
   const ts = Date.now() - 3_600_000;
   return Array.from({ length: n }, (_, i) =>
-    makeEvent('pageview', { event_id: uuidFor(visitor, from + i), visitor_id: visitor, session_id: `${visitor}-s`, ts: ts + (from + i) * 1000, url: `https://shop.example/p/${from + i}` }),
+    makeEvent('pageview', {
+      event_id: uuidFor(visitor, from + i),
+      visitor_id: visitor,
+      session_id: `${visitor}-s`,
+      ts: ts + (from + i) * 1000,
+      url: `https://shop.example/p/${from + i}`,
+    }),
   );
 }
 

@@ -82,7 +82,9 @@ describe(`${BODIES.toLocaleString('en-US')} fuzzed bodies`, () => {
     await p.drain(180_000);
 
     // Every acknowledged event once (counted the documented way), and no event the collector did not take.
-    const stored = await p.wh.query<{ event_id: string; n: number }>("SELECT event_id, count() AS n FROM spoor.events FINAL WHERE site_id = 'shop' GROUP BY event_id");
+    const stored = await p.wh.query<{ event_id: string; n: number }>(
+      "SELECT event_id, count() AS n FROM spoor.events FINAL WHERE site_id = 'shop' GROUP BY event_id",
+    );
     const storedIds = new Set(stored.map((s) => s.event_id));
     expect([...acked].filter((id) => !storedIds.has(id))).toEqual([]);
     expect(stored.filter((s) => Number(s.n) !== 1)).toEqual([]);

@@ -78,7 +78,8 @@ describe('spoor up under hostile clients', () => {
       });
     const body = JSON.stringify(makeBatch([makeEvent('pageview')], { site: 'demo' }));
     for (let i = 0; i < 2_000; i++) await open('POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n');
-    for (let i = 0; i < 200; i++) await open(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 20)}`);
+    for (let i = 0; i < 200; i++)
+      await open(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 20)}`);
     // Drip a byte now and then, as slowloris does, to keep the connections busy.
     const drip = setInterval(() => {
       for (const s of sockets) if (!s.destroyed) s.write('X');

@@ -37,9 +37,20 @@ async function gatedWarehouse() {
 
 function job(visitor: string, events: number): BatchJobData {
   const now = Date.now();
-  const list = Array.from({ length: events }, (_, i) =>
-    ({ ...makeEvent('pageview', { visitor_id: visitor }), client_ts: now, flags: [], batch_index: i }) as AcceptedEvent);
-  return { v: 1, site: 'shop', batch_id: randomUUID(), received_at: now, sent_at: now, ctx: { user_agent: UA, ip_hash: '', ip_prefix: '', gpc: false, prefetch: false }, events: list, rejected: [] };
+  const list = Array.from(
+    { length: events },
+    (_, i) => ({ ...makeEvent('pageview', { visitor_id: visitor }), client_ts: now, flags: [], batch_index: i }) as AcceptedEvent,
+  );
+  return {
+    v: 1,
+    site: 'shop',
+    batch_id: randomUUID(),
+    received_at: now,
+    sent_at: now,
+    ctx: { user_agent: UA, ip_hash: '', ip_prefix: '', gpc: false, prefetch: false },
+    events: list,
+    rejected: [],
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

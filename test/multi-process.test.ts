@@ -42,7 +42,9 @@ beforeAll(async () => {
     SPOOR_WORKER_LOCK_MS: '10000',
   };
   const started = await Promise.all([
-    ...[0, 1].map(() => startSpoorProcess(['worker', '--metrics-port', '0', '--concurrency', '100', '--batch-size', '5000', '--flush-ms', '100'], env, /metrics on [^:]+:(\d+)/)),
+    ...[0, 1].map(() =>
+      startSpoorProcess(['worker', '--metrics-port', '0', '--concurrency', '100', '--batch-size', '5000', '--flush-ms', '100'], env, /metrics on [^:]+:(\d+)/),
+    ),
     ...[0, 1].map(() => startSpoorProcess(['collector', '--port', '0', '--host', '127.0.0.1'], env, /up on [^:]+:(\d+)/)),
   ]);
   workers.push(started[0]!, started[1]!);
@@ -62,7 +64,12 @@ async function sql<T>(query: string): Promise<T[]> {
   });
   const text = await res.text();
   if (!res.ok) throw new Error(text);
-  return text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l) as T) : [];
+  return text.trim()
+    ? text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as T)
+    : [];
 }
 
 function usesEmbeddedEngine(pid: number): boolean {

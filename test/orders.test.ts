@@ -61,14 +61,22 @@ async function hook(platform: 'shopify' | 'woocommerce', payload: unknown, heade
   const body = JSON.stringify(payload);
   const sig = createHmac('sha256', SECRETS[platform]).update(body).digest('base64');
   const name = platform === 'shopify' ? 'x-shopify-hmac-sha256' : 'x-wc-webhook-signature';
-  return p.collector.app.request(`/v1/hooks/${platform}/${SITE}`, { method: 'POST', body, headers: { 'content-type': 'application/json', [name]: sig, ...headers } });
+  return p.collector.app.request(`/v1/hooks/${platform}/${SITE}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', [name]: sig, ...headers },
+  });
 }
 
 async function stripe(payload: unknown) {
   const body = JSON.stringify(payload);
   const t = Math.floor(Date.now() / 1000);
   const v1 = createHmac('sha256', SECRETS.stripe).update(`${t}.${body}`).digest('hex');
-  return p.collector.app.request(`/v1/hooks/stripe/${SITE}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${v1}` } });
+  return p.collector.app.request(`/v1/hooks/stripe/${SITE}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${v1}` },
+  });
 }
 
 /** The stored events, each once, in the oracle's shape. */
@@ -80,8 +88,22 @@ async function rawEvents(): Promise<SpoorEventInput[]> {
     { s: SITE },
   );
   return rows.map((r) => {
-    const base = { event_id: r.event_id, type: r.type, ts: Number(r.ts), visitor_id: r.visitor_id, ...(r.user_id ? { user_id: r.user_id } : {}), ...(r.session_id ? { session_id: r.session_id } : {}), ...(r.url ? { url: r.url } : {}) };
-    const items = (r.ids as string[]).map((id, i) => ({ id, name: '', price: 0, quantity: (r.qty as number[])[i]!, ...((r.cats as string[])[i] ? { category: (r.cats as string[])[i] } : {}) }));
+    const base = {
+      event_id: r.event_id,
+      type: r.type,
+      ts: Number(r.ts),
+      visitor_id: r.visitor_id,
+      ...(r.user_id ? { user_id: r.user_id } : {}),
+      ...(r.session_id ? { session_id: r.session_id } : {}),
+      ...(r.url ? { url: r.url } : {}),
+    };
+    const items = (r.ids as string[]).map((id, i) => ({
+      id,
+      name: '',
+      price: 0,
+      quantity: (r.qty as number[])[i]!,
+      ...((r.cats as string[])[i] ? { category: (r.cats as string[])[i] } : {}),
+    }));
     const order = r.order_id ? { order: { order_id: r.order_id, revenue: r.revenue, currency: r.currency, items } } : {};
     return { ...base, ...order, ...(r.type === 'identify' ? { traits: r.traits } : {}) } as unknown as SpoorEventInput;
   });
@@ -135,7 +157,10 @@ describe('the same order from the browser and from the shop', () => {
       { s: SITE, d: DAY },
     );
     expect(d).toEqual({ orders: 1, revenue: '52.61', orders_browser_only: 0, orders_server_only: 0, orders_both: 1 });
-    const [items] = await p.wh.query<{ n: number }>(`SELECT count() AS n FROM spoor.order_items FINAL WHERE site_id = {s:String} AND order_id = {o:String}`, { s: SITE, o: SHOPIFY_ORDER });
+    const [items] = await p.wh.query<{ n: number }>(`SELECT count() AS n FROM spoor.order_items FINAL WHERE site_id = {s:String} AND order_id = {o:String}`, {
+      s: SITE,
+      o: SHOPIFY_ORDER,
+    });
     expect(items!.n).toBe(2);
     // The refund took the order's person in the worker.
     const [r] = await p.wh.query<Record<string, unknown>>(
@@ -162,7 +187,11 @@ describe('the same order from the browser and from the shop', () => {
     const res = await p.collector.app.request(`/v1/hooks/shopify/${SITE}`, {
       method: 'POST',
       body: JSON.stringify(order),
-      headers: { 'content-type': 'application/json', 'x-shopify-hmac-sha256': createHmac('sha256', 'guess').update(JSON.stringify(order)).digest('base64'), 'x-shopify-topic': 'orders/create' },
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-hmac-sha256': createHmac('sha256', 'guess').update(JSON.stringify(order)).digest('base64'),
+        'x-shopify-topic': 'orders/create',
+      },
     });
     expect(res.status).toBe(401);
     await p.drain();
@@ -179,7 +208,12 @@ describe('a visitor id carried after Safari purged the SDK cookie', () => {
     // The SDK made a new id (its cookie was purged); the collector's HttpOnly cookie kept the old one.
     const res = await p.collector.app.request('/v1/batch', {
       method: 'POST',
-      body: JSON.stringify({ site: SITE, batch_id: randomUUID(), sent_at: Date.now(), events: [makeEvent('pageview', { visitor_id: 'v-sdk-new', ts: YESTERDAY - DAY_MS + 20_000 })] }),
+      body: JSON.stringify({
+        site: SITE,
+        batch_id: randomUUID(),
+        sent_at: Date.now(),
+        events: [makeEvent('pageview', { visitor_id: 'v-sdk-new', ts: YESTERDAY - DAY_MS + 20_000 })],
+      }),
       headers: { 'content-type': 'text/plain', origin: SHOP_ORIGIN, 'user-agent': BROWSER, cookie: 'spoor_id=v-cookie-kept' },
     });
     expect(res.status).toBe(202);
@@ -213,7 +247,11 @@ describe('the tracking loss', () => {
   it('counts orders seen by the browser only, the server only and both, per day', async () => {
     // Only the browser: the shop's backend never reported it.
     await browser([
-      makeEvent('purchase', { visitor_id: 'v-b-only', ts: YESTERDAY + 5_000, order: { order_id: 'B-ONLY', revenue: '10', currency: 'EUR', items: [{ id: 'x', name: 'X', price: '10', quantity: 1 }] } }),
+      makeEvent('purchase', {
+        visitor_id: 'v-b-only',
+        ts: YESTERDAY + 5_000,
+        order: { order_id: 'B-ONLY', revenue: '10', currency: 'EUR', items: [{ id: 'x', name: 'X', price: '10', quantity: 1 }] },
+      }),
     ]);
     // Only the server: a WooCommerce order whose thank-you page never ran the tag.
     const woo = { ...fixture('woocommerce-order-updated.json'), date_created_gmt: iso(YESTERDAY + 7_000).slice(0, 19), meta_data: [] };
@@ -235,7 +273,12 @@ describe('the tracking loss', () => {
 describe('POST /v1/server/batch', () => {
   it('lands an order a year old in its own month, on its customer, once however often it is sent', async () => {
     const ts = Date.now() - 400 * DAY_MS;
-    const purchase = makeEvent('purchase', { visitor_id: 'c:u-old', user_id: 'u-old', ts, order: { order_id: 'OLD-1', revenue: '120', currency: 'GBP', items: [] } });
+    const purchase = makeEvent('purchase', {
+      visitor_id: 'c:u-old',
+      user_id: 'u-old',
+      ts,
+      order: { order_id: 'OLD-1', revenue: '120', currency: 'GBP', items: [] },
+    });
     const batch = { site: SITE, batch_id: 'backend-1', sent_at: Date.now(), events: [purchase] };
     for (const batchId of ['backend-1', 'backend-2']) {
       const res = await p.collector.app.request('/v1/server/batch', {
@@ -332,7 +375,13 @@ describe('profiles equal a recomputation from the stored events', () => {
     expect(visitors.length).toBe(wantVisitors.size);
     for (const row of visitors) {
       const want = wantVisitors.get(row.visitor_id as string)!;
-      expect({ ...row, revenue: money4(row.revenue as string) }).toEqual({ visitor_id: want.visitor_id, user_id: want.user_id, orders: want.orders, revenue: want.revenue, pageviews: want.pageviews });
+      expect({ ...row, revenue: money4(row.revenue as string) }).toEqual({
+        visitor_id: want.visitor_id,
+        user_id: want.user_id,
+        orders: want.orders,
+        revenue: want.revenue,
+        pageviews: want.pageviews,
+      });
     }
     const days = await p.wh.query<Record<string, unknown>>(
       `SELECT toString(day) AS day, visitors, orders, toString(revenue) AS revenue FROM spoor.daily_stats WHERE site_id = {s:String}`,
@@ -342,7 +391,12 @@ describe('profiles equal a recomputation from the stored events', () => {
     expect(days.length).toBe(wantDays.size);
     for (const row of days) {
       const want = wantDays.get(row.day as string)!;
-      expect({ ...row, revenue: money4(row.revenue as string) }).toEqual({ day: want.day, visitors: want.visitors, orders: want.orders, revenue: want.revenue });
+      expect({ ...row, revenue: money4(row.revenue as string) }).toEqual({
+        day: want.day,
+        visitors: want.visitors,
+        orders: want.orders,
+        revenue: want.revenue,
+      });
     }
     expect(failures).toEqual([]);
   });

@@ -138,7 +138,11 @@ it('the workspace shows a customer’s browsers as identity_map has them, and se
     const devices = await customerDevices(p.wh, 'shop', c.customer_id);
     expect([c.customer_id, devices.rows.map((d) => d.visitor_id).sort()]).toEqual([c.customer_id, c.visitors]);
   }
-  for (const [visitor, customer] of [['v-shared', 'bob'], ['v-carol', 'carol'], ['v-anon', 'v-anon']]) {
+  for (const [visitor, customer] of [
+    ['v-shared', 'bob'],
+    ['v-carol', 'carol'],
+    ['v-anon', 'v-anon'],
+  ]) {
     const found = await searchCustomers(p.wh, 'shop', visitor!);
     expect(found.rows.map((m) => m.customer_id)).toEqual([customer]);
   }

@@ -106,7 +106,13 @@ describe('/v1/me', () => {
     const t = Date.now() - 5 * HOUR;
     await send([
       makeEvent('pageview', { visitor_id: v, session_id: 'me-s1', ts: t }),
-      makeEvent('cart_add', { visitor_id: v, session_id: 'me-s1', ts: t + 1000, item: item('MUG', '8.00'), cart: { cart_id: 'me-cart', items: [{ ...item('MUG', '8.00'), quantity: 2 }], value: '16.00', currency: 'EUR' } }),
+      makeEvent('cart_add', {
+        visitor_id: v,
+        session_id: 'me-s1',
+        ts: t + 1000,
+        item: item('MUG', '8.00'),
+        cart: { cart_id: 'me-cart', items: [{ ...item('MUG', '8.00'), quantity: 2 }], value: '16.00', currency: 'EUR' },
+      }),
       makeEvent('pageview', { visitor_id: v, session_id: 'me-s2', ts: t + 3 * HOUR }),
     ]);
     const answer = known(await me(v));
@@ -114,7 +120,9 @@ describe('/v1/me', () => {
       "SELECT sessions, toString(first_seen) AS first_seen, toString(last_seen) AS last_seen FROM spoor.visitor_profiles WHERE site_id = 'shop' AND visitor_id = {v:String}",
       { v },
     );
-    const [cart] = await p.wh.query<{ changed_at: string }>("SELECT toString(changed_at) AS changed_at FROM spoor.cart_states WHERE site_id = 'shop' AND cart_id = 'me-cart'");
+    const [cart] = await p.wh.query<{ changed_at: string }>(
+      "SELECT toString(changed_at) AS changed_at FROM spoor.cart_states WHERE site_id = 'shop' AND cart_id = 'me-cart'",
+    );
     const iso = (s: string) => new Date(`${s.replace(' ', 'T')}Z`).toISOString();
     expect(answer).toMatchObject({
       returning: true,
@@ -145,15 +153,28 @@ describe('/v1/me', () => {
     );
     const res = await collector.app.request(
       'http://collect.example/v1/batch',
-      { method: 'POST', body: `{"site":"shop","batch_id":"${randomUUID()}","events":[${identify}]}`, headers: { 'content-type': 'text/plain', 'user-agent': BROWSER, origin: ORIGIN } },
+      {
+        method: 'POST',
+        body: `{"site":"shop","batch_id":"${randomUUID()}","events":[${identify}]}`,
+        headers: { 'content-type': 'text/plain', 'user-agent': BROWSER, origin: ORIGIN },
+      },
       anyPeer(),
     );
     expect(res.status).toBe(202);
     await p.drain();
-    await send([makeEvent('purchase', { visitor_id: v, user_id: 'ada', ts: t + 1000, order: { order_id: 'ME-O1', revenue: '20.00', currency: 'EUR', items: [item('TEAPOT', '20.00', 'Tableware')] } })]);
+    await send([
+      makeEvent('purchase', {
+        visitor_id: v,
+        user_id: 'ada',
+        ts: t + 1000,
+        order: { order_id: 'ME-O1', revenue: '20.00', currency: 'EUR', items: [item('TEAPOT', '20.00', 'Tableware')] },
+      }),
+    ]);
 
     const answer = known(await me(v));
-    const [cp] = await p.wh.query<{ lifecycle: string; orders: number }>("SELECT lifecycle, orders FROM spoor.customer_profiles WHERE site_id = 'shop' AND customer_id = 'ada'");
+    const [cp] = await p.wh.query<{ lifecycle: string; orders: number }>(
+      "SELECT lifecycle, orders FROM spoor.customer_profiles WHERE site_id = 'shop' AND customer_id = 'ada'",
+    );
     expect(answer.customer).toEqual({ lifecycle: cp!.lifecycle, orders: cp!.orders, traits: { first_name: 'Ada', note: LONG } });
     expect(cp).toEqual({ lifecycle: 'new', orders: 1 });
     expect(Object.keys(answer.customer!.traits)).toEqual(['first_name', 'note']);
@@ -162,33 +183,59 @@ describe('/v1/me', () => {
     expect(answer.recommendations.map((r) => r.product_id)).not.toContain('TEAPOT');
   });
 
-  it('recommends what was bought with the visitor\'s products, never what they bought unless the site sells it again', async () => {
+  it("recommends what was bought with the visitor's products, never what they bought unless the site sells it again", async () => {
     const t = Date.now() - 10 * HOUR;
     for (let i = 0; i < 3; i++) {
       await send([
         makeEvent('purchase', {
           visitor_id: `me-buyer-${i}`,
           ts: t + i,
-          order: { order_id: `ME-PAIR-${i}`, revenue: '30.00', currency: 'EUR', items: [item('KETTLE', '20.00', 'Tableware'), item('TEA-REFILL', '5.00'), item('FILTER', '5.00', 'Coffee')] },
+          order: {
+            order_id: `ME-PAIR-${i}`,
+            revenue: '30.00',
+            currency: 'EUR',
+            items: [item('KETTLE', '20.00', 'Tableware'), item('TEA-REFILL', '5.00'), item('FILTER', '5.00', 'Coffee')],
+          },
         }),
       ]);
     }
     const v = 'me-kettle';
-    await send([makeEvent('purchase', { visitor_id: v, ts: t + 100, order: { order_id: 'ME-K', revenue: '20.00', currency: 'EUR', items: [item('KETTLE', '20.00', 'Tableware')] } })]);
+    await send([
+      makeEvent('purchase', {
+        visitor_id: v,
+        ts: t + 100,
+        order: { order_id: 'ME-K', revenue: '20.00', currency: 'EUR', items: [item('KETTLE', '20.00', 'Tableware')] },
+      }),
+    ]);
     const recs = known(await me(v)).recommendations;
-    expect(recs.slice(0, 2).map((r) => [r.product_id, r.reason]).sort()).toEqual([
+    expect(
+      recs
+        .slice(0, 2)
+        .map((r) => [r.product_id, r.reason])
+        .sort(),
+    ).toEqual([
       ['FILTER', 'bought_together'],
       ['TEA-REFILL', 'bought_together'],
     ]);
     expect(recs.map((r) => r.product_id)).not.toContain('KETTLE');
 
     // A consumable the visitor bought stays recommendable (TEA-REFILL is in the site's list).
-    await send([makeEvent('purchase', { visitor_id: v, ts: t + 200, order: { order_id: 'ME-K2', revenue: '10.00', currency: 'EUR', items: [item('TEA-REFILL', '5.00'), item('FILTER', '5.00', 'Coffee')] } })]);
+    await send([
+      makeEvent('purchase', {
+        visitor_id: v,
+        ts: t + 200,
+        order: { order_id: 'ME-K2', revenue: '10.00', currency: 'EUR', items: [item('TEA-REFILL', '5.00'), item('FILTER', '5.00', 'Coffee')] },
+      }),
+    ]);
     const after = known(await me(v)).recommendations.map((r) => r.product_id);
     expect(after).toContain('TEA-REFILL');
     expect(after).not.toContain('FILTER');
 
-    const res = await collector.app.request('http://collect.example/v1/recommendations?site=shop&product=KETTLE&limit=2', { headers: { origin: ORIGIN } }, anyPeer());
+    const res = await collector.app.request(
+      'http://collect.example/v1/recommendations?site=shop&product=KETTLE&limit=2',
+      { headers: { origin: ORIGIN } },
+      anyPeer(),
+    );
     const page = (await res.json()) as ProductRecommendations;
     expect(page.product).toBe('KETTLE');
     expect(page.recommendations.map((r) => [r.product_id, r.reason, r.price]).sort()).toEqual([
@@ -218,7 +265,14 @@ describe('/v1/me', () => {
         body: JSON.stringify({
           site: 'shop',
           batch_id: randomUUID(),
-          events: [makeEvent('cart_add', { visitor_id: v, session_id: 'fresh-1', item: item('FRESH'), cart: { cart_id: 'fresh-cart', items: [item('FRESH')], value: '12.50' } })],
+          events: [
+            makeEvent('cart_add', {
+              visitor_id: v,
+              session_id: 'fresh-1',
+              item: item('FRESH'),
+              cart: { cart_id: 'fresh-cart', items: [item('FRESH')], value: '12.50' },
+            }),
+          ],
         }),
         headers: { 'content-type': 'text/plain', 'user-agent': BROWSER, origin: ORIGIN },
       },
@@ -230,7 +284,10 @@ describe('/v1/me', () => {
 
   it('forgets a visitor at once: {known: false} right after spoor forget, and events replayed later do not bring them back', async () => {
     const v = 'me-gone';
-    const events = [makeEvent('pageview', { visitor_id: v }), makeEvent('cart_add', { visitor_id: v, item: item('GONE'), cart: { cart_id: 'gone-c', items: [item('GONE')], value: '12.50' } })];
+    const events = [
+      makeEvent('pageview', { visitor_id: v }),
+      makeEvent('cart_add', { visitor_id: v, item: item('GONE'), cart: { cart_id: 'gone-c', items: [item('GONE')], value: '12.50' } }),
+    ];
     await send(events);
     known(await me(v));
     await forget(p.wh, { visitorId: v });
@@ -328,12 +385,14 @@ describe('/v1/profiles', () => {
       }
     };
     // Four at a time, as a backend would ask; every customer is checked.
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      for (let c = pending.shift(); c; c = pending.shift()) await check(c);
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let c = pending.shift(); c; c = pending.shift()) await check(c);
+      }),
+    );
   }, 180_000);
 
-  it('combines a customer\'s browsers into one activity profile, and gives a single browser its own', async () => {
+  it("combines a customer's browsers into one activity profile, and gives a single browser its own", async () => {
     const [multi] = await p.wh.query<{ customer_id: string; visitors: string[]; pageviews: number; sessions: number }>(
       `SELECT user_id AS customer_id, groupArray(visitor_id) AS visitors, sum(pageviews) AS pageviews, sum(sessions) AS sessions
        FROM spoor.visitor_profiles WHERE site_id = 'traffic' AND user_id != '' GROUP BY user_id HAVING count() > 1 ORDER BY customer_id LIMIT 1`,
@@ -343,7 +402,9 @@ describe('/v1/profiles', () => {
     expect(got).toMatchObject({ kind: 'customer', customer_id: multi!.customer_id, activity: { pageviews: multi!.pageviews, sessions: multi!.sessions } });
     expect(got.visitor_ids).toEqual([...multi!.visitors].sort());
     const v = multi!.visitors[0]!;
-    const [vp] = await p.wh.query<{ pageviews: number }>("SELECT pageviews FROM spoor.visitor_profiles WHERE site_id = 'traffic' AND visitor_id = {v:String}", { v });
+    const [vp] = await p.wh.query<{ pageviews: number }>("SELECT pageviews FROM spoor.visitor_profiles WHERE site_id = 'traffic' AND visitor_id = {v:String}", {
+      v,
+    });
     const one = (await (await profile(v)).json()) as FullProfile;
     expect(one).toMatchObject({ kind: 'visitor', customer_id: multi!.customer_id, visitor_ids: [v], activity: { pageviews: vp!.pageviews } });
   });
@@ -360,12 +421,26 @@ describe('/v1/profiles', () => {
     const pot = item('PC-POT', '30.00', 'Tableware');
     await send([
       makeEvent('identify', { visitor_id: a, user_id: 'pc-cust', ts: t }),
-      makeEvent('cart_add', { visitor_id: a, session_id: 'pc-s1', ts: t + 1000, item: mug, cart: { cart_id: 'pc-cart-a', items: [mug], value: '16.00', currency: 'EUR' } }),
+      makeEvent('cart_add', {
+        visitor_id: a,
+        session_id: 'pc-s1',
+        ts: t + 1000,
+        item: mug,
+        cart: { cart_id: 'pc-cart-a', items: [mug], value: '16.00', currency: 'EUR' },
+      }),
       makeEvent('identify', { visitor_id: b, user_id: 'pc-cust', ts: t + 2000 }),
-      makeEvent('cart_add', { visitor_id: b, session_id: 'pc-s2', ts: t + 3000, item: pot, cart: { cart_id: 'pc-cart-b', items: [mug, pot], value: '46.00', currency: 'EUR' } }),
+      makeEvent('cart_add', {
+        visitor_id: b,
+        session_id: 'pc-s2',
+        ts: t + 3000,
+        item: pot,
+        cart: { cart_id: 'pc-cart-b', items: [mug, pot], value: '46.00', currency: 'EUR' },
+      }),
     ]);
     const got = await profileOf('pc-cust');
-    const [cs] = await p.wh.query<{ changed_at: string }>("SELECT toString(changed_at) AS changed_at FROM spoor.cart_states WHERE site_id = 'shop' AND cart_id = 'pc-cart-b'");
+    const [cs] = await p.wh.query<{ changed_at: string }>(
+      "SELECT toString(changed_at) AS changed_at FROM spoor.cart_states WHERE site_id = 'shop' AND cart_id = 'pc-cart-b'",
+    );
     expect(got.visitor_ids).toEqual([a, b]);
     expect(got.cart).toEqual({
       cart_id: 'pc-cart-b',
@@ -379,7 +454,14 @@ describe('/v1/profiles', () => {
     });
     // The same cart /v1/me shows the browser that holds it.
     expect(known(await me(b)).cart).toEqual(got.cart);
-    await send([makeEvent('purchase', { visitor_id: b, user_id: 'pc-cust', ts: t + 4000, order: { order_id: 'PC-O1', cart_id: 'pc-cart-b', revenue: '46.00', currency: 'EUR', items: [mug, pot] } })]);
+    await send([
+      makeEvent('purchase', {
+        visitor_id: b,
+        user_id: 'pc-cust',
+        ts: t + 4000,
+        order: { order_id: 'PC-O1', cart_id: 'pc-cart-b', revenue: '46.00', currency: 'EUR', items: [mug, pot] },
+      }),
+    ]);
     expect((await profileOf('pc-cust')).cart).toBeNull();
   });
 

@@ -34,8 +34,7 @@ afterAll(async () => {
   await wh?.close();
 });
 
-const count = async (where: string) =>
-  Number((await wh.query<{ n: number }>(`SELECT count() AS n FROM spoor.events FINAL WHERE ${where}`))[0]!.n);
+const count = async (where: string) => Number((await wh.query<{ n: number }>(`SELECT count() AS n FROM spoor.events FINAL WHERE ${where}`))[0]!.n);
 
 describe('pipeline', () => {
   it('turns a posted batch into typed rows of spoor.events, and refusals into rejected_events', async () => {
@@ -43,7 +42,11 @@ describe('pipeline', () => {
       visitor_id: 'pipe-v1',
       order: { order_id: 'ORD-1', revenue: '42.50', currency: 'EUR', items: [{ id: 'p1', name: 'Tea', price: 21.25, quantity: 2 }] },
     });
-    const batch = makeBatch([makeEvent('pageview', { visitor_id: 'pipe-v1', url: 'https://shop.example/p?utm_source=mail' }), purchase, { type: 'junk' } as never]);
+    const batch = makeBatch([
+      makeEvent('pageview', { visitor_id: 'pipe-v1', url: 'https://shop.example/p?utm_source=mail' }),
+      purchase,
+      { type: 'junk' } as never,
+    ]);
     const res = await collector.app.request('/v1/batch', {
       method: 'POST',
       body: JSON.stringify(batch),
@@ -59,7 +62,9 @@ describe('pipeline', () => {
       "SELECT type, order_id, toString(revenue) AS revenue, currency, quantity, `items.product_id` AS items, browser FROM spoor.events WHERE visitor_id = 'pipe-v1' AND type = 'purchase'",
     );
     expect(row).toEqual({ type: 'purchase', order_id: 'ORD-1', revenue: '42.5', currency: 'EUR', quantity: 2, items: ['p1'], browser: 'Chrome' });
-    const [pv] = await wh.query<{ utm_source: string; path: string }>("SELECT utm_source, path FROM spoor.events WHERE visitor_id = 'pipe-v1' AND type = 'pageview'");
+    const [pv] = await wh.query<{ utm_source: string; path: string }>(
+      "SELECT utm_source, path FROM spoor.events WHERE visitor_id = 'pipe-v1' AND type = 'pageview'",
+    );
     expect(pv).toEqual({ utm_source: 'mail', path: '/p' });
     const rejected = await wh.query<{ reason: string; event_index: number }>(
       `SELECT reason, event_index FROM spoor.rejected_events WHERE batch_id = {b:String}`,

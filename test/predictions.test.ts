@@ -24,7 +24,16 @@ import {
 } from '@spoor/predict';
 import { hashSiteKey, newSiteKey } from '@spoor/secrets';
 import { BUILTINS, SegmentCatalog, segmentSizes } from '@spoor/segments';
-import { CDNOW_CALIBRATION_END, CDNOW_PUBLISHED, CDNOW_SHIFT_DAYS, cdnowFile, cdnowPurchaseEvents, readCdnow, shiftDate, type CdnowRecord } from '@spoor/traffic';
+import {
+  CDNOW_CALIBRATION_END,
+  CDNOW_PUBLISHED,
+  CDNOW_SHIFT_DAYS,
+  cdnowFile,
+  cdnowPurchaseEvents,
+  readCdnow,
+  shiftDate,
+  type CdnowRecord,
+} from '@spoor/traffic';
 import { DEFAULT_MIGRATIONS_DIR } from '@spoor/warehouse';
 import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
 import { runSpoor } from '@spoor/testkit/spoor';
@@ -63,7 +72,10 @@ beforeAll(async () => {
   imported = await runSpoor(['import', 'orders', cdnowFile(), '--format', 'cdnow', '--site', SITE], env);
   fitted = await runSpoor(['predict', 'fit', '--site', SITE, '--as-of', CDNOW_CALIBRATION_END], env);
 
-  p = await startPipeline(inject('redisUrl'), { clickhouseDir: join(dataDir, 'clickhouse'), sites: [{ site: RECENT, origins: [], keyHash: hashSiteKey(KEY) }] });
+  p = await startPipeline(inject('redisUrl'), {
+    clickhouseDir: join(dataDir, 'clickhouse'),
+    sites: [{ site: RECENT, origins: [], keyHash: hashSiteKey(KEY) }],
+  });
   const events = cdnowPurchaseEvents(records, { shiftDays: CDNOW_SHIFT_DAYS });
   for (let i = 0; i < events.length; i += LIMITS.maxEventsPerBatch) {
     const batch = events.slice(i, i + LIMITS.maxEventsPerBatch);
@@ -93,9 +105,14 @@ describe('CDNOW through spoor import orders, on the paper’s own dates', () => 
       { s: SITE },
     );
     expect(row).toEqual({ customers: 2357, orders: 6919, first: '1997-01-01 00:00:00.000', last: '1998-06-30 00:00:00.000' });
-    const ids = await p.wh.query<{ customer_id: string }>('SELECT customer_id FROM spoor.customer_profiles WHERE site_id = {s:String} ORDER BY customer_id', { s: SITE });
+    const ids = await p.wh.query<{ customer_id: string }>('SELECT customer_id FROM spoor.customer_profiles WHERE site_id = {s:String} ORDER BY customer_id', {
+      s: SITE,
+    });
     expect(ids.map((r) => r.customer_id)).toEqual([...new Set(records.map((r) => r.id))].sort());
-    const [events] = await p.wh.query<Record<string, unknown>>("SELECT count() AS n, countIf(sender = 'import') AS imported FROM spoor.events WHERE site_id = {s:String}", { s: SITE });
+    const [events] = await p.wh.query<Record<string, unknown>>(
+      "SELECT count() AS n, countIf(sender = 'import') AS imported FROM spoor.events WHERE site_id = {s:String}",
+      { s: SITE },
+    );
     expect(events).toEqual({ n: 6919, imported: 6919 });
   });
 
@@ -181,9 +198,15 @@ describe('the same orders from the shop’s backend, 1,461 weeks later: customer
       { s: RECENT },
     );
     expect(row).toEqual({ customers: 2357, orders: 6919, first: '2025-01-01 12:00:00.000', last: '2026-06-30 12:00:00.000' });
-    const [events] = await p.wh.query<Record<string, unknown>>("SELECT count() AS n, countIf(sender = 'server') AS server FROM spoor.events WHERE site_id = {s:String}", { s: RECENT });
+    const [events] = await p.wh.query<Record<string, unknown>>(
+      "SELECT count() AS n, countIf(sender = 'server') AS server FROM spoor.events WHERE site_id = {s:String}",
+      { s: RECENT },
+    );
     expect(events).toEqual({ n: 6919, server: 6919 });
-    const [rejected] = await p.wh.query<{ n: number }>('SELECT count() AS n FROM spoor.rejected_events WHERE site_id IN ({a:String}, {b:String})', { a: SITE, b: RECENT });
+    const [rejected] = await p.wh.query<{ n: number }>('SELECT count() AS n FROM spoor.rejected_events WHERE site_id IN ({a:String}, {b:String})', {
+      a: SITE,
+      b: RECENT,
+    });
     expect(rejected!.n).toBe(0);
 
     expect(recentFitText).toMatch(/^cdnow-recent as of 2025-09-30: 2,357 customers, 946 repeat buyers$/m);

@@ -56,8 +56,16 @@ function load(up: SpoorUp, prefix: string, senders = 4) {
 }
 
 async function storedIds(dataDir: string, prefix: string): Promise<Set<string>> {
-  const r = await runSpoor(['sql', `SELECT DISTINCT event_id FROM spoor.events WHERE startsWith(visitor_id, '${prefix}-')`, '--format', 'csv'], { SPOOR_DATA_DIR: dataDir });
-  return new Set(r.stdout.trim().split('\n').slice(1).map((l) => l.replaceAll('"', '')));
+  const r = await runSpoor(['sql', `SELECT DISTINCT event_id FROM spoor.events WHERE startsWith(visitor_id, '${prefix}-')`, '--format', 'csv'], {
+    SPOOR_DATA_DIR: dataDir,
+  });
+  return new Set(
+    r.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.replaceAll('"', '')),
+  );
 }
 
 describe('the private Redis', () => {
@@ -83,7 +91,10 @@ describe('the private Redis', () => {
     expect(await up.stop('SIGTERM')).toBe(0);
     const stored = await storedIds(dataDir, 'killed');
     expect(traffic.acked.filter((id) => !stored.has(id))).toEqual([]);
-    const r = await runSpoor(['sql', "SELECT count() - uniqExact(event_id) FROM spoor.events FINAL WHERE startsWith(visitor_id, 'killed-')", '--format', 'csv'], { SPOOR_DATA_DIR: dataDir });
+    const r = await runSpoor(
+      ['sql', "SELECT count() - uniqExact(event_id) FROM spoor.events FINAL WHERE startsWith(visitor_id, 'killed-')", '--format', 'csv'],
+      { SPOOR_DATA_DIR: dataDir },
+    );
     expect(r.stdout.trim().split('\n')[1]).toBe('0');
   }, 120_000);
 

@@ -19,9 +19,7 @@ afterAll(async () => {
 });
 
 async function send(events: SpoorEventInput[], opts: { batchId?: string; server?: boolean } = {}) {
-  const res = await p.send(
-    { body: { site: 'shop', batch_id: opts.batchId ?? randomUUID(), events }, userAgent: opts.server ? 'shop-backend/1.0' : BROWSER },
-  );
+  const res = await p.send({ body: { site: 'shop', batch_id: opts.batchId ?? randomUUID(), events }, userAgent: opts.server ? 'shop-backend/1.0' : BROWSER });
   expect(res.status).toBe(202);
   sent.push(...events);
   await p.drain();
@@ -61,7 +59,10 @@ describe('counting rules', () => {
   it('subtracts refunds from revenue, a server-side refund included', async () => {
     const ts = Date.now() - 7_200_000;
     await send([makeEvent('purchase', { visitor_id: 'ref-v', user_id: 'u-ref', order: order('O-REF', '80'), ts })]);
-    await send([makeEvent('refund', { visitor_id: 'ref-v', user_id: 'u-ref', order: { order_id: 'O-REF', revenue: '25.5', currency: 'EUR' }, ts: ts + 60_000 })], { server: true });
+    await send(
+      [makeEvent('refund', { visitor_id: 'ref-v', user_id: 'u-ref', order: { order_id: 'O-REF', revenue: '25.5', currency: 'EUR' }, ts: ts + 60_000 })],
+      { server: true },
+    );
     expect(await customer('u-ref')).toMatchObject({ orders: 1, revenue: 54.5 });
     const [v] = await p.wh.query<{ revenue: number }>("SELECT revenue FROM spoor.visitor_profiles WHERE visitor_id = 'ref-v'");
     expect(v!.revenue).toBe(54.5);
@@ -89,9 +90,20 @@ describe('spoor forget', () => {
     const ts = Date.now() - 14_400_000;
     const mine = [
       makeEvent('pageview', { visitor_id: 'gone-v1', session_id: 'gone-s1', url: 'https://shop.example/p/secret', ts }),
-      makeEvent('cart_add', { visitor_id: 'gone-v1', session_id: 'gone-s1', cart: { cart_id: 'gone-cart', items: [{ id: 'SKU-1', price: 5, quantity: 1 }], value: 5 }, ts: ts + 1000 }),
+      makeEvent('cart_add', {
+        visitor_id: 'gone-v1',
+        session_id: 'gone-s1',
+        cart: { cart_id: 'gone-cart', items: [{ id: 'SKU-1', price: 5, quantity: 1 }], value: 5 },
+        ts: ts + 1000,
+      }),
       makeEvent('identify', { visitor_id: 'gone-v1', session_id: 'gone-s1', user_id: 'u-gone', traits: { email: 'gone@example.com' }, ts: ts + 2000 }),
-      makeEvent('purchase', { visitor_id: 'gone-v1', session_id: 'gone-s1', user_id: 'u-gone', order: { ...order('O-GONE', '5'), cart_id: 'gone-cart' }, ts: ts + 3000 }),
+      makeEvent('purchase', {
+        visitor_id: 'gone-v1',
+        session_id: 'gone-s1',
+        user_id: 'u-gone',
+        order: { ...order('O-GONE', '5'), cart_id: 'gone-cart' },
+        ts: ts + 3000,
+      }),
       // A refund too, so the refunds per order (order_refunds) hold the person.
       makeEvent('refund', { visitor_id: 'gone-v1', session_id: 'gone-s1', user_id: 'u-gone', order: order('O-GONE', '2'), ts: ts + 3500 }),
     ];
@@ -132,10 +144,7 @@ describe('spoor forget', () => {
         cols = await p.wh.query<{ name: string; type: string }>(`DESCRIBE (SELECT * FROM ${source})`);
       }
       const text = cols.map((c) => `toString(\`${c.name}\`)`).join(", '|', ");
-      const [hit] = await p.wh.query<{ n: number }>(
-        `SELECT count() AS n FROM ${source} WHERE multiSearchAny(concat(${text}), {ids:Array(String)})`,
-        { ids },
-      );
+      const [hit] = await p.wh.query<{ n: number }>(`SELECT count() AS n FROM ${source} WHERE multiSearchAny(concat(${text}), {ids:Array(String)})`, { ids });
       expect(hit!.n, `${name} still mentions the person`).toBe(0);
     }
     const [stay] = await p.wh.query<{ pageviews: number }>("SELECT pageviews FROM spoor.visitor_profiles WHERE visitor_id = 'stay-v'");
@@ -147,13 +156,9 @@ describe('spoor forget', () => {
     const rows = await p.wh.query<{ day: string; visitors: number; orders: number }>(
       "SELECT toString(day) AS day, visitors, orders FROM spoor.daily_stats WHERE site_id = 'shop'",
     );
-    expect(rows.map((r) => [r.day, r.visitors, r.orders]).sort()).toEqual(
-      [...days.values()].map((d) => [d.day, d.visitors, d.orders]).sort(),
-    );
+    expect(rows.map((r) => [r.day, r.visitors, r.orders]).sort()).toEqual([...days.values()].map((d) => [d.day, d.visitors, d.orders]).sort());
     // So were the per-product statistics the recommendations read: their order is gone from them.
-    const ordersWithSku1 = new Set(
-      unique.flatMap((e) => (e.type === 'purchase' && e.order.items?.some((i) => i.id === 'SKU-1') ? [e.order.order_id] : [])),
-    );
+    const ordersWithSku1 = new Set(unique.flatMap((e) => (e.type === 'purchase' && e.order.items?.some((i) => i.id === 'SKU-1') ? [e.order.order_id] : [])));
     const [sku] = await p.wh.query<{ orders: number }>("SELECT orders FROM spoor.product_stats WHERE site_id = 'shop' AND product_id = 'SKU-1'");
     expect(sku?.orders ?? 0).toBe(ordersWithSku1.size);
   });

@@ -9,7 +9,9 @@ import { generateTraffic } from '@spoor/traffic';
 import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
 
 const DIR = resolve(import.meta.dirname, '../clickhouse/queries');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.sql')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.sql'))
+  .sort();
 let p: TestPipeline;
 
 beforeAll(async () => {
@@ -36,7 +38,9 @@ afterAll(async () => {
 
 /** Values for the placeholders of the parameterised questions: the seeded site, its last 30 days, a real customer. */
 async function paramsFor(sql: string): Promise<Record<string, unknown>> {
-  const [c] = await p.wh.query<{ customer_id: string }>("SELECT customer_id FROM spoor.customer_profiles WHERE site_id = 'shop' ORDER BY orders DESC, customer_id LIMIT 1");
+  const [c] = await p.wh.query<{ customer_id: string }>(
+    "SELECT customer_id FROM spoor.customer_profiles WHERE site_id = 'shop' ORDER BY orders DESC, customer_id LIMIT 1",
+  );
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const known: Record<string, unknown> = {
     site: 'shop',

@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('statistics kept by the materialized views', () => {
-  it('counts each product\'s orders and viewing sessions once, as the raw events say', async () => {
+  it("counts each product's orders and viewing sessions once, as the raw events say", async () => {
     const expected = expectedProductStats(holdout.events, bots);
     const rows = await p.wh.query<{ product_id: string; orders: number; sessions: number }>(
       'SELECT product_id, orders, sessions FROM spoor.product_stats WHERE site_id = {site:String}',

@@ -53,7 +53,8 @@ describe('workspace figures equal a recomputation from raw events', () => {
     const orders = new Map<string, bigint>();
     let refunds = 0n;
     for (const e of people) {
-      if (e.type === 'purchase') orders.set(e.order.order_id, money4(e.order.revenue) > (orders.get(e.order.order_id) ?? -1n) ? money4(e.order.revenue) : orders.get(e.order.order_id)!);
+      if (e.type === 'purchase')
+        orders.set(e.order.order_id, money4(e.order.revenue) > (orders.get(e.order.order_id) ?? -1n) ? money4(e.order.revenue) : orders.get(e.order.order_id)!);
       if (e.type === 'refund') refunds += money4(e.order.revenue);
     }
     const revenue = money([...orders.values()].reduce((a, b) => a + b, 0n) - refunds);
@@ -64,7 +65,11 @@ describe('workspace figures equal a recomputation from raw events', () => {
       revenue,
       avg_order_value: Math.round((revenue / orders.size) * 100) / 100,
     });
-    expect(o.previous).toMatchObject({ orders: 0, revenue: 0, period_to: new Date(Date.parse(`${range.from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10) });
+    expect(o.previous).toMatchObject({
+      orders: 0,
+      revenue: 0,
+      period_to: new Date(Date.parse(`${range.from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10),
+    });
   });
 
   it('funnel: people (customers across browsers) who took each step after the one before', async () => {

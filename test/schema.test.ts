@@ -11,7 +11,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 it('clickhouse/schema.sql equals the schema after every migration', { timeout: 120_000 }, async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ['scripts/schema.mjs', '--stdout'], { cwd: ROOT, maxBuffer: 64 << 20 });
   const checkedIn = readFileSync(resolve(ROOT, 'clickhouse/schema.sql'), 'utf8');
-  const regenerate = 'clickhouse/schema.sql is not the schema the migrations make: regenerate it with `node scripts/schema.mjs` (after `npm run build`) and commit it';
+  const regenerate =
+    'clickhouse/schema.sql is not the schema the migrations make: regenerate it with `node scripts/schema.mjs` (after `npm run build`) and commit it';
   expect(stdout.length, regenerate).toBeGreaterThan(1_000);
   expect(stdout === checkedIn, regenerate).toBe(true);
 });

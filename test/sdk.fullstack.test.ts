@@ -48,9 +48,9 @@ describe('SDK → collector → ClickHouse', () => {
       ['cart_add\t3', 'checkout\t1', 'custom\t1', 'pageview\t1', 'purchase\t1'].join('\n'),
     );
     expect(await sql(`SELECT name, product_id FROM spoor.events WHERE ${where} AND type = 'custom'`)).toBe('view_item\tSKU-1');
-    expect(await sql(`SELECT order_id, toString(revenue), toString(tax), currency, length(items.product_id) FROM spoor.events WHERE ${where} AND type = 'purchase'`)).toBe(
-      'T-1001\t49\t4.9\tUSD\t2',
-    );
+    expect(
+      await sql(`SELECT order_id, toString(revenue), toString(tax), currency, length(items.product_id) FROM spoor.events WHERE ${where} AND type = 'purchase'`),
+    ).toBe('T-1001\t49\t4.9\tUSD\t2');
     // The order names the cart it checked out.
     expect(await sql(`SELECT uniqExact(cart_id) FROM spoor.events WHERE ${where} AND type IN ('cart_add', 'checkout', 'purchase')`)).toBe('1');
     expect(await sql(`SELECT count() FROM spoor.rejected_events WHERE raw LIKE '%${vid}%'`)).toBe('0');
@@ -70,7 +70,9 @@ describe('SDK → collector → ClickHouse', () => {
     await context.close(); // the tab goes away: the last events leave by beacon
     const where = `visitor_id = '${vid}'`;
     await poll(`SELECT path FROM spoor.events WHERE ${where} AND type = 'pageview' ORDER BY ts`).toBe('/spa.html\n/spa/products\n/spa/about');
-    expect(await sql(`SELECT utm_source, utm_campaign FROM spoor.events WHERE ${where} AND type = 'pageview' AND path = '/spa.html'`)).toBe('newsletter\tspring');
+    expect(await sql(`SELECT utm_source, utm_campaign FROM spoor.events WHERE ${where} AND type = 'pageview' AND path = '/spa.html'`)).toBe(
+      'newsletter\tspring',
+    );
     // The language of every pageview, from the browser's Accept-Language.
     expect(await sql(`SELECT DISTINCT lang FROM spoor.events WHERE ${where} AND type = 'pageview'`)).toBe('pt-BR');
     await poll(`SELECT path FROM spoor.events WHERE ${where} AND type = 'page_leave' ORDER BY ts`).toBe('/spa.html\n/spa/products\n/spa/about');
@@ -117,7 +119,9 @@ describe('SDK → collector → ClickHouse', () => {
     // The SDK sends what the page pushed, four times; the server keys the order by its id.
     await poll(`SELECT count() FROM spoor.events WHERE ${where} AND type = 'purchase' AND order_id = 'T12345'`).toBe('4');
     await poll(`SELECT orders, toString(revenue) FROM spoor.visitor_profiles WHERE ${where}`).toBe('1\t35.43');
-    await poll(`SELECT orders, toString(revenue), items, toString(avg_order_value) FROM spoor.customer_profiles WHERE customer_id = '${vid}'`).toBe('1\t35.43\t2\t35.43');
+    await poll(`SELECT orders, toString(revenue), items, toString(avg_order_value) FROM spoor.customer_profiles WHERE customer_id = '${vid}'`).toBe(
+      '1\t35.43\t2\t35.43',
+    );
     expect(await sql(`SELECT count(), sum(quantity) FROM spoor.order_items FINAL WHERE order_id = 'T12345' AND ${where}`)).toBe('1\t2');
     expect(await sql(`SELECT count() FROM spoor.rejected_events WHERE raw LIKE '%${vid}%'`)).toBe('0');
     await context.close();
@@ -148,9 +152,9 @@ describe('SDK → collector → ClickHouse', () => {
       s.track('n'.repeat(500), { note: 'v'.repeat(5000), nested: { a: [1, 2] } });
       return s.flush();
     });
-    await poll(`SELECT length(name), length(props['note']), props['nested'], has(flags, 'clipped') FROM spoor.events WHERE visitor_id = '${vid}' AND type = 'custom' AND startsWith(name, 'nnn')`).toBe(
-      '120\t1024\t{"a":[1,2]}\t1',
-    );
+    await poll(
+      `SELECT length(name), length(props['note']), props['nested'], has(flags, 'clipped') FROM spoor.events WHERE visitor_id = '${vid}' AND type = 'custom' AND startsWith(name, 'nnn')`,
+    ).toBe('120\t1024\t{"a":[1,2]}\t1');
     expect(await sql(`SELECT count() FROM spoor.rejected_events WHERE raw LIKE '%${vid}%'`)).toBe('0');
     await context.close();
   });

@@ -93,8 +93,7 @@ describe('built-in segments equal the recomputation from raw events', () => {
 });
 
 describe('paged reading on the embedded engine', () => {
-  const scratchTables = async () =>
-    (await p.wh.query<{ n: number }>("SELECT count() AS n FROM system.tables WHERE database = 'spoor_scratch'"))[0]!.n;
+  const scratchTables = async () => (await p.wh.query<{ n: number }>("SELECT count() AS n FROM system.tables WHERE database = 'spoor_scratch'"))[0]!.n;
 
   it('reads a snapshot in pages and drops it when the reader stops early, and at the end', async () => {
     const out = await exportSegment(p.wh, catalog.get('cart_abandoners'), { format: 'csv', now, site, mode: 'paged', pageSize: 50 });
@@ -167,16 +166,29 @@ describe('custom definitions', () => {
     expect(teaBuyers.size).toBeGreaterThan(0);
     // Absence: added to a cart once, but not in the last 7 days.
     const lapsedAdders = new Set(people.filter((x) => x.cart_adds > 0 && !recentAdders.has(x.key)).map((x) => x.key));
-    const absent = await exportRows(custom({ name: 'cold', where: { all: [{ field: 'cart_adds', gte: 1 }, { absent: 'cart_add', since: '7d' }] } }));
+    const absent = await exportRows(
+      custom({
+        name: 'cold',
+        where: {
+          all: [
+            { field: 'cart_adds', gte: 1 },
+            { absent: 'cart_add', since: '7d' },
+          ],
+        },
+      }),
+    );
     expect(new Set(absent.map(keyOf))).toEqual(lapsedAdders);
     expect(lapsedAdders.size).toBeGreaterThan(0);
   });
 
   it('a value that tries to break out of its string stays a value', async () => {
-    const attempts = ["x' OR '1'='1", "'); DROP TABLE spoor.events; --", '\\\' OR 1=1 --', '{p0:String}', 'desktop\' OR device_type != \''];
+    const attempts = ["x' OR '1'='1", "'); DROP TABLE spoor.events; --", "\\' OR 1=1 --", '{p0:String}', "desktop' OR device_type != '"];
     const [before] = await p.wh.query<{ n: number }>('SELECT count() AS n FROM spoor.events');
     for (const value of attempts) {
-      const entry = custom({ name: 'inject', where: { any: [{ field: 'device_type', eq: value }, { trait: 'email', eq: value }, { interest: { category: value } }] } });
+      const entry = custom({
+        name: 'inject',
+        where: { any: [{ field: 'device_type', eq: value }, { trait: 'email', eq: value }, { interest: { category: value } }] },
+      });
       const compiled = compileSegment(entry.definition, { now });
       expect(compiled.where).not.toContain(value);
       expect(await exportRows(entry)).toEqual([]);
@@ -226,15 +238,28 @@ describe('webhook delivery of who entered and who left', () => {
     expect(hook.calls()).toBe(first.requests + 1);
     expect(hook.got.map((g) => g.body.part)).toEqual(Array.from({ length: first.requests }, (_, i) => i + 1));
     expect(hook.got.map((g) => g.body.last)).toEqual(hook.got.map((_, i) => i === first.requests - 1));
-    expect(hook.got.flatMap((g) => g.body.entered).map((r) => keyOf(r)).sort()).toEqual([...expectedMembers(people, { now: Date.now() }).cart_abandoners!].sort());
+    expect(
+      hook.got
+        .flatMap((g) => g.body.entered)
+        .map((r) => keyOf(r))
+        .sort(),
+    ).toEqual([...expectedMembers(people, { now: Date.now() }).cart_abandoners!].sort());
     expect(hook.got[0]!.headers['x-spoor-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
 
     // One abandoner buys (leaves), one new visitor leaves a cart two hours ago (enters).
     const buyer = hook.got[0]!.body.entered[0]!;
     const t = Date.now() - 2 * 3_600_000;
     const events = [
-      makeEvent('purchase', { visitor_id: buyer.visitor_id as string, ts: Date.now() - 60_000, order: { order_id: 'o-webhook', revenue: 5, currency: 'EUR', items: [{ id: 'p1', name: 'Tea', price: 5, quantity: 1 }] } }),
-      makeEvent('cart_add', { visitor_id: 'v-newcomer', ts: t, cart: { cart_id: 'c-new', items: [{ id: 'p1', name: 'Tea', price: 5, quantity: 1 }], value: 5 } }),
+      makeEvent('purchase', {
+        visitor_id: buyer.visitor_id as string,
+        ts: Date.now() - 60_000,
+        order: { order_id: 'o-webhook', revenue: 5, currency: 'EUR', items: [{ id: 'p1', name: 'Tea', price: 5, quantity: 1 }] },
+      }),
+      makeEvent('cart_add', {
+        visitor_id: 'v-newcomer',
+        ts: t,
+        cart: { cart_id: 'c-new', items: [{ id: 'p1', name: 'Tea', price: 5, quantity: 1 }], value: 5 },
+      }),
     ];
     expect((await p.send({ body: makeBatch(events, { site }), userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0' })).status).toBe(202);
     await p.drain();

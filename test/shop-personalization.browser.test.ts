@@ -58,14 +58,21 @@ async function othersBoughtTogether() {
             type: 'purchase',
             ts: Date.now() - 3_600_000,
             visitor_id: `other-${i}`,
-            order: { order_id: `OTHER-${i}`, revenue: 73.9, currency: 'EUR', items: [line('SKU-POT-01', 'Cast-iron teapot', 64), line('SKU-TEA-02', 'Earl Grey', 9.9)] },
+            order: {
+              order_id: `OTHER-${i}`,
+              revenue: 73.9,
+              currency: 'EUR',
+              items: [line('SKU-POT-01', 'Cast-iron teapot', 64), line('SKU-TEA-02', 'Earl Grey', 9.9)],
+            },
           },
         ],
       }),
     });
     expect(res.status).toBe(202);
   }
-  await expect.poll(() => sql("SELECT orders FROM spoor.product_affinities WHERE product_id = 'SKU-POT-01' AND other_id = 'SKU-TEA-02'"), { timeout: 15_000 }).toBe('3');
+  await expect
+    .poll(() => sql("SELECT orders FROM spoor.product_affinities WHERE product_id = 'SKU-POT-01' AND other_id = 'SKU-TEA-02'"), { timeout: 15_000 })
+    .toBe('3');
 }
 
 describe('demo shop personalization in Chromium', () => {

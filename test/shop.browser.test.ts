@@ -41,7 +41,13 @@ describe('demo shop in Chromium', () => {
     await page.click('#buy');
     await page.waitForSelector('text=Thank you!');
     await expect
-      .poll(() => sql(`SELECT type, user_id, toString(revenue) FROM spoor.events WHERE visitor_id = '${visitor}' AND type IN ('cart_add', 'purchase', 'identify') ORDER BY type`), { timeout: 10_000, interval: 250 })
+      .poll(
+        () =>
+          sql(
+            `SELECT type, user_id, toString(revenue) FROM spoor.events WHERE visitor_id = '${visitor}' AND type IN ('cart_add', 'purchase', 'identify') ORDER BY type`,
+          ),
+        { timeout: 10_000, interval: 250 },
+      )
       .toBe('cart_add\t\t0\nidentify\tada@example.com\t0\npurchase\tada@example.com\t12.5');
     expect(errors).toEqual([]);
   });

@@ -11,11 +11,7 @@ import { DEFAULT_MIGRATIONS_DIR } from '@spoor/warehouse';
 export function migrationsFor(set, dir) {
   if (set === 'views') return DEFAULT_MIGRATIONS_DIR;
   const keep =
-    set === 'noviews'
-      ? (f) => /^\d{4}_(events|rejected_events|events_.*)\.sql$/.test(f)
-      : set === 'norec'
-        ? (f) => !/^005[0-2]_/.test(f)
-        : undefined;
+    set === 'noviews' ? (f) => /^\d{4}_(events|rejected_events|events_.*)\.sql$/.test(f) : set === 'norec' ? (f) => !/^005[0-2]_/.test(f) : undefined;
   if (!keep) throw new Error(`unknown migration set ${set}`);
   const out = join(dir, 'migrations');
   mkdirSync(out, { recursive: true });

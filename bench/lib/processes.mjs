@@ -59,9 +59,13 @@ export function start(cmd, args, { env = {}, ready, timeoutMs = 60_000 } = {}) {
 export async function startRedis() {
   const port = await freePort();
   const dir = tempDir('redis');
-  const proc = start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'], {
-    ready: 'Ready to accept connections',
-  });
+  const proc = start(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'],
+    {
+      ready: 'Ready to accept connections',
+    },
+  );
   await proc.started;
   return { url: `redis://127.0.0.1:${port}`, pid: proc.child.pid, stop: () => proc.stop() };
 }

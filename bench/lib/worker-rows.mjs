@@ -14,9 +14,14 @@ export function* workerRows(target, { site = 'bench', now = Date.now(), affinity
     const rows = [];
     for (const b of traffic.batches) {
       const job = {
-        v: 1, site, batch_id: b.body.batch_id, received_at: now, sent_at: now,
+        v: 1,
+        site,
+        batch_id: b.body.batch_id,
+        received_at: now,
+        sent_at: now,
         ctx: { user_agent: b.userAgent, ip_hash: 'h', ip_prefix: '203.0.113.0', gpc: false, prefetch: false },
-        events: b.body.events.map((e) => ({ ...e, client_ts: e.ts, flags: [] })), rejected: [],
+        events: b.body.events.map((e) => ({ ...e, client_ts: e.ts, flags: [] })),
+        rejected: [],
       };
       rows.push(...eventRows(job));
     }

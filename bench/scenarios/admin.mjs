@@ -51,7 +51,10 @@ export async function run(ctx) {
     const base = `http://127.0.0.1:${port}`;
     const signIn = await fetch(`${base}/admin/session`, { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
     const cookie = signIn.headers.get('set-cookie').split(';')[0];
-    const [customer] = await sql(dataDir, "SELECT customer_id FROM spoor.identity_map WHERE site_id = 'bench' GROUP BY customer_id ORDER BY uniqExact(visitor_id) DESC, customer_id LIMIT 1");
+    const [customer] = await sql(
+      dataDir,
+      "SELECT customer_id FROM spoor.identity_map WHERE site_id = 'bench' GROUP BY customer_id ORDER BY uniqExact(visitor_id) DESC, customer_id LIMIT 1",
+    );
     customerOf.id = customer;
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
@@ -66,7 +69,8 @@ export async function run(ctx) {
       'customer 360': `/admin/customers/${encodeURIComponent(customer)}?site=bench`,
       segments: '/admin/segments?site=bench',
       'segment detail': '/admin/segments?site=bench&segment=cart_abandoners',
-      'builder preview': '/admin/segments/new/preview?site=bench&c0_field=pageviews&c0_op=gte&c0_value=3&c1_kind=event&c1_event=cart_add&c1_op=gte&c1_value=1&c1_within=7d',
+      'builder preview':
+        '/admin/segments/new/preview?site=bench&c0_field=pageviews&c0_op=gte&c0_value=3&c1_kind=event&c1_event=cart_add&c1_op=gte&c1_value=1&c1_within=7d',
     };
     for (const [name, spec] of Object.entries(paths)) {
       const [path, status] = Array.isArray(spec) ? spec : [spec, 200];
@@ -104,7 +108,7 @@ export async function run(ctx) {
     notes: [
       `${loaded.events.toLocaleString('en-US')} generated events (@spoor/traffic, site bench) inserted as the worker does, then ${requests} requests per view, one at a time after a warm-up, through a running spoor up with the session cookie; the last 30 days, one site.`,
       'The customer is the one with the most browsers; the builder preview is the fragment admin.js fetches as the form changes (a field condition and an event count within 7 days).',
-      'Rows and bytes read are the engine\'s statistics of every query a view sends, rendered once more after the timings (bench/servers/admin-reads.mjs): load-independent, unlike the times.',
+      "Rows and bytes read are the engine's statistics of every query a view sends, rendered once more after the timings (bench/servers/admin-reads.mjs): load-independent, unlike the times.",
     ],
   };
 }

@@ -65,7 +65,7 @@ export async function run(ctx) {
     ],
     notes: [
       `Analyst answers during the runs, by ClickHouse code (241 memory limit, 159 time limit, 202 lane full): ${JSON.stringify(outcomes)}.`,
-      'The analyst user runs with its default limits (docs/OPERATIONS.md) but a 10 s time limit: 16 CPU hogs and 4 memory bombs, each sent again as soon as it ends, against the 16-query lane (the rest wait, then get 202). Its query threads run at nice 19 (needs CAP_SYS_NICE; as root here), so the worker\'s inserts keep the CPU.',
+      "The analyst user runs with its default limits (docs/OPERATIONS.md) but a 10 s time limit: 16 CPU hogs and 4 memory bombs, each sent again as soon as it ends, against the 16-query lane (the rest wait, then get 202). Its query threads run at nice 19 (needs CAP_SYS_NICE; as root here), so the worker's inserts keep the CPU.",
       'Latency as in the e2e scenario: a one-event probe batch every 200 ms among the load, timed from its POST until a primary-key poll saw it.',
     ],
   };

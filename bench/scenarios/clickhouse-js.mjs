@@ -34,13 +34,33 @@ const SUITE_DEPS = 'uuid split2 @faker-js/faker apache-arrow parquet-wasm@0.6.1'
  * "file › test name"; a failure matching none is a regression.
  */
 const EXPECTED = [
-  [/read_only_user\.test/, 'engine', 'the embedded engine has no access control: CREATE USER and GRANT are refused (ACCESS_DENIED), so the fixture cannot make its read-only user; the interface\'s users are its own configuration (spoor up\'s read-only analyst)'],
+  [
+    /read_only_user\.test/,
+    'engine',
+    "the embedded engine has no access control: CREATE USER and GRANT are refused (ACCESS_DENIED), so the fixture cannot make its read-only user; the interface's users are its own configuration (spoor up's read-only analyst)",
+  ],
   [/role\.test/, 'engine', 'the embedded engine has no access control: CREATE ROLE and GRANT are refused (ACCESS_DENIED), and no role can be set'],
   [/query_log\.test/, 'engine', 'the embedded engine keeps no system.query_log (UNKNOWN_TABLE)'],
-  [/JSONEachRowWithProgress/, 'engine', 'the embedded engine writes JSONEachRowWithProgress progress rows where its local progress callback fires (after the blocks, differently from run to run), not ahead of each block as a server does; and the format is answered whole, so an exception is an HTTP 500 rather than an exception row'],
-  [/invalid_string_length\.test/, 'engine', 'JSON is answered whole (the engine renders each streamed chunk as a JSON document of its own), bounded to 256 MiB: the 50-million-row answer is refused with 396 (Limit for result exceeded) where a server streams 1 GB until the client\'s string overflows'],
-  [/node_select_streaming\.test.* consume a (text|stream) response only once/, 'client', 'written for an older client: @clickhouse/client 1.23 refuses json() on TabSeparated ("Cannot decode TabSeparated as JSON") before it checks that the stream was consumed, against a server too'],
-  [/node_streaming_exception\.test/, 'client', 'with output_format_csv_crlf_end_of_line=1 every row ends in \\r\\n, which client 1.23.1 takes for the start of the mid-stream exception block as soon as the answer carries X-ClickHouse-Exception-Tag, as servers from 25.11 (and this interface) send; later clients check the whole frame'],
+  [
+    /JSONEachRowWithProgress/,
+    'engine',
+    'the embedded engine writes JSONEachRowWithProgress progress rows where its local progress callback fires (after the blocks, differently from run to run), not ahead of each block as a server does; and the format is answered whole, so an exception is an HTTP 500 rather than an exception row',
+  ],
+  [
+    /invalid_string_length\.test/,
+    'engine',
+    "JSON is answered whole (the engine renders each streamed chunk as a JSON document of its own), bounded to 256 MiB: the 50-million-row answer is refused with 396 (Limit for result exceeded) where a server streams 1 GB until the client's string overflows",
+  ],
+  [
+    /node_select_streaming\.test.* consume a (text|stream) response only once/,
+    'client',
+    'written for an older client: @clickhouse/client 1.23 refuses json() on TabSeparated ("Cannot decode TabSeparated as JSON") before it checks that the stream was consumed, against a server too',
+  ],
+  [
+    /node_streaming_exception\.test/,
+    'client',
+    'with output_format_csv_crlf_end_of_line=1 every row ends in \\r\\n, which client 1.23.1 takes for the start of the mid-stream exception block as soon as the answer carries X-ClickHouse-Exception-Tag, as servers from 25.11 (and this interface) send; later clients check the whole frame',
+  ],
 ];
 
 const VITEST_SHIM = `// jasmine's globals on vitest's expect, for the suite's older files.
@@ -210,9 +230,10 @@ function readResults(file, dir) {
     // A failed file none of whose tests failed failed outside them (an import, a beforeAll): vitest
     // marks the tests it then never ran as skipped, but they failed.
     const results = f.assertionResults ?? [];
-    const fileError = f.status === 'failed' && !results.some((t) => t.status === 'failed')
-      ? firstLine(f.message) || 'a hook of the file failed (the run output above has the error)'
-      : '';
+    const fileError =
+      f.status === 'failed' && !results.some((t) => t.status === 'failed')
+        ? firstLine(f.message) || 'a hook of the file failed (the run output above has the error)'
+        : '';
     if (results.length === 0 && fileError) tests.push({ file: name, name: '(file)', status: 'failed', error: fileError });
     for (const t of results) {
       const notRun = fileError && t.status !== 'passed';
@@ -228,7 +249,14 @@ function readResults(file, dir) {
 }
 
 function firstLine(text) {
-  return (text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim())?.trim().slice(0, 300) ?? '';
+  return (
+    (text ?? '')
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim()
+      .slice(0, 300) ?? ''
+  );
 }
 
 function expectation(t) {
@@ -278,7 +306,8 @@ export async function run(ctx) {
   const unexpected = failed.filter((t) => !expectation(t));
   const runnable = count(['passed', 'failed']) - client.length;
   for (const t of tests.filter((x) => x.status !== 'passed' && x.status !== 'failed')) console.log(`  skipped  ${t.file} › ${t.name}`);
-  for (const t of failed) console.log(`  ${expectation(t)?.kind ?? 'FAILED'}`.padEnd(10) + ` ${t.file} › ${t.name}\n           ${expectation(t)?.reason ?? t.error}`);
+  for (const t of failed)
+    console.log(`  ${expectation(t)?.kind ?? 'FAILED'}`.padEnd(10) + ` ${t.file} › ${t.name}\n           ${expectation(t)?.reason ?? t.error}`);
   return {
     figures: [
       { what: 'tests passed', value: String(count(['passed'])), unit: 'tests' },

@@ -21,7 +21,11 @@ async function server(kind, redisUrl) {
     kind === 'collector'
       ? start(process.execPath, [join(root, 'apps/cli/bin/spoor.cjs'), 'collector'], {
           env: { ...env, REDIS_URL: redisUrl, SPOOR_SITES: `bench=${ORIGIN}`, SPOOR_RATE_LIMIT_SITE: '1000000', SPOOR_QUEUE: 'bench' },
-          ready: async () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false),
+          ready: async () =>
+            fetch(`http://127.0.0.1:${port}/readyz`).then(
+              (r) => r.ok,
+              () => false,
+            ),
         })
       : start(process.execPath, [join(root, `bench/servers/${kind}.mjs`)], { env, ready: 'listening' });
   await proc.started;

@@ -38,7 +38,12 @@ export async function spoorUp(env = {}) {
     });
     const text = await res.text();
     if (!res.ok) throw new Error(text);
-    return text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l)) : [];
+    return text.trim()
+      ? text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+      : [];
   };
   return { base: `http://127.0.0.1:${port}`, chPort, pid: proc.child.pid, redisPid, dataDir, sql, output: proc.output, stop: () => proc.stop() };
 }
@@ -83,9 +88,7 @@ export async function freshness(up, bodies, rate, seconds) {
     const deadline = () => stop && Date.now() - last > 30_000;
     let last = Date.now();
     while (!(stop && sentAt.size === 0) && !deadline()) {
-      const rows = await up.sql(
-        `SELECT DISTINCT batch_id FROM spoor.events WHERE site_id = 'demo' AND toDate(ts) = today() AND visitor_id = '${probe}'`,
-      );
+      const rows = await up.sql(`SELECT DISTINCT batch_id FROM spoor.events WHERE site_id = 'demo' AND toDate(ts) = today() AND visitor_id = '${probe}'`);
       const now = Date.now();
       for (const { batch_id } of rows) {
         const t = sentAt.get(batch_id);
@@ -106,7 +109,12 @@ export async function freshness(up, bodies, rate, seconds) {
     if (Date.now() >= nextProbe) {
       const batch_id = `${probe}-${i}`;
       const ts = Date.now();
-      const body = JSON.stringify({ site: 'demo', batch_id, sent_at: ts, events: [{ event_id: randomUUID(), type: 'pageview', ts, visitor_id: probe, url: 'https://bench.example/probe' }] });
+      const body = JSON.stringify({
+        site: 'demo',
+        batch_id,
+        sent_at: ts,
+        events: [{ event_id: randomUUID(), type: 'pageview', ts, visitor_id: probe, url: 'https://bench.example/probe' }],
+      });
       sentAt.set(batch_id, ts);
       inFlight.push(post(up.base, body));
       nextProbe += 200;
@@ -132,7 +140,9 @@ export async function run(ctx) {
       const { rss_mib: idle, file_mib: idleFile } = memoryOf(up.pid);
       const s = await sustained(up, bodies, seconds);
       const lat = await freshness(up, bodies, s.rate / 2, ctx.quick ? 4 : 15);
-      const [size] = await up.sql("SELECT sum(bytes_on_disk) AS bytes, (SELECT count() FROM spoor.events) AS events FROM system.parts WHERE database = 'spoor' AND active");
+      const [size] = await up.sql(
+        "SELECT sum(bytes_on_disk) AS bytes, (SELECT count() FROM spoor.events) AS events FROM system.parts WHERE database = 'spoor' AND active",
+      );
       runs.push({
         idle,
         idleFile,
@@ -164,7 +174,7 @@ export async function run(ctx) {
     notes: [
       ...notes,
       'Why the rate and freshness targets are missed on 2 cores: one Node thread runs collector and worker while the embedded engine parses the rows and updates fourteen materialized views and merges parts in the background; the engine, not the queue, bounds the rate. An insert with all views costs the engine a fixed ~0.1–0.2 s whatever its size, plus its rows (bench insert-paths), so the worker forms the next insert only when the engine is free and lets it grow to its batch size (10,000 rows by default) under load. Separate `spoor collector` / `spoor worker` processes against a ClickHouse server scale past it (docs/OPERATIONS.md).',
-      'Idle memory: about two thirds of the resident set is the embedded engine\'s library mapped from disk (file-backed, shared and reclaimable); the rest is the process\'s own.',
+      "Idle memory: about two thirds of the resident set is the embedded engine's library mapped from disk (file-backed, shared and reclaimable); the rest is the process's own.",
       `Load: 32 concurrent senders of 20-event batches (a new batch_id each) from the same machine for ${seconds} s; sustained = events sent / time from the first send until the last of them was queryable. Freshness: load at half that rate plus a one-event probe batch every 200 ms, each probe timed from its POST until a primary-key poll (every 50 ms, through the ClickHouse HTTP interface) saw it.`,
     ],
   };

@@ -22,12 +22,18 @@ async function paths(rowsFile, variants, perInsert = 10_000) {
     maxBuffer: 256 * 2 ** 20,
     env: { ...process.env, PER_INSERT: String(perInsert) },
   });
-  return stdout.trim().split('\n').map((l) => JSON.parse(l));
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 /** Every materialized view the migrations create, in order. */
 function viewNames() {
-  const sql = readdirSync(DEFAULT_MIGRATIONS_DIR).sort().map((f) => readFileSync(join(DEFAULT_MIGRATIONS_DIR, f), 'utf8')).join('\n');
+  const sql = readdirSync(DEFAULT_MIGRATIONS_DIR)
+    .sort()
+    .map((f) => readFileSync(join(DEFAULT_MIGRATIONS_DIR, f), 'utf8'))
+    .join('\n');
   const made = [...sql.matchAll(/MATERIALIZED VIEW IF NOT EXISTS \{\{db\}\}\.(\w+)/g)].map((m) => m[1]);
   // A later migration may drop a view an earlier one made.
   const dropped = new Set([...sql.matchAll(/DROP (?:VIEW|TABLE) IF EXISTS \{\{db\}\}\.(\w+)/g)].map((m) => m[1]));
@@ -65,7 +71,10 @@ export async function run(ctx) {
   const views = viewNames();
   const alone = await paths(rowsFile, ['select:noviews', ...views.map((v) => `select:only=${v}`)]);
   const base = perRow(alone[0]);
-  const cost = alone.slice(1).map((r, k) => ({ view: views[k], us: perRow(r) - base })).sort((a, b) => b.us - a.us);
+  const cost = alone
+    .slice(1)
+    .map((r, k) => ({ view: views[k], us: perRow(r) - base }))
+    .sort((a, b) => b.us - a.us);
   // Per insert: wall(n) = fixed + n × per_row, from inserts of SMALL and of LARGE rows.
   const [SMALL, LARGE] = ctx.quick ? [1_000, 10_000] : [2_500, 50_000];
   const [small, large] = [await paths(sizesFile, ['json:views', 'select:views'], SMALL), await paths(sizesFile, ['json:views', 'select:views'], LARGE)];
@@ -85,29 +94,61 @@ export async function run(ctx) {
     figures: [
       { what: `JSONEachRow raw insert, all views (${target.toLocaleString('en-US')} worker rows)`, value: summary(jsonViews.map(rate)), unit: 'rows/s' },
       { what: 'JSONEachRow raw insert, raw tables only', value: summary(jsonRaw.map(rate)), unit: 'rows/s' },
-      { what: 'INSERT … SELECT in the engine, all views', value: summary(selViews.map(rate)), unit: 'rows/s', target: '≥ 80,000 rows/s', met: summary(selViews.map(rate)).median >= 80_000 },
+      {
+        what: 'INSERT … SELECT in the engine, all views',
+        value: summary(selViews.map(rate)),
+        unit: 'rows/s',
+        target: '≥ 80,000 rows/s',
+        met: summary(selViews.map(rate)).median >= 80_000,
+      },
       { what: 'INSERT … SELECT in the engine, raw tables only', value: summary(selRaw.map(rate)), unit: 'rows/s' },
-      { what: 'per row: input path (JSONEachRow − INSERT … SELECT, raw tables)', value: summary(jsonRaw.map((r, i) => perRow(r) - perRow(selRaw[i]))), unit: 'µs' },
+      {
+        what: 'per row: input path (JSONEachRow − INSERT … SELECT, raw tables)',
+        value: summary(jsonRaw.map((r, i) => perRow(r) - perRow(selRaw[i]))),
+        unit: 'µs',
+      },
       { what: 'per row: the raw tables (INSERT … SELECT, raw tables only)', value: us(selRaw), unit: 'µs' },
-      { what: 'per row: all views (INSERT … SELECT, all views − raw tables)', value: summary(selViews.map((r, i) => perRow(r) - perRow(selRaw[i]))), unit: 'µs' },
-      { what: 'JSON.stringify of the rows, per row (the worker\'s serialising, not in the figures above)', value: summary(jsonViews.map((r) => (r.serialise_ms * 1000) / r.rows)), unit: 'µs' },
+      {
+        what: 'per row: all views (INSERT … SELECT, all views − raw tables)',
+        value: summary(selViews.map((r, i) => perRow(r) - perRow(selRaw[i]))),
+        unit: 'µs',
+      },
+      {
+        what: "JSON.stringify of the rows, per row (the worker's serialising, not in the figures above)",
+        value: summary(jsonViews.map((r) => (r.serialise_ms * 1000) / r.rows)),
+        unit: 'µs',
+      },
       { what: `JSONEachRow, all views, ${SMALL.toLocaleString('en-US')} rows per insert (run once)`, value: jsonFit.small, unit: 'rows/s' },
       { what: `JSONEachRow, all views, ${LARGE.toLocaleString('en-US')} rows per insert (run once)`, value: jsonFit.large, unit: 'rows/s' },
       { what: `INSERT … SELECT, all views, ${SMALL.toLocaleString('en-US')} rows per insert (run once)`, value: selFit.small, unit: 'rows/s' },
       { what: `INSERT … SELECT, all views, ${LARGE.toLocaleString('en-US')} rows per insert (run once)`, value: selFit.large, unit: 'rows/s' },
-      { what: 'fixed cost of one insert, all views (JSONEachRow / INSERT … SELECT)', value: `${jsonFit.fixedMs.toFixed(0)} / ${selFit.fixedMs.toFixed(0)}`, unit: 'ms' },
-      { what: 'cost per row beyond it, all views (JSONEachRow / INSERT … SELECT)', value: `${jsonFit.perRowUs.toFixed(1)} / ${selFit.perRowUs.toFixed(1)}`, unit: 'µs' },
+      {
+        what: 'fixed cost of one insert, all views (JSONEachRow / INSERT … SELECT)',
+        value: `${jsonFit.fixedMs.toFixed(0)} / ${selFit.fixedMs.toFixed(0)}`,
+        unit: 'ms',
+      },
+      {
+        what: 'cost per row beyond it, all views (JSONEachRow / INSERT … SELECT)',
+        value: `${jsonFit.perRowUs.toFixed(1)} / ${selFit.perRowUs.toFixed(1)}`,
+        unit: 'µs',
+      },
       ...cost.slice(0, 6).map((c) => ({ what: `per row: ${c.view} alone (run once)`, value: c.us, unit: 'µs' })),
-      { what: 'ClickHouse bytes per million events, all tables, merged', value: perMillion(bytes), unit: 'MiB', target: '≤ 60 MiB', met: perMillion(bytes) <= 60 },
+      {
+        what: 'ClickHouse bytes per million events, all tables, merged',
+        value: perMillion(bytes),
+        unit: 'MiB',
+        target: '≤ 60 MiB',
+        met: perMillion(bytes) <= 60,
+      },
       ...tables.map(([t, b]) => ({ what: `  of which ${t}`, value: perMillion(b), unit: 'MiB' })),
     ],
     notes: [
-      'Rows: @spoor/traffic shop traffic mapped by the worker\'s own eventRows (no resends), written to a file before any clock starts; inserts of 10,000 rows with a dedup token each, as the worker inserts.',
+      "Rows: @spoor/traffic shop traffic mapped by the worker's own eventRows (no resends), written to a file before any clock starts; inserts of 10,000 rows with a dedup token each, as the worker inserts.",
       'All four paths share one embedded engine (chDB), each in a database of its own, and take turns insert by insert with the order flipping every round, so drift on a shared machine hits them alike. Times are the wall time of the inserts only.',
       'INSERT … SELECT reads the same rows from a staging table in the engine: no parsing, so it is the engine-only bound of the views and tables.',
       `The view breakdown: each view alone with the raw tables, minus the raw tables alone, one run; the views together cost ${cost.reduce((n, c) => n + c.us, 0).toFixed(1)} µs a row summed alone. Views: ${views.length}.`,
       `Insert size: the first ${(target / 4).toLocaleString('en-US')} rows inserted ${SMALL.toLocaleString('en-US')} and ${LARGE.toLocaleString('en-US')} at a time, each size in an engine of its own; the fixed cost and the cost per row are the straight line through the two (wall time per insert = fixed + rows × per row).`,
-      `Where the time goes, medians at 10,000 rows per insert: ${(med(jsonViews.map(perRow))).toFixed(1)} µs a row on the worker's path with all views = ${(med(jsonRaw.map(perRow)) - med(selRaw.map(perRow))).toFixed(1)} µs in the engine's JSON parser + ${med(selRaw.map(perRow)).toFixed(1)} µs writing the raw tables + ${(med(selViews.map(perRow)) - med(selRaw.map(perRow))).toFixed(1)} µs the views (the rest is how the two interact). All of it is inside the embedded engine (chDB): the worker's own share is JSON.stringify, reported apart. The engine-only bound with all views is the INSERT … SELECT figure; larger inserts raise it (fixed cost per insert, above), which is what the worker's coalesced inserts of up to 50,000 rows use.`,
+      `Where the time goes, medians at 10,000 rows per insert: ${med(jsonViews.map(perRow)).toFixed(1)} µs a row on the worker's path with all views = ${(med(jsonRaw.map(perRow)) - med(selRaw.map(perRow))).toFixed(1)} µs in the engine's JSON parser + ${med(selRaw.map(perRow)).toFixed(1)} µs writing the raw tables + ${(med(selViews.map(perRow)) - med(selRaw.map(perRow))).toFixed(1)} µs the views (the rest is how the two interact). All of it is inside the embedded engine (chDB): the worker's own share is JSON.stringify, reported apart. The engine-only bound with all views is the INSERT … SELECT figure; larger inserts raise it (fixed cost per insert, above), which is what the worker's coalesced inserts of up to 50,000 rows use.`,
       'Bytes: every MergeTree table of the all-views INSERT … SELECT database after OPTIMIZE FINAL (not timed), active parts.',
     ],
   };

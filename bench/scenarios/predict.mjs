@@ -39,7 +39,8 @@ const json = async (sql, dataDir) => JSON.parse((await cli(['sql', sql, '--forma
 async function importOrders(file, args, orders, dataDir) {
   const run = await cli(['import', 'orders', file, ...args], dataDir);
   const read = /^ {2}orders +([\d,]+)$/m.exec(run.stdout)?.[1]?.replaceAll(',', '');
-  if (Number(read) !== orders || !/^ {2}skipped +0 lines$/m.test(run.stdout)) throw new Error(`import of ${file} did not take its ${orders} orders:\n${run.stdout}`);
+  if (Number(read) !== orders || !/^ {2}skipped +0 lines$/m.test(run.stdout))
+    throw new Error(`import of ${file} did not take its ${orders} orders:\n${run.stdout}`);
   return run;
 }
 
@@ -79,14 +80,24 @@ export async function run(ctx) {
   try {
     const cdnowOrders = readCdnow().length;
     const cdnowImport = await importOrders(cdnowFile(), ['--format', 'cdnow', '--site', 'cdnow'], cdnowOrders, dir);
-    const shop = simulateCustomers({ customers: generated, bgnbd: CDNOW_PUBLISHED.bgnbd, spend: CDNOW_PUBLISHED.gammaGamma, cohortWeeks: 12, weeks: 78, seed: 17 });
+    const shop = simulateCustomers({
+      customers: generated,
+      bgnbd: CDNOW_PUBLISHED.bgnbd,
+      spend: CDNOW_PUBLISHED.gammaGamma,
+      cohortWeeks: 12,
+      weeks: 78,
+      seed: 17,
+    });
     const genFile = join(work, 'generated-orders.csv');
     const genOrders = await writeGeneratedShop(genFile, shop);
     const genImport = await importOrders(genFile, ['--site', 'gen'], genOrders, dir);
 
     const cdnowFits = [];
     for (let i = 0; i < ctx.runs; i++) cdnowFits.push(await fit('cdnow', AS_OF, dir));
-    const [model] = await json(`SELECT params, log_likelihood FROM spoor.prediction_models WHERE site_id = 'cdnow' AND model = 'bgnbd' ORDER BY fitted_at DESC LIMIT 1`, dir);
+    const [model] = await json(
+      `SELECT params, log_likelihood FROM spoor.prediction_models WHERE site_id = 'cdnow' AND model = 'bgnbd' ORDER BY fitted_at DESC LIMIT 1`,
+      dir,
+    );
     const inputs = await json(
       `SELECT customer_id, x, t_x, T, t_x_days, T_days, toFloat64(mean_repeat_value) AS m FROM spoor.prediction_inputs(as_of = '${AS_OF}') WHERE site_id = 'cdnow'`,
       dir,
@@ -112,7 +123,17 @@ export async function run(ctx) {
     for (let i = 0; i < ctx.runs; i++) genFits.push(await fit('gen', GEN_AS_OF, dir));
     const view = [];
     for (let i = 0; i < Math.max(2, ctx.runs); i++) {
-      view.push((await cli(['sql', "SELECT count(), sum(p_alive), sum(expected_purchases_365d), sum(predicted_value_365d) FROM spoor.customer_predictions WHERE site_id = 'gen'"], dir)).ms);
+      view.push(
+        (
+          await cli(
+            [
+              'sql',
+              "SELECT count(), sum(p_alive), sum(expected_purchases_365d), sum(predicted_value_365d) FROM spoor.customer_predictions WHERE site_id = 'gen'",
+            ],
+            dir,
+          )
+        ).ms,
+      );
     }
 
     // The optimiser alone, in this process, on the inputs `spoor predict fit` reads.
@@ -142,15 +163,33 @@ export async function run(ctx) {
         { what: 'CDNOW holdout (weeks 40–78): actual repeat purchases', value: actual, unit: 'purchase days' },
         { what: '  expected by BG/NBD, calibration to week 39', value: expected, unit: 'purchase days' },
         { what: '  expected / actual', value: expected / actual, unit: '' },
-        { what: 'CDNOW fit: r, α, a, b (paper 0.243, 4.414, 0.793, 2.426)', value: `${p.r.toFixed(3)}, ${p.alpha.toFixed(3)}, ${p.a.toFixed(3)}, ${p.b.toFixed(3)}`, unit: '', target: 'each within 1 %', met: ['r', 'alpha', 'a', 'b'].every((k) => Math.abs(p[k] / CDNOW_PUBLISHED.bgnbd[k] - 1) <= 0.01) },
+        {
+          what: 'CDNOW fit: r, α, a, b (paper 0.243, 4.414, 0.793, 2.426)',
+          value: `${p.r.toFixed(3)}, ${p.alpha.toFixed(3)}, ${p.a.toFixed(3)}, ${p.b.toFixed(3)}`,
+          unit: '',
+          target: 'each within 1 %',
+          met: ['r', 'alpha', 'a', 'b'].every((k) => Math.abs(p[k] / CDNOW_PUBLISHED.bgnbd[k] - 1) <= 0.01),
+        },
         { what: '  log-likelihood (paper −9,582.4)', value: model.log_likelihood, unit: '' },
-        { what: `spoor predict fit, ${CDNOW_PUBLISHED.customers.toLocaleString('en-US')} CDNOW customers (process)`, value: summary(cdnowFits.map((f) => f.ms / 1000)), unit: 's' },
+        {
+          what: `spoor predict fit, ${CDNOW_PUBLISHED.customers.toLocaleString('en-US')} CDNOW customers (process)`,
+          value: summary(cdnowFits.map((f) => f.ms / 1000)),
+          unit: 's',
+        },
         { what: '  BG/NBD + Gamma-Gamma fit alone', value: summary(pureCdnow.map((ms) => ms / 1000)), unit: 's' },
-        { what: `spoor predict fit, ${generated.toLocaleString('en-US')} generated customers (process)`, value: summary(genFits.map((f) => f.ms / 1000)), unit: 's' },
+        {
+          what: `spoor predict fit, ${generated.toLocaleString('en-US')} generated customers (process)`,
+          value: summary(genFits.map((f) => f.ms / 1000)),
+          unit: 's',
+        },
         { what: '  BG/NBD fit (worker thread)', value: summary(genFits.map((f) => f.bgnbd / 1000)), unit: 's' },
         { what: '  Gamma-Gamma fit (worker thread)', value: summary(genFits.map((f) => f.gg / 1000)), unit: 's' },
         { what: '  both fits alone, in process', value: summary(pureGen.map((f) => f.ms / 1000)), unit: 's' },
-        { what: `customer_predictions over ${generated.toLocaleString('en-US')} customers (spoor sql)`, value: summary(view.map((ms) => ms / 1000)), unit: 's' },
+        {
+          what: `customer_predictions over ${generated.toLocaleString('en-US')} customers (spoor sql)`,
+          value: summary(view.map((ms) => ms / 1000)),
+          unit: 's',
+        },
       ],
       notes: [
         `CDNOW holdout by repeat purchases in the calibration period — ${groups.map(fmtGroup).join('; ')}.`,

@@ -49,7 +49,11 @@ export async function run(ctx) {
       },
     ],
     notes: [
-      `Quality: @spoor/traffic with planted affinities (${visitors.toLocaleString('en-US')} visitors, 80% of a shopper's products from their taste, one of nine groups of four products spanning two categories), each shopper's last order held out with its whole session and everything after; a hit is one of the first four recommendations (as /v1/me gives them) in that order's new products. Baseline: the four best sellers the shopper had not bought. Top-4 reasons in the first run: ${Object.entries(reasons).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+      `Quality: @spoor/traffic with planted affinities (${visitors.toLocaleString('en-US')} visitors, 80% of a shopper's products from their taste, one of nine groups of four products spanning two categories), each shopper's last order held out with its whole session and everything after; a hit is one of the first four recommendations (as /v1/me gives them) in that order's new products. Baseline: the four best sellers the shopper had not bought. Top-4 reasons in the first run: ${Object.entries(
+        reasons,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
       `Insert cost: ${events.toLocaleString('en-US')} events of the same traffic inserted the worker's way (10,000 rows per insert) with every view, and with every view but products_mv, session_products_mv and the two product_pairs views.`,
     ],
   };

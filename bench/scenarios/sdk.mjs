@@ -48,7 +48,8 @@ export async function run(ctx) {
     figures.push({ what: `module ${m.name} gzip`, value: s.gzip, unit: 'B', target: `≤ ${TARGET.module} B`, met: s.gzip <= TARGET.module });
     figures.push({ what: `module ${m.name} brotli`, value: s.brotli, unit: 'B' });
   }
-  const everything = manifest.wrap[0] + [...manifest.parts, ...manifest.modules].map((m) => part(m.file)).join(';\n') + ';\n' + part(manifest.core) + manifest.wrap[1];
+  const everything =
+    manifest.wrap[0] + [...manifest.parts, ...manifest.modules].map((m) => part(m.file)).join(';\n') + ';\n' + part(manifest.core) + manifest.wrap[1];
   const all = sizes(everything);
   figures.push({ what: 'everything (/sdk.js?f=all modules) gzip', value: all.gzip, unit: 'B', target: `≤ ${TARGET.all} B`, met: all.gzip <= TARGET.all });
   figures.push({ what: 'everything brotli', value: all.brotli, unit: 'B' });
@@ -72,7 +73,7 @@ export async function run(ctx) {
   // Said only when it is so: the figure meets its target on a quiet machine.
   if (costs.some((f) => f.what === 'click handler, median' && !f.met)) {
     notes.push(
-      'The click handler target is missed by headless Chromium on these shared cores; profiled, the SDK\'s own JavaScript per click (selector path, size guard, ids, queueing) is a few tens of µs and the rest is the browser\'s event and storage machinery.',
+      "The click handler target is missed by headless Chromium on these shared cores; profiled, the SDK's own JavaScript per click (selector path, size guard, ids, queueing) is a few tens of µs and the rest is the browser's event and storage machinery.",
     );
   }
   if (own.gzip > TARGET.core || all.gzip > TARGET.all) {
@@ -102,7 +103,15 @@ async function mainThread(sdk, ctx) {
   const base = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   const batches = ctx.quick ? 5 : 40;
   try {
@@ -145,7 +154,13 @@ async function mainThread(sdk, ctx) {
       { what: 'SPA navigation (pushState), p99', value: summary(cost('nav', 99)), unit: 'µs' },
       { what: 'cart.add call, median', value: summary(cost('cart', 50)), unit: 'µs' },
       { what: 'cart.add call, p99', value: summary(cost('cart', 99)), unit: 'µs' },
-      { what: 'long tasks caused by the calls and their sending', value: summary(runs.map((r) => Math.max(0, r.with.longTasks - r.without.longTasks))), unit: '', target: '0', met: runs.every((r) => r.with.longTasks <= r.without.longTasks) },
+      {
+        what: 'long tasks caused by the calls and their sending',
+        value: summary(runs.map((r) => Math.max(0, r.with.longTasks - r.without.longTasks))),
+        unit: '',
+        target: '0',
+        met: runs.every((r) => r.with.longTasks <= r.without.longTasks),
+      },
       { what: 'long tasks while the page loaded (SDK boot included)', value: summary(runs.map((r) => r.with.atLoad - r.without.atLoad)), unit: '' },
     ];
   } finally {

@@ -100,7 +100,7 @@ export async function run(ctx) {
     notes: [
       '`segments list` runs the `spoor` command on the data directory (no spoor up), process start included (about a second of it is loading the engine); the export runs `spoor segments export --out` against a running spoor up.',
       'The million people are built inside the engine (visitor profiles with an open cart, a tenth identified with an e-mail trait), so every one of them is a cart abandoner.',
-      'Where an export\'s time goes (profiled 2026-12-01 on a machine loaded by other work): the exporting process used 4.1 s of CPU in a 19.5 s export (reading the stream, CSV cells, writing the file); the same segment query with its rows hashed inside the engine instead of sent took 12 s: the engine finalising visitor_profiles for every visitor, grouping them per person, joining traits and sorting is most of it, the client a fifth.',
+      "Where an export's time goes (profiled 2026-12-01 on a machine loaded by other work): the exporting process used 4.1 s of CPU in a 19.5 s export (reading the stream, CSV cells, writing the file); the same segment query with its rows hashed inside the engine instead of sent took 12 s: the engine finalising visitor_profiles for every visitor, grouping them per person, joining traits and sorting is most of it, the client a fifth.",
     ],
   };
 }

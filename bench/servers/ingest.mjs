@@ -32,9 +32,14 @@ while (inserted < target) {
   let rows = [];
   for (const b of traffic.batches) {
     const job = {
-      v: 1, site: 'bench', batch_id: b.body.batch_id, received_at: now, sent_at: now,
+      v: 1,
+      site: 'bench',
+      batch_id: b.body.batch_id,
+      received_at: now,
+      sent_at: now,
       ctx: { user_agent: b.userAgent, ip_hash: 'h', ip_prefix: '203.0.113.0', gpc: false, prefetch: false },
-      events: b.body.events.map((e) => ({ ...e, client_ts: e.ts, flags: [] })), rejected: [],
+      events: b.body.events.map((e) => ({ ...e, client_ts: e.ts, flags: [] })),
+      rejected: [],
     };
     rows.push(...eventRows(job));
     if (rows.length >= 10_000 || b === traffic.batches.at(-1)) {
@@ -77,12 +82,19 @@ if (lookups > 0) {
   const before = readFileSync(join(DEFAULT_MIGRATIONS_DIR, '0053_lifecycle_rule.sql'), 'utf8');
   const ranked = before.slice(before.indexOf('CREATE OR REPLACE VIEW'), before.indexOf('\nCOMMENT', before.indexOf('CREATE OR REPLACE VIEW')));
   await wh.command(ranked.replace('{{db}}.customer_profiles {{on_cluster}}', 'spoor.bench_customer_profiles_ranked').replaceAll('{{db}}', 'spoor'));
-  const rankedPerQuery = await time("SELECT * FROM spoor.bench_customer_profiles_ranked WHERE site_id = 'bench' AND customer_id = {id:String}", customers, Math.min(lookups, 50));
+  const rankedPerQuery = await time(
+    "SELECT * FROM spoor.bench_customer_profiles_ranked WHERE site_id = 'bench' AND customer_id = {id:String}",
+    customers,
+    Math.min(lookups, 50),
+  );
   await wh.command('DROP VIEW spoor.bench_customer_profiles_ranked');
   Object.assign(result, {
-    visitor_lookup_ms: visitor.out, visitor_lookup_cpu_ms: visitor.cpu,
-    customer_lookup_ms: customer.out, customer_lookup_cpu_ms: customer.cpu,
-    ranked_lookup_ms: rankedPerQuery.out, ranked_lookup_cpu_ms: rankedPerQuery.cpu,
+    visitor_lookup_ms: visitor.out,
+    visitor_lookup_cpu_ms: visitor.cpu,
+    customer_lookup_ms: customer.out,
+    customer_lookup_cpu_ms: customer.cpu,
+    ranked_lookup_ms: rankedPerQuery.out,
+    ranked_lookup_cpu_ms: rankedPerQuery.cpu,
   });
   const [size] = await wh.query("SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = 'spoor' AND active");
   result.bytes_on_disk = size.bytes;

@@ -35,7 +35,7 @@ for (const [i, spec] of specs.entries()) {
   await migrate(wh, { dir: migrationsFor(set, join(dir, database)) });
   if (views.startsWith('only=')) {
     const keep = new Set(views.slice(5).split(',').filter(Boolean));
-    const mvs = await wh.query('SELECT name FROM system.tables WHERE database = {db:String} AND engine = \'MaterializedView\'', { db: database });
+    const mvs = await wh.query("SELECT name FROM system.tables WHERE database = {db:String} AND engine = 'MaterializedView'", { db: database });
     for (const { name } of mvs) if (!keep.has(name)) await wh.command(`DROP VIEW ${database}.${name}`);
   } else if (views.startsWith('sql=') || views.startsWith('all+sql=')) {
     const file = views.slice(views.indexOf('=') + 1);
@@ -97,17 +97,34 @@ for (const n of slices.keys()) {
     v.perInsert.push(ms);
   }
 }
-const rowsOf = async (sql) => (await session.queryAsync(sql, { format: 'JSONEachRow' })).text().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const rowsOf = async (sql) =>
+  (await session.queryAsync(sql, { format: 'JSONEachRow' }))
+    .text()
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 for (const v of variants) {
   const [{ n: stored }] = await rowsOf(`SELECT count() AS n FROM ${v.database}.events`);
   // Bytes on disk once merged (OPTIMIZE FINAL of every table, outside the timed inserts), so the
   // figure does not depend on how far background merges got.
   const tables = await rowsOf(`SELECT name FROM system.tables WHERE database = '${v.database}' AND engine LIKE '%MergeTree'`);
   for (const { name } of tables) await session.queryAsync(`OPTIMIZE TABLE ${v.database}.${name} FINAL`);
-  const bytes = await rowsOf(`SELECT table, sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = '${v.database}' AND active GROUP BY table ORDER BY bytes DESC`);
+  const bytes = await rowsOf(
+    `SELECT table, sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = '${v.database}' AND active GROUP BY table ORDER BY bytes DESC`,
+  );
   const out = {
-    spec: v.spec, path: v.path, views: v.views, rows: lines.length, stored: Number(stored), inserts: slices.length, wall_ms: v.wallMs, cpu_ms: v.cpuMs, per_insert_ms: v.perInsert,
-    bytes_on_disk: bytes.reduce((n, b) => n + Number(b.bytes), 0), bytes_by_table: Object.fromEntries(bytes.map((b) => [b.table, Number(b.bytes)])),
+    spec: v.spec,
+    path: v.path,
+    views: v.views,
+    rows: lines.length,
+    stored: Number(stored),
+    inserts: slices.length,
+    wall_ms: v.wallMs,
+    cpu_ms: v.cpuMs,
+    per_insert_ms: v.perInsert,
+    bytes_on_disk: bytes.reduce((n, b) => n + Number(b.bytes), 0),
+    bytes_by_table: Object.fromEntries(bytes.map((b) => [b.table, Number(b.bytes)])),
   };
   if (v.path === 'json') out.serialise_ms = serialiseMs;
   process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -21,9 +21,14 @@ let rows = [];
 let inserts = 0;
 for (const b of holdout.batches) {
   const job = {
-    v: 1, site, batch_id: b.body.batch_id, received_at: now, sent_at: now,
+    v: 1,
+    site,
+    batch_id: b.body.batch_id,
+    received_at: now,
+    sent_at: now,
     ctx: { user_agent: b.userAgent, ip_hash: 'h', ip_prefix: '203.0.113.0', gpc: false, prefetch: false, server_side: !b.userAgent.startsWith('Mozilla/') },
-    events: b.body.events.map((e) => ({ ...e, client_ts: e.ts, flags: [] })), rejected: [],
+    events: b.body.events.map((e) => ({ ...e, client_ts: e.ts, flags: [] })),
+    rejected: [],
   };
   rows.push(...eventRows(job));
   if (rows.length >= 5_000 || b === holdout.batches.at(-1)) {
@@ -39,7 +44,10 @@ const reasons = {};
 for (const c of holdout.cases) {
   const me = await personalization.me(policy, c.visitorId);
   const list = me.known ? me.recommendations : [];
-  ours.set(c.person, list.map((r) => r.product_id));
+  ours.set(
+    c.person,
+    list.map((r) => r.product_id),
+  );
   for (const r of list.slice(0, 4)) reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
 }
 const catalog = await loadCatalog(reader, site);

@@ -2,23 +2,41 @@
 (function () {
   var KEY = 'demo_cart';
   function load() {
-    try { return JSON.parse(localStorage.getItem(KEY) || '[]'); } catch (e) { return []; }
+    try {
+      return JSON.parse(localStorage.getItem(KEY) || '[]');
+    } catch (e) {
+      return [];
+    }
   }
   function save(cart) {
-    try { localStorage.setItem(KEY, JSON.stringify(cart)); } catch (e) { /* storage off */ }
+    try {
+      localStorage.setItem(KEY, JSON.stringify(cart));
+    } catch (e) {
+      /* storage off */
+    }
     render();
   }
   function find(id) {
-    return window.SHOP_PRODUCTS.filter(function (p) { return p.id === id; })[0];
+    return window.SHOP_PRODUCTS.filter(function (p) {
+      return p.id === id;
+    })[0];
   }
   function total(cart) {
-    return Math.round(cart.reduce(function (s, l) { return s + l.price * l.quantity; }, 0) * 100) / 100;
+    return (
+      Math.round(
+        cart.reduce(function (s, l) {
+          return s + l.price * l.quantity;
+        }, 0) * 100,
+      ) / 100
+    );
   }
   function item(p, qty) {
     return { id: p.id, name: p.name, category: p.category, brand: p.brand, price: p.price, quantity: qty, currency: 'EUR' };
   }
   function render() {
-    var n = load().reduce(function (s, l) { return s + l.quantity; }, 0);
+    var n = load().reduce(function (s, l) {
+      return s + l.quantity;
+    }, 0);
     var el = document.getElementById('cart-count');
     if (el) el.textContent = String(n);
   }
@@ -30,15 +48,24 @@
     add: function (id) {
       var p = find(id);
       var cart = load();
-      var line = cart.filter(function (l) { return l.id === id; })[0];
-      if (line) line.quantity += 1; else cart.push(item(p, 1));
+      var line = cart.filter(function (l) {
+        return l.id === id;
+      })[0];
+      if (line) line.quantity += 1;
+      else cart.push(item(p, 1));
       save(cart);
       spoor.cart.add(item(p, 1));
     },
     remove: function (id) {
       var cart = load();
-      var line = cart.filter(function (l) { return l.id === id; })[0];
-      save(cart.filter(function (l) { return l.id !== id; }));
+      var line = cart.filter(function (l) {
+        return l.id === id;
+      })[0];
+      save(
+        cart.filter(function (l) {
+          return l.id !== id;
+        }),
+      );
       if (line) spoor.cart.remove(line);
     },
     checkout: function () {
@@ -57,7 +84,9 @@
       if (email) spoor.identify(email, firstName ? { email: email, first_name: firstName } : { email: email });
       spoor.cart.purchase(order);
       save([]);
-      return Promise.resolve(spoor.flush()).then(function () { return order; });
+      return Promise.resolve(spoor.flush()).then(function () {
+        return order;
+      });
     },
   };
   document.addEventListener('DOMContentLoaded', render);
@@ -67,7 +96,10 @@
   // are set as text, never as HTML.
   function text(id, value) {
     var el = document.getElementById(id);
-    if (el) { el.textContent = value; el.hidden = !value; }
+    if (el) {
+      el.textContent = value;
+      el.hidden = !value;
+    }
   }
   window.addEventListener('load', function () {
     if (typeof spoor.profile !== 'function') return;
@@ -77,9 +109,20 @@
       text('greeting', name ? 'Welcome back, ' + name + '!' : me.returning ? 'Welcome back!' : '');
       // A cart kept by Spoor but not in this browser's own storage: left in an earlier visit elsewhere.
       if (me.cart && me.cart.items.length && load().length === 0) {
-        text('left-cart', 'Still in your cart: ' + me.cart.items.map(function (l) {
-          return (l.name || l.id) + ' × ' + l.quantity;
-        }).join(', ') + ' (' + me.cart.value + ' ' + me.cart.currency + ')');
+        text(
+          'left-cart',
+          'Still in your cart: ' +
+            me.cart.items
+              .map(function (l) {
+                return (l.name || l.id) + ' × ' + l.quantity;
+              })
+              .join(', ') +
+            ' (' +
+            me.cart.value +
+            ' ' +
+            me.cart.currency +
+            ')',
+        );
       }
     });
   });

@@ -30,7 +30,10 @@ const WRAP = ['!function(F,S){', '}([],{})'];
  * fixed map, so parts minified apart still agree. None is a name the page, the wire, storage or
  * the public API sees; the letters are ones no such name uses (a batch's i/t/e/n/w, the stub's q).
  */
-const INTERNAL = 'on safe config emit pageview onPage onHide api tap persistent persist forget del ids visitor hide adopt command act amount currencyOf toItem toOrder signal base renew textOf listOf'.split(' ');
+const INTERNAL =
+  'on safe config emit pageview onPage onHide api tap persistent persist forget del ids visitor hide adopt command act amount currencyOf toItem toOrder signal base renew textOf listOf'.split(
+    ' ',
+  );
 const LETTERS = 'abcdfghjklmoprsuvxyzABCDEFGH';
 export const mangleProps = {
   regex: new RegExp(`^(${INTERNAL.join('|')})$`),
@@ -46,7 +49,8 @@ const { modules } = JSON.parse(readFileSync('src/modules/modules.json', 'utf8'))
 const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 if (!Array.isArray(modules) || !modules.length) throw new Error('modules.json: "modules" must be a non-empty list of names');
 for (const [i, name] of modules.entries()) {
-  if (typeof name !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new Error(`modules.json: ${JSON.stringify(name)} is not a module name (a-z, 0-9, "-")`);
+  if (typeof name !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(name))
+    throw new Error(`modules.json: ${JSON.stringify(name)} is not a module name (a-z, 0-9, "-")`);
   if (name === 'core' || modules.indexOf(name) !== i) throw new Error(`modules.json: "${name}" is reserved or listed twice`);
   if (!existsSync(`src/modules/${name}.ts`)) throw new Error(`modules.json: module "${name}" has no src/modules/${name}.ts`);
   if (!new RegExp(`export const ${camel(name)}\\b`).test(readFileSync(`src/modules/${name}.ts`, 'utf8'))) {
@@ -92,22 +96,29 @@ const report = {
   closeBundle() {
     const core = built.core;
     // The core as /sdk.js serves it: inside the composing wrapper.
-    const rows = [['core (/sdk.js)', sizes(WRAP[0] + core + WRAP[1]), 'core'], [`${PART} (shared part)`, sizes(built[PART]), 'module']];
+    const rows = [
+      ['core (/sdk.js)', sizes(WRAP[0] + core + WRAP[1]), 'core'],
+      [`${PART} (shared part)`, sizes(built[PART]), 'module'],
+    ];
     for (const name of modules) rows.push([name, sizes(built[name]), 'module']);
     const all = WRAP[0] + [PART, ...modules].map((m) => built[m]).join(';') + ';' + core + WRAP[1];
     rows.push([`all (${modules.length} modules)`, sizes(all), 'all']);
     // A part minified without the map would still say `.config`, and no longer agree with the rest.
     const unmangled = new RegExp(`\\.(${INTERNAL.join('|')})\\b`);
-    for (const [name, code] of Object.entries(built)) if (unmangled.test(code)) throw new Error(`${name}: internal property ${code.match(unmangled)[0]} was not mangled`);
+    for (const [name, code] of Object.entries(built))
+      if (unmangled.test(code)) throw new Error(`${name}: internal property ${code.match(unmangled)[0]} was not mangled`);
     for (const node of this.parse(core).body) {
       const ids = node.type === 'FunctionDeclaration' ? [node.id] : node.type === 'VariableDeclaration' ? node.declarations.map((d) => d.id) : [];
-      for (const id of ids) if (id.type !== 'Identifier' || id.name.length > 2) throw new Error(`core: top-level name ${id.name ?? id.type} is not a short mangled name`);
+      for (const id of ids)
+        if (id.type !== 'Identifier' || id.name.length > 2) throw new Error(`core: top-level name ${id.name ?? id.type} is not a short mangled name`);
       if (!ids.length && node.type !== 'ExpressionStatement') throw new Error(`core: unexpected top-level ${node.type}`);
     }
     const over = [];
     for (const [name, s, kind] of rows) {
       const gap = s.gzip > TARGET[kind] ? `, ${s.gzip - TARGET[kind]} B over target` : '';
-      console.log(`${name.padEnd(22)} ${String(s.raw).padStart(6)} B raw ${String(s.gzip).padStart(5)} B gzip ${String(s.brotli).padStart(5)} B brotli   (budget ${BUDGET[kind]}, target ${TARGET[kind]} B gzip${gap})`);
+      console.log(
+        `${name.padEnd(22)} ${String(s.raw).padStart(6)} B raw ${String(s.gzip).padStart(5)} B gzip ${String(s.brotli).padStart(5)} B brotli   (budget ${BUDGET[kind]}, target ${TARGET[kind]} B gzip${gap})`,
+      );
       if (s.gzip > BUDGET[kind]) over.push(`${name} is ${s.gzip} B gzip, over its ${BUDGET[kind]} B budget`);
     }
     if (over.length) throw new Error(over.join('; '));
@@ -211,7 +222,12 @@ const script = (name, last) => ({
     }),
     letDeclarations,
     keep(name),
-    { name: 'no-write', generateBundle: (_o, b) => { for (const k of Object.keys(b)) delete b[k]; } },
+    {
+      name: 'no-write',
+      generateBundle: (_o, b) => {
+        for (const k of Object.keys(b)) delete b[k];
+      },
+    },
     ...(last ? [report] : []),
   ],
   onwarn(w, warn) {

@@ -18,10 +18,7 @@ const defaults: { [T in SpoorEventInput['type']]: Omit<EventOf<T>, 'event_id' | 
   custom: { name: 'signup' },
 };
 
-export function makeEvent<T extends SpoorEventInput['type']>(
-  type: T,
-  overrides: Partial<EventOf<T>> & Record<string, unknown> = {},
-): EventOf<T> {
+export function makeEvent<T extends SpoorEventInput['type']>(type: T, overrides: Partial<EventOf<T>> & Record<string, unknown> = {}): EventOf<T> {
   return {
     event_id: randomUUID(),
     type,

@@ -8,12 +8,47 @@ import { makeEvent } from './events.js';
 const TYPES = ['pageview', 'page_leave', 'click', 'cart_view', 'cart_add', 'cart_remove', 'checkout', 'purchase', 'refund', 'identify', 'custom'] as const;
 
 const NASTY_STRINGS = [
-  '\ud800', '\udfff', 'a\ud83d', '\ude00b', '\u0000', '\u001b[31m', '\u2028\u2029', '\ufeff', '"\'\\', '<script>alert(1)</script>',
-  "'; DROP TABLE spoor.events; --", '=HYPERLINK("http://x")', '__proto__', 'constructor', '\\N', 'NaN', 'Infinity', '-0',
-  '1e309', '9'.repeat(40), 'x'.repeat(5_000), '😀'.repeat(600), '\ud83d\ude00'.repeat(513) + '\ud83d', ' ', '',
+  '\ud800',
+  '\udfff',
+  'a\ud83d',
+  '\ude00b',
+  '\u0000',
+  '\u001b[31m',
+  '\u2028\u2029',
+  '\ufeff',
+  '"\'\\',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE spoor.events; --",
+  '=HYPERLINK("http://x")',
+  '__proto__',
+  'constructor',
+  '\\N',
+  'NaN',
+  'Infinity',
+  '-0',
+  '1e309',
+  '9'.repeat(40),
+  'x'.repeat(5_000),
+  '😀'.repeat(600),
+  '\ud83d\ude00'.repeat(513) + '\ud83d',
+  ' ',
+  '',
 ];
 const NASTY_VALUES: unknown[] = [
-  null, true, false, 0, -1, -0.0001, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 1.5, [], {}, [[[[[[[[[[]]]]]]]]]], { __proto__: { polluted: 1 } },
+  null,
+  true,
+  false,
+  0,
+  -1,
+  -0.0001,
+  1e308,
+  -1e308,
+  Number.MAX_SAFE_INTEGER + 2,
+  1.5,
+  [],
+  {},
+  [[[[[[[[[[]]]]]]]]]],
+  { __proto__: { polluted: 1 } },
   ...NASTY_STRINGS,
 ];
 
@@ -37,7 +72,9 @@ export function fuzzBodies(seed: number, n: number, site: string, validEvery = 1
 
 function validBatch(r: Random, site: string) {
   const visitor = `fuzz-${r.uuid()}`;
-  const events = Array.from({ length: r.int(1, 8) }, () => makeEvent(r.pick(TYPES), { event_id: r.uuid(), visitor_id: visitor, ts: Date.now() - r.int(0, 3_600_000) }));
+  const events = Array.from({ length: r.int(1, 8) }, () =>
+    makeEvent(r.pick(TYPES), { event_id: r.uuid(), visitor_id: visitor, ts: Date.now() - r.int(0, 3_600_000) }),
+  );
   return { site, batch_id: r.uuid(), sent_at: Date.now(), events };
 }
 
@@ -56,8 +93,21 @@ function hostile(r: Random, site: string): string {
 
 function notJson(r: Random): string {
   return r.pick([
-    '', '{', '[]', 'null', '"x"', '{"site":', '\u0000\u0001', '{"site":"x","events":[', '<xml/>', 'x'.repeat(r.int(1, 200)),
-    `{"site":"${'s'.repeat(r.int(1, 100))}"}`, '{"a":1,"a":2}', '1e999999', '{"site":"shop","batch_id":"b","events":[{}]', '\ud800',
+    '',
+    '{',
+    '[]',
+    'null',
+    '"x"',
+    '{"site":',
+    '\u0000\u0001',
+    '{"site":"x","events":[',
+    '<xml/>',
+    'x'.repeat(r.int(1, 200)),
+    `{"site":"${'s'.repeat(r.int(1, 100))}"}`,
+    '{"a":1,"a":2}',
+    '1e999999',
+    '{"site":"shop","batch_id":"b","events":[{}]',
+    '\ud800',
   ]);
 }
 
@@ -86,10 +136,22 @@ function mutate(r: Random, batch: Record<string, unknown> & { events: Array<Reco
       batch.batch_id = r.pick(['1', 'batch', r.uuid()]);
       break;
     case 6: // items and money
-      if (e) e.item = { id: r.pick(NASTY_VALUES), name: r.pick(NASTY_STRINGS), price: r.pick([...NASTY_VALUES, '12.345678901', '-1', 1e15]), quantity: r.pick([0, -1, 1e9, 2.5, '3']) };
+      if (e)
+        e.item = {
+          id: r.pick(NASTY_VALUES),
+          name: r.pick(NASTY_STRINGS),
+          price: r.pick([...NASTY_VALUES, '12.345678901', '-1', 1e15]),
+          quantity: r.pick([0, -1, 1e9, 2.5, '3']),
+        };
       break;
     case 7:
-      if (e) e.order = { order_id: r.pick(NASTY_STRINGS), revenue: r.pick([...NASTY_VALUES, '10.00']), currency: r.pick(['EUR', 'eu', '€€€', '', 1]), items: r.pick([[], {}, 'x', null, Array(300).fill({ id: 'p', price: 1 })]) };
+      if (e)
+        e.order = {
+          order_id: r.pick(NASTY_STRINGS),
+          revenue: r.pick([...NASTY_VALUES, '10.00']),
+          currency: r.pick(['EUR', 'eu', '€€€', '', 1]),
+          items: r.pick([[], {}, 'x', null, Array(300).fill({ id: 'p', price: 1 })]),
+        };
       break;
     case 8: // clock: far future, far past, not a number
       if (e) e.ts = r.pick([0, -1, 4_102_444_800_001, Date.now() + 86_400_000 * 3, Date.now() - 86_400_000 * 40, 'yesterday', 1.5]);
@@ -114,7 +176,14 @@ function mutate(r: Random, batch: Record<string, unknown> & { events: Array<Reco
       if (e) e.title = 'x'.repeat(r.int(1_000, 40_000));
       break;
     case 14: // the element of a click
-      if (e) e.element = { tag: r.pick(NASTY_STRINGS), text: r.pick(NASTY_STRINGS), classes: r.pick([['a', 'b'], 'c d', 5, null]), href: r.pick(NASTY_STRINGS), selector: r.pick(NASTY_STRINGS) };
+      if (e)
+        e.element = {
+          tag: r.pick(NASTY_STRINGS),
+          text: r.pick(NASTY_STRINGS),
+          classes: r.pick([['a', 'b'], 'c d', 5, null]),
+          href: r.pick(NASTY_STRINGS),
+          selector: r.pick(NASTY_STRINGS),
+        };
       break;
     default: // a foreign site, or none
       batch.site = r.pick(['unknown-site', '', 'SHOP', 'shop ', null]);

@@ -68,7 +68,10 @@ export function expectedPairs(events: SpoorEventInput[], bots: Set<string>): Exp
     first.set(e.session_id, m);
   }
   for (const [session, m] of first) {
-    const ids = [...m].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id).slice(0, CAP);
+    const ids = [...m]
+      .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([id]) => id)
+      .slice(0, CAP);
     addPairs('sessions', ids, session);
   }
   const out: ExpectedPairs = new Map();

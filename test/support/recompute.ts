@@ -155,7 +155,10 @@ export function expectedVisitors(events: Ev[], bots: Set<string>): Map<string, E
       orders: orderIds(evs).size,
       revenue: netRevenue(evs),
       last_page: pathOf(latest(pageviews)?.url),
-      top_pages: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([p]) => p),
+      top_pages: [...counts]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, 5)
+        .map(([p]) => p),
       first_utm_source: first ? utm(first).source : '',
       first_referrer_domain: first ? referrerDomain(first) : '',
       last_referrer_domain: touched ? referrerDomain(touched) : '',
@@ -201,7 +204,10 @@ export interface ExpectedSession {
 
 export function expectedSessions(events: Ev[]): Map<string, ExpectedSession> {
   const out = new Map<string, ExpectedSession>();
-  for (const [session, evs] of groupBy(events.filter((e) => e.session_id), (e) => e.session_id!)) {
+  for (const [session, evs] of groupBy(
+    events.filter((e) => e.session_id),
+    (e) => e.session_id!,
+  )) {
     const pageviews = evs.filter((e) => e.type === 'pageview');
     const first = earliest(pageviews);
     const start = Math.min(...evs.map((e) => e.ts));
@@ -266,7 +272,10 @@ export function expectedCustomers(events: Ev[], today: number): Map<string, Expe
     if (!cur || e.ts > cur.ts) traits.set(e.user_id, { ts: e.ts, email: String(e.traits?.email ?? '') });
   }
   const rows: ExpectedCustomer[] = [];
-  for (const [customer, evs] of groupBy(events.filter((e) => e.type === 'purchase' || e.type === 'refund'), customerOf)) {
+  for (const [customer, evs] of groupBy(
+    events.filter((e) => e.type === 'purchase' || e.type === 'refund'),
+    customerOf,
+  )) {
     const purchases = evs.filter((e) => e.type === 'purchase');
     const byOrder = groupBy(purchases, (e) => orderOf(e)!.order_id);
     if (byOrder.size === 0) continue;
@@ -295,8 +304,16 @@ export function expectedCustomers(events: Ev[], today: number): Map<string, Expe
       m_score: 0,
       lifecycle:
         orders === 1
-          ? recency <= 30 ? 'new' : recency <= 90 ? 'at_risk' : 'lapsed'
-          : recency <= 1.5 * gap ? 'active' : recency <= 3 * gap ? 'at_risk' : 'lapsed',
+          ? recency <= 30
+            ? 'new'
+            : recency <= 90
+              ? 'at_risk'
+              : 'lapsed'
+          : recency <= 1.5 * gap
+            ? 'active'
+            : recency <= 3 * gap
+              ? 'at_risk'
+              : 'lapsed',
       email: traits.get(customer)?.email ?? '',
     });
   }
@@ -364,9 +381,11 @@ export interface ExpectedCart {
 
 export function expectedCarts(events: Ev[]): Map<string, ExpectedCart> {
   const out = new Map<string, ExpectedCart>();
-  const cartId = (e: Ev) =>
-    'cart' in e && e.cart ? e.cart.cart_id : e.type === 'purchase' ? (e.order.cart_id ?? '') : '';
-  for (const [cart, evs] of groupBy(events.filter((e) => cartId(e) !== ''), cartId)) {
+  const cartId = (e: Ev) => ('cart' in e && e.cart ? e.cart.cart_id : e.type === 'purchase' ? (e.order.cart_id ?? '') : '');
+  for (const [cart, evs] of groupBy(
+    events.filter((e) => cartId(e) !== ''),
+    cartId,
+  )) {
     const changes = evs.filter((e) => e.type !== 'purchase');
     const last = latest(changes);
     const state = last && 'cart' in last ? last.cart : undefined;

@@ -22,7 +22,21 @@ export async function startRedis(opts: { port?: number; dir?: string; args?: str
   const launch = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction', ...(opts.args ?? [])],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'noeviction',
+        ...(opts.args ?? []),
+      ],
       { stdio: 'ignore' },
     );
     await waitForPort(port, 10_000);

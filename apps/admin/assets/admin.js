@@ -21,16 +21,40 @@
     var table = document.getElementById(fig.getAttribute('data-table'));
     if (!table || !table.tHead || !table.tBodies[0]) return null;
     var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
-    var xIndex = heads.findIndex(function (th) { return th.hasAttribute('data-x'); });
+    var xIndex = heads.findIndex(function (th) {
+      return th.hasAttribute('data-x');
+    });
     var keys = fig.getAttribute('data-series').split(',');
-    var indexes = keys.map(function (k) { return heads.findIndex(function (th) { return th.getAttribute('data-key') === k; }); });
-    if (xIndex < 0 || indexes.some(function (i) { return i < 0; })) return null;
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows).filter(function (r) { return r.cells.length === heads.length; });
+    var indexes = keys.map(function (k) {
+      return heads.findIndex(function (th) {
+        return th.getAttribute('data-key') === k;
+      });
+    });
+    if (
+      xIndex < 0 ||
+      indexes.some(function (i) {
+        return i < 0;
+      })
+    )
+      return null;
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows).filter(function (r) {
+      return r.cells.length === heads.length;
+    });
     return {
-      labels: rows.map(function (r) { return r.cells[xIndex].textContent.trim(); }),
-      xs: rows.map(function (r) { return r.cells[xIndex].getAttribute('data-value'); }),
-      series: indexes.map(function (i) { return rows.map(function (r) { return Number(r.cells[i].getAttribute('data-value')); }); }),
-      names: indexes.map(function (i) { return heads[i].textContent.trim(); }),
+      labels: rows.map(function (r) {
+        return r.cells[xIndex].textContent.trim();
+      }),
+      xs: rows.map(function (r) {
+        return r.cells[xIndex].getAttribute('data-value');
+      }),
+      series: indexes.map(function (i) {
+        return rows.map(function (r) {
+          return Number(r.cells[i].getAttribute('data-value'));
+        });
+      }),
+      names: indexes.map(function (i) {
+        return heads[i].textContent.trim();
+      }),
     };
   }
 
@@ -43,14 +67,29 @@
     var format = fig.getAttribute('data-format');
     var width = Math.max(200, plot.clientWidth || fig.clientWidth || 300);
     var height = fig.closest('.card') ? 120 : 240;
-    var time = kind === 'line' && data.xs.every(function (x) { return /^\d{4}-\d\d-\d\d/.test(x); });
+    var time =
+      kind === 'line' &&
+      data.xs.every(function (x) {
+        return /^\d{4}-\d\d-\d\d/.test(x);
+      });
     var x = time
-      ? data.xs.map(function (d) { return Date.parse(d.replace(' ', 'T') + (d.length === 10 ? 'T00:00:00Z' : 'Z')) / 1000; })
-      : data.labels.map(function (_, i) { return i; });
+      ? data.xs.map(function (d) {
+          return Date.parse(d.replace(' ', 'T') + (d.length === 10 ? 'T00:00:00Z' : 'Z')) / 1000;
+        })
+      : data.labels.map(function (_, i) {
+          return i;
+        });
     var bars = kind === 'bars';
     var series = [{}].concat(
       data.series.map(function (_, i) {
-        var s = { label: data.names[i], stroke: COLOURS[i % COLOURS.length], width: 2, value: function (u, v) { return v == null ? '' : format === 'rate' ? percent.format(v) : compact.format(v); } };
+        var s = {
+          label: data.names[i],
+          stroke: COLOURS[i % COLOURS.length],
+          width: 2,
+          value: function (u, v) {
+            return v == null ? '' : format === 'rate' ? percent.format(v) : compact.format(v);
+          },
+        };
         if (bars) {
           s.fill = COLOURS[i % COLOURS.length];
           s.paths = uPlot.paths.bars({ size: [data.series.length > 1 ? 0.35 : 0.6, 80], align: data.series.length > 1 ? (i === 0 ? -1 : 1) : 0 });
@@ -59,14 +98,38 @@
       }),
     );
     var axes = [
-      time ? {} : { values: function (u, ticks) { return ticks.map(function (t) { return data.labels[t] === undefined ? '' : data.labels[t].slice(0, 24); }); }, incrs: [1], space: 10 },
+      time
+        ? {}
+        : {
+            values: function (u, ticks) {
+              return ticks.map(function (t) {
+                return data.labels[t] === undefined ? '' : data.labels[t].slice(0, 24);
+              });
+            },
+            incrs: [1],
+            space: 10,
+          },
       { values: axisText(format), size: 56, space: 24 },
     ];
     new uPlot(
       {
         width: width,
         height: height,
-        scales: { x: time ? { time: true, range: function (u, min, max) { return min === max ? [min - 86400, max + 86400] : [min, max]; } } : { time: false, range: [-0.5, data.labels.length - 0.5] }, y: { range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.1 : 1]; } } },
+        scales: {
+          x: time
+            ? {
+                time: true,
+                range: function (u, min, max) {
+                  return min === max ? [min - 86400, max + 86400] : [min, max];
+                },
+              }
+            : { time: false, range: [-0.5, data.labels.length - 0.5] },
+          y: {
+            range: function (u, min, max) {
+              return [Math.min(0, min), max > 0 ? max * 1.1 : 1];
+            },
+          },
+        },
         series: series,
         axes: axes,
         legend: { show: data.series.length > 1 },
@@ -97,7 +160,9 @@
     var labels = JSON.parse(form.getAttribute('data-op-labels'));
 
     function shape(row) {
-      var get = function (n) { return row.querySelector('[name$="_' + n + '"]'); };
+      var get = function (n) {
+        return row.querySelector('[name$="_' + n + '"]');
+      };
       var kind = get('kind').value;
       var op = get('op');
       var ops = kind === 'trait' ? traitOps : kind === 'event' ? countOps : (fieldOps[get('field').value] || '').split(' ').filter(Boolean);
@@ -132,7 +197,9 @@
       var query = new URLSearchParams(new FormData(form)).toString();
       var mine = ++seq;
       fetch('/admin/segments/new/preview?' + query, { credentials: 'same-origin', headers: { accept: 'text/html' } })
-        .then(function (res) { return res.text(); })
+        .then(function (res) {
+          return res.text();
+        })
         .then(function (text) {
           if (mine !== seq) return;
           var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('builder-result');
@@ -140,7 +207,9 @@
           if (fresh && old) old.replaceWith(document.importNode(fresh, true));
           history.replaceState(null, '', '/admin/segments/new?' + query);
         })
-        .catch(function () { /* the Preview button still works */ });
+        .catch(function () {
+          /* the Preview button still works */
+        });
     }
 
     form.querySelectorAll('fieldset.condition').forEach(shape);

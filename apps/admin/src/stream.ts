@@ -2,10 +2,7 @@
 // client has taken the previous ones (backpressure), and a client that goes away stops the export.
 
 /** A segment export as a download: streamed, never cached, its type not sniffed. */
-export function exportDownload(
-  out: { chunks: AsyncGenerator<string>; contentType: string; filename: string },
-  onError?: (err: Error) => void,
-): Response {
+export function exportDownload(out: { chunks: AsyncGenerator<string>; contentType: string; filename: string }, onError?: (err: Error) => void): Response {
   return new Response(streamBody(out.chunks, onError), {
     headers: {
       'Content-Type': out.contentType,

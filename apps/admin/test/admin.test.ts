@@ -52,15 +52,18 @@ afterAll(async () => {
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
 describe('authentication', () => {
-  it.each(['/v1/segments', '/v1/segments/cart_abandoners', '/v1/segments/cart_abandoners/export?format=csv'])('401 on %s without or with a wrong token', async (path) => {
-    const none = await app.request(path);
-    expect(none.status).toBe(401);
-    expect(none.headers.get('www-authenticate')).toContain('Bearer');
-    expect(await none.json()).toMatchObject({ error: 'unauthorized' });
-    expect((await app.request(path, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
-    expect((await app.request(path, { headers: { authorization: TOKEN } })).status).toBe(401);
-    expect((await app.request(path, { headers: { cookie: `${SESSION_COOKIE}=${TOKEN}` } })).status).toBe(401);
-  });
+  it.each(['/v1/segments', '/v1/segments/cart_abandoners', '/v1/segments/cart_abandoners/export?format=csv'])(
+    '401 on %s without or with a wrong token',
+    async (path) => {
+      const none = await app.request(path);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toContain('Bearer');
+      expect(await none.json()).toMatchObject({ error: 'unauthorized' });
+      expect((await app.request(path, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
+      expect((await app.request(path, { headers: { authorization: TOKEN } })).status).toBe(401);
+      expect((await app.request(path, { headers: { cookie: `${SESSION_COOKIE}=${TOKEN}` } })).status).toBe(401);
+    },
+  );
 });
 
 describe('segment API', () => {
@@ -161,7 +164,7 @@ describe('/admin page', () => {
   const sessionOf = (res: Response) => res.headers.get('set-cookie')!.split(';')[0]!;
   const csrfOf = async (cookie: string) => /name="_csrf" value="([^"]+)"/.exec(await (await app.request('/admin', { headers: { cookie } })).text())?.[1];
 
-  it('gives each sign-in a session of its own, which sign-out ends at once, and only with the page\'s form token', async () => {
+  it("gives each sign-in a session of its own, which sign-out ends at once, and only with the page's form token", async () => {
     const a = sessionOf(await signIn());
     const b = sessionOf(await signIn());
     expect(a).not.toBe(b);

@@ -192,7 +192,9 @@ describe('customers', () => {
 
 describe('segment builder', () => {
   it('validates the form exactly as a definition file, saying which condition is wrong', async () => {
-    expect(await get('/admin/segments/new?c0_field=revnue&c0_op=gt&c0_value=1')).toContain('Condition 1: unknown field &quot;revnue&quot; (did you mean &quot;revenue&quot;?)');
+    expect(await get('/admin/segments/new?c0_field=revnue&c0_op=gt&c0_value=1')).toContain(
+      'Condition 1: unknown field &quot;revnue&quot; (did you mean &quot;revenue&quot;?)',
+    );
     expect(await get('/admin/segments/new?c0_field=orders&c0_op=gte&c0_value=many')).toContain('Condition 1 (gte): must be a whole number');
     expect(await get('/admin/segments/new?c0_field=last_seen&c0_op=within&c0_value=soon')).toContain('must be a duration');
     expect(await get('/admin/segments/new?c0_kind=trait&c0_trait=email&c0_op=starts_with&c0_value=%3Cb%3E')).toContain('&lt;b&gt;');
@@ -201,7 +203,16 @@ describe('segment builder', () => {
   });
 
   it('previews as the form changes, exports the unsaved segment, and saves it where the catalog finds it', async () => {
-    const form = { name: 'two_orders', description: 'Ordered twice', c0_field: 'orders', c0_op: 'gte', c0_value: '$min', p0_name: 'min', p0_type: 'integer', p0_default: '2' };
+    const form = {
+      name: 'two_orders',
+      description: 'Ordered twice',
+      c0_field: 'orders',
+      c0_op: 'gte',
+      c0_value: '$min',
+      p0_name: 'min',
+      p0_type: 'integer',
+      p0_default: '2',
+    };
     const fragment = await get(`/admin/segments/new/preview?${new URLSearchParams(form)}`);
     expect(fragment.startsWith('<div id="builder-result"')).toBe(true);
     expect(fragment).toMatch(/data-builder-size>1</);
@@ -253,7 +264,9 @@ describe('forget from the customer page', () => {
     const confirm = await get('/admin/customers/ada/forget?site=shop');
     expect(confirm).toContain('their 2 linked browser(s)');
     expect((await post('/admin/customers/ada/forget', { site: 'shop', confirm: 'ada' })).status).toBe(403);
-    expect((await post('/admin/customers/ada/forget', { site: 'shop', confirm: 'ada', _csrf: csrf }, { origin: 'https://evil.example', host: 'localhost' })).status).toBe(403);
+    expect(
+      (await post('/admin/customers/ada/forget', { site: 'shop', confirm: 'ada', _csrf: csrf }, { origin: 'https://evil.example', host: 'localhost' })).status,
+    ).toBe(403);
     const wrong = await post('/admin/customers/ada/forget', { site: 'shop', confirm: 'ad', _csrf: csrf });
     expect(wrong.status).toBe(400);
     expect(await wrong.text()).toContain('nothing was erased');

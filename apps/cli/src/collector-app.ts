@@ -5,11 +5,10 @@ import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 import { loadSdkScript } from './sdk-script.js';
 
-export interface CollectorParts
-  extends Pick<
-    CollectorOptions,
-    'queue' | 'sites' | 'readiness' | 'liveness' | 'extraMetrics' | 'trustProxy' | 'secretKey' | 'personalization'
-  > {
+export interface CollectorParts extends Pick<
+  CollectorOptions,
+  'queue' | 'sites' | 'readiness' | 'liveness' | 'extraMetrics' | 'trustProxy' | 'secretKey' | 'personalization'
+> {
   /** The producer connection the queue uses; the IP salt and the rate limits share it. */
   producer: Redis;
   rateLimits: { perSite: RateLimit; perIp: RateLimit };

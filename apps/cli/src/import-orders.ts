@@ -66,7 +66,9 @@ export async function importOrders(config: Config, parsed: ImportFlags): Promise
       });
     } catch (err) {
       if (err instanceof OrdersError && err.code === 'no_email_key') {
-        throw new CliError('the file has e-mail addresses, which are stored only as keyed hashes: set SPOOR_SECRET_KEY to the key your collectors run with (or leave the column out with --map COLUMN=)');
+        throw new CliError(
+          'the file has e-mail addresses, which are stored only as keyed hashes: set SPOOR_SECRET_KEY to the key your collectors run with (or leave the column out with --map COLUMN=)',
+        );
       }
       if (err instanceof OrdersError) throw new CliError(err.message);
       throw err;
@@ -75,7 +77,8 @@ export async function importOrders(config: Config, parsed: ImportFlags): Promise
     }
   });
   process.stdout.write(report(file, site.data, summary));
-  if (unregistered) process.stdout.write(`note: site ${site.data} is not registered (spoor sites add ${site.data} --origin URL); its orders were imported all the same\n`);
+  if (unregistered)
+    process.stdout.write(`note: site ${site.data} is not registered (spoor sites add ${site.data} --origin URL); its orders were imported all the same\n`);
 }
 
 function formatOf(flag: string | undefined, path: string): ImportFormat {
@@ -106,7 +109,9 @@ function report(file: string, site: string, s: OrderImportSummary): string {
     `  refunds    ${n(s.refunds)}`,
   ];
   if (s.forgotten > 0) lines.push(`  left out   ${n(s.forgotten)} events of people erased by spoor forget`);
-  lines.push(`  skipped    ${n(s.skipped.length)} line${s.skipped.length === 1 ? '' : 's'}${unreadable > 0 ? ` (${n(unreadable)} unreadable, kept in spoor.rejected_events)` : ''}`);
+  lines.push(
+    `  skipped    ${n(s.skipped.length)} line${s.skipped.length === 1 ? '' : 's'}${unreadable > 0 ? ` (${n(unreadable)} unreadable, kept in spoor.rejected_events)` : ''}`,
+  );
   for (const l of s.skipped.slice(0, LISTED)) lines.push(`    line ${l.line}: ${l.reason}`);
   if (s.skipped.length > LISTED) lines.push(`    ... and ${n(s.skipped.length - LISTED)} more`);
   return `${lines.join('\n')}\n`;

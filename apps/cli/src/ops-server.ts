@@ -20,8 +20,7 @@ export interface RunningOpsServer {
 export function startOpsServer(port: number, host: string, ops: OpsEndpoints): Promise<RunningOpsServer> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const json = (status: number, body: object) =>
-      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: object) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     if (req.method !== 'GET') return json(405, { error: 'method_not_allowed' });
     if (path === '/healthz') return json(200, { status: 'ok' });
     if (path === '/readyz') {

@@ -81,7 +81,8 @@ export async function importOrderFile(wh: Warehouse, opts: OrderImportOptions): 
     const v = validateEvent(event, 0, { withinSizeLimit: false });
     if (!v.ok) {
       // The order's fields passed our own reading but not the wire contract (an amount out of range...).
-      for (const line of lines) skip({ line, reason: `${v.error.path.replace(/^events\.0\.?/, '') || 'event'}: ${v.error.message}`, kind: 'unreadable', column: v.error.path }, '');
+      for (const line of lines)
+        skip({ line, reason: `${v.error.path.replace(/^events\.0\.?/, '') || 'event'}: ${v.error.message}`, kind: 'unreadable', column: v.error.path }, '');
       return false;
     }
     // Cut to the wire limits (an over-long name...) rather than refused, as the collector does: flagged so.

@@ -18,7 +18,8 @@ export function predictInterval(env: NodeJS.ProcessEnv = process.env): number | 
   if (text === 'off') return null;
   const m = /^(\d{1,6})(s|m|h|d)$/.exec(text);
   const ms = m ? Number(m[1]) * UNITS[m[2]!]! : 0;
-  if (!(ms >= 1_000)) throw new CliError(`invalid configuration: SPOOR_PREDICT_EVERY must be a duration such as 6h or 1d (at least 1s), or off, not ${JSON.stringify(text)}`);
+  if (!(ms >= 1_000))
+    throw new CliError(`invalid configuration: SPOOR_PREDICT_EVERY must be a duration such as 6h or 1d (at least 1s), or off, not ${JSON.stringify(text)}`);
   return ms;
 }
 

@@ -36,24 +36,33 @@ export async function startPrivateRedis(dir: string, log: Logger): Promise<Priva
   await stopStale(pidFile, log);
   const port = await freePort();
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--protected-mode', 'yes',
-    '--dir', dir,
-    '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
-    '--maxmemory-policy', 'noeviction',
-    '--save', '',
-    '--pidfile', pidFile,
-    '--logfile', join(dir, 'redis.log'),
-    '--daemonize', 'no',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--protected-mode',
+    'yes',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
+    '--pidfile',
+    pidFile,
+    '--logfile',
+    join(dir, 'redis.log'),
+    '--daemonize',
+    'no',
   ];
   // setpriv (util-linux) asks the kernel to SIGTERM redis when this process dies, however it dies.
   const setpriv = findBinary('setpriv');
   const spawnRedis = (): ChildProcess =>
-    setpriv
-      ? spawn(setpriv, ['--pdeathsig', 'SIGTERM', '--', binary, ...args], { stdio: 'ignore' })
-      : spawn(binary, args, { stdio: 'ignore' });
+    setpriv ? spawn(setpriv, ['--pdeathsig', 'SIGTERM', '--', binary, ...args], { stdio: 'ignore' }) : spawn(binary, args, { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   let child = spawnRedis();
   let stopping = false;
@@ -186,4 +195,3 @@ async function waitForPing(url: string, child: ChildProcess, timeoutMs: number) 
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-

@@ -46,7 +46,14 @@ export function startSegmentWebhooks(opts: SegmentWebhookOptions): { schedules: 
     onError: (err) => opts.log.warn({ err: err.message }, 'segment webhooks: redis error'),
     onFailed: (id, err) => opts.log.error({ schedule: id, err: err.message }, 'scheduled segment webhook failed; the next run posts the changes again'),
   });
-  const view = (id: string, d: Data): WebhookSchedule => ({ id, segment: d.segment, destination: redactUrl(d.url), every: d.every, params: d.params, site: d.site });
+  const view = (id: string, d: Data): WebhookSchedule => ({
+    id,
+    segment: d.segment,
+    destination: redactUrl(d.url),
+    every: d.every,
+    params: d.params,
+    site: d.site,
+  });
   const schedules: WebhookSchedules = {
     async list(segment) {
       return (await book.list()).filter((s) => s.data?.segment === segment).map((s) => view(s.id, s.data));
@@ -61,12 +68,16 @@ export function startSegmentWebhooks(opts: SegmentWebhookOptions): { schedules: 
       }
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SegmentError('invalid_param', 'the webhook is an http:// or https:// URL', 'url');
       const everyMs = parseDuration(req.every.trim());
-      if (everyMs === undefined || everyMs < MIN_EVERY_MS) throw new SegmentError('invalid_param', `every is a duration of at least 1m, such as 15m, 1h or 1d, not ${JSON.stringify(req.every)}`, 'every');
+      if (everyMs === undefined || everyMs < MIN_EVERY_MS)
+        throw new SegmentError('invalid_param', `every is a duration of at least 1m, such as 15m, 1h or 1d, not ${JSON.stringify(req.every)}`, 'every');
       if (req.site !== undefined && !siteIdSchema.safeParse(req.site).success) throw new SegmentError('invalid_param', 'site is not a site id', 'site');
       resolveParams(entry.definition, req.params);
       const data: Data = { segment: entry.definition.name, url: url.toString(), every: req.every.trim(), params: req.params, site: req.site };
       // One schedule per segment, parameters, site and destination, as a feed is.
-      const id = `${data.segment}-${createHash('sha256').update(JSON.stringify([data.segment, Object.entries(data.params).sort(), data.site ?? null, data.url])).digest('hex').slice(0, 16)}`;
+      const id = `${data.segment}-${createHash('sha256')
+        .update(JSON.stringify([data.segment, Object.entries(data.params).sort(), data.site ?? null, data.url]))
+        .digest('hex')
+        .slice(0, 16)}`;
       await book.upsert(id, everyMs, data);
       return view(id, data);
     },

@@ -28,7 +28,11 @@ export async function stopWithin(parts: StopPart[], budgetMs: number, log: Logge
     }
     complete = false;
     log.warn({ part: part.name, leftBehind: part.leftBehind?.() }, `${part.name} did not stop within the shutdown time; stopping it anyway`);
-    if (part.force) await within(Promise.resolve().then(() => part.force!()), 1_000);
+    if (part.force)
+      await within(
+        Promise.resolve().then(() => part.force!()),
+        1_000,
+      );
   }
   return complete;
 }
@@ -37,7 +41,10 @@ async function within(p: Promise<void>, ms: number): Promise<'done' | 'timeout' 
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      p.then(() => 'done' as const, (err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+      p.then(
+        () => 'done' as const,
+        (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+      ),
       new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms))),
     ]);
   } finally {

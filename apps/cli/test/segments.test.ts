@@ -25,7 +25,10 @@ beforeAll(async () => {
   const dataDir = tempDir('segments-cli');
   segmentsDir = join(dataDir, 'segments');
   mkdirSync(segmentsDir);
-  writeFileSync(join(segmentsDir, 'mobile_carts.yaml'), 'description: Mobile shoppers with a cart\nwhere:\n  all:\n    - field: device_type\n      eq: mobile\n    - field: cart_adds\n      gte: 1\n');
+  writeFileSync(
+    join(segmentsDir, 'mobile_carts.yaml'),
+    'description: Mobile shoppers with a cart\nwhere:\n  all:\n    - field: device_type\n      eq: mobile\n    - field: cart_adds\n      gte: 1\n',
+  );
   env = { SPOOR_DATA_DIR: dataDir, SPOOR_SEGMENTS_DIR: segmentsDir };
   expect((await runSpoor(['migrate'], env)).code).toBe(0);
   const r = await runSpoor(['sql', EVENTS], env);
@@ -64,7 +67,12 @@ describe('spoor segments', () => {
 
     const piped = await runSpoor(['segments', 'export', 'mobile_carts', '--format', 'ndjson'], env);
     expect(piped.stderr).toBe('');
-    expect(piped.stdout.trim().split('\n').map((l) => JSON.parse(l).visitor_id)).toEqual(['vb', 'vc']);
+    expect(
+      piped.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).visitor_id),
+    ).toEqual(['vb', 'vc']);
   });
 
   it('errors are one line: unknown segment, bad parameter, bad definition file with its path', async () => {

@@ -40,7 +40,9 @@ describe('spoor sites', () => {
     const added = await sites('add', 'shop-1', '--origin', 'https://shop.example/', '--origin', 'https://www.shop.example');
     expect(added).toMatchObject({ code: 0, stdout: 'added site shop-1: origins https://shop.example https://www.shop.example\n' });
     const merged = await sites('add', 'shop-1', '--origin', 'https://m.shop.example', '--cookie-domain', '.Shop.Example');
-    expect(merged.stdout).toBe('updated site shop-1: origins https://shop.example https://www.shop.example https://m.shop.example, cookie domain shop.example\n');
+    expect(merged.stdout).toBe(
+      'updated site shop-1: origins https://shop.example https://www.shop.example https://m.shop.example, cookie domain shop.example\n',
+    );
     const list = await sites('list');
     expect(list.stdout.split('\n')[0]).toMatch(/^SITE\s+ORIGINS\s+COOKIE DOMAIN\s+KEY\s+HOOKS\s+TRAITS\s+SEGMENTS\s+REPURCHASE\s+E-MAILS\s+UPDATED \(UTC\)$/);
     expect(list.stdout).toMatch(/shop-1\s+https:\/\/shop.example https:\/\/www.shop.example https:\/\/m.shop.example\s+shop.example/);
@@ -64,71 +66,90 @@ describe('spoor sites', () => {
     }
   });
 
-  it('sets exposures, a key and webhook secrets, each change keeping every other field', async () => {
-    const added = await sites('add', 'shop-1', '--expose-traits', 'first_name, tier', '--expose-segments', 'champions', '--repurchase', 'coffee-1kg,filters', '--store-emails', 'yes');
-    expect(added.stdout).toBe(
-      'updated site shop-1: origins https://shop.example https://www.shop.example https://m.shop.example, cookie domain shop.example, exposes traits first_name,tier, exposes segments champions, repurchase coffee-1kg,filters, stores e-mails in clear\n',
-    );
-    const made = await sites('key', 'shop-1');
-    expect(made.code).toBe(0);
-    expect(made.stdout).toMatch(/^spk_[A-Za-z0-9_-]{43}\n$/);
-    expect(made.stderr).toMatch(/shown only this once/);
-    firstKey = made.stdout.trim();
-    expect((await sites('hook', 'shop-1', '--platform', 'shopify', '--secret', SHOPIFY_SECRET)).stdout).toBe(
-      'set the shopify webhook secret of site shop-1 (stored sealed); its webhooks go to /v1/hooks/shopify/shop-1\n',
-    );
-    // From stdin, so the secret stays out of the process list and shell history.
-    const fromStdin = await runSpoor(['sites', 'hook', 'shop-1', '--platform', 'stripe', '--secret', '-'], env, { input: `${STRIPE_SECRET}\n` });
-    expect(fromStdin).toMatchObject({ code: 0, stdout: expect.stringContaining('set the stripe webhook secret') });
-    // Changing origins keeps the key, the hooks and the exposures; clearing one list keeps the rest.
-    expect((await sites('add', 'shop-1', '--origin', 'https://shop.example')).code).toBe(0);
-    expect((await sites('add', 'shop-1', '--repurchase', '')).code).toBe(0);
-    const [listed] = JSON.parse((await sites('list', '--format', 'json')).stdout) as Array<Record<string, unknown>>;
-    expect(listed).toEqual({
-      site_id: 'shop-1',
-      origins: ['https://shop.example', 'https://www.shop.example', 'https://m.shop.example'],
-      cookie_domain: 'shop.example',
-      expose_traits: ['first_name', 'tier'],
-      expose_segments: ['champions'],
-      repurchase_products: [],
-      key: true,
-      key_created_at: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/),
-      hooks: ['shopify', 'stripe'],
-      store_emails: true,
-      updated_at: expect.any(String),
-    });
-    const table = (await sites('list')).stdout;
-    expect(table).toMatch(/shop-1\s.*\syes\s+shopify,stripe\s+first_name,tier\s+champions\s+-\s+clear\s/);
+  it(
+    'sets exposures, a key and webhook secrets, each change keeping every other field',
+    async () => {
+      const added = await sites(
+        'add',
+        'shop-1',
+        '--expose-traits',
+        'first_name, tier',
+        '--expose-segments',
+        'champions',
+        '--repurchase',
+        'coffee-1kg,filters',
+        '--store-emails',
+        'yes',
+      );
+      expect(added.stdout).toBe(
+        'updated site shop-1: origins https://shop.example https://www.shop.example https://m.shop.example, cookie domain shop.example, exposes traits first_name,tier, exposes segments champions, repurchase coffee-1kg,filters, stores e-mails in clear\n',
+      );
+      const made = await sites('key', 'shop-1');
+      expect(made.code).toBe(0);
+      expect(made.stdout).toMatch(/^spk_[A-Za-z0-9_-]{43}\n$/);
+      expect(made.stderr).toMatch(/shown only this once/);
+      firstKey = made.stdout.trim();
+      expect((await sites('hook', 'shop-1', '--platform', 'shopify', '--secret', SHOPIFY_SECRET)).stdout).toBe(
+        'set the shopify webhook secret of site shop-1 (stored sealed); its webhooks go to /v1/hooks/shopify/shop-1\n',
+      );
+      // From stdin, so the secret stays out of the process list and shell history.
+      const fromStdin = await runSpoor(['sites', 'hook', 'shop-1', '--platform', 'stripe', '--secret', '-'], env, { input: `${STRIPE_SECRET}\n` });
+      expect(fromStdin).toMatchObject({ code: 0, stdout: expect.stringContaining('set the stripe webhook secret') });
+      // Changing origins keeps the key, the hooks and the exposures; clearing one list keeps the rest.
+      expect((await sites('add', 'shop-1', '--origin', 'https://shop.example')).code).toBe(0);
+      expect((await sites('add', 'shop-1', '--repurchase', '')).code).toBe(0);
+      const [listed] = JSON.parse((await sites('list', '--format', 'json')).stdout) as Array<Record<string, unknown>>;
+      expect(listed).toEqual({
+        site_id: 'shop-1',
+        origins: ['https://shop.example', 'https://www.shop.example', 'https://m.shop.example'],
+        cookie_domain: 'shop.example',
+        expose_traits: ['first_name', 'tier'],
+        expose_segments: ['champions'],
+        repurchase_products: [],
+        key: true,
+        key_created_at: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/),
+        hooks: ['shopify', 'stripe'],
+        store_emails: true,
+        updated_at: expect.any(String),
+      });
+      const table = (await sites('list')).stdout;
+      expect(table).toMatch(/shop-1\s.*\syes\s+shopify,stripe\s+first_name,tier\s+champions\s+-\s+clear\s/);
 
-    // Only the key's hash and the sealed secrets are stored; none of them is ever printed.
-    const stored = (await runSpoor(['sql', 'SELECT * FROM spoor.sites', '--format', 'json'], env)).stdout;
-    expect(stored).toContain(sha256(firstKey));
-    for (const out of [stored, table, JSON.stringify(listed)]) {
-      expect(out).not.toContain(firstKey);
-      expect(out).not.toContain(SHOPIFY_SECRET);
-      expect(out).not.toContain(STRIPE_SECRET);
-    }
-    expect(table + JSON.stringify(listed)).not.toContain(sha256(firstKey));
-  }, SLOW);
+      // Only the key's hash and the sealed secrets are stored; none of them is ever printed.
+      const stored = (await runSpoor(['sql', 'SELECT * FROM spoor.sites', '--format', 'json'], env)).stdout;
+      expect(stored).toContain(sha256(firstKey));
+      for (const out of [stored, table, JSON.stringify(listed)]) {
+        expect(out).not.toContain(firstKey);
+        expect(out).not.toContain(SHOPIFY_SECRET);
+        expect(out).not.toContain(STRIPE_SECRET);
+      }
+      expect(table + JSON.stringify(listed)).not.toContain(sha256(firstKey));
+    },
+    SLOW,
+  );
 
-  it('refuses bad keys, hooks and exposures with one line', async () => {
-    for (const args of [
-      ['key', 'never-added'],
-      ['key'],
-      ['hook', 'never-added', '--platform', 'shopify', '--secret', 'x'],
-      ['hook', 'shop-1', '--platform', 'paypal', '--secret', 'x'],
-      ['hook', 'shop-1', '--platform', 'shopify'],
-      ['add', 'shop-1', '--expose-segments', 'Not A Segment'],
-      ['add', 'shop-1', '--expose-traits', '__proto__'],
-      ['add', 'shop-1', '--store-emails', 'maybe'],
-    ]) {
-      const r = await sites(...args);
-      expect(r.code, args.join(' ')).toBe(1);
-      expect(r.stderr).toMatch(/^error: /);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).not.toContain(SHOPIFY_SECRET);
-    }
-  }, SLOW);
+  it(
+    'refuses bad keys, hooks and exposures with one line',
+    async () => {
+      for (const args of [
+        ['key', 'never-added'],
+        ['key'],
+        ['hook', 'never-added', '--platform', 'shopify', '--secret', 'x'],
+        ['hook', 'shop-1', '--platform', 'paypal', '--secret', 'x'],
+        ['hook', 'shop-1', '--platform', 'shopify'],
+        ['add', 'shop-1', '--expose-segments', 'Not A Segment'],
+        ['add', 'shop-1', '--expose-traits', '__proto__'],
+        ['add', 'shop-1', '--store-emails', 'maybe'],
+      ]) {
+        const r = await sites(...args);
+        expect(r.code, args.join(' ')).toBe(1);
+        expect(r.stderr).toMatch(/^error: /);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).not.toContain(SHOPIFY_SECRET);
+      }
+    },
+    SLOW,
+  );
 
   it('works through a running spoor up, whose collector accepts a new site at once and only from its origins', async () => {
     up = await startSpoorUp(dataDir, { SPOOR_LOG_LEVEL: 'debug' });
@@ -148,7 +169,10 @@ describe('spoor sites', () => {
 
     // The refused request is kept for the site's owner.
     await expect
-      .poll(async () => (await runSpoor(['sql', "SELECT reason, event_index FROM spoor.rejected_events WHERE site_id = 'shop-2'", '--format', 'csv'], env)).stdout, { timeout: 10_000 })
+      .poll(
+        async () => (await runSpoor(['sql', "SELECT reason, event_index FROM spoor.rejected_events WHERE site_id = 'shop-2'", '--format', 'csv'], env)).stdout,
+        { timeout: 10_000 },
+      )
       .toBe('"reason","event_index"\n"origin_not_allowed",-1\n');
   });
 
@@ -217,7 +241,11 @@ describe('spoor sites', () => {
     try {
       const base = `http://127.0.0.1:${collector.ready[1]}`;
       const send = (site: string) =>
-        fetch(`${base}/v1/batch`, { method: 'POST', body: JSON.stringify(makeBatch([makeEvent('pageview')], { site })), headers: { origin: 'https://shop2.example' } });
+        fetch(`${base}/v1/batch`, {
+          method: 'POST',
+          body: JSON.stringify(makeBatch([makeEvent('pageview')], { site })),
+          headers: { origin: 'https://shop2.example' },
+        });
       expect((await send('shop-2')).status).toBe(202);
       expect((await send('demo')).status).toBe(403);
       expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ checks: { sites: true, clickhouse: true } });

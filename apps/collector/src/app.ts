@@ -72,8 +72,7 @@ export interface CollectorOptions {
   bodyTimeoutMs?: number;
 }
 
-export type CollectorDeps = Required<Pick<CollectorOptions, 'trustProxy' | 'now'>> &
-  CollectorOptions & { logger: CollectorLogger; metrics: CollectorMetrics };
+export type CollectorDeps = Required<Pick<CollectorOptions, 'trustProxy' | 'now'>> & CollectorOptions & { logger: CollectorLogger; metrics: CollectorMetrics };
 
 export interface Collector {
   app: Hono;

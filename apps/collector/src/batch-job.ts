@@ -36,12 +36,7 @@ export interface BuildOptions {
   maxAgeMs?: number;
 }
 
-export function buildBatchJob(
-  envelope: BatchEnvelope,
-  receivedAt: number,
-  ctx: RequestContext,
-  opts: BuildOptions = {},
-): IngestResult {
+export function buildBatchJob(envelope: BatchEnvelope, receivedAt: number, ctx: RequestContext, opts: BuildOptions = {}): IngestResult {
   const extraFlags = opts.flags ?? [];
   const withinSizeLimit = opts.bodyBytes !== undefined && opts.bodyBytes <= LIMITS.maxEventBytes;
   const sentAt = envelope.sent_at ?? null;

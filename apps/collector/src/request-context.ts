@@ -23,7 +23,10 @@ export function proxyHops(trustProxy: boolean | number): number {
 export function clientIp(c: Context, trustProxy: boolean | number): string {
   const hops = proxyHops(trustProxy);
   if (hops > 0) {
-    const entries = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const entries = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const ip = entries[Math.max(0, entries.length - hops)];
     if (ip && isIP(ip)) return ip;
   }

@@ -89,20 +89,22 @@ export function sdkBundle(build: SdkBuild): SdkBundle {
       version,
       etag: `"${version}"`,
       url: `/sdk.js?${list ? `f=${list}&` : ''}v=${version}`,
-      encoded: (e) =>
-        (enc[e] ??=
-          e === 'br'
-            ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })
-            : gzipSync(body, { level: 9 })),
+      encoded: (e) => (enc[e] ??= e === 'br' ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) : gzipSync(body, { level: 9 })),
     };
   };
   return {
     modules: names,
     variant(f) {
-      const asked = (f ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const asked = (f ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = asked.filter((n) => !names.includes(n));
       if (unknown.length) {
-        return { ok: false, message: `unknown SDK module${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n.slice(0, 40))).join(', ')}; known: ${names.join(', ')}` };
+        return {
+          ok: false,
+          message: `unknown SDK module${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n.slice(0, 40))).join(', ')}; known: ${names.join(', ')}`,
+        };
       }
       const wanted = new Set(asked);
       const key = names.filter((n) => wanted.has(n)).join(',');

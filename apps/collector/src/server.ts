@@ -28,35 +28,38 @@ export interface ListenOptions {
 export function listen(app: Hono, port: number, hostname = '0.0.0.0', opts: ListenOptions = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const headersTimeout = opts.headersTimeoutMs ?? 10_000;
-    const server = serve({
-      fetch: app.fetch,
-      port,
-      hostname,
-      serverOptions: {
-        headersTimeout,
-        // Node's own cut-off for a whole request, left later than the body-limit middleware's, so a
-        // slow body gets its 408 from there rather than a dropped connection.
-        requestTimeout: headersTimeout + BODY_TIMEOUT_MS + 5_000,
-        // How often Node looks for requests past those timeouts; its default (30 s) let slow
-        // headers linger 30–40 s instead of the 10 s promised.
-        connectionsCheckingInterval: 1_000,
+    const server = serve(
+      {
+        fetch: app.fetch,
+        port,
+        hostname,
+        serverOptions: {
+          headersTimeout,
+          // Node's own cut-off for a whole request, left later than the body-limit middleware's, so a
+          // slow body gets its 408 from there rather than a dropped connection.
+          requestTimeout: headersTimeout + BODY_TIMEOUT_MS + 5_000,
+          // How often Node looks for requests past those timeouts; its default (30 s) let slow
+          // headers linger 30–40 s instead of the 10 s promised.
+          connectionsCheckingInterval: 1_000,
+        },
       },
-    }, (info: AddressInfo) => {
-      resolve({
-        port: info.port,
-        close: (graceMs = 10_000) =>
-          new Promise<void>((res) => {
-            const force = setTimeout(() => http.closeAllConnections(), graceMs);
-            force.unref();
-            http.close(() => {
-              clearTimeout(force);
-              res();
-            });
-            // Idle keep-alive sockets would otherwise hold close() open.
-            http.closeIdleConnections();
-          }),
-      });
-    }) as Server;
+      (info: AddressInfo) => {
+        resolve({
+          port: info.port,
+          close: (graceMs = 10_000) =>
+            new Promise<void>((res) => {
+              const force = setTimeout(() => http.closeAllConnections(), graceMs);
+              force.unref();
+              http.close(() => {
+                clearTimeout(force);
+                res();
+              });
+              // Idle keep-alive sockets would otherwise hold close() open.
+              http.closeIdleConnections();
+            }),
+        });
+      },
+    ) as Server;
     const http = server;
     http.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
       opts.onClientError?.(err.code ?? 'unknown');
@@ -83,7 +86,5 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket) {
         ? [408, 'Request Timeout', 'request_timeout', 'the request took too long to arrive']
         : [400, 'Bad Request', 'invalid_request', `malformed HTTP request (${err.code ?? 'parse error'})`];
   const body = JSON.stringify({ error: code, message });
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -70,7 +70,9 @@ describe('POST /v1/batch', () => {
     expect(env.status).toBe(400);
     expect(await env.json()).toMatchObject({ error: 'invalid_batch', path: 'events' });
     expect(batches()).toHaveLength(0);
-    expect(refusals()).toEqual([expect.objectContaining({ index: -1, reason: 'invalid_batch', path: 'events', raw: expect.stringContaining('"site":"shop"') })]);
+    expect(refusals()).toEqual([
+      expect.objectContaining({ index: -1, reason: 'invalid_batch', path: 'events', raw: expect.stringContaining('"site":"shop"') }),
+    ]);
     // A site nobody registered leaves no record: anyone can send those.
     expect((await post({ site: 'nobody', events: [] })).status).toBe(400);
     expect(refusals()).toHaveLength(1);
@@ -128,7 +130,12 @@ describe('POST /v1/batch', () => {
 
   it('refuses what clipping cannot repair: an id over its limit, a wrong type', async () => {
     const { post } = setup();
-    const res = await post(makeBatch([makeEvent('pageview', { visitor_id: 'v'.repeat(65), title: 't'.repeat(5000) }), makeEvent('custom', { name: 'n', props: { k: 'v' }, url: 7 as never })]));
+    const res = await post(
+      makeBatch([
+        makeEvent('pageview', { visitor_id: 'v'.repeat(65), title: 't'.repeat(5000) }),
+        makeEvent('custom', { name: 'n', props: { k: 'v' }, url: 7 as never }),
+      ]),
+    );
     expect(await res.json()).toMatchObject({
       accepted: 0,
       errors: [
@@ -303,7 +310,14 @@ describe('text a visitor wrote, with lone surrogates', () => {
     // An invalid event (no url) whose raw JSON is longer than the 8 KiB kept, full of emoji pairs
     // and lone surrogates, with the cut falling inside a pair for one of the two offsets.
     for (const pad of ['', 'p']) {
-      const bad = { event_id: randomUUID(), type: 'pageview', ts: Date.now(), visitor_id: 'v', pad, props: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}\ud800`, '\ud83d\ude00'.repeat(300)])) };
+      const bad = {
+        event_id: randomUUID(),
+        type: 'pageview',
+        ts: Date.now(),
+        visitor_id: 'v',
+        pad,
+        props: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}\ud800`, '\ud83d\ude00'.repeat(300)])),
+      };
       await post(makeBatch([makeEvent('pageview'), bad as never]));
     }
     for (const job of jobs) {

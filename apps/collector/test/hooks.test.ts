@@ -43,7 +43,11 @@ function hooks(opts: { secretKey?: string | undefined } = {}) {
     logger: log.logger,
   });
   const hook = (platform: string, site: string, body: string, headers: Record<string, string>) =>
-    s.collector.app.request(`http://collect.example/v1/hooks/${platform}/${site}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    s.collector.app.request(`http://collect.example/v1/hooks/${platform}/${site}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
   return { ...s, hook, log };
 }
 
@@ -101,7 +105,12 @@ describe('Shopify webhooks', () => {
     const body = raw('shopify-refunds-create.json');
     expect((await s.hook('shopify', 'shop-1', body, shopifyHeaders(body, 'refunds/create'))).status).toBe(200);
     expect(s.jobs[0]!.events).toEqual([
-      expect.objectContaining({ type: 'refund', visitor_id: 'o:5783105978417', flags: expect.arrayContaining(['person_from_order']), order: expect.objectContaining({ order_id: '5783105978417', revenue: '38.88' }) }),
+      expect.objectContaining({
+        type: 'refund',
+        visitor_id: 'o:5783105978417',
+        flags: expect.arrayContaining(['person_from_order']),
+        order: expect.objectContaining({ order_id: '5783105978417', revenue: '38.88' }),
+      }),
     ]);
   });
 
@@ -133,7 +142,9 @@ describe('Shopify webhooks', () => {
     const res = await keyless.hook('shopify', 'shop-1', body, shopifyHeaders(body));
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: 'hooks_unavailable' });
-    expect(keyless.log.lines.filter((l) => l.level === 'error')).toEqual([expect.objectContaining({ level: 'error', obj: expect.objectContaining({ reason: expect.stringContaining('SPOOR_SECRET_KEY') }) })]);
+    expect(keyless.log.lines.filter((l) => l.level === 'error')).toEqual([
+      expect.objectContaining({ level: 'error', obj: expect.objectContaining({ reason: expect.stringContaining('SPOOR_SECRET_KEY') }) }),
+    ]);
     expect([...s.jobs, ...keyless.jobs]).toEqual([]);
   });
 
@@ -208,7 +219,11 @@ describe('Stripe webhooks', () => {
     expect((await s.hook('stripe', 'shop-1', body, { 'stripe-signature': stripeHeader(body, t - 60, [SECRETS.stripe]) })).status).toBe(200);
     expect((await s.hook('stripe', 'shop-1', body, { 'stripe-signature': stripeHeader(body, t, ['whsec_old_one', SECRETS.stripe]) })).status).toBe(200);
     expect(s.jobs[0]).toMatchObject({ batch_id: 'stripe-evt_1P2QrS2eZvKYlo2CkL9mN0pQ' });
-    expect(s.jobs[0]!.events[0]).toMatchObject({ visitor_id: 'v-51c0ffee42', user_id: 'cus_PrT5uVw6XyZ7aB', order: { order_id: 'P-20240410-0007', revenue: '49.5', currency: 'EUR' } });
+    expect(s.jobs[0]!.events[0]).toMatchObject({
+      visitor_id: 'v-51c0ffee42',
+      user_id: 'cus_PrT5uVw6XyZ7aB',
+      order: { order_id: 'P-20240410-0007', revenue: '49.5', currency: 'EUR' },
+    });
   });
 
   it('refuse an old timestamp, a wrong secret and a header without v1', async () => {
@@ -226,7 +241,11 @@ describe('Stripe webhooks', () => {
     const body = raw('stripe-charge-refunded.json');
     expect((await s.hook('stripe', 'shop-1', body, { 'stripe-signature': stripeHeader(body, t, [SECRETS.stripe]) })).status).toBe(200);
     expect(s.jobs[0]!.events).toEqual([
-      expect.objectContaining({ type: 'refund', order: expect.objectContaining({ order_id: 'pi_3P2QqP2eZvKYlo2C0aBcDeFg', revenue: '15' }), flags: ['person_from_order'] }),
+      expect.objectContaining({
+        type: 'refund',
+        order: expect.objectContaining({ order_id: 'pi_3P2QqP2eZvKYlo2C0aBcDeFg', revenue: '15' }),
+        flags: ['person_from_order'],
+      }),
     ]);
   });
 });

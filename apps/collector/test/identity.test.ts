@@ -19,11 +19,19 @@ function cookieOf(res: Response): Record<string, string | true> | undefined {
   if (!raw) return undefined;
   const [pair, ...attrs] = raw.split(/;\s*/);
   const [name, value] = pair!.split('=');
-  return { [name!]: value ?? '', ...Object.fromEntries(attrs.map((a) => { const [k, v] = a.split('='); return [k!.toLowerCase(), v ?? true]; })) };
+  return {
+    [name!]: value ?? '',
+    ...Object.fromEntries(
+      attrs.map((a) => {
+        const [k, v] = a.split('=');
+        return [k!.toLowerCase(), v ?? true];
+      }),
+    ),
+  };
 }
 
 describe('spoor_id cookie', () => {
-  it('adopts the SDK\'s visitor id on a first visit: HttpOnly, SameSite=Lax, 400 days, host-only', async () => {
+  it("adopts the SDK's visitor id on a first visit: HttpOnly, SameSite=Lax, 400 days, host-only", async () => {
     const { jobs, post } = pageSender();
     const res = await post(makeBatch([makeEvent('pageview', { visitor_id: 'sdk-1' })]));
     expect(res.status).toBe(202);
@@ -32,9 +40,11 @@ describe('spoor_id cookie', () => {
     expect(jobs[0]!.events[0]!.sdk_visitor_id).toBeUndefined();
   });
 
-  it('keeps the visitor when Safari purged the SDK\'s cookie: the cookie id wins, the SDK id is kept', async () => {
+  it("keeps the visitor when Safari purged the SDK's cookie: the cookie id wins, the SDK id is kept", async () => {
     const { jobs, post } = pageSender();
-    const res = await post(makeBatch([makeEvent('pageview', { visitor_id: 'sdk-new' }), makeEvent('click', { visitor_id: 'sdk-new' })]), { cookie: 'other=1; spoor_id=first-id' });
+    const res = await post(makeBatch([makeEvent('pageview', { visitor_id: 'sdk-new' }), makeEvent('click', { visitor_id: 'sdk-new' })]), {
+      cookie: 'other=1; spoor_id=first-id',
+    });
     expect(cookieOf(res)).toMatchObject({ spoor_id: 'first-id', 'max-age': String(MAX_AGE) });
     expect(jobs[0]!.events.map((e) => [e.visitor_id, e.sdk_visitor_id])).toEqual([
       ['first-id', 'sdk-new'],
@@ -42,7 +52,7 @@ describe('spoor_id cookie', () => {
     ]);
   });
 
-  it('is Secure on https (also behind a trusted proxy) and carries the site\'s cookie domain', async () => {
+  it("is Secure on https (also behind a trusted proxy) and carries the site's cookie domain", async () => {
     const { post } = pageSender({ trustProxy: true });
     const direct = await post(makeBatch([makeEvent('pageview')], { site: 'wide' }), {}, 'https://collect.wide.example/v1/batch');
     expect(cookieOf(direct)).toMatchObject({ secure: true, domain: 'wide.example' });
@@ -91,10 +101,13 @@ describe('settleVisitor', () => {
     const events = [accepted('v-a'), accepted('v-b')] as Array<{ visitor_id: string; sdk_visitor_id?: string }>;
     const cookie: VisitorCookie = settleVisitor(undefined, events as never, false);
     expect(cookie).toEqual({ value: 'v-a', maxAgeS: MAX_AGE });
-    expect(events.map((e) => [e.visitor_id, e.sdk_visitor_id])).toEqual([['v-a', undefined], ['v-b', undefined]]);
+    expect(events.map((e) => [e.visitor_id, e.sdk_visitor_id])).toEqual([
+      ['v-a', undefined],
+      ['v-b', undefined],
+    ]);
   });
 
-  it('sets no cookie when the SDK\'s id could not be a cookie value', () => {
+  it("sets no cookie when the SDK's id could not be a cookie value", () => {
     expect(settleVisitor(undefined, [accepted('a;b')], false)).toBeUndefined();
   });
 });

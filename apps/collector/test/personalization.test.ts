@@ -27,15 +27,14 @@ function setup(opts: { reader?: PersonalizationReader | null; rateLimits?: RateL
     personalization: opts.reader === null ? undefined : (opts.reader ?? reader),
     rateLimits: opts.rateLimits,
   });
-  const get = (path: string, headers: Record<string, string> = {}, env?: object) =>
-    collector.app.request(`http://collect.example${path}`, { headers }, env);
+  const get = (path: string, headers: Record<string, string> = {}, env?: object) => collector.app.request(`http://collect.example${path}`, { headers }, env);
   return { calls, get, collector };
 }
 
 const PAGE = { origin: 'https://shop.example' };
 
 describe('GET /v1/me', () => {
-  it('answers for the spoor_id cookie, with the site\'s exposure rules, privately and CORS-readable with credentials', async () => {
+  it("answers for the spoor_id cookie, with the site's exposure rules, privately and CORS-readable with credentials", async () => {
     const { calls, get } = setup();
     const res = await get('/v1/me?site=shop', { ...PAGE, cookie: 'spoor_id=v-cookie', 'x-spoor-visitor': 'v-header' });
     expect(res.status).toBe(200);
@@ -49,7 +48,7 @@ describe('GET /v1/me', () => {
     });
   });
 
-  it('falls back to the SDK\'s id in X-Spoor-Visitor only without a cookie, and only from a page', async () => {
+  it("falls back to the SDK's id in X-Spoor-Visitor only without a cookie, and only from a page", async () => {
     const { calls, get } = setup();
     await get('/v1/me?site=shop', { ...PAGE, 'x-spoor-visitor': 'v-header' });
     expect(calls.map((c) => c[2])).toEqual(['v-header']);
@@ -57,7 +56,9 @@ describe('GET /v1/me', () => {
     await get('/v1/me?site=shop', { 'x-spoor-visitor': 'v-same-site', 'sec-fetch-site': 'same-origin' });
     expect(calls.map((c) => c[2])).toEqual(['v-header', 'v-same-site']);
     // A server (no Origin) gets nothing for an id it names: only a cookie speaks for a visitor.
-    for (const headers of [{ 'x-spoor-visitor': 'v-header' }, { 'x-spoor-visitor': 'v-header', 'sec-fetch-site': 'cross-site' }] as Array<Record<string, string>>) {
+    for (const headers of [{ 'x-spoor-visitor': 'v-header' }, { 'x-spoor-visitor': 'v-header', 'sec-fetch-site': 'cross-site' }] as Array<
+      Record<string, string>
+    >) {
       const res = await get('/v1/me?site=shop', headers);
       expect(await res.json()).toEqual({ known: false });
     }
@@ -109,7 +110,9 @@ describe('GET /v1/me', () => {
   });
 
   it('is 503 with Retry-After when the warehouse cannot answer, and when there is no warehouse at all', async () => {
-    const failing = setup({ reader: { me: async () => Promise.reject(new Error('down')), productRecommendations: async () => [], profile: async () => undefined } });
+    const failing = setup({
+      reader: { me: async () => Promise.reject(new Error('down')), productRecommendations: async () => [], profile: async () => undefined },
+    });
     const res = await failing.get('/v1/me?site=shop', { ...PAGE, cookie: 'spoor_id=v-1' });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
@@ -163,7 +166,16 @@ describe('GET /v1/recommendations', () => {
 
   it('refuses a missing or over-long product and a limit outside 1..20', async () => {
     const { calls, get } = setup();
-    for (const q of ['', '&product=', `&product=${'x'.repeat(129)}`, '&product=a%0Ab', '&product=a&limit=0', '&product=a&limit=21', '&product=a&limit=2.5', '&product=a&limit=x']) {
+    for (const q of [
+      '',
+      '&product=',
+      `&product=${'x'.repeat(129)}`,
+      '&product=a%0Ab',
+      '&product=a&limit=0',
+      '&product=a&limit=21',
+      '&product=a&limit=2.5',
+      '&product=a&limit=x',
+    ]) {
       expect((await get(`/v1/recommendations?site=shop${q}`, PAGE)).status, q).toBe(400);
     }
     expect((await get('/v1/recommendations?site=shop&product=a', { origin: 'https://evil.example' })).status).toBe(403);
@@ -174,7 +186,7 @@ describe('GET /v1/recommendations', () => {
 describe('GET /v1/profiles/:site/:id', () => {
   const auth = { authorization: `Bearer ${KEY}` };
 
-  it('answers the shop\'s backend holding the site key, 404 for an id the site does not know', async () => {
+  it("answers the shop's backend holding the site key, 404 for an id the site does not know", async () => {
     const { get } = setup();
     const res = await get('/v1/profiles/shop/ada', auth);
     expect(res.status).toBe(200);
@@ -184,7 +196,7 @@ describe('GET /v1/profiles/:site/:id', () => {
     expect((await get(`/v1/profiles/shop/${encodeURIComponent('ada@example.com')}`, auth)).status).toBe(404);
   });
 
-  it('is one and the same 401 for a wrong, missing or other site\'s key and an unknown site, whether the id exists or not', async () => {
+  it("is one and the same 401 for a wrong, missing or other site's key and an unknown site, whether the id exists or not", async () => {
     const { calls, get } = setup();
     const answers = new Set<string>();
     for (const [path, headers] of [
@@ -213,7 +225,9 @@ describe('GET /v1/profiles/:site/:id', () => {
 
   it('spends the IP budget on keyless attempts, so ids cannot be probed in bulk', async () => {
     const spent: string[] = [];
-    const rateLimits: RateLimits = { consume: async (scope, key) => (spent.push(`${scope}:${key}`), spent.length > 2 ? { ok: false, retryAfterS: 7 } : { ok: true }) };
+    const rateLimits: RateLimits = {
+      consume: async (scope, key) => (spent.push(`${scope}:${key}`), spent.length > 2 ? { ok: false, retryAfterS: 7 } : { ok: true }),
+    };
     const { get } = setup({ rateLimits });
     const peer = fromPeer('198.51.100.4');
     expect((await get('/v1/profiles/shop/a', {}, peer)).status).toBe(401);

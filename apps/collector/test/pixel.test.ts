@@ -8,14 +8,23 @@ const gif = (c: ReturnType<typeof setup>, query: string, headers: Record<string,
 describe('GET /v1/p.gif', () => {
   it('records a pageview of the page named by url (else the Referer) and answers an uncached GIF', async () => {
     const c = setup();
-    const res = await gif(c, `site=shop&url=${encodeURIComponent('https://shop.example/p?utm_source=mail')}&ref=${encodeURIComponent('https://news.example/')}&title=Tea`);
+    const res = await gif(
+      c,
+      `site=shop&url=${encodeURIComponent('https://shop.example/p?utm_source=mail')}&ref=${encodeURIComponent('https://news.example/')}&title=Tea`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/gif');
     expect(res.headers.get('cache-control')).toBe('no-store, max-age=0');
     expect(new Uint8Array(await res.arrayBuffer()).slice(0, 6)).toEqual(new TextEncoder().encode('GIF89a'));
     const [job] = c.batches();
     expect(job!.events).toEqual([
-      expect.objectContaining({ type: 'pageview', url: 'https://shop.example/p?utm_source=mail', referrer: 'https://news.example/', title: 'Tea', flags: ['pixel'] }),
+      expect.objectContaining({
+        type: 'pageview',
+        url: 'https://shop.example/p?utm_source=mail',
+        referrer: 'https://news.example/',
+        title: 'Tea',
+        flags: ['pixel'],
+      }),
     ]);
     expect(res.headers.get('set-cookie')).toContain(`spoor_id=${job!.events[0]!.visitor_id}`);
 

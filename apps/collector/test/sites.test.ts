@@ -1,7 +1,17 @@
 // The cached site registry: loaded before use, refreshed, kept on errors, reloaded on a miss.
 import { describe, expect, it } from 'vitest';
 import { hashSiteKey, hookSecretContext, newSecretKey, newSiteKey, sealSecret } from '@spoor/secrets';
-import { hookSecret, originAllowed, refreshingSites, siteConfig, siteFromRow, siteKeyMatches, staticSites, type SiteConfig, type SiteSpec } from '../src/index.js';
+import {
+  hookSecret,
+  originAllowed,
+  refreshingSites,
+  siteConfig,
+  siteFromRow,
+  siteKeyMatches,
+  staticSites,
+  type SiteConfig,
+  type SiteSpec,
+} from '../src/index.js';
 
 function store(initial: SiteSpec[]) {
   let sites = initial;
@@ -60,7 +70,10 @@ describe('refreshingSites', () => {
     const reg = refreshingSites({ load: s.load, refreshMs: 60_000, missRefreshMs: 200 });
     await reg.start();
     const before = s.loads();
-    s.set([{ site: 'a', origins: ['https://a.example'] }, { site: 'new', origins: ['https://new.example'] }]);
+    s.set([
+      { site: 'a', origins: ['https://a.example'] },
+      { site: 'new', origins: ['https://new.example'] },
+    ]);
     await new Promise((r) => setTimeout(r, 250));
     const answers = await Promise.all(Array.from({ length: 20 }, () => reg.lookup('new')));
     expect(answers.every((a) => a?.site === 'new')).toBe(true);

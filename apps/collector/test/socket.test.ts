@@ -61,7 +61,11 @@ describe('collector on a socket', () => {
       while (written < 5 * 1024 * 1024 && !s.destroyed) {
         const ok = s.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
         written += chunk.length;
-        if (!ok) await new Promise((r) => { s.once('drain', r); s.once('close', r); });
+        if (!ok)
+          await new Promise((r) => {
+            s.once('drain', r);
+            s.once('close', r);
+          });
       }
       if (!s.destroyed) s.end('0\r\n\r\n');
     });
@@ -81,7 +85,9 @@ describe('collector on a socket', () => {
     const jobsBefore = harness.jobs.length;
     const body = JSON.stringify(makeBatch([makeEvent('pageview')]));
     const res = await raw((s) =>
-      s.write(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`),
+      s.write(
+        `POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+      ),
     );
     expect(statusOf(res)).toBe(400);
     expect(JSON.parse(bodyOf(res))).toMatchObject({ error: 'invalid_request' });
@@ -106,10 +112,13 @@ describe('collector on a socket', () => {
     expect(Date.now() - started).toBeLessThan(3_500);
   });
 
-  it('answers 408 to a body slower than the limit, counted as the client\'s failure and logged without a stack', async () => {
+  it("answers 408 to a body slower than the limit, counted as the client's failure and logged without a stack", async () => {
     const body = JSON.stringify(makeBatch([makeEvent('pageview')]));
     const started = Date.now();
-    const res = await raw((s) => s.write(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`), 8_000);
+    const res = await raw(
+      (s) => s.write(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`),
+      8_000,
+    );
     expect(statusOf(res)).toBe(408);
     expect(res.toLowerCase()).toContain('connection: close');
     expect(JSON.parse(bodyOf(res))).toMatchObject({ error: 'request_timeout' });

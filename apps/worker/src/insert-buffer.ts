@@ -108,12 +108,23 @@ export class InsertBuffer {
     this.jobsHeld++;
     const committed = new Promise<void>((resolve, reject) => {
       const events = eventRows(data);
-      const settle = <T>(fn: (v: T) => void) => (v: T) => {
-        this.jobsHeld--;
-        this.inProgress.delete(jobId);
-        fn(v);
-      };
-      this.pending.push({ jobId, rerun: opts.rerun === true, at: Date.now(), events, rejected: rejectedRows(jobId, data), data, resolve: settle(resolve), reject: settle(reject) });
+      const settle =
+        <T>(fn: (v: T) => void) =>
+        (v: T) => {
+          this.jobsHeld--;
+          this.inProgress.delete(jobId);
+          fn(v);
+        };
+      this.pending.push({
+        jobId,
+        rerun: opts.rerun === true,
+        at: Date.now(),
+        events,
+        rejected: rejectedRows(jobId, data),
+        data,
+        resolve: settle(resolve),
+        reject: settle(reject),
+      });
       this.rows += events.length;
       this.schedule();
     });
@@ -183,7 +194,10 @@ export class InsertBuffer {
     const token = tokenOf(jobs.map((p) => p.jobId));
     let refused = 0;
     try {
-      await this.insertEvents(jobs.flatMap((p) => p.events), token);
+      await this.insertEvents(
+        jobs.flatMap((p) => p.events),
+        token,
+      );
     } catch (err) {
       if (!isDataError(err)) throw err;
       if (jobs.length > 1) {
@@ -192,7 +206,11 @@ export class InsertBuffer {
       }
       refused = await this.isolateRows(jobs[0]!, jobs[0]!.events, token, err as Error);
     }
-    await this.refusals.store(jobs.flatMap((p) => p.rejected), `${token}.rejected`, rerunsOf(jobs));
+    await this.refusals.store(
+      jobs.flatMap((p) => p.rejected),
+      `${token}.rejected`,
+      rerunsOf(jobs),
+    );
     return refused;
   }
 
@@ -222,7 +240,10 @@ export class InsertBuffer {
     }
     const half = Math.ceil(rows.length / 2);
     let refused = 0;
-    for (const [part, slice] of [['a', rows.slice(0, half)], ['b', rows.slice(half)]] as const) {
+    for (const [part, slice] of [
+      ['a', rows.slice(0, half)],
+      ['b', rows.slice(half)],
+    ] as const) {
       try {
         await this.insertEvents(slice, `${token}${part}`);
       } catch (e) {

@@ -43,12 +43,7 @@ export class WorkerMetrics {
     metric('spoor_worker_events_inserted_total', 'counter', 'Event rows inserted into events', this.insertedEvents);
     metric('spoor_worker_rejected_inserted_total', 'counter', 'Rows inserted into rejected_events', this.insertedRejected);
     metric('spoor_worker_insert_seconds_total', 'counter', 'Time spent in inserts', this.insertSeconds);
-    metric(
-      'spoor_worker_last_insert_timestamp_seconds',
-      'gauge',
-      'When the last insert committed (0: none yet)',
-      this.lastFlushAt / 1000,
-    );
+    metric('spoor_worker_last_insert_timestamp_seconds', 'gauge', 'When the last insert committed (0: none yet)', this.lastFlushAt / 1000);
     if (queue) {
       lines.push('# HELP spoor_queue_jobs Jobs in the batch queue by state', '# TYPE spoor_queue_jobs gauge');
       for (const [state, n] of Object.entries(queue)) lines.push(`spoor_queue_jobs{state="${state}"} ${n}`);

@@ -4,7 +4,6 @@ import type { AcceptedEvent, BatchJobData } from '@spoor/queue';
 import { eventRows as rawEventRows, rejectedRows } from '../src/rows.js';
 import { makeEvent } from '@spoor/testkit/events';
 
-
 /**
  * Rows leave out columns holding their default; these are the defaults ClickHouse fills in, so
  * the assertions below read the row as it will be stored.
@@ -35,7 +34,14 @@ function job(raw: unknown[], ctx: Partial<BatchJobData['ctx']> = {}): BatchJobDa
     batch_id: 'b1',
     received_at: 1_750_000_000_000,
     sent_at: 1_750_000_000_000,
-    ctx: { user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1', ip_hash: 'h', ip_prefix: '203.0.113.0', gpc: false, prefetch: false, ...ctx },
+    ctx: {
+      user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1',
+      ip_hash: 'h',
+      ip_prefix: '203.0.113.0',
+      gpc: false,
+      prefetch: false,
+      ...ctx,
+    },
     events,
     rejected: [],
   };
@@ -45,7 +51,14 @@ describe('eventRows', () => {
   it('flattens cart, item and order fields into typed columns', () => {
     const add = makeEvent('cart_add', {
       item: { id: 42, name: 'Tea', category: 'Drinks', price: 3.5, quantity: 2, currency: 'eur' },
-      cart: { cart_id: 'c9', items: [{ id: '42', name: 'Tea', price: 3.5, quantity: 2 }, { id: '7', name: 'Cup', price: 9, quantity: 1 }], value: 16 },
+      cart: {
+        cart_id: 'c9',
+        items: [
+          { id: '42', name: 'Tea', price: 3.5, quantity: 2 },
+          { id: '7', name: 'Cup', price: 9, quantity: 1 },
+        ],
+        value: 16,
+      },
     });
     const [row] = eventRows(job([add]));
     expect(row).toMatchObject({
@@ -66,15 +79,32 @@ describe('eventRows', () => {
   });
 
   it('takes order lines for purchases and totals their quantity', () => {
-    const [row] = eventRows(job([makeEvent('purchase', { order: { order_id: 'o7', revenue: '20', tax: 2, currency: 'USD', items: [{ id: 'a', price: 5, quantity: 2 }, { id: 'b', price: 10, quantity: 1 }] } })]));
+    const [row] = eventRows(
+      job([
+        makeEvent('purchase', {
+          order: {
+            order_id: 'o7',
+            revenue: '20',
+            tax: 2,
+            currency: 'USD',
+            items: [
+              { id: 'a', price: 5, quantity: 2 },
+              { id: 'b', price: 10, quantity: 1 },
+            ],
+          },
+        }),
+      ]),
+    );
     expect(row).toMatchObject({ order_id: 'o7', revenue: '20', tax: '2', currency: 'USD', quantity: 3, 'items.quantity': [2, 1], 'items.price': ['5', '10'] });
   });
 
   it('keeps props and identify traits as string maps', () => {
-    const [custom, identify] = eventRows(job([
-      makeEvent('custom', { name: 'newsletter', props: { plan: 'pro', seats: 3, trial: true, none: null } }),
-      makeEvent('identify', { user_id: 'u1', traits: { email: 'a@b.c' } }),
-    ]));
+    const [custom, identify] = eventRows(
+      job([
+        makeEvent('custom', { name: 'newsletter', props: { plan: 'pro', seats: 3, trial: true, none: null } }),
+        makeEvent('identify', { user_id: 'u1', traits: { email: 'a@b.c' } }),
+      ]),
+    );
     expect(custom).toMatchObject({ name: 'newsletter', props: { plan: 'pro', seats: '3', trial: 'true', none: '' }, traits: {} });
     expect(identify).toMatchObject({ user_id: 'u1', traits: { email: 'a@b.c' } });
   });
@@ -102,7 +132,7 @@ describe('eventRows', () => {
     expect(eventRows(job([makeEvent('purchase')], { server_side: true, sender: 'import' }))[0]).toMatchObject({ sender: 'import' });
   });
 
-  it('keeps the SDK\'s visitor id beside the one the collector chose', () => {
+  it("keeps the SDK's visitor id beside the one the collector chose", () => {
     const j = job([makeEvent('pageview', { visitor_id: 'cookie-id' })]);
     j.events[0]!.sdk_visitor_id = 'sdk-id';
     const [row] = eventRows(j);
@@ -123,7 +153,8 @@ describe('lang', () => {
 });
 
 describe('link_kind', () => {
-  const click = (element: Record<string, unknown>, url = 'https://shop.example/p/tea') => rawEventRows(job([makeEvent('click', { url, element: { tag: 'a', ...element } })]))[0]!.link_kind;
+  const click = (element: Record<string, unknown>, url = 'https://shop.example/p/tea') =>
+    rawEventRows(job([makeEvent('click', { url, element: { tag: 'a', ...element } })]))[0]!.link_kind;
 
   it('is derived from the href and the page when the sender did not say', () => {
     expect(click({ href: 'https://other.example/' })).toBe('outbound');
@@ -132,7 +163,7 @@ describe('link_kind', () => {
     expect(click({ href: '' })).toBe(undefined);
   });
 
-  it('is the sender\'s when it says (older SDKs, and a download attribute)', () => {
+  it("is the sender's when it says (older SDKs, and a download attribute)", () => {
     expect(click({ href: 'https://shop.example/export?id=3', kind: 'download' })).toBe('download');
     expect(click({ href: 'https://shop.example/cart', kind: 'outbound' })).toBe('outbound');
   });
@@ -147,7 +178,19 @@ describe('rejectedRows', () => {
     const j = job([]);
     j.rejected = [{ index: 2, reason: 'invalid_event', path: 'events.2.url', message: 'Required', raw: '{"type":"pageview"}', event_id: '' }];
     expect(rejectedRows('shop.b1.x', j)).toEqual([
-      { received_at: j.received_at, site_id: 'shop', batch_id: 'b1', job_id: 'shop.b1.x', event_index: 2, event_id: '', reason: 'invalid_event', path: 'events.2.url', message: 'Required', raw: '{"type":"pageview"}', stage: 'collector' },
+      {
+        received_at: j.received_at,
+        site_id: 'shop',
+        batch_id: 'b1',
+        job_id: 'shop.b1.x',
+        event_index: 2,
+        event_id: '',
+        reason: 'invalid_event',
+        path: 'events.2.url',
+        message: 'Required',
+        raw: '{"type":"pageview"}',
+        stage: 'collector',
+      },
     ]);
   });
 });

@@ -33,9 +33,7 @@ const NAMES = new Map<number, string>(Object.entries(CODES).map(([name, code]) =
 const STATUS_BY_CODE = new Map<number, number>([
   [194, 401],
   ...[192, 193, 516, 512, 497].map((c) => [c, 403] as [number, number]),
-  ...[36, 427, 6, 25, 26, 38, 41, 72, 441, 675, 676, 27, 376, 15, 44, 37, 123, 8, 167, 168, 223, 62, 117, 53, 321].map(
-    (c) => [c, 400] as [number, number],
-  ),
+  ...[36, 427, 6, 25, 26, 38, 41, 72, 441, 675, 676, 27, 376, 15, 44, 37, 123, 8, 167, 168, 223, 62, 117, 53, 321].map((c) => [c, 400] as [number, number]),
   ...[60, 46, 47, 50, 56, 81, 115, 152, 63, 73, 336, 78, 511].map((c) => [c, 404] as [number, number]),
   [229, 413],
   [48, 501],

@@ -6,8 +6,21 @@
 
 const AS_IS = new Set(
   [
-    'TabSeparated', 'TSV', 'TabSeparatedRaw', 'TSVRaw', 'Raw', 'CSV', 'JSONEachRow', 'JSONLines', 'NDJSON',
-    'JSONCompactEachRow', 'JSONStringsEachRow', 'JSONCompactStringsEachRow', 'LineAsString', 'TSKV', 'RowBinary',
+    'TabSeparated',
+    'TSV',
+    'TabSeparatedRaw',
+    'TSVRaw',
+    'Raw',
+    'CSV',
+    'JSONEachRow',
+    'JSONLines',
+    'NDJSON',
+    'JSONCompactEachRow',
+    'JSONStringsEachRow',
+    'JSONCompactStringsEachRow',
+    'LineAsString',
+    'TSKV',
+    'RowBinary',
   ].map((f) => f.toLowerCase()),
 );
 

@@ -40,13 +40,40 @@ const READ_ONLY_KINDS = new Set<StatementKind>(['select', 'show', 'describe', 'e
  * loaders it does not, so they are refused here by name, whatever position they appear in.
  */
 const DENIED_FUNCTIONS = new Set([
-  'file', 'filecluster', 'url', 'urlcluster', 'input', 'gcs', 'cosn', 'oss',
-  'mysql', 'postgresql', 'mongodb', 'redis', 'sqlite', 'jdbc', 'odbc',
-  'catboostevaluate', 'modelevaluate', 'dictionary',
+  'file',
+  'filecluster',
+  'url',
+  'urlcluster',
+  'input',
+  'gcs',
+  'cosn',
+  'oss',
+  'mysql',
+  'postgresql',
+  'mongodb',
+  'redis',
+  'sqlite',
+  'jdbc',
+  'odbc',
+  'catboostevaluate',
+  'modelevaluate',
+  'dictionary',
 ]);
 const DENIED_FUNCTION_PREFIXES = [
-  's3', 'hdfs', 'azure', 'remote', 'cluster', 'executable', 'iceberg', 'deltalake', 'hudi', 'paimon',
-  'arrowflight', 'ytsaurus', 'mergetreeindex', 'mergetreeprojection',
+  's3',
+  'hdfs',
+  'azure',
+  'remote',
+  'cluster',
+  'executable',
+  'iceberg',
+  'deltalake',
+  'hudi',
+  'paimon',
+  'arrowflight',
+  'ytsaurus',
+  'mergetreeindex',
+  'mergetreeprojection',
 ];
 
 export function describeStatement(canonical: string): StatementInfo {

@@ -38,9 +38,24 @@ export interface RequestLimits {
 
 /** URL parameters that are part of the protocol, not settings. */
 const PROTOCOL_PARAMS = new Set([
-  'query', 'database', 'default_format', 'query_id', 'user', 'password', 'session_id', 'session_timeout',
-  'session_check', 'quota_key', 'buffer_size', 'wait_end_of_query', 'compress', 'decompress', 'role',
-  'client_protocol_version', 'stacktrace', 'close_session',
+  'query',
+  'database',
+  'default_format',
+  'query_id',
+  'user',
+  'password',
+  'session_id',
+  'session_timeout',
+  'session_check',
+  'quota_key',
+  'buffer_size',
+  'wait_end_of_query',
+  'compress',
+  'decompress',
+  'role',
+  'client_protocol_version',
+  'stacktrace',
+  'close_session',
 ]);
 
 /**
@@ -48,10 +63,17 @@ const PROTOCOL_PARAMS = new Set([
  * reach the engine, which would not know some of them.
  */
 const HTTP_ONLY_SETTINGS = new Set([
-  'enable_http_compression', 'http_zlib_compression_level', 'send_progress_in_http_headers',
-  'http_headers_progress_interval_ms', 'http_response_buffer_size', 'http_wait_end_of_query',
-  'http_native_compression_disable_checksumming_on_decompress', 'http_response_compression_method',
-  'add_http_cors_header', 'default_format', 'http_write_exception_in_output_format',
+  'enable_http_compression',
+  'http_zlib_compression_level',
+  'send_progress_in_http_headers',
+  'http_headers_progress_interval_ms',
+  'http_response_buffer_size',
+  'http_wait_end_of_query',
+  'http_native_compression_disable_checksumming_on_decompress',
+  'http_response_compression_method',
+  'add_http_cors_header',
+  'default_format',
+  'http_write_exception_in_output_format',
 ]);
 
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -54,7 +54,12 @@ function compressor(encoding: Encoding): zlib.Gzip | zlib.Deflate | zlib.BrotliC
 export function respond(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer, encoding: Encoding | undefined) {
   let out = body;
   if (encoding && body.length > 0) {
-    out = encoding === 'gzip' ? zlib.gzipSync(body) : encoding === 'deflate' ? zlib.deflateSync(body) : zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
+    out =
+      encoding === 'gzip'
+        ? zlib.gzipSync(body)
+        : encoding === 'deflate'
+          ? zlib.deflateSync(body)
+          : zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
     headers['Content-Encoding'] = encoding;
   }
   headers['Content-Length'] = String(out.length);
@@ -98,14 +103,13 @@ export function exceptionBlock(tag: string, message: string): Buffer {
   let bytes = Buffer.from(text, 'utf8');
   if (bytes.length + 1 > MAX_EXCEPTION_BLOCK_BYTES - frame) {
     // Cut on a character boundary: the decoder drops a partial trailing sequence.
-    text = bytes.subarray(0, MAX_EXCEPTION_BLOCK_BYTES - frame - 1).toString('utf8').replace(/\uFFFD$/, '');
+    text = bytes
+      .subarray(0, MAX_EXCEPTION_BLOCK_BYTES - frame - 1)
+      .toString('utf8')
+      .replace(/\uFFFD$/, '');
     bytes = Buffer.from(text, 'utf8');
   }
-  return Buffer.concat([
-    Buffer.from(`\r\n${EXCEPTION_MARKER}\r\n${tag}\r\n`),
-    bytes,
-    Buffer.from(`\n${bytes.length + 1} ${tag}\r\n${EXCEPTION_MARKER}\r\n`),
-  ]);
+  return Buffer.concat([Buffer.from(`\r\n${EXCEPTION_MARKER}\r\n${tag}\r\n`), bytes, Buffer.from(`\n${bytes.length + 1} ${tag}\r\n${EXCEPTION_MARKER}\r\n`)]);
 }
 
 /** Starts a chunked answer of unknown length, compressed when the client asked for it. */

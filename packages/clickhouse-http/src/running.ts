@@ -47,7 +47,10 @@ export class RunningQueries {
   async kill(ids: string[], caller: { user: string; readonly: boolean }, mode: 'SYNC' | 'ASYNC' | 'TEST'): Promise<KillRow[]> {
     const found = ids.map((id) => this.byId.get(id)).filter((r): r is Running => r !== undefined);
     if (caller.readonly && found.some((r) => r.user !== caller.user)) {
-      throw ClickHouseHttpError.of('ACCESS_DENIED', `${caller.user}: Not enough privileges. To execute this query, it's necessary to have the grant KILL QUERY ON *.*`);
+      throw ClickHouseHttpError.of(
+        'ACCESS_DENIED',
+        `${caller.user}: Not enough privileges. To execute this query, it's necessary to have the grant KILL QUERY ON *.*`,
+      );
     }
     if (mode === 'TEST') return found.map((r) => row(r, 'pending'));
     for (const r of found) r.cancel();

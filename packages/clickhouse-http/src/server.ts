@@ -81,7 +81,16 @@ const MAX_STATEMENT_CHARS = 262_144;
 const GET_HINT = '. For queries over HTTP, method GET implies readonly. You should use method POST for modifying queries';
 /** The engine's code for an INSERT whose columns resolve to none. */
 const EMPTY_LIST_OF_COLUMNS_PASSED = 90;
-const TEXT_INSERT_FORMATS = new Set<string>(['JSONEachRow', 'JSONCompactEachRow', 'CSV', 'CSVWithNames', 'TSV', 'TabSeparated', 'TSVWithNames', 'TabSeparatedWithNames']);
+const TEXT_INSERT_FORMATS = new Set<string>([
+  'JSONEachRow',
+  'JSONCompactEachRow',
+  'CSV',
+  'CSVWithNames',
+  'TSV',
+  'TabSeparated',
+  'TSVWithNames',
+  'TabSeparatedWithNames',
+]);
 
 interface User extends Required<Omit<HttpInterfaceUser, 'limits'>> {
   limits: QueryLimits;
@@ -231,7 +240,14 @@ export async function startHttpInterface(wh: Warehouse, opts: HttpInterfaceOptio
     return { ...info, canonical, text, format, inputFormat: info.kind === 'insert' ? info.format : undefined };
   }
 
-  async function execute(conn: EngineConnection, request: ChRequest, statement: Statement, user: User, readonly: boolean, signal: AbortSignal): Promise<Outcome> {
+  async function execute(
+    conn: EngineConnection,
+    request: ChRequest,
+    statement: Statement,
+    user: User,
+    readonly: boolean,
+    signal: AbortSignal,
+  ): Promise<Outcome> {
     if (request.database) await run(() => conn.query(`USE ${backquote(request.database!)}`, 'TSV'));
     const { format } = statement;
 
@@ -240,9 +256,10 @@ export async function startHttpInterface(wh: Warehouse, opts: HttpInterfaceOptio
       const rows = await running.kill(kill.ids, { user: user.name, readonly }, kill.mode);
       const values = rows.map((r) => `(${[r.kill_status, r.query_id, r.user, r.query].map(quoteString).join(', ')})`);
       // The rows rendered by the engine in the request's format, as a server's KILL answers.
-      const sql = values.length > 0
-        ? `SELECT * FROM VALUES('kill_status String, query_id String, user String, query String', ${values.join(', ')})`
-        : "SELECT '' AS kill_status, '' AS query_id, '' AS user, '' AS query WHERE 0";
+      const sql =
+        values.length > 0
+          ? `SELECT * FROM VALUES('kill_status String, query_id String, user String, query String', ${values.join(', ')})`
+          : "SELECT '' AS kill_status, '' AS query_id, '' AS user, '' AS query WHERE 0";
       const result = await run(() => conn.query(sql, format));
       return { body: bytesOf(result.bytes()), format, summary: summary(0, 0, rows.length, result.bytes().length, 0) };
     }
@@ -305,9 +322,18 @@ export async function startHttpInterface(wh: Warehouse, opts: HttpInterfaceOptio
         return { body: Buffer.alloc(0), format, summary: summary(0, 0, 0, 0, 0) };
       }
       const r = await run(() =>
-        conn.insert({ table: target.table, values: Buffer.from(data), format: target.format as RawInsertFormat, ...(target.columns ? { columns: target.columns } : {}) }),
+        conn.insert({
+          table: target.table,
+          values: Buffer.from(data),
+          format: target.format as RawInsertFormat,
+          ...(target.columns ? { columns: target.columns } : {}),
+        }),
       );
-      return { body: Buffer.alloc(0), format, summary: { ...summary(0, 0, 0, 0, r.elapsed), written_rows: String(r.rowsWritten), written_bytes: String(r.bytesWritten) } };
+      return {
+        body: Buffer.alloc(0),
+        format,
+        summary: { ...summary(0, 0, 0, 0, r.elapsed), written_rows: String(r.rowsWritten), written_bytes: String(r.bytesWritten) },
+      };
     }
     // Inline VALUES, INSERT … SELECT, or SETTINGS in the statement: the engine runs it as written.
     try {

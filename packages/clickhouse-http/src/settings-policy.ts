@@ -7,7 +7,15 @@ import { ClickHouseHttpError } from './errors.js';
 import { LIMIT_SETTINGS, type QueryLimits } from './limits.js';
 
 /** Settings no read-only caller may change (the engine's readonly mode refuses `readonly` itself). */
-const LOCKED = new Set(['readonly', 'dialect', 'allow_introspection_functions', 'allow_ddl', 'implicit_select', 'os_threads_nice_value_query', 'os_thread_priority']);
+const LOCKED = new Set([
+  'readonly',
+  'dialect',
+  'allow_introspection_functions',
+  'allow_ddl',
+  'implicit_select',
+  'os_threads_nice_value_query',
+  'os_thread_priority',
+]);
 
 /**
  * Where clickhouse-local's defaults differ from a server's, the server's: a bare word is a syntax

@@ -25,12 +25,21 @@ let analyst: ClickHouseClient;
 beforeAll(async () => {
   wh = await openWarehouse({ dataDir: tempDir('chhttp'), maxEngineMemoryBytes: 8 * 1024 ** 3 });
   await migrate(wh);
-  await wh.insert('events', [{ event_id: '00000000-0000-4000-8000-000000000001', site_id: 'demo', type: 'pageview', ts: Date.now(), visitor_id: 'seed', received_at: Date.now() }], { async_insert: 0 });
+  await wh.insert(
+    'events',
+    [{ event_id: '00000000-0000-4000-8000-000000000001', site_id: 'demo', type: 'pageview', ts: Date.now(), visitor_id: 'seed', received_at: Date.now() }],
+    { async_insert: 0 },
+  );
   srv = await startHttpInterface(wh, {
     port: 0,
     users: [
       { name: 'spoor', password: TOKEN },
-      { name: 'analyst', password: ANALYST, readonly: true, limits: readOnlyLimits(8 * 1024 ** 3, { maxConcurrentQueries: 4, queueWaitMs: 1_500, maxExecutionTimeSec: 20 }) },
+      {
+        name: 'analyst',
+        password: ANALYST,
+        readonly: true,
+        limits: readOnlyLimits(8 * 1024 ** 3, { maxConcurrentQueries: 4, queueWaitMs: 1_500, maxExecutionTimeSec: 20 }),
+      },
     ],
   });
   base = `http://127.0.0.1:${srv.port}`;
@@ -106,8 +115,7 @@ describe('@clickhouse/client as the writer (user spoor)', () => {
     const first = await insert('http-token-1');
     expect(first.summary).toMatchObject({ written_rows: '2' });
     await insert('http-token-1');
-    const count = async () =>
-      Number((await rows<{ n: string }>(writer, "SELECT count() AS n FROM rejected_events WHERE site_id = 'http-dedup'"))[0]!.n);
+    const count = async () => Number((await rows<{ n: string }>(writer, "SELECT count() AS n FROM rejected_events WHERE site_id = 'http-dedup'"))[0]!.n);
     expect(await count()).toBe(2);
     await insert('http-token-2');
     expect(await count()).toBe(4);
@@ -136,14 +144,16 @@ describe('@clickhouse/client as the writer (user spoor)', () => {
     expect((await raw(`/?query=SELECT+1&user=spoor&password=${TOKEN}`)).status).toBe(200);
   });
 
-  it('keeps a client\'s settings and database out of the process\'s own connection', async () => {
+  it("keeps a client's settings and database out of the process's own connection", async () => {
     await writer.command({ query: 'SELECT 1', clickhouse_settings: { readonly: '1', max_threads: 1 } });
     // A writer that asked for readonly=1 on its request still writes on the next one, and so does
     // spoor up's own worker: nothing of that request stayed behind.
     // (received_at now: rows past the table's TTL would be dropped as they are written)
     await writer.insert({ table: 'rejected_events', values: [{ site_id: 'after-readonly', received_at: Date.now() }], format: 'JSONEachRow' });
     await wh.insert('rejected_events', [{ site_id: 'leak-check', received_at: Date.now() }], { async_insert: 0 });
-    expect(Number((await rows<{ n: string }>(writer, "SELECT count() AS n FROM rejected_events WHERE site_id IN ('after-readonly', 'leak-check')"))[0]!.n)).toBe(2);
+    expect(
+      Number((await rows<{ n: string }>(writer, "SELECT count() AS n FROM rejected_events WHERE site_id IN ('after-readonly', 'leak-check')"))[0]!.n),
+    ).toBe(2);
     const plain = createClient({ url: base, username: 'spoor', password: TOKEN, log: { level: ClickHouseLogLevel.OFF } });
     expect(await rows(plain, "SELECT currentDatabase() AS db, getSetting('readonly') AS ro")).toEqual([{ db: 'default', ro: 0 }]);
     await plain.close();
@@ -188,8 +198,7 @@ describe('@clickhouse/client as the writer (user spoor)', () => {
 });
 
 describe('the analyst user cannot write', () => {
-  const refused = async (query: string, settings: ClickHouseSettings = {}) =>
-    chError(analyst.command({ query, clickhouse_settings: settings }));
+  const refused = async (query: string, settings: ClickHouseSettings = {}) => chError(analyst.command({ query, clickhouse_settings: settings }));
 
   it('reads tables and views', async () => {
     expect(await rows(analyst, 'SELECT count() > 0 AS ok FROM events')).toEqual([{ ok: 1 }]);
@@ -274,7 +283,14 @@ describe('like a server where the embedded engine differs', () => {
   });
 
   it('counts written rows in the summary, views included, and takes an insert without rows', async () => {
-    const r = await writer.insert({ table: 'rejected_events', values: [{ site_id: 'summary', received_at: Date.now() }, { site_id: 'summary', received_at: Date.now() }], format: 'JSONEachRow' });
+    const r = await writer.insert({
+      table: 'rejected_events',
+      values: [
+        { site_id: 'summary', received_at: Date.now() },
+        { site_id: 'summary', received_at: Date.now() },
+      ],
+      format: 'JSONEachRow',
+    });
     expect(r.summary).toMatchObject({ written_rows: '2' });
     const empty = await raw('/?query=INSERT+INTO+spoor.rejected_events+FORMAT+JSONEachRow', { method: 'POST', body: '', user: 'spoor', password: TOKEN });
     expect(empty.status).toBe(200);
@@ -322,7 +338,10 @@ describe('one user cannot stop the others', () => {
 
   it('ends a query on KILL QUERY by its query_id; an analyst may end only its own', async () => {
     const slow = await analystRaw('SELECT sleep(0.2), number FROM numbers(50)', {}, '&query_id=slow-1&max_block_size=1');
-    const reading = slow.text().then((t) => t.split('\n').length, () => 0);
+    const reading = slow.text().then(
+      (t) => t.split('\n').length,
+      () => 0,
+    );
     const killed = await analystRaw("KILL QUERY WHERE query_id = 'slow-1' SYNC");
     expect(await killed.text()).toMatch(/^finished\tslow-1\tanalyst\t/);
     expect(await reading).toBeLessThan(50);
@@ -337,7 +356,13 @@ describe('one user cannot stop the others', () => {
   it('holds every analyst query to its limits, which URL settings may lower but never lift', async () => {
     const timed = await analystRaw('SELECT sleep(3)', {}, '&max_execution_time=1');
     expect(timed.headers.get('x-clickhouse-exception-code')).toBe('159');
-    for (const lift of ['&max_execution_time=0', '&max_execution_time=100000', '&max_memory_usage=0', `&max_memory_usage=${64 * 1024 ** 3}`, '&max_result_bytes=0']) {
+    for (const lift of [
+      '&max_execution_time=0',
+      '&max_execution_time=100000',
+      '&max_memory_usage=0',
+      `&max_memory_usage=${64 * 1024 ** 3}`,
+      '&max_result_bytes=0',
+    ]) {
       expect((await analystRaw('SELECT 1', {}, lift)).headers.get('x-clickhouse-exception-code'), lift).toBe('452');
     }
     const bomb = await analystRaw('SELECT length(groupArray(number)) FROM numbers(2000000000)');
@@ -374,7 +399,7 @@ function rawRead(path: string, headers: Record<string, string>): Promise<{ heade
 
 describe('what the official clickhouse-js suite checks', () => {
   const analystAuth = { 'X-ClickHouse-User': 'analyst', 'X-ClickHouse-Key': ANALYST };
-  const failsLate = 'SELECT number, throwIf(number > 20, \'Boom\') AS v FROM numbers(1000)';
+  const failsLate = "SELECT number, throwIf(number > 20, 'Boom') AS v FROM numbers(1000)";
 
   it('ends a stream that fails after its first rows with the tagged exception block, which the client raises as the server error', async () => {
     const rs = await analyst.query({ query: failsLate, format: 'JSONEachRow', clickhouse_settings: { max_block_size: '1' } });
@@ -420,10 +445,17 @@ describe('what the official clickhouse-js suite checks', () => {
     // The data's temporary file is gone once the insert ended.
     expect(readdirSync(tmpdir()).filter((d) => d.startsWith('spoor-chhttp-insert-')).length).toBe(before);
     // Binary data after the statement in the body cannot be cut from it safely: a clear refusal.
-    const inBody = await raw('/', { method: 'POST', body: Buffer.concat([Buffer.from('INSERT INTO spoor.chjs_binary FORMAT Parquet\n'), ...parquet]), user: 'spoor', password: TOKEN });
+    const inBody = await raw('/', {
+      method: 'POST',
+      body: Buffer.concat([Buffer.from('INSERT INTO spoor.chjs_binary FORMAT Parquet\n'), ...parquet]),
+      user: 'spoor',
+      password: TOKEN,
+    });
     expect(inBody.headers.get('x-clickhouse-exception-code')).toBe('48');
     expect(await inBody.text()).toMatch(/in the `query` parameter and the data as the request body/);
-    expect(await chError(analyst.insert({ table: 'spoor.chjs_binary', values: Readable.from([Buffer.concat(parquet)], { objectMode: false }), format: 'Parquet' }))).toMatchObject({ code: '164' });
+    expect(
+      await chError(analyst.insert({ table: 'spoor.chjs_binary', values: Readable.from([Buffer.concat(parquet)], { objectMode: false }), format: 'Parquet' })),
+    ).toMatchObject({ code: '164' });
     expect(await rows(writer, 'SELECT count() AS n FROM spoor.chjs_binary')).toEqual([{ n: 2 }]);
   });
 
@@ -433,6 +465,8 @@ describe('what the official clickhouse-js suite checks', () => {
     expect(r.executed).toBe(true);
     expect(await rows(writer, 'SELECT count() AS n FROM spoor.chjs_columns')).toEqual([{ n: 0 }]);
     // Any other engine error of such an insert still is one.
-    expect(await chError(writer.insert({ table: 'spoor.chjs_columns', values: [{ id: 'x' }], format: 'JSONEachRow', columns: { except: ['s'] } }))).toMatchObject({ code: '27' });
+    expect(
+      await chError(writer.insert({ table: 'spoor.chjs_columns', values: [{ id: 'x' }], format: 'JSONEachRow', columns: { except: ['s'] } })),
+    ).toMatchObject({ code: '27' });
   });
 });

@@ -15,7 +15,16 @@ describe('read-only statements', () => {
   const check = (canonical: string) => () => assertReadOnly(describeStatement(canonical), 'analyst');
 
   it('allows reading statements and finds their output format', () => {
-    for (const s of ['SELECT 1', 'WITH 1 AS x\nSELECT x', 'SHOW TABLES FROM spoor', 'DESCRIBE TABLE spoor.events', 'EXISTS TABLE spoor.events', 'EXPLAIN PIPELINE\nSELECT 1', 'USE spoor', "KILL QUERY WHERE query_id = 'q' SYNC"]) {
+    for (const s of [
+      'SELECT 1',
+      'WITH 1 AS x\nSELECT x',
+      'SHOW TABLES FROM spoor',
+      'DESCRIBE TABLE spoor.events',
+      'EXISTS TABLE spoor.events',
+      'EXPLAIN PIPELINE\nSELECT 1',
+      'USE spoor',
+      "KILL QUERY WHERE query_id = 'q' SYNC",
+    ]) {
       expect(check(s)).not.toThrow();
     }
     expect(describeStatement('SELECT 1\nFORMAT JSONEachRow').format).toBe('JSONEachRow');
@@ -49,7 +58,18 @@ describe('read-only statements', () => {
 });
 
 describe('connection settings', () => {
-  const known = new Set(['os_threads_nice_value_query', 'max_threads', 'max_execution_time', 'max_memory_usage', 'max_result_rows', 'max_result_bytes', 'readonly', 'dialect', 'output_format_json_quote_64bit_integers', 'implicit_select']);
+  const known = new Set([
+    'os_threads_nice_value_query',
+    'max_threads',
+    'max_execution_time',
+    'max_memory_usage',
+    'max_result_rows',
+    'max_result_bytes',
+    'readonly',
+    'dialect',
+    'output_format_json_quote_64bit_integers',
+    'implicit_select',
+  ]);
   const analyst = readOnlyLimits(16 * 1024 ** 3, { maxConcurrentQueries: 8 });
   const open = (requested: Record<string, string>, readonly = true, limits = analyst) =>
     Object.fromEntries(connectionSettings({ requested: new Map(Object.entries(requested)), readonly, limits, known }));
@@ -69,8 +89,16 @@ describe('connection settings', () => {
   });
 
   it('lets a read-only caller lower a limit but never lift or remove it', () => {
-    expect(open({ max_execution_time: '5', output_format_json_quote_64bit_integers: '0' })).toMatchObject({ max_execution_time: '5', output_format_json_quote_64bit_integers: '0' });
-    for (const [k, v] of [['max_execution_time', '0'], ['max_execution_time', '121'], ['max_memory_usage', String(64 * 1024 ** 3)], ['max_result_bytes', '0']] as const) {
+    expect(open({ max_execution_time: '5', output_format_json_quote_64bit_integers: '0' })).toMatchObject({
+      max_execution_time: '5',
+      output_format_json_quote_64bit_integers: '0',
+    });
+    for (const [k, v] of [
+      ['max_execution_time', '0'],
+      ['max_execution_time', '121'],
+      ['max_memory_usage', String(64 * 1024 ** 3)],
+      ['max_result_bytes', '0'],
+    ] as const) {
       expect(() => open({ [k]: v }), `${k}=${v}`).toThrow(/SETTING_CONSTRAINT_VIOLATION|shouldn't be greater/);
     }
     expect(() => open({ readonly: '0' })).toThrow(/Cannot modify 'readonly'/);
@@ -94,7 +122,14 @@ describe('streamed formats', () => {
   it('stream row formats as they are, cut the repeated header of WithNames ones, and answer others whole', () => {
     expect(['TSV', 'JSONEachRow', 'CSV', 'RowBinary'].map(streamedHeaderLines)).toEqual([0, 0, 0, 0]);
     expect(['CSVWithNames', 'TabSeparatedWithNamesAndTypes', 'JSONCompactEachRowWithNames'].map(streamedHeaderLines)).toEqual([1, 2, 1]);
-    expect(['JSON', 'Parquet', 'PrettyCompactMonoBlock', 'Native', 'Values', 'XML'].map(streamedHeaderLines)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(['JSON', 'Parquet', 'PrettyCompactMonoBlock', 'Native', 'Values', 'XML'].map(streamedHeaderLines)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(withoutHeader(Buffer.from('"a"\n"String"\n1\n2\n'), 2).toString()).toBe('1\n2\n');
   });
 });
@@ -128,17 +163,25 @@ describe('lanes', () => {
 
 describe('inserts and KILL', () => {
   it('reads the target of a plain INSERT … FORMAT, and leaves other inserts to the engine', () => {
-    expect(insertTarget(describeStatement('INSERT INTO spoor.events (a, b) FORMAT JSONEachRow'))).toEqual({ table: 'spoor.events', columns: ['a', 'b'], format: 'JSONEachRow', settings: [] });
+    expect(insertTarget(describeStatement('INSERT INTO spoor.events (a, b) FORMAT JSONEachRow'))).toEqual({
+      table: 'spoor.events',
+      columns: ['a', 'b'],
+      format: 'JSONEachRow',
+      settings: [],
+    });
     expect(insertTarget(describeStatement("INSERT INTO t SETTINGS async_insert = 0, insert_deduplication_token = 'x' FORMAT CSV"))).toMatchObject({
       table: 't',
-      settings: [['async_insert', '0'], ['insert_deduplication_token', 'x']],
+      settings: [
+        ['async_insert', '0'],
+        ['insert_deduplication_token', 'x'],
+      ],
     });
     expect(insertTarget(describeStatement('INSERT INTO t SELECT 1'))).toBeUndefined();
     expect(insertTarget(describeStatement('INSERT INTO t VALUES (1)'))).toBeUndefined();
     expect(insertTarget(describeStatement("INSERT INTO FUNCTION file('x') FORMAT CSV"))).toBeUndefined();
   });
 
-  it('parses KILL QUERY by query_id and ends only the caller\'s queries when it is read-only', async () => {
+  it("parses KILL QUERY by query_id and ends only the caller's queries when it is read-only", async () => {
     expect(parseKillQuery(describeStatement("KILL QUERY WHERE query_id = 'a' SYNC"))).toEqual({ ids: ['a'], mode: 'SYNC' });
     expect(parseKillQuery(describeStatement("KILL QUERY WHERE query_id IN ('a', 'b')"))).toEqual({ ids: ['a', 'b'], mode: 'ASYNC' });
     expect(() => parseKillQuery(describeStatement('KILL QUERY WHERE user = 1'))).toThrow(/only KILL QUERY WHERE query_id/);
@@ -148,7 +191,9 @@ describe('inserts and KILL', () => {
     running.add('q2', 'spoor', 'SELECT 1', () => cancelled++);
     expect(() => running.add('q1', 'analyst', 'SELECT 2', () => undefined)).toThrow(/already running/);
     await expect(running.kill(['q2'], { user: 'analyst', readonly: true }, 'ASYNC')).rejects.toMatchObject({ code: 497 });
-    expect(await running.kill(['q1'], { user: 'analyst', readonly: true }, 'TEST')).toEqual([{ kill_status: 'pending', query_id: 'q1', user: 'analyst', query: 'SELECT sleep(3)' }]);
+    expect(await running.kill(['q1'], { user: 'analyst', readonly: true }, 'TEST')).toEqual([
+      { kill_status: 'pending', query_id: 'q1', user: 'analyst', query: 'SELECT sleep(3)' },
+    ]);
     const sync = running.kill(['q1', 'nope'], { user: 'analyst', readonly: true }, 'SYNC');
     setTimeout(done, 20);
     expect((await sync).map((r) => r.kill_status)).toEqual(['finished']);
@@ -163,7 +208,11 @@ describe('the exception block of a streamed answer', () => {
     expect(exceptionTag()).not.toBe(tag);
     const text = 'Code: 395. DB::Exception: Bööm: value is non-zero. (FUNCTION_THROW_IF_VALUE_IS_NON_ZERO) (version 26.7.2.1)\n';
     const chunk = Buffer.concat([Buffer.from('1\t0\n2\t0\n'), exceptionBlock(tag, text)]);
-    expect(extractErrorAtTheEndOfChunk(chunk, tag)).toMatchObject({ code: '395', type: 'FUNCTION_THROW_IF_VALUE_IS_NON_ZERO', message: expect.stringMatching(/^Bööm: value is non-zero\./) });
+    expect(extractErrorAtTheEndOfChunk(chunk, tag)).toMatchObject({
+      code: '395',
+      type: 'FUNCTION_THROW_IF_VALUE_IS_NON_ZERO',
+      message: expect.stringMatching(/^Bööm: value is non-zero\./),
+    });
 
     const long = exceptionBlock(tag, `Code: 241. DB::Exception: ${'é'.repeat(20_000)}. (MEMORY_LIMIT_EXCEEDED)`);
     expect(long.length).toBeLessThanOrEqual(16 * 1024);

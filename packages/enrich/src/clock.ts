@@ -1,9 +1,7 @@
 // Clock-skew correction, done once in the collector: ts = received − (sent_at − client ts).
 import { CLOCK } from '@spoor/events';
 
-export type ClockResult =
-  | { ok: true; ts: number; flags: string[] }
-  | { ok: false; reason: 'too_old'; message: string };
+export type ClockResult = { ok: true; ts: number; flags: string[] } | { ok: false; reason: 'too_old'; message: string };
 
 /**
  * A device clock within `CLOCK.trustedSkewMs` of the server is used as is, so that a retried event

@@ -8,7 +8,10 @@ export function ipPrefix(ip: string): string {
   if (isIPv4(v4)) return `${v4.split('.').slice(0, 3).join('.')}.0`;
   if (isIPv6(ip)) {
     const groups = expandIPv6(ip);
-    return `${groups.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::`;
+    return `${groups
+      .slice(0, 3)
+      .map((g) => g.replace(/^0+(?=.)/, ''))
+      .join(':')}::`;
   }
   return '';
 }

@@ -46,7 +46,22 @@ describe('IP anonymisation', () => {
 
   it('tells client addresses on the internet from proxies, load balancers and local peers', () => {
     for (const ip of ['203.0.113.7', '8.8.8.8', '::ffff:198.51.100.2', '2001:db8::1', '172.32.0.1', '100.128.0.1']) expect(isPublicIp(ip), ip).toBe(true);
-    for (const ip of ['127.0.0.1', '10.1.2.3', '172.16.5.4', '192.168.1.1', '169.254.1.1', '100.64.0.1', '::1', '::', '::ffff:10.0.0.1', 'fd12::1', 'fe80::1', '', 'x']) expect(isPublicIp(ip), ip).toBe(false);
+    for (const ip of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.5.4',
+      '192.168.1.1',
+      '169.254.1.1',
+      '100.64.0.1',
+      '::1',
+      '::',
+      '::ffff:10.0.0.1',
+      'fd12::1',
+      'fe80::1',
+      '',
+      'x',
+    ])
+      expect(isPublicIp(ip), ip).toBe(false);
   });
 
   it('hashes with the salt and the site, so hashes differ across days and sites', () => {
@@ -103,7 +118,10 @@ describe('user agents and bots', () => {
 
   it('flags crawlers, headless browsers and prefetches, with a reason', () => {
     expect(classifyBot({ userAgent: CHROME })).toEqual({ is_bot: false, reason: '' });
-    expect(classifyBot({ userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' })).toMatchObject({ is_bot: true, reason: expect.stringMatching(/^ua:/) });
+    expect(classifyBot({ userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' })).toMatchObject({
+      is_bot: true,
+      reason: expect.stringMatching(/^ua:/),
+    });
     expect(classifyBot({ userAgent: CHROME.replace('Chrome/', 'HeadlessChrome/') })).toEqual({ is_bot: true, reason: 'headless' });
     expect(classifyBot({ userAgent: CHROME, prefetch: true })).toEqual({ is_bot: true, reason: 'prefetch' });
     expect(classifyBot({ userAgent: '' })).toEqual({ is_bot: true, reason: 'empty_ua' });

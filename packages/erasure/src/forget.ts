@@ -34,20 +34,17 @@ export async function forget(wh: Warehouse, req: ForgetRequest): Promise<ForgetR
   const visitors = new Set(req.visitorId ? [req.visitorId] : []);
   // A customer's browsers are theirs too.
   if (req.userId) {
-    const linked = await wh.query<{ visitor_id: string }>(
-      `SELECT DISTINCT visitor_id FROM ${db}.identities WHERE user_id = {user:String} ${siteFilter}`,
-      { user: req.userId, site },
-    );
+    const linked = await wh.query<{ visitor_id: string }>(`SELECT DISTINCT visitor_id FROM ${db}.identities WHERE user_id = {user:String} ${siteFilter}`, {
+      user: req.userId,
+      site,
+    });
     for (const r of linked) visitors.add(r.visitor_id);
   }
   const params = { vs: [...visitors], us: users, site };
   const person = `(visitor_id IN {vs:Array(String)} OR user_id IN {us:Array(String)})`;
 
   // Suppress first, so events arriving while rows are deleted are already dropped.
-  const entries = [
-    ...[...visitors].map((id) => ({ site_id: site, kind: 'visitor', id })),
-    ...users.map((id) => ({ site_id: site, kind: 'user', id })),
-  ];
+  const entries = [...[...visitors].map((id) => ({ site_id: site, kind: 'visitor', id })), ...users.map((id) => ({ site_id: site, kind: 'user', id }))];
   await wh.insert('forgotten', entries, { async_insert: 0 });
 
   const days = await wh.query<{ site_id: string; day: string }>(
@@ -158,7 +155,10 @@ async function rebuildSharedAggregates(wh: Warehouse, touched: Touched): Promise
     for (const select of selects) {
       // A view that writes only some of the target's columns leaves the others at their defaults.
       const own = await wh.query<{ name: string }>(`DESCRIBE (${select})`);
-      const wrote = cols.filter((c) => own.some((o) => o.name === c)).map((c) => `\`${c}\``).join(', ');
+      const wrote = cols
+        .filter((c) => own.some((o) => o.name === c))
+        .map((c) => `\`${c}\``)
+        .join(', ');
       await wh.command(`INSERT INTO ${db}.${target} (${wrote || list}) SELECT ${wrote || list} FROM (${select}) WHERE ${rows.where}`, rows.params);
     }
     rebuilt.push(target);

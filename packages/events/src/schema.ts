@@ -12,20 +12,12 @@ const ASCII_ID = /^[\x21-\x7e]+$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Site ids appear in job ids, metric labels and file names, so they are kept plain. */
-export const siteIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 of a-z, 0-9, "_" or "-", starting with a letter or digit');
+export const siteIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 of a-z, 0-9, "_" or "-", starting with a letter or digit');
 
 /** Batch ids become part of the queue's job id, where ":" is not allowed. */
-export const batchIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of A-Z, a-z, 0-9, "_" or "-"');
+export const batchIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of A-Z, a-z, 0-9, "_" or "-"');
 
-export const idSchema = z
-  .string()
-  .min(1)
-  .max(LIMITS.maxIdLength)
-  .regex(ASCII_ID, 'must be printable ASCII without spaces');
+export const idSchema = z.string().min(1).max(LIMITS.maxIdLength).regex(ASCII_ID, 'must be printable ASCII without spaces');
 
 export const userIdSchema = z
   .string()
@@ -47,10 +39,7 @@ export const epochMsSchema = z.number().int().min(631_152_000_000).max(4_102_444
  * so it reaches ClickHouse's Decimal columns without passing through binary floating point again.
  */
 export const moneySchema = z
-  .union([
-    z.number().finite().min(0).max(LIMITS.maxMoney),
-    z.string().regex(/^\d{1,14}(\.\d{1,8})?$/, 'must be a non-negative decimal number'),
-  ])
+  .union([z.number().finite().min(0).max(LIMITS.maxMoney), z.string().regex(/^\d{1,14}(\.\d{1,8})?$/, 'must be a non-negative decimal number')])
   .transform(toDecimalString);
 
 export function toDecimalString(value: number | string): string {
@@ -76,7 +65,13 @@ const quantitySchema = z.number().int().min(0).max(LIMITS.maxQuantity);
 
 /** Product ids are often numeric in shop platforms; they are stored as strings. */
 const productIdSchema = z
-  .union([z.string().min(1).max(LIMITS.maxIdLength * 2), z.number().int().nonnegative()])
+  .union([
+    z
+      .string()
+      .min(1)
+      .max(LIMITS.maxIdLength * 2),
+    z.number().int().nonnegative(),
+  ])
   .transform(String);
 
 /** Counts the repairs a clipping schema made (see `wireSchemas`). */
@@ -166,9 +161,7 @@ export function wireSchemas(clip?: ClipCounter) {
   const propValue = z.union([text(LIMITS.maxValueLength), z.number().finite(), z.boolean(), z.null()]);
 
   /** Flat key → primitive maps: `props` on any event, `traits` on identify. */
-  const flat = z
-    .record(propKey, propValue)
-    .refine((p) => Object.keys(p).length <= LIMITS.maxProps, `at most ${LIMITS.maxProps} keys`);
+  const flat = z.record(propKey, propValue).refine((p) => Object.keys(p).length <= LIMITS.maxProps, `at most ${LIMITS.maxProps} keys`);
   const propsSchema = clip ? (z.preprocess((v) => flatProps(v, clip), flat) as unknown as typeof flat) : flat;
 
   /** Fields every event may carry. */

@@ -1,14 +1,7 @@
 // Types inferred from the schemas: `*Input` is what senders put on the wire, the rest is what
 // validation hands to the pipeline (money as decimal strings, defaults filled in).
 import type { z } from 'zod';
-import type {
-  batchEnvelopeSchema,
-  cartSchema,
-  elementSchema,
-  eventSchema,
-  itemSchema,
-  orderSchema,
-} from './schema.js';
+import type { batchEnvelopeSchema, cartSchema, elementSchema, eventSchema, itemSchema, orderSchema } from './schema.js';
 
 export type SpoorEvent = z.output<typeof eventSchema>;
 export type SpoorEventInput = z.input<typeof eventSchema>;

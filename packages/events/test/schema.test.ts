@@ -69,7 +69,13 @@ describe('validateEvent', () => {
     expect(cart.ok && cart.clipped && cart.value.type === 'cart_view' && cart.value.cart.items.map((i) => i.id)).toEqual(
       items.slice(0, LIMITS.maxItems).map((i) => i.id),
     );
-    const element = { tag: 'x-'.repeat(30), text: 'b'.repeat(300), classes: Array(60).fill('c'.repeat(200)), href: 'h'.repeat(3000), selector: 's'.repeat(2000) };
+    const element = {
+      tag: 'x-'.repeat(30),
+      text: 'b'.repeat(300),
+      classes: Array(60).fill('c'.repeat(200)),
+      href: 'h'.repeat(3000),
+      selector: 's'.repeat(2000),
+    };
     const click = validateEvent(makeEvent('click', { element }), 0);
     expect(click.ok && click.clipped && click.value.type === 'click' && click.value.element).toMatchObject({
       tag: 'x-'.repeat(16),
@@ -154,7 +160,8 @@ describe('jsonDepth', () => {
 
 describe('timestamps', () => {
   it('reach back to 1990 for order history (CDNOW starts in 1997), and no further', () => {
-    const at = (ts: number) => validateEvent({ event_id: '00000000-0000-4000-8000-000000000001', type: 'pageview', ts, visitor_id: 'v', url: 'https://x.example/' }, 0).ok;
+    const at = (ts: number) =>
+      validateEvent({ event_id: '00000000-0000-4000-8000-000000000001', type: 'pageview', ts, visitor_id: 'v', url: 'https://x.example/' }, 0).ok;
     expect(at(Date.UTC(1997, 0, 1))).toBe(true);
     expect(at(Date.UTC(1990, 0, 1))).toBe(true);
     expect(at(Date.UTC(1989, 11, 31))).toBe(false);

@@ -11,4 +11,14 @@ export { type SkippedLine, type AssembledOrder, type AssembleResult, type Assemb
 export { isColumn, GENERIC_COLUMNS, EXTRA_COLUMNS, type Column, ALL_COLUMNS, type RowValues, type ImportRow, type UnreadableLine } from './import/columns.js';
 export { type CsvRecord, CsvReader } from './import/csv.js';
 export { parseOrderTime } from './import/dates.js';
-export { formatInfo, rowSource, parseColumnMap, IMPORT_FORMATS, type ImportFormat, type ParsedLine, type RowSource, type FormatOptions, type FormatInfo } from './import/formats.js';
+export {
+  formatInfo,
+  rowSource,
+  parseColumnMap,
+  IMPORT_FORMATS,
+  type ImportFormat,
+  type ParsedLine,
+  type RowSource,
+  type FormatOptions,
+  type FormatInfo,
+} from './import/formats.js';

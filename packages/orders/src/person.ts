@@ -40,7 +40,11 @@ export function personOf(buyer: Buyer, orderId: string, opts: PersonOptions): Pe
     }
   }
   if (userId !== undefined && !userIdSchema.safeParse(userId).success) {
-    throw new OrdersError('invalid_order', `customer id ${JSON.stringify(userId.slice(0, 40))} is not a usable id (1-128 characters, no control characters)`, 'customer_id');
+    throw new OrdersError(
+      'invalid_order',
+      `customer id ${JSON.stringify(userId.slice(0, 40))} is not a usable id (1-128 characters, no control characters)`,
+      'customer_id',
+    );
   }
   const visitor = clean(buyer.visitorId);
   const visitorId = visitor && idSchema.safeParse(visitor).success ? visitor : standIn(userId ? 'c' : 'o', userId ?? orderId);

@@ -2,7 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CsvReader, formatInfo, OrderAssembler, parseColumnMap, parseOrderTime, rowSource, type AssembledOrder, type ImportFormat, type SkippedLine } from '../src/index.js';
+import {
+  CsvReader,
+  formatInfo,
+  OrderAssembler,
+  parseColumnMap,
+  parseOrderTime,
+  rowSource,
+  type AssembledOrder,
+  type ImportFormat,
+  type SkippedLine,
+} from '../src/index.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../../test/fixtures/imports', name), 'utf8');
 
@@ -146,7 +156,9 @@ describe('CDNOW log', () => {
   it('makes each record an order of its customer, numbering several of one day', () => {
     const text = ' 00004 0001 19970101  2   29.33\r\n 00004 0001 19970101  1   11.77\r\n 00021 0002 19970102  3   63.34\r\nnot a record\r\n';
     const { orders, skipped } = read('cdnow', text);
-    expect(orders.map((o) => [o.order.orderId, o.order.buyer.customerId, o.order.placedAt, o.order.total, o.order.currency, o.order.items[0]?.quantity])).toEqual([
+    expect(
+      orders.map((o) => [o.order.orderId, o.order.buyer.customerId, o.order.placedAt, o.order.total, o.order.currency, o.order.items[0]?.quantity]),
+    ).toEqual([
       ['00004-19970101-1', '00004', Date.UTC(1997, 0, 1), '29.33', 'USD', 2],
       ['00004-19970101-2', '00004', Date.UTC(1997, 0, 1), '11.77', 'USD', 1],
       ['00021-19970102-1', '00021', Date.UTC(1997, 0, 2), '63.34', 'USD', 3],
@@ -157,7 +169,8 @@ describe('CDNOW log', () => {
 
 describe('NDJSON', () => {
   it('reads one order line per JSON object, mapped like a CSV', () => {
-    const text = '{"id":"n1","created_at":"2020-01-01","total":9.5,"currency":"GBP","spoor_visitor_id":"v-9"}\n[1]\n{"id":"n2","created_at":"2020-01-02","total":"3","currency":"GBP"}\n';
+    const text =
+      '{"id":"n1","created_at":"2020-01-01","total":9.5,"currency":"GBP","spoor_visitor_id":"v-9"}\n[1]\n{"id":"n2","created_at":"2020-01-02","total":"3","currency":"GBP"}\n';
     const { orders, skipped } = read('ndjson', text, { map: 'id=order_id' });
     expect(orders.map((o) => [o.order.orderId, o.order.total, o.order.buyer.visitorId])).toEqual([
       ['n1', '9.5', 'v-9'],

@@ -49,7 +49,15 @@ describe('Shopify', () => {
   it('maps refunds/create to the money of its successful refund transactions, to be given its order’s buyer', () => {
     const { refunds } = records(webhookRecords('shopify', 'refunds/create', fixture('shopify-refunds-create.json')));
     expect(refunds).toEqual([
-      { refundId: '972101746993', orderId: '5783105978417', refundedAt: Date.parse('2024-03-20T13:15:44Z'), amount: '38.88', currency: 'USD', buyer: {}, personFromOrder: true },
+      {
+        refundId: '972101746993',
+        orderId: '5783105978417',
+        refundedAt: Date.parse('2024-03-20T13:15:44Z'),
+        amount: '38.88',
+        currency: 'USD',
+        buyer: {},
+        personFromOrder: true,
+      },
     ]);
   });
 
@@ -125,7 +133,13 @@ describe('Stripe', () => {
   it('refunds the increase of amount_refunded when the charge lists no refunds, named by its cumulative amount', () => {
     const { refunds } = records(webhookRecords('stripe', '', fixture('stripe-charge-refunded.json')));
     expect(refunds).toEqual([
-      expect.objectContaining({ refundId: 'ch_3P2QqP2eZvKYlo2C0xYz1234:1500', amount: '15', currency: 'EUR', refundedAt: 1713178800_000, personFromOrder: true }),
+      expect.objectContaining({
+        refundId: 'ch_3P2QqP2eZvKYlo2C0xYz1234:1500',
+        amount: '15',
+        currency: 'EUR',
+        refundedAt: 1713178800_000,
+        personFromOrder: true,
+      }),
     ]);
     const second = fixture('stripe-charge-refunded.json') as { data: { object: Record<string, unknown>; previous_attributes: Record<string, unknown> } };
     second.data.object.amount_refunded = 2500;
@@ -136,7 +150,9 @@ describe('Stripe', () => {
   it('uses the listed refund objects when the charge has them', () => {
     const listed = fixture('stripe-charge-refunded.json') as { data: { object: Record<string, unknown> } };
     listed.data.object.refunds = { object: 'list', data: [{ id: 're_1', amount: 1500, created: 1713178790, status: 'succeeded' }] };
-    expect(records(webhookRecords('stripe', '', listed)).refunds).toEqual([expect.objectContaining({ refundId: 're_1', amount: '15', refundedAt: 1713178790_000 })]);
+    expect(records(webhookRecords('stripe', '', listed)).refunds).toEqual([
+      expect.objectContaining({ refundId: 're_1', amount: '15', refundedAt: 1713178790_000 }),
+    ]);
   });
 
   it('waits for the payment of an unpaid session and ignores other event types', () => {

@@ -72,4 +72,3 @@ export async function loadCatalog(db: WarehouseReader, site: string): Promise<Ca
   }
   return { byId, bestSellers, byCategory };
 }
-

@@ -47,7 +47,10 @@ export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'su
         if(orders > 1, round(dateDiff('second', first_at, last_at) / 86400 / (orders - 1), 2), 0) AS mean_days_between_orders,
         today() AS as_of_day,
         toUInt32(greatest(0, dateDiff('day', toDate(last_at), as_of_day))) AS recency_days,
-        spoor_lifecycle(orders, recency_days, mean_days_between_orders) AS lifecycle${summary ? '' : `,
+        spoor_lifecycle(orders, recency_days, mean_days_between_orders) AS lifecycle${
+          summary
+            ? ''
+            : `,
         maxMapIfMerge(order_units) AS units_map,
         maxMapIfMerge(refunds) AS refund_map,
         arraySum(revenue_map.2) - arraySum(refund_map.2) AS revenue_d,
@@ -60,7 +63,8 @@ export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'su
         toString(first_at) AS first_order_at,
         toString(last_at) AS last_order_at,
         toString(as_of_day) AS as_of,
-        argMaxIfMerge(currency) AS order_currency`}
+        argMaxIfMerge(currency) AS order_currency`
+        }
       FROM ${d}.customer_transactions
       WHERE site_id = {site:String} AND (${customerRows(d, opts.anonymous, opts.browsers === 'given')})`,
   };

@@ -7,7 +7,17 @@ export { boundedReader, withDeadline } from './deadline.js';
 export { PersonalizationError, type PersonalizationErrorCode } from './errors.js';
 export { productInfo, loadCatalog, type ProductInfo, type Catalog, type ProductRow, PRODUCT_COLUMNS } from './catalog.js';
 export { cartLookup, openCart } from './cart.js';
-export { customerLookup, customerSummary, customerFigures, traitsLookup, customerTraits, userForgottenLookup, userForgotten, type CustomerFigures, type CustomerSummary } from './customer.js';
+export {
+  customerLookup,
+  customerSummary,
+  customerFigures,
+  traitsLookup,
+  customerTraits,
+  userForgottenLookup,
+  userForgotten,
+  type CustomerFigures,
+  type CustomerSummary,
+} from './customer.js';
 export { runLookups, first, all, type Lookup, type LookupRows } from './lookups.js';
 export { meAnswer, visibleSegments, ME_RECOMMENDATIONS, type LookupDeps } from './me.js';
 export { createPersonalization, type PersonalizationOptions, type Personalization } from './personalization.js';

@@ -42,7 +42,10 @@ export async function meAnswer(deps: LookupDeps, policy: SitePolicy, visitorId: 
   const identified = visitor.userId !== '';
   const cartOpen = hasOpenCart(visitor);
   const seeds = seedsOf({ bought: visitor.bought, seen: visitor.seen });
-  const cached = deps.partners.get(site, seeds.map((s) => s.productId));
+  const cached = deps.partners.get(
+    site,
+    seeds.map((s) => s.productId),
+  );
   const second: Lookup[] = [
     ...(cartOpen ? [cartLookup(d)] : []),
     ...(identified ? [customerLookup(d, { anonymous: false, only: 'summary' }), userForgottenLookup(d)] : []),

@@ -130,13 +130,21 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
     lastAt: r.seen_at,
   }));
   const seeds = seedsOf({ bought: figures?.products ?? [], seen });
-  const cached = deps.partners.get(site, seeds.map((s) => s.productId));
+  const cached = deps.partners.get(
+    site,
+    seeds.map((s) => s.productId),
+  );
   const cartId = latestCartId(activity);
   const third: Lookup[] = [...(cartId ? [cartLookup(d)] : []), ...(cached.missing.length > 0 ? [partnersLookup(d)] : [])];
   const more = third.length > 0 ? await runLookups(db, third, { site, cart: cartId, pair_ids: cached.missing }) : undefined;
   const partners = more ? new Map([...cached.lists, ...deps.partners.put(site, cached.missing, all<PairRow>(more, 'pairs'))]) : cached.lists;
   const cart = more && cartId ? openCart(more, cartId) : undefined;
-  const exclude = exclusions({ bought: figures?.products ?? [], cart: cart?.items.map((i) => i.id) ?? [], catalog, repurchaseProducts: policy.repurchaseProducts });
+  const exclude = exclusions({
+    bought: figures?.products ?? [],
+    cart: cart?.items.map((i) => i.id) ?? [],
+    catalog,
+    repurchaseProducts: policy.repurchaseProducts,
+  });
   const latest = activity.reduce<ActivityRow | undefined>((a, b) => (!a || b.last_seen > a.last_seen ? b : a), undefined);
 
   return {

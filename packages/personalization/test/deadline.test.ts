@@ -99,11 +99,12 @@ describe('lookups on the embedded engine, when the reader is busy', () => {
     await new Promise((r) => setTimeout(r, 100));
     const t0 = performance.now();
     const outcomes = await Promise.all(
-      [
-        personalization.me(policy, 'v-1'),
-        personalization.profile(policy, 'ada'),
-        personalization.productRecommendations(policy, 'SKU-1', 4),
-      ].map((p) => p.then(() => 'answered', (err: Error & { code?: string }) => err.code)),
+      [personalization.me(policy, 'v-1'), personalization.profile(policy, 'ada'), personalization.productRecommendations(policy, 'SKU-1', 4)].map((p) =>
+        p.then(
+          () => 'answered',
+          (err: Error & { code?: string }) => err.code,
+        ),
+      ),
     );
     expect(outcomes).toEqual(['lookup_timeout', 'lookup_timeout', 'lookup_timeout']);
     expect(performance.now() - t0).toBeLessThan(2_000);

@@ -65,7 +65,11 @@ describe('scoreOf', () => {
 
   it('counts recency to the day the cuts were computed, and gives 1 everywhere before the first refresh', () => {
     expect(scoreOf({ ...levels, asOf: '2026-12-02' }, { lastOrderDay: day(2), orders: 1, revenue: 10 })).toEqual({ r: 4, f: 1, m: 1 });
-    expect(scoreOf({ customers: 0, recencyCuts: [], ordersCuts: [], revenueCuts: [], asOf: '' }, { lastOrderDay: day(0), orders: 9, revenue: 999 })).toEqual({ r: 1, f: 1, m: 1 });
+    expect(scoreOf({ customers: 0, recencyCuts: [], ordersCuts: [], revenueCuts: [], asOf: '' }, { lastOrderDay: day(0), orders: 9, revenue: 999 })).toEqual({
+      r: 1,
+      f: 1,
+      m: 1,
+    });
   });
 });
 

@@ -52,11 +52,19 @@ describe('seedsOf', () => {
 });
 
 describe('assemble', () => {
-  it('ranks partners by shared orders over the seed\'s orders, sessions at half weight, and says why', () => {
+  it("ranks partners by shared orders over the seed's orders, sessions at half weight, and says why", () => {
     const out = assemble({
       seeds: [{ productId: 'TEAPOT', weight: 1 }],
       // TEAPOT has 10 orders and 20 sessions: GREEN = 5/11 ≈ 0.45; CUP = 1/11 + 0.5 × 18/21 ≈ 0.52.
-      partners: new Map([['TEAPOT', pairs([['GREEN', 5, 0], ['CUP', 1, 18]])]]),
+      partners: new Map([
+        [
+          'TEAPOT',
+          pairs([
+            ['GREEN', 5, 0],
+            ['CUP', 1, 18],
+          ]),
+        ],
+      ]),
       catalog,
       exclude: new Set(['TEAPOT']),
       limit: 2,
@@ -65,7 +73,15 @@ describe('assemble', () => {
       ['CUP', 'viewed_together'],
       ['GREEN', 'bought_together'],
     ]);
-    expect(out[1]).toEqual({ product_id: 'GREEN', name: 'Name GREEN', category: 'Tea', price: '4.50', currency: 'EUR', reason: 'bought_together', score: expect.any(Number) });
+    expect(out[1]).toEqual({
+      product_id: 'GREEN',
+      name: 'Name GREEN',
+      category: 'Tea',
+      price: '4.50',
+      currency: 'EUR',
+      reason: 'bought_together',
+      score: expect.any(Number),
+    });
     expect(out[0]!.score).toBeGreaterThan(out[1]!.score);
     for (const r of out) {
       expect(r.score).toBeGreaterThan(0);
@@ -73,7 +89,7 @@ describe('assemble', () => {
     }
   });
 
-  it('fills with best sellers of the seeds\' categories, then of the site, never repeating or showing an excluded product', () => {
+  it("fills with best sellers of the seeds' categories, then of the site, never repeating or showing an excluded product", () => {
     const out = assemble({
       seeds: [{ productId: 'GREEN', weight: 1 }],
       partners: new Map([['GREEN', pairs([['MUG', 1, 0]])]]),
@@ -92,7 +108,10 @@ describe('assemble', () => {
 
   it('orders category fallbacks by the strongest seed first', () => {
     const out = assemble({
-      seeds: [{ productId: 'FILTER', weight: 1 }, { productId: 'CUP', weight: 0.5 }],
+      seeds: [
+        { productId: 'FILTER', weight: 1 },
+        { productId: 'CUP', weight: 0.5 },
+      ],
       partners: new Map(),
       catalog,
       exclude: new Set(['FILTER', 'CUP']),
@@ -115,7 +134,13 @@ describe('assemble', () => {
   });
 
   it('skips partners the catalogue does not know (nothing to show for them)', () => {
-    const out = assemble({ seeds: [{ productId: 'CUP', weight: 1 }], partners: new Map([['CUP', pairs([['GHOST', 9, 9]])]]), catalog, exclude: new Set(), limit: 1 });
+    const out = assemble({
+      seeds: [{ productId: 'CUP', weight: 1 }],
+      partners: new Map([['CUP', pairs([['GHOST', 9, 9]])]]),
+      catalog,
+      exclude: new Set(),
+      limit: 1,
+    });
     expect(out[0]!.product_id).not.toBe('GHOST');
   });
 });

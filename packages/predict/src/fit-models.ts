@@ -77,9 +77,7 @@ function fitPurchases(data: RecencyData, min: number, asOf: string): Outcome<BgN
   });
   if (data.customers === 0) return refuse(`no customer has an order by ${asOf}`);
   if (data.repeatBuyers < min) {
-    return refuse(
-      `${plural(data.repeatBuyers, 'repeat buyer')} by ${asOf} (customers with purchases on two or more days); a fit needs at least ${min}`,
-    );
+    return refuse(`${plural(data.repeatBuyers, 'repeat buyer')} by ${asOf} (customers with purchases on two or more days); a fit needs at least ${min}`);
   }
   const fit = fitBgNbd(data);
   const ms = Math.round(performance.now() - started);
@@ -122,9 +120,7 @@ function fitSpend(spend: Spend[], min: number, asOf: string): Outcome<GammaGamma
 }
 
 function validRecency(c: Recency): boolean {
-  return (
-    Number.isInteger(c.x) && c.x >= 0 && Number.isFinite(c.tx) && Number.isFinite(c.T) && c.tx >= 0 && c.T >= c.tx && (c.count ?? 1) > 0
-  );
+  return Number.isInteger(c.x) && c.x >= 0 && Number.isFinite(c.tx) && Number.isFinite(c.T) && c.tx >= 0 && c.T >= c.tx && (c.count ?? 1) > 0;
 }
 
 function plural(n: number, word: string): string {

@@ -80,7 +80,10 @@ export async function fitSite(wh: Warehouse, site: string, opts: FitSiteOptions 
   // Synchronous, and a retry of this very insert is a no-op.
   await wh.insert(
     'prediction_fits',
-    [fitRow(site, 'bgnbd', asOf, fittedAt, outcomes.repeatBuyers, outcomes.bgnbd), fitRow(site, 'gamma_gamma', asOf, fittedAt, outcomes.repeatBuyers, outcomes.gammaGamma)],
+    [
+      fitRow(site, 'bgnbd', asOf, fittedAt, outcomes.repeatBuyers, outcomes.bgnbd),
+      fitRow(site, 'gamma_gamma', asOf, fittedAt, outcomes.repeatBuyers, outcomes.gammaGamma),
+    ],
     dedupInsertSettings(`predict-${site}-${fittedAt}`),
   );
   return { site, asOf, fittedAt, ...outcomes };

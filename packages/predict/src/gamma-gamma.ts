@@ -18,13 +18,7 @@ export function gammaGammaLogLikelihoodOne(params: GammaGammaParams, s: Spend): 
   const { p, q, gamma } = params;
   const px = p * s.x;
   return (
-    logGamma(px + q) -
-    logGamma(px) -
-    logGamma(q) +
-    q * Math.log(gamma) +
-    (px - 1) * Math.log(s.m) +
-    px * Math.log(s.x) -
-    (px + q) * Math.log(gamma + s.m * s.x)
+    logGamma(px + q) - logGamma(px) - logGamma(q) + q * Math.log(gamma) + (px - 1) * Math.log(s.m) + px * Math.log(s.x) - (px + q) * Math.log(gamma + s.m * s.x)
   );
 }
 

@@ -15,7 +15,7 @@ export interface HeuristicInput {
 
 /** The customer's expected gap: their mean days between purchase days, else the site's, at least 7. */
 export function gapDays(c: HeuristicInput, siteGapDays: number | null): number {
-  const own = c.x > 0 ? c.tDaysX / c.x : siteGapDays ?? DEFAULT_GAP_DAYS;
+  const own = c.x > 0 ? c.tDaysX / c.x : (siteGapDays ?? DEFAULT_GAP_DAYS);
   return Math.max(MIN_GAP_DAYS, own);
 }
 

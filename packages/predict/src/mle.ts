@@ -19,13 +19,8 @@ export interface LogParamFit {
   converged: boolean;
 }
 
-export function maximizeLogLikelihood(
-  logLikelihood: (v: number[]) => number,
-  starts: number[][],
-  coarse?: (v: number[]) => number,
-): LogParamFit {
-  const objective = (ll: (v: number[]) => number) => (v: number[]) =>
-    v.some((u) => !(Math.abs(u) <= LOG_BOUND)) ? Number.POSITIVE_INFINITY : -ll(v);
+export function maximizeLogLikelihood(logLikelihood: (v: number[]) => number, starts: number[][], coarse?: (v: number[]) => number): LogParamFit {
+  const objective = (ll: (v: number[]) => number) => (v: number[]) => (v.some((u) => !(Math.abs(u) <= LOG_BOUND)) ? Number.POSITIVE_INFINITY : -ll(v));
   const full = objective(logLikelihood);
   let iterations = 0;
   let best: ReturnType<typeof minimize> | undefined;

@@ -50,14 +50,24 @@ function expectedByIntegration(p: BgNbdParams, x: number, T: number, t: number):
   const B = p.b + x;
   const s = t / (p.alpha + T);
   const h = (q: number) => (q === 0 ? A * s : -Math.expm1(-A * Math.log1p(q * s)) / q);
-  const lowPart = integrate((u) => {
-    const q = Math.pow(u, 1 / p.a);
-    return h(q) * Math.pow(1 - q, B - 1);
-  }, 0, Math.pow(0.5, p.a)) / p.a;
-  const highPart = integrate((v) => {
-    const d = Math.pow(v, 1 / B);
-    return h(1 - d) * Math.pow(1 - d, p.a - 1);
-  }, 0, Math.pow(0.5, B)) / B;
+  const lowPart =
+    integrate(
+      (u) => {
+        const q = Math.pow(u, 1 / p.a);
+        return h(q) * Math.pow(1 - q, B - 1);
+      },
+      0,
+      Math.pow(0.5, p.a),
+    ) / p.a;
+  const highPart =
+    integrate(
+      (v) => {
+        const d = Math.pow(v, 1 / B);
+        return h(1 - d) * Math.pow(1 - d, p.a - 1);
+      },
+      0,
+      Math.pow(0.5, B),
+    ) / B;
   return (lowPart + highPart) / Math.exp(logBeta(p.a, B));
 }
 
@@ -65,18 +75,29 @@ describe('BG/NBD likelihood', () => {
   it('equals FHL 2005 eq. 6 written out with gamma functions', () => {
     const p = { r: 0.7, alpha: 3.1, a: 1.4, b: 2.2 };
     const G = (z: number) => Math.exp(lgammaSlow(z));
-    for (const c of [{ x: 0, tx: 0, T: 20 }, { x: 3, tx: 12.5, T: 30 }, { x: 1, tx: 0.5, T: 0.5 }]) {
+    for (const c of [
+      { x: 0, tx: 0, T: 20 },
+      { x: 3, tx: 12.5, T: 30 },
+      { x: 1, tx: 0.5, T: 0.5 },
+    ]) {
       const beta = (a: number, b: number) => (G(a) * G(b)) / G(a + b);
       const common = (G(p.r + c.x) * Math.pow(p.alpha, p.r)) / G(p.r);
-      const l1 = (beta(p.a, p.b + c.x) / beta(p.a, p.b)) * common / Math.pow(p.alpha + c.T, p.r + c.x);
-      const l2 = c.x > 0 ? (beta(p.a + 1, p.b + c.x - 1) / beta(p.a, p.b)) * common / Math.pow(p.alpha + c.tx, p.r + c.x) : 0;
+      const l1 = ((beta(p.a, p.b + c.x) / beta(p.a, p.b)) * common) / Math.pow(p.alpha + c.T, p.r + c.x);
+      const l2 = c.x > 0 ? ((beta(p.a + 1, p.b + c.x - 1) / beta(p.a, p.b)) * common) / Math.pow(p.alpha + c.tx, p.r + c.x) : 0;
       expect(bgnbdLogLikelihoodOne(p, c)).toBeCloseTo(Math.log(l1 + l2), 10);
     }
   });
 
   it('sums over customers, identical histories folded or not', () => {
-    const cs: Recency[] = [{ x: 2, tx: 5, T: 9 }, { x: 2, tx: 5, T: 9 }, { x: 0, tx: 0, T: 4 }];
-    const folded: Recency[] = [{ x: 2, tx: 5, T: 9, count: 2 }, { x: 0, tx: 0, T: 4 }];
+    const cs: Recency[] = [
+      { x: 2, tx: 5, T: 9 },
+      { x: 2, tx: 5, T: 9 },
+      { x: 0, tx: 0, T: 4 },
+    ];
+    const folded: Recency[] = [
+      { x: 2, tx: 5, T: 9, count: 2 },
+      { x: 0, tx: 0, T: 4 },
+    ];
     const each = cs.reduce((s, c) => s + bgnbdLogLikelihoodOne(CDNOW, c), 0);
     expect(bgnbdLogLikelihood(CDNOW, cs)).toBeCloseTo(each, 9);
     expect(bgnbdLogLikelihood(CDNOW, folded)).toBeCloseTo(each, 9);

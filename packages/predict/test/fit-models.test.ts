@@ -10,7 +10,10 @@ describe('fitModels refuses with a reason', () => {
   it('without any order', () => {
     const out = fitModels({ recency: [], spend: [] }, { asOf });
     expect(out.bgnbd).toMatchObject({ status: 'refused', reason: 'no customer has an order by 2026-01-31', customers: 0 });
-    expect(out.gammaGamma).toMatchObject({ status: 'refused', reason: '0 repeat buyers with a positive mean order value by 2026-01-31; the spend model needs at least 30' });
+    expect(out.gammaGamma).toMatchObject({
+      status: 'refused',
+      reason: '0 repeat buyers with a positive mean order value by 2026-01-31; the spend model needs at least 30',
+    });
   });
 
   it('with one customer, or only one-order customers, or every order at the same moment', () => {
@@ -28,8 +31,14 @@ describe('fitModels refuses with a reason', () => {
   });
 
   it('below the minimum of repeat buyers, and fits from the minimum on', () => {
-    const below = fitModels({ recency: [...repeat(MIN_REPEAT_BUYERS - 1), ...Array.from({ length: 200 }, () => ({ x: 0, tx: 0, T: 12 }))], spend: [] }, { asOf });
-    expect(below.bgnbd).toMatchObject({ status: 'refused', reason: '29 repeat buyers by 2026-01-31 (customers with purchases on two or more days); a fit needs at least 30' });
+    const below = fitModels(
+      { recency: [...repeat(MIN_REPEAT_BUYERS - 1), ...Array.from({ length: 200 }, () => ({ x: 0, tx: 0, T: 12 }))], spend: [] },
+      { asOf },
+    );
+    expect(below.bgnbd).toMatchObject({
+      status: 'refused',
+      reason: '29 repeat buyers by 2026-01-31 (customers with purchases on two or more days); a fit needs at least 30',
+    });
     const sims = simulateCustomers({ customers: 300, bgnbd: { r: 1, alpha: 4, a: 0.8, b: 3 }, weeks: 40, seed: 2 });
     const recency = sims.map((c) => ({ x: c.purchases.length - 1, tx: c.purchases.at(-1)! - c.start, T: 40 - c.start }));
     const repeatBuyers = recency.filter((c) => c.x > 0).length;

@@ -19,7 +19,12 @@ describe('Gamma-Gamma', () => {
     // Γ(p+q)/(Γ(p)Γ(q)) γ^q m^{p−1} / (γ + m)^{p+q}.
     const m = 22.5;
     const direct =
-      logGamma(CDNOW.p + CDNOW.q) - logGamma(CDNOW.p) - logGamma(CDNOW.q) + CDNOW.q * Math.log(CDNOW.gamma) + (CDNOW.p - 1) * Math.log(m) - (CDNOW.p + CDNOW.q) * Math.log(CDNOW.gamma + m);
+      logGamma(CDNOW.p + CDNOW.q) -
+      logGamma(CDNOW.p) -
+      logGamma(CDNOW.q) +
+      CDNOW.q * Math.log(CDNOW.gamma) +
+      (CDNOW.p - 1) * Math.log(m) -
+      (CDNOW.p + CDNOW.q) * Math.log(CDNOW.gamma + m);
     expect(gammaGammaLogLikelihoodOne(CDNOW, { x: 1, m })).toBeCloseTo(direct, 12);
     expect(gammaGammaLogLikelihood(CDNOW, [{ x: 2, m: 10, count: 3 }])).toBeCloseTo(3 * gammaGammaLogLikelihoodOne(CDNOW, { x: 2, m: 10 }), 10);
   });

@@ -59,14 +59,39 @@ interface Refund {
 
 async function insertEvents(orders: Order[], refunds: Refund[] = [], identifies: Array<{ site: string; visitor: string; user: string; at: number }> = []) {
   const rows = [
-    ...orders.map((o) => ({ event_id: randomUUID(), site_id: o.site, type: 'purchase', ts: chTime(o.at), visitor_id: o.visitor, user_id: o.user ?? '', order_id: o.order, revenue: o.revenue, currency: 'EUR' })),
-    ...refunds.map((r) => ({ event_id: randomUUID(), site_id: r.site, type: 'refund', ts: chTime(r.at), visitor_id: r.visitor, user_id: r.user ?? '', order_id: r.order, revenue: r.amount, currency: 'EUR' })),
+    ...orders.map((o) => ({
+      event_id: randomUUID(),
+      site_id: o.site,
+      type: 'purchase',
+      ts: chTime(o.at),
+      visitor_id: o.visitor,
+      user_id: o.user ?? '',
+      order_id: o.order,
+      revenue: o.revenue,
+      currency: 'EUR',
+    })),
+    ...refunds.map((r) => ({
+      event_id: randomUUID(),
+      site_id: r.site,
+      type: 'refund',
+      ts: chTime(r.at),
+      visitor_id: r.visitor,
+      user_id: r.user ?? '',
+      order_id: r.order,
+      revenue: r.amount,
+      currency: 'EUR',
+    })),
     ...identifies.map((i) => ({ event_id: randomUUID(), site_id: i.site, type: 'identify', ts: chTime(i.at), visitor_id: i.visitor, user_id: i.user })),
   ];
   await wh.insert('events', rows, { async_insert: 0 });
 }
 
-async function insertFit(site: string, model: 'bgnbd' | 'gamma_gamma', params: Record<string, number>, opts: { asOf?: string; status?: string; reason?: string } = {}) {
+async function insertFit(
+  site: string,
+  model: 'bgnbd' | 'gamma_gamma',
+  params: Record<string, number>,
+  opts: { asOf?: string; status?: string; reason?: string } = {},
+) {
   await wh.insert('prediction_fits', [
     {
       site_id: site,
@@ -253,7 +278,10 @@ describe('customer_predictions with a fitted model', () => {
         const user = `${site}-${String(c).padStart(2, '0')}`;
         const own = ordersOn(site, user, [...days]);
         orders.push(...own);
-        bySite.set(user, own.map((o) => ({ at: o.at, value: Number(o.revenue) })));
+        bySite.set(
+          user,
+          own.map((o) => ({ at: o.at, value: Number(o.revenue) })),
+        );
       }
       histories.set(site, bySite);
       await insertFit(site, 'bgnbd', { ...sites[site]! });
@@ -275,7 +303,11 @@ describe('customer_predictions with a fitted model', () => {
         expect([row.x, row.t_x_days, row.T_days]).toEqual([h.x, h.tDaysX, h.tDays]);
         const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
         expect(rel(row.p_alive, pAlive(p, h))).toBeLessThan(1e-9);
-        for (const [col, days] of [['expected_purchases_30d', 30], ['expected_purchases_90d', 90], ['expected_purchases_365d', 365]] as const) {
+        for (const [col, days] of [
+          ['expected_purchases_30d', 30],
+          ['expected_purchases_90d', 90],
+          ['expected_purchases_365d', 365],
+        ] as const) {
           expect(rel(row[col], expectedPurchases(p, h, days / 7)), `${row.customer_id} ${col}`).toBeLessThan(1e-7);
         }
         const value = expectedOrderValue(spend, h.x, h.meanRepeatValue)!;
@@ -308,7 +340,15 @@ describe('customer_predictions without a model: the heuristic', () => {
     await insertEvents([...Object.keys(days).flatMap(own), ...ordersOn('hnone', 'solo', [30])]);
     await insertFit('hsmall', 'bgnbd', {}, { status: 'refused', reason: '3 repeat buyers by today; a fit needs at least 30' });
     const rows = await predictions('hsmall');
-    const hs = new Map(Object.keys(days).map((u) => [u, historyAsOf(own(u).map((o) => ({ at: o.at, value: Number(o.revenue) })), todayDate)!]));
+    const hs = new Map(
+      Object.keys(days).map((u) => [
+        u,
+        historyAsOf(
+          own(u).map((o) => ({ at: o.at, value: Number(o.revenue) })),
+          todayDate,
+        )!,
+      ]),
+    );
     const site = siteGapDays([...hs.values()]);
     expect(site).toBeCloseTo((100 + 3) / 3, 10);
     expect(rows.map((r) => r.customer_id)).toEqual(['a', 'b', 'c', 'd']);
@@ -337,14 +377,21 @@ describe('customer_predictions without a model: the heuristic', () => {
 describe('bad input', () => {
   it('never shows NaN or an infinity, whatever the orders or the parameters', async () => {
     const site = 'hostile';
-    await insertEvents([
-      ...ordersOn(site, 'today', [0]),
-      ...ordersOn(site, 'same', [5, 5, 5]),
-      ...ordersOn(site, 'zero', [50, 20], () => '0'),
-      ...ordersOn(site, 'daily', Array.from({ length: 400 }, (_, i) => i)),
-      { site, user: 'refunded', visitor: 'vr', order: 'r1', at: TODAY - 9 * DAY, revenue: '5' },
-      { site, user: 'refunded', visitor: 'vr', order: 'r2', at: TODAY - 3 * DAY, revenue: '5' },
-    ], [{ site, user: 'refunded', visitor: 'vr', order: 'r2', at: TODAY - 2 * DAY, amount: '50' }]);
+    await insertEvents(
+      [
+        ...ordersOn(site, 'today', [0]),
+        ...ordersOn(site, 'same', [5, 5, 5]),
+        ...ordersOn(site, 'zero', [50, 20], () => '0'),
+        ...ordersOn(
+          site,
+          'daily',
+          Array.from({ length: 400 }, (_, i) => i),
+        ),
+        { site, user: 'refunded', visitor: 'vr', order: 'r1', at: TODAY - 9 * DAY, revenue: '5' },
+        { site, user: 'refunded', visitor: 'vr', order: 'r2', at: TODAY - 3 * DAY, revenue: '5' },
+      ],
+      [{ site, user: 'refunded', visitor: 'vr', order: 'r2', at: TODAY - 2 * DAY, amount: '50' }],
+    );
     const check = async () => {
       const [row] = await wh.query<{ bad: number; rows: number }>(
         `SELECT countIf(NOT (isFinite(p_alive) AND isFinite(expected_purchases_30d) AND isFinite(expected_purchases_90d) AND isFinite(expected_purchases_365d)
@@ -373,12 +420,18 @@ describe('fitSite', () => {
     const site = 'tiny';
     await insertEvents([...ordersOn(site, 'a', [30, 10]), ...ordersOn(site, 'b', [5])]);
     const fit = await fitSite(wh, site);
-    expect(fit.bgnbd).toMatchObject({ status: 'refused', reason: `1 repeat buyer by ${todayDate} (customers with purchases on two or more days); a fit needs at least 30` });
+    expect(fit.bgnbd).toMatchObject({
+      status: 'refused',
+      reason: `1 repeat buyer by ${todayDate} (customers with purchases on two or more days); a fit needs at least 30`,
+    });
     expect(fit.gammaGamma.status).toBe('refused');
     const stored = await wh.query<{ model: string; status: string; reason: string }>(
       "SELECT model, status, reason FROM spoor.prediction_fits WHERE site_id = 'tiny' ORDER BY model",
     );
-    expect(stored.map((r) => [r.model, r.status])).toEqual([['bgnbd', 'refused'], ['gamma_gamma', 'refused']]);
+    expect(stored.map((r) => [r.model, r.status])).toEqual([
+      ['bgnbd', 'refused'],
+      ['gamma_gamma', 'refused'],
+    ]);
     expect(await wh.query("SELECT * FROM spoor.prediction_models WHERE site_id = 'tiny'")).toEqual([]);
     const rows = await predictions(site);
     expect(rows.every((r) => r.method === 'heuristic')).toBe(true);
@@ -398,7 +451,14 @@ describe('fitSite', () => {
     const sims = simulateCustomers({ customers: 600, bgnbd: truth, spend: { p: 5, q: 4, gamma: 30 }, cohortWeeks: 20, weeks: 60, seed: 5 });
     const start = TODAY - 60 * 7 * DAY;
     const orders: Order[] = sims.flatMap((c, i) =>
-      c.purchases.map((w, j) => ({ site, user: `s${i}`, visitor: `vs${i}`, order: `s${i}-${j}`, at: start + Math.round(w * 7 * DAY), revenue: c.values[j]!.toFixed(2) })),
+      c.purchases.map((w, j) => ({
+        site,
+        user: `s${i}`,
+        visitor: `vs${i}`,
+        order: `s${i}-${j}`,
+        at: start + Math.round(w * 7 * DAY),
+        revenue: c.values[j]!.toFixed(2),
+      })),
     );
     await insertEvents(orders.filter((o) => o.at <= Date.now()));
     const fit = await fitSite(wh, site);

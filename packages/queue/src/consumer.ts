@@ -35,10 +35,7 @@ export interface BatchWorkerOptions {
   onFailed?: (job: BatchJob | undefined, err: Error) => void;
 }
 
-export function createBatchWorker(
-  processor: (job: BatchJob) => Promise<void>,
-  opts: BatchWorkerOptions,
-): Worker<BatchJobData> {
+export function createBatchWorker(processor: (job: BatchJob) => Promise<void>, opts: BatchWorkerOptions): Worker<BatchJobData> {
   const worker = new Worker<BatchJobData>(opts.name ?? DEFAULT_QUEUE_NAME, processor, {
     connection: opts.connection,
     prefix: QUEUE_PREFIX,

@@ -60,10 +60,7 @@ export function createBatchQueue(opts: BatchQueueOptions): BatchQueue {
     const jobId = addOpts.jobId ?? batchJobId(data);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new QueueError('queue_timeout', `queue add took longer than ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      timer = setTimeout(() => reject(new QueueError('queue_timeout', `queue add took longer than ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       await Promise.race([queue.add('batch', data, { jobId }), timeout]);

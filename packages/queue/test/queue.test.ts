@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { batchJobId, checkRedisSafety, createBatchQueue, createBatchWorker, createRedisConnection, QueueError, type AcceptedEvent, type BatchJob, type BatchJobData } from '../src/index.js';
+import {
+  batchJobId,
+  checkRedisSafety,
+  createBatchQueue,
+  createBatchWorker,
+  createRedisConnection,
+  QueueError,
+  type AcceptedEvent,
+  type BatchJob,
+  type BatchJobData,
+} from '../src/index.js';
 import { startRedis } from '@spoor/testkit/redis';
 import { uniqueName } from '@spoor/testkit/temp';
 
@@ -61,7 +71,15 @@ describe('batch queue', () => {
     const name = uniqueName('q');
     const { conn, queue } = queueOn(inject('redisUrl'), name);
     await ready(conn);
-    const event: AcceptedEvent = { event_id: randomUUID(), type: 'pageview', ts: Date.now(), visitor_id: 'v', url: 'https://x.example/', client_ts: Date.now(), flags: [] };
+    const event: AcceptedEvent = {
+      event_id: randomUUID(),
+      type: 'pageview',
+      ts: Date.now(),
+      visitor_id: 'v',
+      url: 'https://x.example/',
+      client_ts: Date.now(),
+      flags: [],
+    };
     const first: BatchJobData = { ...job(), events: [event] };
     const corrected: BatchJobData = { ...first, events: [event, { ...event, event_id: randomUUID() }] };
     const a = await queue.enqueue(first);

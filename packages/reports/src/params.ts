@@ -34,7 +34,8 @@ export function parseSite(raw: string | undefined): string {
 function parseDay(raw: string, field: 'from' | 'to'): number {
   const ms = ISO_DAY.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : NaN;
   // Date.parse rolls 2025-02-30 over to March; a day that does not print back is not a day.
-  if (Number.isNaN(ms) || isoDay(ms) !== raw) throw new ReportError('invalid_param', `${field} must be a date such as 2025-01-31, not ${JSON.stringify(raw)}`, field);
+  if (Number.isNaN(ms) || isoDay(ms) !== raw)
+    throw new ReportError('invalid_param', `${field} must be a date such as 2025-01-31, not ${JSON.stringify(raw)}`, field);
   return ms;
 }
 
@@ -89,7 +90,10 @@ export const DEFAULT_PRODUCT_PATHS = '/p/,/product';
 
 export function parseProductPaths(raw: string | undefined): string {
   const text = raw === undefined || raw.trim() === '' ? DEFAULT_PRODUCT_PATHS : raw;
-  const list = text.split(',').map((p) => p.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const r = productPathsSchema.safeParse(list);
   if (!r.success) throw new ReportError('invalid_param', r.error.issues[0]!.message, 'product_paths');
   return list.join(',');

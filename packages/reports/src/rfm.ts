@@ -19,6 +19,11 @@ export function rfmCellDefinition(r: number, f: number): { name: string; descrip
   return {
     name: `rfm_r${r}_f${f}`,
     description: `Customers with recency score ${r} and frequency score ${f} (the RFM grid's cell).`,
-    where: { all: [{ field: 'r_score', eq: r }, { field: 'f_score', eq: f }] },
+    where: {
+      all: [
+        { field: 'r_score', eq: r },
+        { field: 'f_score', eq: f },
+      ],
+    },
   };
 }

@@ -33,12 +33,9 @@ const BEHAVIOURS = {
   'the cookie jar cache': [P('store.js', /\(now\(\) - jarAt < 1000 \? jar : \(\(jarAt = now\(\)\), \(jar = document\.cookie\)\)\)/, 'document.cookie')],
   'GPC/DNT': [P('core.js', /config\.respectGpc !== false && [^;]*/, 'false')],
   'the outbox write after answers': [P('delivery.js', ').then(save);', ');')],
-  'Retry-After as an HTTP date': [P('backoff.js', "|| Date.parse(retryAfter) - nowMs ", '')],
+  'Retry-After as an HTTP date': [P('backoff.js', '|| Date.parse(retryAfter) - nowMs ', '')],
   'back online, at once': [P('delivery.js', /on\('online'[\s\S]*?\n {4}\}\);/, '')],
-  'the remembered grant': [
-    P('core.js', /safe\(\(\) => localStorage\.spoor_consent\)\(\)/, 'false'),
-    P('core.js', "store.set('consent', '1');", ''),
-  ],
+  'the remembered grant': [P('core.js', /safe\(\(\) => localStorage\.spoor_consent\)\(\)/, 'false'), P('core.js', "store.set('consent', '1');", '')],
   'the webdriver flag': [P('delivery.js', 'webdriver: navigator.webdriver, ', '')],
 };
 
@@ -86,7 +83,14 @@ for (const [name, patches] of Object.entries(BEHAVIOURS)) {
 
 console.log('\nmodule               its share of everything (gzip bytes saved without it)');
 const all = allSize(full);
-const alone = (m) => all - gzip(compose(manifest.modules.filter((x) => x !== m), full));
+const alone = (m) =>
+  all -
+  gzip(
+    compose(
+      manifest.modules.filter((x) => x !== m),
+      full,
+    ),
+  );
 const modulesShare = all - coreSize(full);
 let named = 0;
 for (const m of manifest.modules) {

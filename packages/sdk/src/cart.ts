@@ -19,8 +19,7 @@ interface CartState {
 const MAX_ORDERS_CHARS = 5000;
 
 /** Lines are one product in one variant. */
-export const sameLine = (a: ItemInput, b: ItemInput): boolean =>
-  String(a.id) === String(b.id) && (a.variant ?? '') === (b.variant ?? '');
+export const sameLine = (a: ItemInput, b: ItemInput): boolean => String(a.id) === String(b.id) && (a.variant ?? '') === (b.variant ?? '');
 
 /**
  * The lines after `n` more (or, negative, fewer) of `item`: its line changes, or a new line is

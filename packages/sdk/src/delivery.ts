@@ -110,8 +110,7 @@ export function createDelivery(url: string, config: TrackerConfig, store: Store)
             // total; that failure is retried like any network error.
             keepalive: true,
             credentials: 'include',
-          })
-            .then(answer, answer)); // (a network error: no status)
+          }).then(answer, answer)); // (a network error: no status)
         }
       }),
       // Answers arrive in bursts: one outbox write once this flush's requests are answered, not

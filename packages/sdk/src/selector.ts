@@ -34,7 +34,7 @@ export function selectorOf(el: SelectorNode): string {
       let n = 1;
       let s: SelectorNode | null = e;
       while ((s = s.previousElementSibling)) if (s.localName === tag) n++;
-      for (s = e; (s = s.nextElementSibling) && s.localName !== tag; );
+      for (s = e; (s = s.nextElementSibling) && s.localName !== tag;);
       if (n > 1 || s) part += `:nth-of-type(${n})`;
     }
     if (path) part += ` > ${path}`;

@@ -55,7 +55,8 @@ export function createStore(cookieDomain?: string): Store {
       (on &&
         // Only ids live in cookies (reading document.cookie is not free); a missing cookie
         // throws here (no match), which moves on to localStorage.
-        ((COOKIES.test(key) && attempt(() => (now() - jarAt < 1000 ? jar : ((jarAt = now()), (jar = document.cookie))).match(`(^|; )spoor_${key}=([^;]*)`)![2])) ||
+        ((COOKIES.test(key) &&
+          attempt(() => (now() - jarAt < 1000 ? jar : ((jarAt = now()), (jar = document.cookie))).match(`(^|; )spoor_${key}=([^;]*)`)![2])) ||
           attempt(() => localStorage[`spoor_${key}`] as string | undefined))) ||
       mem[key]?.[0],
     set(key, value, maxAgeS) {

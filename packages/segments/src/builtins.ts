@@ -7,7 +7,8 @@ const lookback30 = { lookback: { type: 'duration', default: '30d', description: 
 export const BUILTIN_DATA: readonly Record<string, unknown>[] = [
   {
     name: 'cart_abandoners',
-    description: 'Left items in their cart: the latest cart change (across sessions and browsers) held items, nothing was bought since, and it is older than the window but within the look-back.',
+    description:
+      'Left items in their cart: the latest cart change (across sessions and browsers) held items, nothing was bought since, and it is older than the window but within the look-back.',
     params: {
       window: { type: 'duration', default: '1h', description: 'how long a cart must sit untouched' },
       lookback: { type: 'duration', default: '30d', description: 'ignore carts left longer ago than this' },
@@ -111,7 +112,8 @@ export const BUILTIN_DATA: readonly Record<string, unknown>[] = [
   // From the purchase models (customer_predictions, docs/PREDICTIONS.md).
   {
     name: 'likely_to_churn',
-    description: 'Repeat customers who have probably stopped buying: the chance they are still a customer (p_alive) below the threshold, with at least 2 orders.',
+    description:
+      'Repeat customers who have probably stopped buying: the chance they are still a customer (p_alive) below the threshold, with at least 2 orders.',
     params: {
       max_p_alive: { type: 'number', default: 0.3, description: 'highest chance of still being a customer' },
       min_orders: { type: 'integer', default: 2, description: 'fewest orders' },
@@ -126,7 +128,8 @@ export const BUILTIN_DATA: readonly Record<string, unknown>[] = [
   },
   {
     name: 'due_to_reorder',
-    description: 'Customers whose next purchase is expected within the window, or was due less than a window ago: next_purchase_at between now − window and now + window.',
+    description:
+      'Customers whose next purchase is expected within the window, or was due less than a window ago: next_purchase_at between now − window and now + window.',
     params: { window: { type: 'duration', default: '14d', description: 'how soon (or how recently) the next purchase is due' } },
     where: { field: 'next_purchase_at', within: { param: 'window' }, within_next: { param: 'window' } },
     columns: ['next_purchase_at', 'p_alive', 'orders', 'last_order_at', 'expected_purchases_30d', 'prediction_method'],

@@ -67,7 +67,9 @@ export function loadCatalog(opts: LoadCatalogOptions = {}): SegmentCatalog {
 function loadFolder(dir: string, required: boolean): SegmentEntry[] {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => EXTENSIONS.has(extname(f).toLowerCase())).sort();
+    files = readdirSync(dir)
+      .filter((f) => EXTENSIONS.has(extname(f).toLowerCase()))
+      .sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return [];
     throw new SegmentError('unreadable_definition', `cannot read the segments folder ${dir}: ${(err as Error).message}`);

@@ -251,7 +251,10 @@ class Compiler {
           ? `has(${column}, ${this.scalar(op.value as ValueRef, 'string', 'String')})`
           : `position(${column}, ${this.scalar(op.value as ValueRef, 'string', 'String')}) > 0`;
       case 'contains_any':
-        return `hasAny(${column}, ${this.binder.bind('Array(String)', (op.value as ValueRef[]).map((v) => String(this.literal(v))))})`;
+        return `hasAny(${column}, ${this.binder.bind(
+          'Array(String)',
+          (op.value as ValueRef[]).map((v) => String(this.literal(v))),
+        )})`;
       case 'starts_with':
         return `startsWith(${column}, ${this.scalar(op.value as ValueRef, 'string', 'String')})`;
       case 'is_empty':

@@ -287,7 +287,9 @@ class ConditionParser {
       return { kind: 'absent', event, name, since: { field: since } };
     }
     if (typeof since === 'string' && !DURATION_PATTERN.test(since)) {
-      const times = Object.entries(FIELDS).filter(([, s]) => s.kind === 'datetime').map(([n]) => n);
+      const times = Object.entries(FIELDS)
+        .filter(([, s]) => s.kind === 'datetime')
+        .map(([n]) => n);
       throw this.fail(at, `is a time field (${times.join(', ')}) or a duration such as 7d`);
     }
     if (since === undefined) throw this.fail(at, 'is required: a time field such as last_cart_change_at, or a duration such as 7d');
@@ -305,7 +307,8 @@ class ConditionParser {
       const values = Array.isArray(v) ? v : [v];
       if (values.length === 0 || values.length > MAX_LIST) throw this.fail([...at, key], `is a name or a list of 1 to ${MAX_LIST} names`);
       return values.map((s, i) => {
-        if (typeof s !== 'string' || s.length === 0 || s.length > MAX_STRING) throw this.fail(Array.isArray(v) ? [...at, key, i] : [...at, key], 'must be a non-empty string');
+        if (typeof s !== 'string' || s.length === 0 || s.length > MAX_STRING)
+          throw this.fail(Array.isArray(v) ? [...at, key, i] : [...at, key], 'must be a non-empty string');
         return s;
       });
     };
@@ -397,7 +400,8 @@ class ConditionParser {
         duration: ['duration'],
         datetime: ['string'],
       };
-      if (!fits[type].includes(spec.type)) throw this.fail([...path, 'param'], `parameter ${obj.param} is ${article(spec.type)}, here ${article(type)} is needed`);
+      if (!fits[type].includes(spec.type))
+        throw this.fail([...path, 'param'], `parameter ${obj.param} is ${article(spec.type)}, here ${article(type)} is needed`);
       return { param: obj.param };
     }
     const problem = checkLiteral(type, raw);
@@ -445,7 +449,9 @@ export function checkLiteral(type: ValueType, raw: unknown): string | undefined 
     case 'duration':
       return typeof raw === 'string' && parseDuration(raw) !== undefined ? undefined : 'must be a duration such as 30m, 1h, 7d or 2w';
     case 'datetime':
-      return typeof raw === 'string' && DATETIME.test(raw) && !Number.isNaN(Date.parse(raw)) ? undefined : 'must be a date or time such as 2025-01-31 or 2025-01-31T12:00:00Z';
+      return typeof raw === 'string' && DATETIME.test(raw) && !Number.isNaN(Date.parse(raw))
+        ? undefined
+        : 'must be a date or time such as 2025-01-31 or 2025-01-31T12:00:00Z';
   }
 }
 

@@ -73,7 +73,10 @@ export const FIELDS = {
   predicted_value_365d: predictions('money', 'expected revenue over the next 365 days'),
   next_purchase_at: predictions('datetime', 'when another purchase becomes more likely than not; none when the customer is more likely gone'),
   value_score: predictions('score', 'predicted value quintile 1–5 within the site'),
-  prediction_method: { ...predictions('enum', 'bgnbd (a fitted model), heuristic (too few repeat buyers); none for people who never ordered'), values: PREDICTION_METHODS },
+  prediction_method: {
+    ...predictions('enum', 'bgnbd (a fitted model), heuristic (too few repeat buyers); none for people who never ordered'),
+    values: PREDICTION_METHODS,
+  },
 } as const satisfies Record<string, FieldSpec>;
 
 export type FieldName = keyof typeof FIELDS;

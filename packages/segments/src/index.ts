@@ -3,10 +3,42 @@
 export { BUILTIN_DATA, BUILTINS } from './builtins.js';
 export { loadCatalog, loadDefinitionFile, parseDefinitionText, type SegmentEntry, SegmentCatalog, type LoadCatalogOptions } from './catalog.js';
 export { compileSegment, fieldFigure, type ColumnKind, type Figure, type EventAggregate, type CompiledSegment, type CompileOptions } from './compile.js';
-export { parseDefinition, checkParamValue, fieldOperators, checkLiteral, type ParamType, type ParamSpec, type ValueRef, type OpName, type Op, type ValueType, type InterestAction, type Condition, type SegmentDefinition, SEGMENT_NAME, RESERVED_PARAMS, OPS, TRAIT_OPERATORS, COUNT_OPERATORS } from './definition.js';
+export {
+  parseDefinition,
+  checkParamValue,
+  fieldOperators,
+  checkLiteral,
+  type ParamType,
+  type ParamSpec,
+  type ValueRef,
+  type OpName,
+  type Op,
+  type ValueType,
+  type InterestAction,
+  type Condition,
+  type SegmentDefinition,
+  SEGMENT_NAME,
+  RESERVED_PARAMS,
+  OPS,
+  TRAIT_OPERATORS,
+  COUNT_OPERATORS,
+} from './definition.js';
 export { parseDuration, durationLabel, DURATION_PATTERN } from './duration.js';
 export { definitionError, type SegmentErrorCode, SegmentError } from './errors.js';
-export { isFieldName, fieldSpec, closest, type FieldKind, type FieldSource, type FieldSpec, LIFECYCLES, PREDICTION_METHODS, FIELDS, type FieldName, EVENT_TYPES, type EventType } from './fields.js';
+export {
+  isFieldName,
+  fieldSpec,
+  closest,
+  type FieldKind,
+  type FieldSource,
+  type FieldSpec,
+  LIFECYCLES,
+  PREDICTION_METHODS,
+  FIELDS,
+  type FieldName,
+  EVENT_TYPES,
+  type EventType,
+} from './fields.js';
 export { resolveParams, type ParamValues } from './params.js';
 export { peopleSql, type KnownPredictions, type PeopleNeeds, type PeopleOptions, type PeopleSql } from './people.js';
 export { sizesStatement, membershipStatement, rowsStatement, type ExportColumn, type Statement, type RowsStatement, type QueryScope } from './queries.js';

@@ -185,7 +185,10 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
       when('pr.pr_value_score') + ' AS value_score',
       "if(pr.pr_matched = 1, pr.pr_method, 'none') AS prediction_method",
     );
-    joins.push(opts.predictions ? knownPredictions(binder, opts.predictions, site, visitors) : `
+    joins.push(
+      opts.predictions
+        ? knownPredictions(binder, opts.predictions, site, visitors)
+        : `
     LEFT JOIN
     (
       SELECT site_id AS pr_site_id, customer_id AS pr_customer_id, toUInt8(1) AS pr_matched,
@@ -195,7 +198,8 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
         next_purchase_at AS pr_next_purchase_at, value_score AS pr_value_score, method AS pr_method
       FROM ${db}.customer_predictions
       ${site ? `WHERE site_id = ${site}` : ''}
-    ) AS pr ON pr.pr_site_id = p.site_id AND pr.pr_customer_id = p.customer_key`);
+    ) AS pr ON pr.pr_site_id = p.site_id AND pr.pr_customer_id = p.customer_key`,
+    );
   }
 
   if (needs.traits) {

@@ -73,12 +73,7 @@ export function membershipStatement(segments: CompiledSegment[], scope: QuerySco
  * The export rows, ordered by site, customer id and visitor id. Columns are aliased c0, c1, …
  * (trait keys are data, so they never become SQL names); `columns` gives their real names.
  */
-export function rowsStatement(
-  segment: CompiledSegment,
-  traitKeys: string[],
-  scope: QueryScope,
-  opts: { limit?: number } = {},
-): RowsStatement {
+export function rowsStatement(segment: CompiledSegment, traitKeys: string[], scope: QueryScope, opts: { limit?: number } = {}): RowsStatement {
   const people = peopleSql(
     {
       transactions: segment.needs.transactions,

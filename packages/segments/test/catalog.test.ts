@@ -13,7 +13,11 @@ function folder(files: Record<string, string>): string {
 
 describe('loadCatalog', () => {
   it('lists the thirteen built-ins', () => {
-    expect(loadCatalog().list().map((e) => e.definition.name)).toEqual([
+    expect(
+      loadCatalog()
+        .list()
+        .map((e) => e.definition.name),
+    ).toEqual([
       'cart_abandoners',
       'champions',
       'loyal_customers',

@@ -28,7 +28,12 @@ describe('parseDefinition', () => {
           { absent: 'purchase', since: 'last_cart_change_at' },
           { interest: { category: ['Tea', 'Coffee'], brand: 'Kiln' }, action: 'added_to_cart', within: '90d' },
           { not: { trait: 'email', exists: false } },
-          { any: [{ field: 'identified', eq: true }, { field: 'browsers', between: [2, 5] }] },
+          {
+            any: [
+              { field: 'identified', eq: true },
+              { field: 'browsers', between: [2, 5] },
+            ],
+          },
         ],
       },
     });
@@ -38,13 +43,27 @@ describe('parseDefinition', () => {
 
   it.each([
     [{ name: 'x', where: { field: 'revnue', gt: 1 } }, 'where.field: unknown field "revnue" (did you mean "revenue"?)'],
-    [{ name: 'x', where: { all: [{ field: 'orders', gte: 1 }, { field: 'orders', gte: 'many' }] } }, 'where.all.1.gte: must be a whole number'],
+    [
+      {
+        name: 'x',
+        where: {
+          all: [
+            { field: 'orders', gte: 1 },
+            { field: 'orders', gte: 'many' },
+          ],
+        },
+      },
+      'where.all.1.gte: must be a whole number',
+    ],
     [{ name: 'x', where: { all: [{ field: 'orders', gte: 1, within: '7d' }] } }, 'where.all.0.within: is not an operator here'],
     [{ name: 'x', where: { field: 'lifecycle', eq: 'gone' } }, 'where.eq: must be one of new, active, at_risk, lapsed, none'],
     [{ name: 'x', where: { any: [{ event: 'cart_ad' }] } }, 'where.any.0.event: unknown event type "cart_ad" (did you mean "cart_add"?)'],
     [{ name: 'x', where: { field: 'last_seen', within: '7 days' } }, 'where.within: must be a duration such as 30m, 1h, 7d or 2w'],
     [{ name: 'x', where: { field: 'last_seen', within: { param: 'nope' } } }, 'where.within.param: no parameter "nope" is declared in params'],
-    [{ name: 'x', params: { n: { type: 'integer', default: 3 } }, where: { field: 'last_seen', within: { param: 'n' } } }, 'where.within.param: parameter n is an integer, here a duration is needed'],
+    [
+      { name: 'x', params: { n: { type: 'integer', default: 3 } }, where: { field: 'last_seen', within: { param: 'n' } } },
+      'where.within.param: parameter n is an integer, here a duration is needed',
+    ],
     [{ name: 'x', where: { field: 'orders', gte: 1, sql: 'DROP TABLE x' } }, 'where.sql: is not an operator here'],
     [{ name: 'x', where: { field: 'orders', event: 'cart_add' } }, 'where: a condition has one of field, event, not several'],
     [{ name: 'x', where: {} }, 'where: a condition needs one of all, any, not, field, trait, event, absent, interest'],
@@ -130,14 +149,25 @@ describe('compileSegment', () => {
     expect(c.where).toMatch(/next_purchase_at < \{s_p\d+:DateTime64\(3, 'UTC'\)\}/);
     expect(Object.values(c.binds)).toEqual(expect.arrayContaining(['2025-01-28 12:00:00.000', '2025-02-03 12:00:00.000']));
     expect(c.needs).toEqual({ transactions: true, traits: false, predictions: true });
-    const churn = compileSegment(BUILTINS.find((d) => d.name === 'likely_to_churn')!, { params: { max_p_alive: '0.2' } });
+    const churn = compileSegment(
+      BUILTINS.find((d) => d.name === 'likely_to_churn')!,
+      { params: { max_p_alive: '0.2' } },
+    );
     expect(Object.values(churn.binds)).toContain(0.2);
     expect(compileSegment(BUILTINS.find((d) => d.name === 'champions')!).needs.predictions).toBe(false);
     expect(() => parseDefinition({ name: 'x', where: { field: 'prediction_method', eq: 'magic' } })).toThrow('must be one of bgnbd, heuristic, none');
   });
 
   it('exports the fields a custom definition names, and its event counts', () => {
-    const def = parseDefinition({ name: 'x', where: { all: [{ field: 'revenue', gte: 10 }, { event: 'cart_add', within: '7d' }] } });
+    const def = parseDefinition({
+      name: 'x',
+      where: {
+        all: [
+          { field: 'revenue', gte: 10 },
+          { event: 'cart_add', within: '7d' },
+        ],
+      },
+    });
     expect(compileSegment(def).figures.map((f) => f.name)).toEqual(['revenue', 'cart_add_7d']);
   });
 });

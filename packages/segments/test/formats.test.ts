@@ -30,9 +30,14 @@ describe('CSV', () => {
   });
 
   it('leaves numeric columns untouched, negative ones too, and writes NULL as an empty cell', () => {
-    expect(write('csv', [[['=cmd', '-12.50', null], ['ada', 3, '2025-01-31 10:00:00']]])).toBe(
-      "customer_id,revenue,last_seen\n'=cmd,-12.50,\nada,3,2025-01-31 10:00:00\n",
-    );
+    expect(
+      write('csv', [
+        [
+          ['=cmd', '-12.50', null],
+          ['ada', 3, '2025-01-31 10:00:00'],
+        ],
+      ]),
+    ).toBe("customer_id,revenue,last_seen\n'=cmd,-12.50,\nada,3,2025-01-31 10:00:00\n");
   });
 
   it('writes the header for an empty segment', () => {
@@ -46,12 +51,23 @@ describe('CSV', () => {
 });
 
 describe('JSON formats', () => {
-  const pages = [[['a', '12.50', '2025-01-31 10:00:00']], [['b', null, null], ['"quoted"', 7, null]]];
+  const pages = [
+    [['a', '12.50', '2025-01-31 10:00:00']],
+    [
+      ['b', null, null],
+      ['"quoted"', 7, null],
+    ],
+  ];
 
   it('NDJSON: one object per line, money as a number with its decimals', () => {
     const text = write('ndjson', pages);
     expect(text.split('\n')[0]).toBe('{"customer_id":"a","revenue":12.50,"last_seen":"2025-01-31 10:00:00"}');
-    expect(text.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { customer_id: 'a', revenue: 12.5, last_seen: '2025-01-31 10:00:00' },
       { customer_id: 'b', revenue: null, last_seen: null },
       { customer_id: '"quoted"', revenue: 7, last_seen: null },

@@ -40,7 +40,12 @@ export function pixel({ analytics, browser, settings }: PixelApi): void {
   const send = async (e: PixelEvent) => {
     const event = fromShopify(e);
     if (!event) return;
-    const body = { site, batch_id: crypto.randomUUID(), sent_at: Date.now(), events: [{ ...event, event_id: crypto.randomUUID(), visitor_id: await visitorId() }] };
+    const body = {
+      site,
+      batch_id: crypto.randomUUID(),
+      sent_at: Date.now(),
+      events: [{ ...event, event_id: crypto.randomUUID(), visitor_id: await visitorId() }],
+    };
     // A string body goes as text/plain: no CORS preflight; keepalive lets it outlive the page.
     await fetch(`${endpoint}/v1/batch`, { method: 'POST', body: JSON.stringify(body), keepalive: true }).catch(() => undefined);
   };

@@ -53,7 +53,15 @@ export interface PixelEvent {
 export type WireEvent = Record<string, unknown> & { type: string };
 
 /** The events the pixel subscribes to. */
-export const EVENTS = ['page_viewed', 'product_viewed', 'product_added_to_cart', 'product_removed_from_cart', 'cart_viewed', 'checkout_started', 'checkout_completed'] as const;
+export const EVENTS = [
+  'page_viewed',
+  'product_viewed',
+  'product_added_to_cart',
+  'product_removed_from_cart',
+  'cart_viewed',
+  'checkout_started',
+  'checkout_completed',
+] as const;
 
 const amount = (m: Money | null | undefined): number | undefined => {
   const n = Number(m?.amount);
@@ -64,7 +72,10 @@ const currency = (c: unknown) => (typeof c === 'string' && /^[A-Za-z]{3}$/.test(
 /** A Shopify global id `gid://shopify/Order/123?key=…` as its plain id (`123`), fit for the wire's ASCII ids. */
 export function plainId(id: unknown): string | undefined {
   if (typeof id !== 'string' && typeof id !== 'number') return;
-  const s = String(id).replace(/^gid:\/\/shopify\/\w+\//, '').replace(/\?.*$/, '').replace(/[^\x21-\x7e]/g, '');
+  const s = String(id)
+    .replace(/^gid:\/\/shopify\/\w+\//, '')
+    .replace(/\?.*$/, '')
+    .replace(/[^\x21-\x7e]/g, '');
   return s.slice(0, 64) || undefined;
 }
 

@@ -32,15 +32,32 @@ function sandbox(settings: Record<string, string>, jar: Record<string, string> =
     settings,
     init: { customerPrivacy: { analyticsProcessingAllowed: true, marketingAllowed: false, preferencesProcessingAllowed: false, saleOfDataAllowed: false } },
   };
-  runInNewContext(code, { shopify: { extend: (target: string, fn: (a: typeof api) => void) => target === 'WebPixel::Render' && fn(api) }, fetch, crypto, Date, JSON, Promise, String, Number });
+  runInNewContext(code, {
+    shopify: { extend: (target: string, fn: (a: typeof api) => void) => target === 'WebPixel::Render' && fn(api) },
+    fetch,
+    crypto,
+    Date,
+    JSON,
+    Promise,
+    String,
+    Number,
+  });
   return { subscribers, jar, replay: (e: { name: string }) => subscribers.get(e.name)?.(e) };
 }
 
 describe('the Shopify pixel in its sandbox', () => {
-  it('subscribes to the standard events and sends each in the wire format, with the shop cookie\'s visitor id', async () => {
+  it("subscribes to the standard events and sends each in the wire format, with the shop cookie's visitor id", async () => {
     server.reset();
     const s = sandbox({ site: 'test', endpoint: server.collector }, { spoor_vid: 'c03f8eff-bf1a-4998-b7ce-f3f892d84f37' });
-    expect([...s.subscribers.keys()].sort()).toEqual(['cart_viewed', 'checkout_completed', 'checkout_started', 'page_viewed', 'product_added_to_cart', 'product_removed_from_cart', 'product_viewed']);
+    expect([...s.subscribers.keys()].sort()).toEqual([
+      'cart_viewed',
+      'checkout_completed',
+      'checkout_started',
+      'page_viewed',
+      'product_added_to_cart',
+      'product_removed_from_cart',
+      'product_viewed',
+    ]);
     for (const e of events) s.replay(e);
     await expect.poll(() => server.events().length, { timeout: 5000 }).toBe(7);
     for (const b of server.batches) expect(b.invalid).toEqual([]);
@@ -50,7 +67,7 @@ describe('the Shopify pixel in its sandbox', () => {
     expect(sent.find((e) => e.type === 'purchase')).toMatchObject({ order: { order_id: '5843458015517', revenue: 27.4, currency: 'EUR' } });
   });
 
-  it('makes a visitor id in the shop\'s cookie when there is none, and keeps it', async () => {
+  it("makes a visitor id in the shop's cookie when there is none, and keeps it", async () => {
     server.reset();
     const s = sandbox({ site: 'test', endpoint: server.collector });
     s.replay(events[0]!);

@@ -29,9 +29,7 @@ export const PRODUCTS: readonly Product[] = Array.from({ length: 36 }, (_, i) =>
  * spanning two categories, so "bought together" and "popular in its category" point at different
  * products.
  */
-export const AFFINITY_GROUPS: readonly (readonly string[])[] = Array.from({ length: 9 }, (_, g) =>
-  [g, g + 9, g + 18, g + 27].map((i) => PRODUCTS[i]!.id),
-);
+export const AFFINITY_GROUPS: readonly (readonly string[])[] = Array.from({ length: 9 }, (_, g) => [g, g + 9, g + 18, g + 27].map((i) => PRODUCTS[i]!.id));
 
 export interface Source {
   referrer: string;

@@ -53,7 +53,14 @@ export function parseCdnow(text: string): CdnowRecord[] {
     if (!full || !id || !ymd || !/^\d{8}$/.test(ymd) || !units || !value || !/^\d+(\.\d+)?$/.test(value)) {
       throw new Error(`CDNOW line ${i + 1} is not "id id YYYYMMDD units value": ${line}`);
     }
-    out.push({ line: i + 1, id: full, customer: String(Number(id)), date: `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`, units: Number(units), value });
+    out.push({
+      line: i + 1,
+      id: full,
+      customer: String(Number(id)),
+      date: `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`,
+      units: Number(units),
+      value,
+    });
   });
   return out;
 }

@@ -86,8 +86,7 @@ export function generateTraffic(opts: TrafficOptions): Traffic {
     let t = start + Math.floor(rnd.next() * (end - start) * 0.8);
     const sessionCount = bot ? 1 : rnd.int(1, 4);
     const taste = opts.affinity !== undefined && !bot ? tasteOf(customer ?? visitorId) : undefined;
-    const pickProduct = (): Product =>
-      taste && rnd.chance(opts.affinity!) ? productById.get(rnd.pick(taste))! : rnd.pick(PRODUCTS);
+    const pickProduct = (): Product => (taste && rnd.chance(opts.affinity!) ? productById.get(rnd.pick(taste))! : rnd.pick(PRODUCTS));
 
     for (let s = 0; s < sessionCount && t < end; s++) {
       const sessionId = rnd.uuid();
@@ -143,7 +142,12 @@ export function generateTraffic(opts: TrafficOptions): Traffic {
         if (bot || r < 0.35) {
           navigate(rnd.chance(0.15) ? '/#/cart' : landing(rnd, taste ? pickProduct : undefined));
         } else if (r < 0.5) {
-          events.push({ ...base(), type: 'click', url, element: { tag: 'a', text: 'Details', classes: 'product-link', href: `${origin}${landing(rnd)}`, selector: 'main > div.card > a' } });
+          events.push({
+            ...base(),
+            type: 'click',
+            url,
+            element: { tag: 'a', text: 'Details', classes: 'product-link', href: `${origin}${landing(rnd)}`, selector: 'main > div.card > a' },
+          });
         } else if (r < 0.72) {
           const product = taste ? pickProduct() : rnd.pick(PRODUCTS);
           const quantity = rnd.int(1, 3);
@@ -163,7 +167,13 @@ export function generateTraffic(opts: TrafficOptions): Traffic {
           userId = customer;
           events.push({ ...base(), type: 'identify', user_id: customer, traits: { email: `${customer}@example.com`, plan: rnd.pick(['free', 'plus']) } });
         } else {
-          events.push({ ...base(), type: 'custom', url, name: rnd.pick(['newsletter_signup', 'wishlist_add', 'search']), props: { q: 'tea', results: rnd.int(0, 40) } });
+          events.push({
+            ...base(),
+            type: 'custom',
+            url,
+            name: rnd.pick(['newsletter_signup', 'wishlist_add', 'search']),
+            props: { q: 'tea', results: rnd.int(0, 40) },
+          });
         }
       }
 
@@ -192,7 +202,16 @@ export function generateTraffic(opts: TrafficOptions): Traffic {
             const amount = full ? order.revenue : money(Math.round(cents(String(order.revenue)) / 2));
             sessions.push({
               userAgent: 'spoor-shop-backend/1.0',
-              events: [{ event_id: rnd.uuid(), type: 'refund', ts: refundAt, visitor_id: visitorId, ...(userId ? { user_id: userId } : {}), order: { order_id: order.order_id, revenue: amount, currency: 'EUR' } }],
+              events: [
+                {
+                  event_id: rnd.uuid(),
+                  type: 'refund',
+                  ts: refundAt,
+                  visitor_id: visitorId,
+                  ...(userId ? { user_id: userId } : {}),
+                  order: { order_id: order.order_id, revenue: amount, currency: 'EUR' },
+                },
+              ],
             });
           }
         }

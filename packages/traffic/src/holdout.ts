@@ -60,9 +60,7 @@ export function holdOutLastOrders(traffic: Pick<Traffic, 'batches' | 'events'>):
     return c === undefined || e.ts < c;
   };
   const history = events.filter(kept);
-  const batches = traffic.batches
-    .map((b) => ({ ...b, body: { ...b.body, events: b.body.events.filter(kept) } }))
-    .filter((b) => b.body.events.length > 0);
+  const batches = traffic.batches.map((b) => ({ ...b, body: { ...b.body, events: b.body.events.filter(kept) } })).filter((b) => b.body.events.length > 0);
 
   // What the recommender can know: who each browser is in the history alone (a browser that
   // logs in only in the held-out session is still anonymous there).

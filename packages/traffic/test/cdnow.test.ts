@@ -33,7 +33,13 @@ describe('CDNOW', () => {
   it('makes purchase events the wire format accepts, keyed by the 5-digit id, on the file’s dates or moved ones', () => {
     const events = cdnowPurchaseEvents(parseCdnow(SAMPLE));
     for (const [i, e] of events.entries()) expect(validateEvent(e, i).ok).toBe(true);
-    expect(events[0]).toMatchObject({ type: 'purchase', ts: Date.parse('1997-01-01T12:00:00Z'), visitor_id: 'c:00004', user_id: '00004', order: { order_id: 'order-1', revenue: '29.33' } });
+    expect(events[0]).toMatchObject({
+      type: 'purchase',
+      ts: Date.parse('1997-01-01T12:00:00Z'),
+      visitor_id: 'c:00004',
+      user_id: '00004',
+      order: { order_id: 'order-1', revenue: '29.33' },
+    });
     expect(new Set(events.map((e) => e.event_id)).size).toBe(3);
     const moved = cdnowPurchaseEvents(parseCdnow(SAMPLE), { shiftDays: CDNOW_SHIFT_DAYS });
     expect(moved.map((e) => e.ts)).toEqual(['2025-01-01', '2025-01-18', '2025-01-01'].map((d) => Date.parse(`${d}T12:00:00Z`)));

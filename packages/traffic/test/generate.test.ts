@@ -67,7 +67,7 @@ describe('planted affinities', () => {
     for (const b of traffic.batches) b.body.events.forEach((e, i) => expect(validateEvent(e, i).ok).toBe(true));
   });
 
-  it('holds out each shopper\'s last order with its session and what came after, keeping everything else', () => {
+  it("holds out each shopper's last order with its session and what came after, keeping everything else", () => {
     const h = holdOutLastOrders(traffic);
     expect(h.cases.length).toBeGreaterThan(50);
     const held = new Set(traffic.events.map((e) => e.event_id));

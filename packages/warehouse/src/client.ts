@@ -112,13 +112,7 @@ async function startEngine(path: string, maxMemoryBytes: number): Promise<{ clos
   return new Session(path, { connectionArgs: [`--max_server_memory_usage=${Math.floor(maxMemoryBytes)}`] });
 }
 
-function wrap(
-  kind: Warehouse['kind'],
-  database: string,
-  client: ClickHouseClient,
-  chdb: ChdbExtension | undefined,
-  engine?: { close(): void },
-): Warehouse {
+function wrap(kind: Warehouse['kind'], database: string, client: ClickHouseClient, chdb: ChdbExtension | undefined, engine?: { close(): void }): Warehouse {
   return {
     kind,
     database,
@@ -217,7 +211,12 @@ async function jsonLines(rows: readonly object[]): Promise<string> {
   const parts: string[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_TURN) {
     if (i > 0) await new Promise<void>((r) => setImmediate(r));
-    parts.push(rows.slice(i, i + ROWS_PER_TURN).map((r) => JSON.stringify(r)).join('\n'));
+    parts.push(
+      rows
+        .slice(i, i + ROWS_PER_TURN)
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
   }
   return parts.join('\n');
 }

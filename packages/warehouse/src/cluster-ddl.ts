@@ -76,7 +76,10 @@ export function clusterStatements(sql: string, opts: { database: string; cluster
 
   if (isWord(t[0], 'ALTER') && isWord(t[1], 'TABLE') && qualified(t, 2, db) && split.has(t[4]!.text)) {
     const local = edit(sql, [rename(t[4]!)]);
-    const ops = sql.slice(opsStart(t, 5)).split(/,(?![^(]*\))/).map((s) => s.trim());
+    const ops = sql
+      .slice(opsStart(t, 5))
+      .split(/,(?![^(]*\))/)
+      .map((s) => s.trim());
     const columnOps = ops.filter((op) => COLUMN_ALTERS.test(op)).length;
     if (columnOps === 0) return [local];
     if (columnOps !== ops.length) {

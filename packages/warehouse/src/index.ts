@@ -1,7 +1,16 @@
 // @spoor/warehouse: ClickHouse client factory, migrator and insert settings. No business logic.
 export { openWarehouse, qualify, type WarehouseConfig, type ReadMode, type Warehouse } from './client.js';
 export { type WarehouseErrorCode, WarehouseError } from './errors.js';
-export { loadMigrations, renderMigration, splitStatements, migrate, type Migration, type RenderOptions, DEFAULT_MIGRATIONS_DIR, type MigrateResult } from './migrate.js';
+export {
+  loadMigrations,
+  renderMigration,
+  splitStatements,
+  migrate,
+  type Migration,
+  type RenderOptions,
+  DEFAULT_MIGRATIONS_DIR,
+  type MigrateResult,
+} from './migrate.js';
 export { dedupInsertSettings } from './settings.js';
 export { quoteString, settingsClause, type Settings } from './sql.js';
 export { runSqlText, parseSqlParams, SQL_FORMATS, type SqlFormat } from './sql-text.js';

@@ -21,15 +21,14 @@ export interface RenderOptions {
 }
 
 /** The repository's `clickhouse/migrations`, found from this file's place in the workspace. */
-export const DEFAULT_MIGRATIONS_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../clickhouse/migrations',
-);
+export const DEFAULT_MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../clickhouse/migrations');
 
 const FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 export function loadMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Migration[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const seen = new Set<number>();
   return files.map((file) => {
     const m = FILE.exec(file);
@@ -90,16 +89,16 @@ export interface MigrateResult {
 }
 
 /** Idempotent: migrations already recorded are skipped; an edited one is refused. */
-export async function migrate(
-  wh: Warehouse,
-  opts: { dir?: string; cluster?: string | undefined } = {},
-): Promise<MigrateResult> {
+export async function migrate(wh: Warehouse, opts: { dir?: string; cluster?: string | undefined } = {}): Promise<MigrateResult> {
   const migrations = loadMigrations(opts.dir);
   // On a cluster, every table any migration creates is known before the first one runs, so an
   // ALTER in a later file is rendered for the table's local and Distributed parts alike.
   const fill = (sql: string) => renderMigration(sql, { database: wh.database });
   const split = opts.cluster
-    ? splitTableNames([SCHEMA_MIGRATIONS, ...migrations.map((m) => m.sql)].flatMap((sql) => splitStatements(fill(sql))), wh.database)
+    ? splitTableNames(
+        [SCHEMA_MIGRATIONS, ...migrations.map((m) => m.sql)].flatMap((sql) => splitStatements(fill(sql))),
+        wh.database,
+      )
     : undefined;
   const render = (sql: string) => renderMigration(sql, { database: wh.database, cluster: opts.cluster, split });
   await wh.command(render('CREATE DATABASE IF NOT EXISTS {{db}} {{on_cluster}}'));
@@ -117,10 +116,7 @@ export async function migrate(
     const previous = done.get(m.version);
     if (previous !== undefined) {
       if (previous !== m.checksum) {
-        throw new WarehouseError(
-          'migration_changed',
-          `migration ${m.version}_${m.name} was edited after it was applied; add a new migration instead`,
-        );
+        throw new WarehouseError('migration_changed', `migration ${m.version}_${m.name} was edited after it was applied; add a new migration instead`);
       }
       skipped++;
       continue;
@@ -129,11 +125,7 @@ export async function migrate(
       try {
         await wh.command(statement);
       } catch (err) {
-        throw new WarehouseError(
-          'migration_failed',
-          `migration ${m.version}_${m.name} failed: ${(err as Error).message.split('\n')[0]}`,
-          { cause: err },
-        );
+        throw new WarehouseError('migration_failed', `migration ${m.version}_${m.name} failed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
       }
     }
     await wh.insert('schema_migrations', [{ version: m.version, name: m.name, checksum: m.checksum }], {

@@ -92,7 +92,12 @@ export async function openReader(wh: Warehouse, opts: ReaderOptions = {}): Promi
             });
       try {
         const text = await (late ? Promise.race([result, late]) : result);
-        return text ? text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as T) : [];
+        return text
+          ? text
+              .split('\n')
+              .filter(Boolean)
+              .map((line) => JSON.parse(line) as T)
+          : [];
       } finally {
         clearTimeout(timer);
       }

@@ -35,7 +35,9 @@ export async function checkDedupSettings(wh: Warehouse): Promise<SettingsProblem
   // The server must take the per-insert settings as sent (a readonly profile would refuse them).
   const probe = dedupInsertSettings('settings-probe');
   const [effective] = await wh.query<Record<string, string | number>>(
-    `SELECT ${Object.keys(probe).map((k) => `toString(getSetting('${k}')) AS ${k}`).join(', ')} ${settingsClause(probe)}`,
+    `SELECT ${Object.keys(probe)
+      .map((k) => `toString(getSetting('${k}')) AS ${k}`)
+      .join(', ')} ${settingsClause(probe)}`,
   );
   const normal = (x: unknown) => ({ true: '1', false: '0' })[String(x)] ?? String(x);
   for (const [k, v] of Object.entries(probe)) {

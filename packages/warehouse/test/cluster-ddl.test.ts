@@ -35,10 +35,12 @@ describe('cluster rendering of the repository migrations', () => {
     const [local, dist, ...rest] = splitStatements(renderMigration(sql, cluster));
     expect(rest).toEqual([]);
     expect(local).toMatch(/^CREATE TABLE IF NOT EXISTS spoor\.events_local ON CLUSTER `spoor_cluster`\n\(/);
-    expect(local).toContain(`ENGINE = ReplicatedReplacingMergeTree(${REPLICA})\nPARTITION BY toYYYYMM(ts)\nORDER BY (site_id, toDate(ts), visitor_id, event_id)`);
+    expect(local).toContain(
+      `ENGINE = ReplicatedReplacingMergeTree(${REPLICA})\nPARTITION BY toYYYYMM(ts)\nORDER BY (site_id, toDate(ts), visitor_id, event_id)`,
+    );
     expect(local).toContain("COMMENT 'One row per accepted event.");
     expect(dist).toBe(
-      "CREATE TABLE IF NOT EXISTS spoor.events ON CLUSTER `spoor_cluster` AS spoor.events_local\n" +
+      'CREATE TABLE IF NOT EXISTS spoor.events ON CLUSTER `spoor_cluster` AS spoor.events_local\n' +
         "ENGINE = Distributed('spoor_cluster', 'spoor', 'events_local', cityHash64(visitor_id))\n" +
         "COMMENT 'One row per accepted event. Count with FINAL or uniqExact(event_id): a late resend may sit beside the original until a merge.'",
     );

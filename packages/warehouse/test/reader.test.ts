@@ -8,7 +8,22 @@ import { migrate, openReader, openWarehouse, type Warehouse, type WarehouseReade
 import { paramText, placeholders, setParamsStatement } from '../src/session-params.js';
 import { tempDir } from '@spoor/testkit/temp';
 
-const HOSTILE = ["it's", 'back\\slash', "\\'", "'); DROP TABLE spoor.events; --", 'tab\there', 'new\nline', 'cr\rx', 'nul\u0000x', '{x:String}', 'ünï©ødé 🎉', '', '\\n', "''", '[\'a\']'];
+const HOSTILE = [
+  "it's",
+  'back\\slash',
+  "\\'",
+  "'); DROP TABLE spoor.events; --",
+  'tab\there',
+  'new\nline',
+  'cr\rx',
+  'nul\u0000x',
+  '{x:String}',
+  'ünï©ødé 🎉',
+  '',
+  '\\n',
+  "''",
+  "['a']",
+];
 
 describe('session parameters', () => {
   it('finds each placeholder once and refuses a statement whose placeholder has no value', () => {
@@ -51,7 +66,9 @@ describe('openReader on the embedded engine', () => {
 
   it('answers while a slow bound query of the same process runs, instead of queueing behind it', async () => {
     const started = performance.now();
-    const slow = wh.query('SELECT sum(sleepEachRow(0.1)) AS s FROM numbers({n:UInt64}) SETTINGS max_block_size = 1', { n: 20 }).then(() => performance.now() - started);
+    const slow = wh
+      .query('SELECT sum(sleepEachRow(0.1)) AS s FROM numbers({n:UInt64}) SETTINGS max_block_size = 1', { n: 20 })
+      .then(() => performance.now() - started);
     await new Promise((r) => setTimeout(r, 100));
     const [row] = await reader.query<{ x: string }>('SELECT {x:String} AS x', { x: 'beside' });
     const answeredAt = performance.now() - started;

@@ -1,5 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertDedupSettings, openReader, changeSite, checkDedupSettings, dedupInsertSettings, emptySite, listSites, migrate, putSite, removeSite, openWarehouse, parseSqlParams, renderMigration, runSqlText, splitStatements, type Warehouse } from '../src/index.js';
+import {
+  assertDedupSettings,
+  openReader,
+  changeSite,
+  checkDedupSettings,
+  dedupInsertSettings,
+  emptySite,
+  listSites,
+  migrate,
+  putSite,
+  removeSite,
+  openWarehouse,
+  parseSqlParams,
+  renderMigration,
+  runSqlText,
+  splitStatements,
+  type Warehouse,
+} from '../src/index.js';
 import { tempDir } from '@spoor/testkit/temp';
 
 let wh: Warehouse;
@@ -29,7 +46,11 @@ describe('migrate', () => {
       "SELECT name, compression_codec AS codec, comment FROM system.columns WHERE database = 'spoor' AND table = 'events' AND name IN ('url', 'ts', 'items.price', 'event_id', 'type')",
     );
     expect(Object.fromEntries(columns.map((c) => [c.name, c.codec]))).toEqual({
-      event_id: '', type: '', ts: 'CODEC(ZSTD(1))', url: 'CODEC(ZSTD(1))', 'items.price': 'CODEC(ZSTD(1))',
+      event_id: '',
+      type: '',
+      ts: 'CODEC(ZSTD(1))',
+      url: 'CODEC(ZSTD(1))',
+      'items.price': 'CODEC(ZSTD(1))',
     });
     expect(columns.find((c) => c.name === 'ts')!.comment).toBe('When it happened, device clock corrected by the collector');
   });
@@ -73,7 +94,7 @@ describe('insert', () => {
     setImmediate(() => (turned = true));
     await wh.insert('events', rows, dedupInsertSettings('turns'));
     expect(serialisedAfterTurn).toBeGreaterThan(0);
-    const [{ n }] = await wh.query<{ n: number }>("SELECT count() AS n FROM spoor.events WHERE site_id = 'turns'") as [{ n: number }];
+    const [{ n }] = (await wh.query<{ n: number }>("SELECT count() AS n FROM spoor.events WHERE site_id = 'turns'")) as [{ n: number }];
     expect(Number(n)).toBe(20_000);
   });
 
@@ -100,7 +121,7 @@ describe('insert', () => {
   });
 
   it('binds spoor sql --param values to {name:Type} placeholders, as values and never as SQL', async () => {
-    const params = parseSqlParams(['site=x\' OR 1=1 --', 'from=2025-01-31', 'n=3']);
+    const params = parseSqlParams(["site=x' OR 1=1 --", 'from=2025-01-31', 'n=3']);
     expect(params).toEqual({ site: "x' OR 1=1 --", from: '2025-01-31', n: '3' });
     const out = await runSqlText(wh, 'SELECT {site:String} AS site, {from:Date} + 1 AS next, {n:UInt8} * 2 AS twice', 'tsv', params);
     expect(out).toBe("site\tnext\ttwice\nx\\' OR 1=1 --\t2025-02-01\t6\n");
@@ -170,8 +191,15 @@ describe('sites', () => {
 describe('openReader', () => {
   it('reads what the main connection wrote, with bound parameters, and can never write', async () => {
     await migrate(wh);
-    await wh.command("CREATE TABLE IF NOT EXISTS spoor.reader_probe (k String, n UInt64) ENGINE = MergeTree ORDER BY k");
-    await wh.insert('reader_probe', [{ k: 'a', n: 1 }, { k: 'b', n: 2 }], { async_insert: 0 });
+    await wh.command('CREATE TABLE IF NOT EXISTS spoor.reader_probe (k String, n UInt64) ENGINE = MergeTree ORDER BY k');
+    await wh.insert(
+      'reader_probe',
+      [
+        { k: 'a', n: 1 },
+        { k: 'b', n: 2 },
+      ],
+      { async_insert: 0 },
+    );
     const reader = await openReader(wh, { connections: 2 });
     try {
       const rows = await Promise.all([1, 2, 3].map(() => reader.query<{ n: number }>('SELECT n FROM spoor.reader_probe WHERE k = {k:String}', { k: 'b' })));

@@ -40,7 +40,12 @@ function conditionData(c: ConditionRow): DefinitionData {
   const scalar = NUMERIC_KINDS.has(kind as FieldKind) ? 'number' : kind === 'bool' ? 'boolean' : 'string';
   let v: unknown;
   if (BOOLEAN_OPS.has(op)) v = value(c.value || 'true', 'boolean');
-  else if (LIST_OPS.has(op)) v = c.value.split(',').map((s) => s.trim()).filter(Boolean).map((s) => literal(s, scalar));
+  else if (LIST_OPS.has(op))
+    v = c.value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => literal(s, scalar));
   else if (op === 'between') v = [value(c.value, scalar), value(c.value2, scalar)];
   else v = value(c.value, scalar);
   return { ...head, [op]: v };
@@ -115,7 +120,17 @@ function leafRows(leaf: DefinitionData): ConditionRow[] | string {
     const entries = Object.entries(count);
     if (entries.length !== 1 || 'path' in leaf) return 'it counts events in a way the form does not offer';
     const [op, v] = entries[0]!;
-    return [{ ...EMPTY_ROW, kind: 'event', event: String(leaf.event), name: leaf.name ? String(leaf.name) : '', within: leaf.within ? text(leaf.within) : '', op, value: text(v) }];
+    return [
+      {
+        ...EMPTY_ROW,
+        kind: 'event',
+        event: String(leaf.event),
+        name: leaf.name ? String(leaf.name) : '',
+        within: leaf.within ? text(leaf.within) : '',
+        op,
+        value: text(v),
+      },
+    ];
   }
   return `it uses ${Object.keys(leaf).join(', ')}, which the form does not offer (edit the file instead)`;
 }

@@ -55,8 +55,9 @@ function explain(err: unknown): string {
   const message = userMessage(err);
   if (message === undefined) throw err;
   return message
-    .replace(/^where\.(?:all|any)\.(\d+)(?:\.([a-z_]+))?(?:\.[\w.]+)?: /, (_, n: string, key?: string) =>
-      `Condition ${Number(n) + 1}${key && !['field', 'trait', 'event'].includes(key) ? ` (${key})` : ''}: `,
+    .replace(
+      /^where\.(?:all|any)\.(\d+)(?:\.([a-z_]+))?(?:\.[\w.]+)?: /,
+      (_, n: string, key?: string) => `Condition ${Number(n) + 1}${key && !['field', 'trait', 'event'].includes(key) ? ` (${key})` : ''}: `,
     )
     .replace(/^params\.([a-z0-9_]+)(?:\.[\w.]+)?: /, (_, p: string) => `Parameter ${p}: `)
     .replace(/^name: /, 'Name: ');

@@ -88,7 +88,12 @@ export function customerRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
       const site = requiredSite(form.site);
       if ((form.confirm ?? '').trim() !== id) {
         const devices = await customerDevices(wh, site, id);
-        return { title: `Forget ${id}`, view: 'customers', status: 400, body: forgetConfirm(id, site, devices.rows.length, session, `Type ${id} exactly to confirm; nothing was erased.`) };
+        return {
+          title: `Forget ${id}`,
+          view: 'customers',
+          status: 400,
+          body: forgetConfirm(id, site, devices.rows.length, session, `Type ${id} exactly to confirm; nothing was erased.`),
+        };
       }
       const who = await resolve(wh, site, id);
       const r = await forget(wh, who.kind === 'user' ? { site, userId: id } : { site, visitorId: id });

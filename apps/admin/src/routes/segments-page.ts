@@ -26,9 +26,7 @@ export function segmentPageRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
     const size = selected && Object.keys(q.params).length === 0 ? counting.then((s) => s.get(selected.definition.name) ?? 0) : undefined;
     const [sizes, preview, history, schedules] = await Promise.all([
       counting,
-      selected
-        ? segmentPreview(deps.warehouse, selected, { site: q.site, params: q.params, limit: 20, now, size }).catch((err: Error) => err)
-        : undefined,
+      selected ? segmentPreview(deps.warehouse, selected, { site: q.site, params: q.params, limit: 20, now, size }).catch((err: Error) => err) : undefined,
       selected ? segmentHistory(deps.warehouse, selected.definition.name) : undefined,
       selected && deps.webhooks ? deps.webhooks.list(selected.definition.name) : undefined,
     ]);
@@ -58,7 +56,11 @@ export function segmentPageRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
       const webhooks = deps.webhooks;
       if (!webhooks) throw new AdminError(404, 'not_found', 'webhook schedules are not available here');
       const entry = deps.catalog().get(c.req.param('name'));
-      const params = Object.fromEntries(Object.entries(form).filter(([k]) => k.startsWith('param_')).map(([k, v]) => [k.slice(6), v]));
+      const params = Object.fromEntries(
+        Object.entries(form)
+          .filter(([k]) => k.startsWith('param_'))
+          .map(([k, v]) => [k.slice(6), v]),
+      );
       const site = form.site ? parseSegmentQuery({ site: form.site }).site : undefined;
       await webhooks.add({ segment: entry.definition.name, url: form.url ?? '', every: form.every ?? '', params, site });
       throw new Redirect(segmentUrl(entry.definition.name, site));

@@ -1,7 +1,17 @@
 // The segment builder page: the form (conditions from the fields whitelist, time windows,
 // parameters), and the result beside it — size, first rows, the YAML it saves, downloads and the
 // save form. admin.js re-fetches the result as the form changes; without scripts "Preview" does.
-import { COUNT_OPERATORS, EVENT_TYPES, FIELDS, TRAIT_OPERATORS, fieldOperators, isFieldName, type FieldName, type OpName, type SegmentPreview } from '@spoor/segments';
+import {
+  COUNT_OPERATORS,
+  EVENT_TYPES,
+  FIELDS,
+  TRAIT_OPERATORS,
+  fieldOperators,
+  isFieldName,
+  type FieldName,
+  type OpName,
+  type SegmentPreview,
+} from '@spoor/segments';
 import { html, type Html } from '../html.js';
 import { builderFields, MAX_CONDITIONS, MAX_PARAMS, type BuilderForm, type ConditionRow, type ParamRow } from '../builder/form.js';
 import { CSRF_FIELD } from '../middleware/session/forms.js';
@@ -53,7 +63,16 @@ function input(name: string, label: string, value: string, placeholder = '', siz
 function conditionRow(c: ConditionRow, i: number): Html {
   const p = `c${i}_`;
   return html`<fieldset class="condition" data-row="${i}"><legend>Condition ${i + 1}</legend>
-    ${select(`${p}kind`, 'Kind', [['field', 'field'], ['trait', 'trait'], ['event', 'event count']], c.kind)}
+    ${select(
+      `${p}kind`,
+      'Kind',
+      [
+        ['field', 'field'],
+        ['trait', 'trait'],
+        ['event', 'event count'],
+      ],
+      c.kind,
+    )}
     ${select(`${p}field`, 'Field', [['', '(field)'], ...FIELD_NAMES.map((f): [string, string] => [f, f])], c.field)}
     ${input(`${p}trait`, 'Trait key', c.trait, 'trait, e.g. email')}
     ${select(`${p}event`, 'Event type', [['', '(event)'], ...EVENT_TYPES.map((e): [string, string] => [e, e])], c.event)}
@@ -69,7 +88,17 @@ function paramRow(p: ParamRow, i: number): Html {
   const k = `p${i}_`;
   return html`<fieldset class="param"><legend>Parameter ${i + 1}</legend>
     ${input(`${k}name`, 'Parameter name', p.name, 'name')}
-    ${select(`${k}type`, 'Type', [['duration', 'duration'], ['integer', 'whole number'], ['number', 'number'], ['string', 'text']], p.type)}
+    ${select(
+      `${k}type`,
+      'Type',
+      [
+        ['duration', 'duration'],
+        ['integer', 'whole number'],
+        ['number', 'number'],
+        ['string', 'text'],
+      ],
+      p.type,
+    )}
     ${input(`${k}default`, 'Default', p.default, 'default')}
     ${input(`${k}description`, 'Description', p.description, 'what it means', 24)}
   </fieldset>`;

@@ -58,25 +58,31 @@ export function customerView(c: Customer360, segments: string[], site: string): 
       </dl>
     </section>
     <section aria-labelledby="predictions"><h3 id="predictions">Predictions</h3>
-      ${predicted
-        ? html`<dl class="profile">
+      ${
+        predicted
+          ? html`<dl class="profile">
             ${figure('Still a customer (p_alive)', formatFigure(p.p_alive, 'rate'), 'p_alive')}
             ${figure('Expected purchases, 90 days', formatFigure(p.expected_purchases_90d, 'number'), 'expected_purchases_90d')}
             ${figure('Predicted value, 365 days', formatFigure(p.predicted_value_365d, 'money'), 'predicted_value_365d')}
             ${figure('Next purchase by', p.next_purchase_at ?? 'none expected', 'next_purchase_at')}
             ${figure('Method', p.prediction_method, 'prediction_method')}
           </dl>`
-        : html`<p class="note">No prediction for this customer (predictions cover customers with an order once the models are fitted: spoor predict fit).</p>`}
+          : html`<p class="note">No prediction for this customer (predictions cover customers with an order once the models are fitted: spoor predict fit).</p>`
+      }
     </section>
     <section aria-labelledby="segments"><h3 id="segments">Segments</h3>
-      ${segments.length
-        ? html`<ul class="tags">${segments.map((s) => html`<li><a href="${segmentUrl(s, site)}" data-member-of="${s}">${s}</a></li>`)}</ul>`
-        : html`<p class="note">In no segment (with their default parameters).</p>`}
+      ${
+        segments.length
+          ? html`<ul class="tags">${segments.map((s) => html`<li><a href="${segmentUrl(s, site)}" data-member-of="${s}">${s}</a></li>`)}</ul>`
+          : html`<p class="note">In no segment (with their default parameters).</p>`
+      }
     </section>
     <section aria-labelledby="traits"><h3 id="traits">Traits</h3>
-      ${traits.length
-        ? html`<dl class="profile">${traits.map(([k, v]) => html`<div><dt>${k}</dt><dd data-trait="${k}">${v}</dd></div>`)}</dl>`
-        : html`<p class="note">No identify() traits.</p>`}
+      ${
+        traits.length
+          ? html`<dl class="profile">${traits.map(([k, v]) => html`<div><dt>${k}</dt><dd data-trait="${k}">${v}</dd></div>`)}</dl>`
+          : html`<p class="note">No identify() traits.</p>`
+      }
     </section>
     <section aria-labelledby="devices"><h3 id="devices">Devices and browsers</h3>
       ${dataTable<CustomerDevice>({

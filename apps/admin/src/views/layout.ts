@@ -58,7 +58,8 @@ export function page(c: Context, body: Html, opts: PageOptions) {
       </header>`
     : '';
   return c.html(
-    html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${opts.title} · Spoor</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/admin/assets/uplot.css"><link rel="stylesheet" href="/admin/assets/admin.css"><script src="/admin/assets/uplot.js" defer></script><script src="/admin/assets/admin.js" defer></script></head><body><a class="skip" href="#main">Skip to content</a>${signedIn}<main id="main" tabindex="-1">${body}</main></body></html>`.text,
+    html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${opts.title} · Spoor</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/admin/assets/uplot.css"><link rel="stylesheet" href="/admin/assets/admin.css"><script src="/admin/assets/uplot.js" defer></script><script src="/admin/assets/admin.js" defer></script></head><body><a class="skip" href="#main">Skip to content</a>${signedIn}<main id="main" tabindex="-1">${body}</main></body></html>`
+      .text,
     opts.status ?? 200,
   );
 }

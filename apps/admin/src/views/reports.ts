@@ -54,13 +54,14 @@ export function rfmView(t: Table<RfmCell>, site: string): Html {
   const cell = (r: number, f: number) => t.rows.find((c) => Number(c.r_score) === r && Number(c.f_score) === f);
   const heat = (n: number) => (n === 0 ? 0 : 1 + Math.min(4, Math.floor((4 * n) / max)));
   const grid = [5, 4, 3, 2, 1].map(
-    (r) => html`<tr><th scope="row">R ${r}</th>${[1, 2, 3, 4, 5].map((f) => {
-      const c = cell(r, f);
-      const n = Number(c?.customers ?? 0);
-      const label = `${formatFigure(n, 'count')} customers`;
-      return html`<td class="heat-${heat(n)}" data-r="${r}" data-f="${f}" data-customers="${n}" data-revenue="${String(c?.revenue ?? 0)}">
+    (r) =>
+      html`<tr><th scope="row">R ${r}</th>${[1, 2, 3, 4, 5].map((f) => {
+        const c = cell(r, f);
+        const n = Number(c?.customers ?? 0);
+        const label = `${formatFigure(n, 'count')} customers`;
+        return html`<td class="heat-${heat(n)}" data-r="${r}" data-f="${f}" data-customers="${n}" data-revenue="${String(c?.revenue ?? 0)}">
         <a href="${builderHref(rfmCellDefinition(r, f), site)}" aria-label="R ${r}, F ${f}: ${label}, open the segment">${label}<br><span class="note">${formatFigure(c?.revenue ?? 0, 'money')}</span></a></td>`;
-    })}</tr>`,
+      })}</tr>`,
   );
   return html`<h2>RFM grid <span class="note">${site || 'all sites'}</span></h2>
     <p class="note">Customers by recency score (rows, 5 = most recent) and frequency score (columns, 5 = most orders), with their revenue. Counted as segments count people, so a cell's number is the size of the segment its link opens; export it there.</p>
@@ -88,12 +89,15 @@ export function cohortsView(t: Table<CohortRow>, range: DateRange): Html {
   const grid = cohorts.map((cohort) => {
     const rows = t.rows.filter((r) => r.cohort === cohort);
     const size = Number(rows[0]?.customers ?? 0);
-    return html`<tr><th scope="row">${cohort.slice(0, 7)}</th><td class="num" data-cohort-size="${cohort}">${formatFigure(size, 'count')}</td>${Array.from({ length: offsets }, (_, i) => {
-      const r = rows.find((x) => Number(x.months_later) === i + 1);
-      if (!r) return html`<td></td>`;
-      const rate = Number(r.retention);
-      return html`<td class="num heat-${rate === 0 ? 0 : 1 + Math.min(4, Math.floor(rate * 10))}" data-retention="${String(r.retention)}">${formatFigure(rate, 'rate')}</td>`;
-    })}</tr>`;
+    return html`<tr><th scope="row">${cohort.slice(0, 7)}</th><td class="num" data-cohort-size="${cohort}">${formatFigure(size, 'count')}</td>${Array.from(
+      { length: offsets },
+      (_, i) => {
+        const r = rows.find((x) => Number(x.months_later) === i + 1);
+        if (!r) return html`<td></td>`;
+        const rate = Number(r.retention);
+        return html`<td class="num heat-${rate === 0 ? 0 : 1 + Math.min(4, Math.floor(rate * 10))}" data-retention="${String(r.retention)}">${formatFigure(rate, 'rate')}</td>`;
+      },
+    )}</tr>`;
   });
   return html`<h2>Cohorts <span class="note">${scopeNote(range)}</span></h2>
     <p class="note">Customers by the month of their first order, and the share who ordered again each month after.</p>

@@ -56,9 +56,11 @@ export function segmentDetail(d: SegmentDetail): Html {
     ${paramForm(d.entry, params, d.site)}
     ${previewTable(preview)}
     <h3>Size over time</h3>
-    ${d.history.rows.length > 0
-      ? html`${chart({ table: 'segment-history', series: ['members'], title: `People in ${name} at each webhook run`, kind: 'line', format: 'count' })}`
-      : html`<p class="note">Sizes are recorded at every delivered webhook run; ${name} has none yet.</p>`}
+    ${
+      d.history.rows.length > 0
+        ? html`${chart({ table: 'segment-history', series: ['members'], title: `People in ${name} at each webhook run`, kind: 'line', format: 'count' })}`
+        : html`<p class="note">Sizes are recorded at every delivered webhook run; ${name} has none yet.</p>`
+    }
     ${dataTable<SegmentRun>({
       id: 'segment-history',
       caption: 'Webhook runs',
@@ -82,7 +84,13 @@ function webhookSection(name: string, params: Record<string, string>, d: Segment
     return html`<h3>Webhooks</h3><p class="note">Scheduling needs the admin app inside <code>spoor up</code>; from a shell: <code>spoor segments export ${name} --to URL --every 1h</code>.</p>`;
   }
   const list = d.schedules.map(
-    (s) => html`<li data-schedule="${s.id}">${s.destination}, every ${s.every}${s.site ? `, site ${s.site}` : ''}${Object.keys(s.params).length ? `, ${Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}
+    (s) => html`<li data-schedule="${s.id}">${s.destination}, every ${s.every}${s.site ? `, site ${s.site}` : ''}${
+      Object.keys(s.params).length
+        ? `, ${Object.entries(s.params)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`
+        : ''
+    }
       <form method="post" action="/admin/segments/${encodeURIComponent(name)}/webhooks/${encodeURIComponent(s.id)}/delete" class="inline"><input type="hidden" name="${CSRF_FIELD}" value="${d.session.csrf}"><button type="submit">Stop</button></form></li>`,
   );
   return html`<h3>Webhooks</h3>

@@ -25,9 +25,7 @@ export interface DataTableOptions<T> {
 }
 
 export function dataTable<T>(opts: DataTableOptions<T>): Html {
-  const head = opts.columns.map(
-    (c) => html`<th scope="col" data-key="${c.key}"${c.x ? html` data-x` : ''} class="${c.format ? 'num' : ''}">${c.label}</th>`,
-  );
+  const head = opts.columns.map((c) => html`<th scope="col" data-key="${c.key}"${c.x ? html` data-x` : ''} class="${c.format ? 'num' : ''}">${c.label}</th>`);
   const body =
     opts.rows.length === 0
       ? html`<tr><td colspan="${opts.columns.length}" class="note">${opts.empty ?? 'Nothing in this range yet.'}</td></tr>`

@@ -29,9 +29,7 @@ async function migrate(config: Config): Promise<string> {
   try {
     const r = await runMigrations(wh, { dir: MIGRATIONS_DIR, cluster: config.SPOOR_CLICKHOUSE_CLUSTER });
     const names = r.applied.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`);
-    return names.length > 0
-      ? `applied ${names.length} migration(s): ${names.join(', ')}`
-      : `up to date (${r.skipped} migration(s) already applied)`;
+    return names.length > 0 ? `applied ${names.length} migration(s): ${names.join(', ')}` : `up to date (${r.skipped} migration(s) already applied)`;
   } catch (err) {
     throw new CliError((err as Error).message);
   } finally {

@@ -42,9 +42,7 @@ export const options = {
 
 const flagSchema = z.object({
   site: z.string().min(1).max(200).optional(),
-  param: z
-    .array(z.string().regex(/^[a-z][a-z0-9_]*=.*$/, 'is name=value, e.g. --param window=2h'))
-    .default([]),
+  param: z.array(z.string().regex(/^[a-z][a-z0-9_]*=.*$/, 'is name=value, e.g. --param window=2h')).default([]),
   limit: z.coerce.number().int().min(1).max(1_000).optional(),
   format: z.string().optional(),
   out: z.string().min(1).optional(),
@@ -90,7 +88,11 @@ function params(f: Flags): Record<string, string> {
 async function list(config: Config, catalog: SegmentCatalog, f: Flags) {
   const entries = catalog.list();
   const sizes = await withWarehouse(config, (wh) => segmentSizes(wh, entries, { site: f.site }));
-  const rows = entries.map((e) => [e.definition.name + (e.builtin ? '' : ' *'), (sizes.get(e.definition.name) ?? 0).toLocaleString('en-US'), e.definition.description]);
+  const rows = entries.map((e) => [
+    e.definition.name + (e.builtin ? '' : ' *'),
+    (sizes.get(e.definition.name) ?? 0).toLocaleString('en-US'),
+    e.definition.description,
+  ]);
   const custom = entries.some((e) => !e.builtin);
   process.stdout.write(table(['segment', 'people', 'description'], rows, [false, true, false]) + (custom ? '* custom (SPOOR_SEGMENTS_DIR)\n' : ''));
 }
@@ -99,13 +101,7 @@ async function show(config: Config, entry: SegmentEntry, f: Flags) {
   const preview = await withWarehouse(config, (wh) => segmentPreview(wh, entry, { site: f.site, params: params(f), limit: f.limit ?? 10 }));
   const d = entry.definition;
   const data = (entry.data ?? {}) as Record<string, unknown>;
-  const lines = [
-    `${d.name} (${entry.builtin ? 'built-in' : entry.source})`,
-    d.description,
-    '',
-    'rule:',
-    indent(toYaml(data.where ?? {}).trimEnd()),
-  ];
+  const lines = [`${d.name} (${entry.builtin ? 'built-in' : entry.source})`, d.description, '', 'rule:', indent(toYaml(data.where ?? {}).trimEnd())];
   if (Object.keys(d.params).length > 0) {
     lines.push('parameters (--param name=value):');
     for (const [k, spec] of Object.entries(d.params)) {
@@ -116,7 +112,13 @@ async function show(config: Config, entry: SegmentEntry, f: Flags) {
   const rows = preview.values.map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))));
   process.stdout.write(`${lines.join('\n')}\n`);
   if (rows.length > 0) {
-    process.stdout.write(table(preview.columns.map((c) => c.name), rows, preview.columns.map((c) => c.kind === 'number')));
+    process.stdout.write(
+      table(
+        preview.columns.map((c) => c.name),
+        rows,
+        preview.columns.map((c) => c.kind === 'number'),
+      ),
+    );
     if (preview.size > rows.length) process.stdout.write(`… the first ${rows.length}; spoor segments export ${d.name} has everyone\n`);
   }
 }
@@ -163,7 +165,9 @@ async function exportTo(config: Config, entry: SegmentEntry, f: Flags) {
   });
   if (target || showBar) {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    process.stderr.write(`exported ${rows.toLocaleString('en-US')} people of ${entry.definition.name} as ${format}${target ? ` to ${target}` : ''} in ${seconds}s\n`);
+    process.stderr.write(
+      `exported ${rows.toLocaleString('en-US')} people of ${entry.definition.name} as ${format}${target ? ` to ${target}` : ''} in ${seconds}s\n`,
+    );
   }
 }
 
@@ -184,7 +188,7 @@ async function deliver(config: Config, entry: SegmentEntry, f: Flags) {
             url: f.to!,
             params: params(f),
             site: f.site,
-                  secret: config.SPOOR_WEBHOOK_SECRET,
+            secret: config.SPOOR_WEBHOOK_SECRET,
             signal: stop.signal,
           }),
         );

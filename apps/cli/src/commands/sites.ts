@@ -107,7 +107,14 @@ const cookieDomainSchema = z
 
 /** `a,b,c` → the names; `""` → none (an explicit empty value clears the list). */
 function listFlag(flag: string, value: string, item: z.ZodType<string>): string[] {
-  const names = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   for (const name of names) {
     const r = item.safeParse(name);
     if (!r.success) throw new CliError(`${flag}: ${JSON.stringify(name)} ${r.error.issues[0]!.message}`);

@@ -53,9 +53,7 @@ export async function worker(config: Config, s: WorkerSettings, log: Logger): Pr
     draining: () => draining,
     metrics: async () => {
       const counts = await stats.queue.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => undefined);
-      return metrics.render(
-        counts && { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 },
-      );
+      return metrics.render(counts && { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 });
     },
   }).catch((err: Error) => {
     throw new CliError(`cannot serve metrics on port ${s.metricsPort}: ${err.message}`);

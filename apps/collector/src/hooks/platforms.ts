@@ -52,5 +52,10 @@ export function isWooCommercePing(req: HookRequest): boolean {
 export function hookBatchId(platform: HookPlatform, deliveryId: string | undefined, raw: Uint8Array): string {
   const candidate = deliveryId ? `${platform}-${deliveryId}` : '';
   if (/^[A-Za-z0-9_-]{1,64}$/.test(candidate)) return candidate;
-  return `${platform}-${createHash('sha256').update(deliveryId ?? '').update('\0').update(raw).digest('hex').slice(0, 40)}`;
+  return `${platform}-${createHash('sha256')
+    .update(deliveryId ?? '')
+    .update('\0')
+    .update(raw)
+    .digest('hex')
+    .slice(0, 40)}`;
 }

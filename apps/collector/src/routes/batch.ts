@@ -39,7 +39,11 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
     const origin = c.req.header('origin');
     if (!originAllowed(config, origin)) {
       const message = `origin ${origin} may not send for site ${site}`;
-      recordRefusal(deps.queue, { site, batchId: envelope.value.batch_id, body, reason: 'origin_not_allowed', path: 'origin', message, receivedAt }, deps.logger);
+      recordRefusal(
+        deps.queue,
+        { site, batchId: envelope.value.batch_id, body, reason: 'origin_not_allowed', path: 'origin', message, receivedAt },
+        deps.logger,
+      );
       throw new CollectorError(403, 'origin_not_allowed', message);
     }
     allowOrigin(c, origin);
@@ -89,11 +93,7 @@ export function parseJson(text: string): unknown {
 }
 
 /** An envelope that failed validation is recorded only when it names a registered site. */
-async function recordForKnownSite(
-  deps: CollectorDeps,
-  body: unknown,
-  r: Omit<RequestRefusal, 'site' | 'batchId' | 'body'>,
-): Promise<void> {
+async function recordForKnownSite(deps: CollectorDeps, body: unknown, r: Omit<RequestRefusal, 'site' | 'batchId' | 'body'>): Promise<void> {
   const fields = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const site = siteIdSchema.safeParse(fields.site);
   if (!site.success || deps.sites.ready?.() === false) return;

@@ -23,13 +23,8 @@ export function healthRoutes(app: Hono, deps: CollectorDeps, state: { readonly c
 }
 
 /** Runs readiness checks side by side; a check that throws or takes over `timeoutMs` fails. */
-export async function runChecks(
-  checks: Record<string, () => Promise<boolean>>,
-  timeoutMs = 2_000,
-): Promise<Record<string, boolean>> {
-  const results = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => [name, await withTimeout(check(), timeoutMs)] as const),
-  );
+export async function runChecks(checks: Record<string, () => Promise<boolean>>, timeoutMs = 2_000): Promise<Record<string, boolean>> {
+  const results = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await withTimeout(check(), timeoutMs)] as const));
   return Object.fromEntries(results);
 }
 

@@ -20,8 +20,7 @@ export function profilesRoute(app: Hono, deps: CollectorDeps) {
     const id = userIdSchema.safeParse(c.req.param('id'));
     if (!id.success) throw new CollectorError(400, 'invalid_request', `id: ${id.error.issues[0]?.message}`);
     c.header('Cache-Control', 'private, no-store');
-    const limited = (scope: 'ip' | 'site', key: string) =>
-      enforceRateLimit(deps.rateLimits, scope, key, (s) => deps.metrics.rateLimited.inc({ scope: s }));
+    const limited = (scope: 'ip' | 'site', key: string) => enforceRateLimit(deps.rateLimits, scope, key, (s) => deps.metrics.rateLimited.inc({ scope: s }));
 
     if (deps.sites.ready?.() === false) {
       throw new CollectorError(503, 'sites_unavailable', 'the site registry is not loaded yet, retry later', { retryAfter: 5 });

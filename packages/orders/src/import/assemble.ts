@@ -52,14 +52,21 @@ export class OrderAssembler {
     const skip = this.opts.skip?.(row.values);
     if (skip) return { orders: [], skipped: [{ line: row.line, reason: skip, kind: 'left_out', raw: rawOf(row) }] };
     const key = row.values[this.opts.groupBy] ?? row.values.order_id ?? row.values.order_name;
-    if (!key) return { orders: [], skipped: [{ line: row.line, reason: `no ${this.opts.groupBy}`, kind: 'unreadable', column: this.opts.groupBy, raw: rawOf(row) }] };
+    if (!key)
+      return { orders: [], skipped: [{ line: row.line, reason: `no ${this.opts.groupBy}`, kind: 'unreadable', column: this.opts.groupBy, raw: rawOf(row) }] };
     if (key === this.key) {
       this.rows.push(row);
       return { orders: [], skipped: [] };
     }
     const result = this.flush();
     if (this.done.has(key)) {
-      result.skipped.push({ line: row.line, reason: `order ${key} was read earlier in the file: the lines of an order must follow each other (sort the file by order)`, kind: 'unreadable', column: this.opts.groupBy, raw: rawOf(row) });
+      result.skipped.push({
+        line: row.line,
+        reason: `order ${key} was read earlier in the file: the lines of an order must follow each other (sort the file by order)`,
+        kind: 'unreadable',
+        column: this.opts.groupBy,
+        raw: rawOf(row),
+      });
       return result;
     }
     this.key = key;
@@ -89,14 +96,17 @@ export class OrderAssembler {
     const first = (c: Column) => rows.find((r) => r.values[c] !== undefined)?.values[c];
     const skipped: SkippedLine[] = [];
     const orderId = first('order_id') ?? first('order_name')!;
-    if (!idSchema.safeParse(orderId).success) throw new OrdersError('invalid_order', `order id ${JSON.stringify(orderId.slice(0, 70))} is not 1-64 printable characters without spaces`, 'order_id');
+    if (!idSchema.safeParse(orderId).success)
+      throw new OrdersError('invalid_order', `order id ${JSON.stringify(orderId.slice(0, 70))} is not 1-64 printable characters without spaces`, 'order_id');
     const created = first('created_at');
     if (!created) throw new OrdersError('invalid_order', 'no created_at', 'created_at');
     const placedAt = parseOrderTime(created);
-    if (placedAt === undefined) throw new OrdersError('invalid_order', `created_at ${JSON.stringify(created.slice(0, 40))} is not a date or time`, 'created_at');
+    if (placedAt === undefined)
+      throw new OrdersError('invalid_order', `created_at ${JSON.stringify(created.slice(0, 40))} is not a date or time`, 'created_at');
     const currency = (first('currency') ?? this.opts.currency)?.toUpperCase();
     if (!currency) throw new OrdersError('invalid_order', 'no currency (add a currency column, or --currency)', 'currency');
-    if (!CURRENCY.test(currency)) throw new OrdersError('invalid_order', `currency ${JSON.stringify(currency.slice(0, 20))} is not a 3-letter code`, 'currency');
+    if (!CURRENCY.test(currency))
+      throw new OrdersError('invalid_order', `currency ${JSON.stringify(currency.slice(0, 20))} is not a 3-letter code`, 'currency');
 
     const items: OrderLine[] = [];
     for (const r of rows) {
@@ -131,7 +141,8 @@ export class OrderAssembler {
     if (refundText !== undefined && !isZero(refundText)) {
       const at = first('refunded_at');
       const refundedAt = at === undefined ? placedAt : parseOrderTime(at);
-      if (refundedAt === undefined) throw new OrdersError('invalid_order', `refunded_at ${JSON.stringify(at!.slice(0, 40))} is not a date or time`, 'refunded_at');
+      if (refundedAt === undefined)
+        throw new OrdersError('invalid_order', `refunded_at ${JSON.stringify(at!.slice(0, 40))} is not a date or time`, 'refunded_at');
       // The file holds what was refunded of the order by the time of the export: one refund, named after the order.
       refund = { refundId: `order:${orderId}`, orderId, refundedAt, amount: refundText, currency, buyer, personFromOrder: false };
     }
@@ -148,7 +159,8 @@ function lineOf(v: RowValues): OrderLine | undefined {
   if (productId === undefined && v.price === undefined && v.line_total === undefined) return undefined;
   if (productId === undefined) throw new OrdersError('invalid_order', 'a priced line without product_id', 'product_id');
   const quantityText = v.quantity ?? '1';
-  if (!QUANTITY.test(quantityText)) throw new OrdersError('invalid_order', `quantity ${JSON.stringify(quantityText.slice(0, 20))} is not a whole number`, 'quantity');
+  if (!QUANTITY.test(quantityText))
+    throw new OrdersError('invalid_order', `quantity ${JSON.stringify(quantityText.slice(0, 20))} is not a whole number`, 'quantity');
   const quantity = Number(quantityText);
   const price = v.price !== undefined ? amount(v.price, 'price') : v.line_total !== undefined ? unitPrice(amount(v.line_total, 'line_total'), quantity) : '0';
   if (productId.length > 128) throw new OrdersError('invalid_order', 'product_id is longer than 128 characters', 'product_id');

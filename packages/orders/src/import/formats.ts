@@ -36,7 +36,10 @@ export function formatInfo(format: ImportFormat): FormatInfo {
       // Only an order's first row has its order fields; every row has its Name.
       return { groupBy: 'order_name', skip: (v) => (v.status?.toLowerCase() === 'voided' ? 'a voided order (Financial Status voided)' : undefined) };
     case 'woocommerce-csv':
-      return { groupBy: 'order_id', skip: (v) => (v.status && !WOO_PLACED.has(v.status.toLowerCase().replace(/^wc-/, '')) ? `order status ${v.status} is not a placed order` : undefined) };
+      return {
+        groupBy: 'order_id',
+        skip: (v) => (v.status && !WOO_PLACED.has(v.status.toLowerCase().replace(/^wc-/, '')) ? `order status ${v.status} is not a placed order` : undefined),
+      };
     case 'cdnow':
       return { groupBy: 'order_id', currency: 'USD' };
     default:
@@ -157,7 +160,11 @@ function headerColumns(
     return Object.keys(known).length === 0 && isColumn(generic) ? { column: generic, rank } : undefined;
   });
   if (!columns.some((c) => c?.column === 'order_id' || c?.column === 'order_name')) {
-    throw new OrdersError('invalid_order', `the header names no order id column (it has ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}); name one with --map COLUMN=order_id`, 'header');
+    throw new OrdersError(
+      'invalid_order',
+      `the header names no order id column (it has ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}); name one with --map COLUMN=order_id`,
+      'header',
+    );
   }
   return columns;
 }
@@ -251,7 +258,12 @@ export function parseColumnMap(spec: string): Record<string, Column> {
     const from = part.slice(0, eq).trim();
     const to = part.slice(eq + 1).trim();
     if (eq <= 0 || !from) throw new OrdersError('invalid_order', `--map entry ${JSON.stringify(part)} is not FROM=TO`, 'map');
-    if (!isColumn(to)) throw new OrdersError('invalid_order', `--map target ${JSON.stringify(to)} is not a column (order_id, customer_id, email, created_at, total, currency, product_id, quantity, price, refund, ...)`, 'map');
+    if (!isColumn(to))
+      throw new OrdersError(
+        'invalid_order',
+        `--map target ${JSON.stringify(to)} is not a column (order_id, customer_id, email, created_at, total, currency, product_id, quantity, price, refund, ...)`,
+        'map',
+      );
     map[from] = to;
   }
   return map;

@@ -39,6 +39,4 @@ export function invalid(error: z.ZodError, what: string): OrdersError {
 }
 
 /** What a webhook payload yields. */
-export type WebhookRecords =
-  | { kind: 'records'; orders: OrderRecord[]; refunds: RefundRecord[] }
-  | { kind: 'ignored'; reason: string };
+export type WebhookRecords = { kind: 'records'; orders: OrderRecord[]; refunds: RefundRecord[] } | { kind: 'ignored'; reason: string };

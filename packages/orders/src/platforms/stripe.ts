@@ -106,10 +106,16 @@ function charge(object: unknown, previous: Record<string, unknown> | undefined, 
   let refunds: RefundRecord[];
   const listed = c.refunds?.data.filter((f) => (f.status ?? 'succeeded') === 'succeeded') ?? [];
   if (listed.length > 0) {
-    refunds = listed.map((f, i) => ({ ...base, refundId: f.id, refundedAt: f.created * 1000, amount: fromMinorUnits(f.amount, currency, `data.object.refunds.data.${i}.amount`) }));
+    refunds = listed.map((f, i) => ({
+      ...base,
+      refundId: f.id,
+      refundedAt: f.created * 1000,
+      amount: fromMinorUnits(f.amount, currency, `data.object.refunds.data.${i}.amount`),
+    }));
   } else {
     const total = fromMinorUnits(c.amount_refunded, currency, 'data.object.amount_refunded');
-    const before = typeof previous?.amount_refunded === 'number' ? fromMinorUnits(previous.amount_refunded, currency, 'data.previous_attributes.amount_refunded') : '0';
+    const before =
+      typeof previous?.amount_refunded === 'number' ? fromMinorUnits(previous.amount_refunded, currency, 'data.previous_attributes.amount_refunded') : '0';
     refunds = [{ ...base, refundId: `${c.id}:${c.amount_refunded}`, refundedAt: created * 1000, amount: subtract(total, before) }];
   }
   refunds = refunds.filter((f) => !isZero(f.amount));
@@ -119,4 +125,3 @@ function charge(object: unknown, previous: Record<string, unknown> | undefined, 
 function text(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() ? v.trim() : undefined;
 }
-

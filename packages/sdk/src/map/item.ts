@@ -10,23 +10,17 @@ export type Action = [keyof CartApi | 'view_item', unknown];
 export type Obj = Record<string, unknown>;
 
 /** A label: strings and numbers as text, anything else absent. */
-const textOf = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' && isFinite(v) ? String(v) : undefined;
+const textOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' && isFinite(v) ? String(v) : undefined);
 
 /**
  * A non-negative amount from a number or a numeric string ('15.25'); `undefined` when absent,
  * NaN when present but not a valid amount.
  */
 export const amount = (v: unknown): number | undefined =>
-  v == null || v === ''
-    ? undefined
-    : (typeof v === 'number' || (typeof v === 'string' && /^\s*\d*\.?\d+\s*$/.test(v))) && +v >= 0 && +v < 1e14
-      ? +v
-      : NaN;
+  v == null || v === '' ? undefined : (typeof v === 'number' || (typeof v === 'string' && /^\s*\d*\.?\d+\s*$/.test(v))) && +v >= 0 && +v < 1e14 ? +v : NaN;
 
 /** A 3-letter currency code, upper case, or undefined. */
-export const currencyOf = (v: unknown): string | undefined =>
-  typeof v === 'string' && /^[A-Za-z]{3}$/.test(v) ? v.toUpperCase() : undefined;
+export const currencyOf = (v: unknown): string | undefined => (typeof v === 'string' && /^[A-Za-z]{3}$/.test(v) ? v.toUpperCase() : undefined);
 
 /**
  * A wire item from a dialect's product `p` (every dialect names its price and quantity so) and
@@ -39,7 +33,16 @@ export function toItem(p: Obj, id: unknown, name: unknown, category: unknown, br
   const q = amount(p.quantity) ?? 1;
   const label = (v: unknown) => textOf(v) || undefined;
   if (i && price >= 0 && q <= 1e6) {
-    return { id: i, name: textOf(name) ?? '', price, quantity: Math.round(q), category: label(category), brand: label(brand), variant: label(variant), currency: currencyOf(currency) };
+    return {
+      id: i,
+      name: textOf(name) ?? '',
+      price,
+      quantity: Math.round(q),
+      category: label(category),
+      brand: label(brand),
+      variant: label(variant),
+      currency: currencyOf(currency),
+    };
   }
 }
 
@@ -63,13 +66,29 @@ export function listOf(list: unknown, map: (x: Obj) => ItemInput | undefined): I
  * An order from its mapped parts, or undefined when its id is missing or its revenue (or the
  * amounts it has) are not valid; without a revenue, the items add up to it.
  */
-export function toOrder(id: unknown, revenue: unknown, tax: unknown, shipping: unknown, coupon: unknown, currency: unknown, list: ItemInput[]): Obj | undefined {
+export function toOrder(
+  id: unknown,
+  revenue: unknown,
+  tax: unknown,
+  shipping: unknown,
+  coupon: unknown,
+  currency: unknown,
+  list: ItemInput[],
+): Obj | undefined {
   const order_id = textOf(id)?.trim();
   const r = amount(revenue) ?? list.reduce((s, i) => s + (i.price as number) * i.quantity!, 0);
   const t = amount(tax);
   const s = amount(shipping);
   // Each amount is absent, NaN (invalid) or not negative: the sum is a number only when all are valid.
   if (order_id && r + (t ?? 0) + (s ?? 0) >= 0) {
-    return { order_id, revenue: r, tax: t, shipping: s, coupon: textOf(coupon), currency: currencyOf(currency) ?? list.find((i) => i.currency)?.currency, items: list };
+    return {
+      order_id,
+      revenue: r,
+      tax: t,
+      shipping: s,
+      coupon: textOf(coupon),
+      currency: currencyOf(currency) ?? list.find((i) => i.currency)?.currency,
+      items: list,
+    };
   }
 }

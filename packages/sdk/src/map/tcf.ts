@@ -8,7 +8,10 @@ export interface TcData {
 }
 
 /** Purpose ids from a `data-tcf-*` list such as "8,9". */
-export const purposes = (v: unknown, fallback: string): string[] => String(v ?? fallback).split(/[\s,]+/).filter(Boolean);
+export const purposes = (v: unknown, fallback: string): string[] =>
+  String(v ?? fallback)
+    .split(/[\s,]+/)
+    .filter(Boolean);
 
 /**
  * undefined for events that are not a decision (TCF says to act on `tcloaded` and

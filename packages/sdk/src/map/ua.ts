@@ -25,8 +25,7 @@ export function fromUa(entry: Obj, fallbackCurrency?: string): Action[] {
     if (/^(view_item|add|remove)$/.test(m)) for (const i of list) out.push([m, i]);
     else if (m === 'checkout') {
       if (Number(f.step ?? 1) <= 1) out.push([m, { items: list, currency }]);
-    }
-    else if (m === 'purchase' || list.length || f.revenue != null) {
+    } else if (m === 'purchase' || list.length || f.revenue != null) {
       const order = toOrder(f.id, f.revenue, f.tax, f.shipping, f.coupon, currency, list);
       if (order) out.push([m, order]);
     }

@@ -57,7 +57,8 @@ export const recommend: Feature = (core) => {
           const k = e.dataset.spoorField!;
           if (FIELDS.test(k)) e.textContent = (r[k as keyof Recommendation] ?? '') as string; // (textContent makes text of it)
         }
-        for (const e of copy.querySelectorAll<HTMLElement>('[data-spoor-href]')) e.setAttribute('href', e.dataset.spoorHref!.replace(/\{product_id\}/g, encodeURIComponent(r.product_id)));
+        for (const e of copy.querySelectorAll<HTMLElement>('[data-spoor-href]'))
+          e.setAttribute('href', e.dataset.spoorHref!.replace(/\{product_id\}/g, encodeURIComponent(r.product_id)));
         slot.appendChild(copy);
       } else {
         const li = ul.appendChild(el('li', 'recommendation'));
@@ -71,7 +72,9 @@ export const recommend: Feature = (core) => {
     for (const slot of document.querySelectorAll<HTMLElement>('[data-spoor-recommend]:not([data-spoor-filled])')) {
       const d = slot.dataset;
       d.spoorFilled = '';
-      void recommendations({ product: d.spoorProduct || undefined, limit: Number(d.spoorRecommend) }).then(core.safe((recs) => recs.length && render(slot, recs)));
+      void recommendations({ product: d.spoorProduct || undefined, limit: Number(d.spoorRecommend) }).then(
+        core.safe((recs) => recs.length && render(slot, recs)),
+      );
     }
   });
   // After the page has rendered, in a task of its own.

@@ -25,9 +25,33 @@ describe('cart', () => {
     expect(events[1]!.item).toMatchObject({ id: 'SKU-CUP-01', variant: 'blue', quantity: 2, price: 18 });
     expect(events.map((e) => [e.type, e.item.id, e.item.quantity, lines(e)])).toEqual([
       ['cart_add', 'SKU-TEA-01', 1, [['SKU-TEA-01', 1]]],
-      ['cart_add', 'SKU-CUP-01', 2, [['SKU-TEA-01', 1], ['SKU-CUP-01', 2]]],
-      ['cart_add', 'SKU-TEA-01', 1, [['SKU-TEA-01', 2], ['SKU-CUP-01', 2]]],
-      ['cart_remove', 'SKU-CUP-01', 1, [['SKU-TEA-01', 2], ['SKU-CUP-01', 1]]],
+      [
+        'cart_add',
+        'SKU-CUP-01',
+        2,
+        [
+          ['SKU-TEA-01', 1],
+          ['SKU-CUP-01', 2],
+        ],
+      ],
+      [
+        'cart_add',
+        'SKU-TEA-01',
+        1,
+        [
+          ['SKU-TEA-01', 2],
+          ['SKU-CUP-01', 2],
+        ],
+      ],
+      [
+        'cart_remove',
+        'SKU-CUP-01',
+        1,
+        [
+          ['SKU-TEA-01', 2],
+          ['SKU-CUP-01', 1],
+        ],
+      ],
       ['cart_remove', 'SKU-TEA-01', 2, [['SKU-CUP-01', 1]]],
     ]);
     expect(events.map((e) => e.cart!.value)).toEqual([12.5, 48.5, 61, 43, 18]);

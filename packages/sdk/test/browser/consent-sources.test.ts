@@ -101,7 +101,10 @@ describe('WordPress Consent API (wp-consent)', () => {
     const [pv] = await h.waitForEvents(ofType('pageview'));
     expect(pv!.cookieless).toBeUndefined();
     await page.reload(); // wp_has_consent('statistics') is true now
-    await h.waitForEvents(ofType('pageview', (e) => e.visitor_id === pv!.visitor_id), 2);
+    await h.waitForEvents(
+      ofType('pageview', (e) => e.visitor_id === pv!.visitor_id),
+      2,
+    );
   });
 
   it("accepts WooCommerce's 'deny': cookieless, and a stored refusal is cookieless from the start", async () => {
@@ -112,7 +115,12 @@ describe('WordPress Consent API (wp-consent)', () => {
     expect(await footprint(page)).toEqual([]);
     await page.reload();
     await h.waitForEvents(ofType('pageview'), 2);
-    expect(h.server.events().filter(ofType('pageview')).every((e) => e.cookieless)).toBe(true);
+    expect(
+      h.server
+        .events()
+        .filter(ofType('pageview'))
+        .every((e) => e.cookieless),
+    ).toBe(true);
   });
 });
 
@@ -126,7 +134,10 @@ describe("Shopify's Customer Privacy API (shopify-privacy)", () => {
     expect(pv!.cookieless).toBeUndefined();
     await page.evaluate(() => localStorage.removeItem('spoor_consent'));
     await page.reload();
-    await h.waitForEvents(ofType('pageview', (e) => e.visitor_id === pv!.visitor_id), 2);
+    await h.waitForEvents(
+      ofType('pageview', (e) => e.visitor_id === pv!.visitor_id),
+      2,
+    );
   });
 
   it('a declined visitor is cookieless', async () => {

@@ -9,7 +9,10 @@ import { expectValidBatches, ofType, useHarness } from './harness.js';
 const h = useHarness();
 type Ev = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const flush = (page: Page) => page.evaluate(() => (window as unknown as { spoor: { flush(): Promise<void> } }).spoor.flush());
-const ofTypes = (...types: string[]) => (e: { type: string }) => types.includes(e.type);
+const ofTypes =
+  (...types: string[]) =>
+  (e: { type: string }) =>
+    types.includes(e.type);
 
 describe('gtag (ga4)', () => {
   it('reads Arguments objects whatever the gtag function is called (WooCommerce)', async () => {
@@ -30,7 +33,9 @@ describe('Tag Manager GA4 (ga4)', () => {
   it('maps cleared pushes with string amounts and deep categories, and leaves Tag Manager working', async () => {
     const page = await h.open('/gtm-ga4.html');
     const [view] = await h.waitForEvents(ofType('custom', (e) => e.name === 'view_item'));
-    expect(view).toMatchObject({ item: { id: 'SKU_12345', category: 'Apparel/Adult/Shirts/Crew/Short sleeve', price: 15.25, quantity: 1, currency: 'USD', variant: 'green' } });
+    expect(view).toMatchObject({
+      item: { id: 'SKU_12345', category: 'Apparel/Adult/Shirts/Crew/Short sleeve', price: 15.25, quantity: 1, currency: 'USD', variant: 'green' },
+    });
     // Tag Manager loads and installs its own push; the page goes on pushing.
     await page.click('#gtm');
     await page.click('#add');
@@ -69,7 +74,17 @@ describe('Universal Analytics (ua)', () => {
     expect(events[3]).toMatchObject({ order: { order_id: 'T12345', revenue: 35.43, tax: 4.9, shipping: 5.99, currency: 'EUR' } });
     expect(events[4]).toMatchObject({ order: { order_id: 'T12345', revenue: 15.25, currency: 'EUR', items: [{ id: '12345', quantity: 1 }] } });
     expect(events[5]).toMatchObject({
-      order: { order_id: 'C-1234', revenue: 38.26, tax: 1.29, shipping: 5, currency: 'EUR', items: [{ id: 'DD44', price: 11.99 }, { id: 'AA1243544', quantity: 2 }] },
+      order: {
+        order_id: 'C-1234',
+        revenue: 38.26,
+        tax: 1.29,
+        shipping: 5,
+        currency: 'EUR',
+        items: [
+          { id: 'DD44', price: 11.99 },
+          { id: 'AA1243544', quantity: 2 },
+        ],
+      },
     });
     expectValidBatches(h.server);
   });
@@ -96,7 +111,11 @@ describe('malformed pushes', () => {
     await flush(page);
     expect(h.errors).toEqual([]);
     // push still returns the array's new length.
-    expect(await page.evaluate(() => (window as unknown as { pushed: number; dataLayer: unknown[] }).pushed === (window as unknown as { dataLayer: unknown[] }).dataLayer.length)).toBe(true);
+    expect(
+      await page.evaluate(
+        () => (window as unknown as { pushed: number; dataLayer: unknown[] }).pushed === (window as unknown as { dataLayer: unknown[] }).dataLayer.length,
+      ),
+    ).toBe(true);
     expectValidBatches(h.server);
     const events = h.server.events() as Ev[];
     const adds = events.filter((e) => e.type === 'cart_add').map((e) => e.item.id);

@@ -30,7 +30,15 @@ describe('GA4 dataLayer', () => {
     expect(viewCart).toMatchObject({ cart: { value: 49, currency: 'USD', items: [{ id: 'SKU-1' }, { id: 'SKU-2' }] } });
     expect(checkout).toMatchObject({ cart: { value: 49, items: [{ id: 'SKU-1' }, { id: 'SKU-2' }] } });
     expect(purchase).toMatchObject({
-      order: { order_id: 'T-1001', revenue: 49, tax: 4.9, shipping: 5, currency: 'USD', coupon: 'SUMMER', items: [{ id: 'SKU-1' }, { id: 'SKU-2', quantity: 2 }] },
+      order: {
+        order_id: 'T-1001',
+        revenue: 49,
+        tax: 4.9,
+        shipping: 5,
+        currency: 'USD',
+        coupon: 'SUMMER',
+        items: [{ id: 'SKU-1' }, { id: 'SKU-2', quantity: 2 }],
+      },
     });
     // The purchase closes the cart the adds went into.
     expect((purchase!.order as { cart_id: string }).cart_id).toBe((add!.cart as { cart_id: string }).cart_id);

@@ -58,10 +58,18 @@ describe('identity', () => {
     await h.waitForEvents(ofType('custom', (e) => e.name === 'view_item'));
     const vid = await page.evaluate(() => localStorage.getItem('spoor_vid'));
     await page.reload();
-    await h.waitForEvents(ofType('custom', (e) => e.name === 'view_item'), 2);
+    await h.waitForEvents(
+      ofType('custom', (e) => e.name === 'view_item'),
+      2,
+    );
     expect(await page.evaluate(() => localStorage.getItem('spoor_vid'))).toBe(vid);
     expect(new Set(h.server.events().map((e) => e.visitor_id))).toEqual(new Set([vid]));
-    expect(h.server.events().filter(ofType('pageview')).map((e) => e.session_id)).toEqual(Array(2).fill(h.server.events()[0]!.session_id));
+    expect(
+      h.server
+        .events()
+        .filter(ofType('pageview'))
+        .map((e) => e.session_id),
+    ).toEqual(Array(2).fill(h.server.events()[0]!.session_id));
   });
 
   it('shares the visitor across subdomains with data-cookie-domain', async () => {
@@ -89,7 +97,10 @@ describe('identity', () => {
     expect(same!.session_id).toBe(first!.session_id);
     await page.clock.fastForward(31 * 60_000);
     await page.click('#signup');
-    const signups = await h.waitForEvents(ofType('custom', (e) => e.name === 'signup'), 2);
+    const signups = await h.waitForEvents(
+      ofType('custom', (e) => e.name === 'signup'),
+      2,
+    );
     expect(signups[1]!.session_id).not.toBe(first!.session_id);
     expect(signups[1]!.visitor_id).toBe(first!.visitor_id);
     expect(signups[1]!.returning).toBe(true);

@@ -18,8 +18,7 @@ describe('page_leave', () => {
     await page.clock.fastForward(10_000);
     await page.mouse.move(20, 20); // 10 s active
     // Each scroll is awaited: the browser fires one scroll event per frame, for the last position.
-    const scrollTo = (y: number) =>
-      page.evaluate((top) => new Promise((r) => (addEventListener('scroll', r, { once: true }), window.scrollTo(0, top))), y);
+    const scrollTo = (y: number) => page.evaluate((top) => new Promise((r) => (addEventListener('scroll', r, { once: true }), window.scrollTo(0, top))), y);
     await scrollTo(1700);
     await scrollTo(200); // the deepest point counts, not the last
     await page.clock.fastForward(5 * 60_000); // 5 idle minutes: only the first 30 s count

@@ -35,12 +35,16 @@ describe('recommend module', () => {
     const page = await h.open('/recommend.html');
     await page.waitForSelector('#plain .spoor-recommendation');
     await page.waitForSelector('#templated a.card');
-    const plain = await page.$$eval('#plain li', (lis) => lis.map((li) => [li.getAttribute('data-product-id'), li.getAttribute('data-reason'), li.textContent]));
+    const plain = await page.$$eval('#plain li', (lis) =>
+      lis.map((li) => [li.getAttribute('data-product-id'), li.getAttribute('data-reason'), li.textContent]),
+    );
     expect(plain).toEqual([
       ['SKU-9', 'bought_together', 'Tea 4.00 EUR'],
       ['a/b?c', 'popular', `${hostile} 1.50 EUR`],
     ]);
-    const cards = await page.$$eval('#templated a.card', (as) => as.map((a) => [a.getAttribute('href'), a.querySelector('b')!.textContent, a.querySelector('em')!.textContent]));
+    const cards = await page.$$eval('#templated a.card', (as) =>
+      as.map((a) => [a.getAttribute('href'), a.querySelector('b')!.textContent, a.querySelector('em')!.textContent]),
+    );
     expect(cards).toEqual([
       ['/products/SKU-9?ref=spoor', 'Tea', 'bought_together'],
       ['/products/a%2Fb%3Fc?ref=spoor', hostile, 'popular'],

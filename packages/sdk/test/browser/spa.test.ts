@@ -69,7 +69,12 @@ describe('pageviews', () => {
     await h.waitForEvents(ofType('pageview', (e) => path(e.url) === '/spa/sale'));
     await page.evaluate(() => (window as unknown as { spoor: { page(): void } }).spoor.page()); // a second page() call
     await page.evaluate(() => (window as unknown as { spoor: { flush(): Promise<void> } }).spoor.flush());
-    expect(h.server.events().filter(ofType('pageview')).map((v) => path(v.url))).toEqual(['/spa.html', '/spa/sale']);
+    expect(
+      h.server
+        .events()
+        .filter(ofType('pageview'))
+        .map((v) => path(v.url)),
+    ).toEqual(['/spa.html', '/spa/sale']);
   });
 
   it('counts a page restored from the back/forward cache again', async () => {
@@ -80,7 +85,10 @@ describe('pageviews', () => {
     await h.waitForEvents(ofType('pageview', (e) => path(e.url) === '/page-leave.html'));
     // A restore fires no load event, so only wait for the navigation to commit.
     await page.goBack({ waitUntil: 'commit' });
-    const views = await h.waitForEvents(ofType('pageview', (e) => path(e.url) === '/spa.html'), 2);
+    const views = await h.waitForEvents(
+      ofType('pageview', (e) => path(e.url) === '/spa.html'),
+      2,
+    );
     expect(views).toHaveLength(2);
     // Restored, not reloaded: the page's own state is still there.
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);

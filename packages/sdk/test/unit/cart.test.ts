@@ -16,7 +16,10 @@ describe('cart lines', () => {
   });
 
   it('removes a quantity, the line going when nothing is left of it', () => {
-    const items = [{ ...tea, quantity: 3 }, { id: 'cup', name: 'Cup', price: 18, quantity: 1 }];
+    const items = [
+      { ...tea, quantity: 3 },
+      { id: 'cup', name: 'Cup', price: 18, quantity: 1 },
+    ];
     expect(moveLine(items, tea, -1).map((l) => l.quantity)).toEqual([2, 1]);
     expect(moveLine(items, tea, -3).map((l) => l.id)).toEqual(['cup']);
     expect(moveLine(items, tea, -5).map((l) => l.id)).toEqual(['cup']);
@@ -24,7 +27,10 @@ describe('cart lines', () => {
   });
 
   it('keeps lines the site gave without a quantity (counted as 1) when another line changes', () => {
-    const items = [{ id: 'tea', name: 'Tea', price: 1 }, { id: 'cup', name: 'Cup', price: 18, quantity: 2 }];
+    const items = [
+      { id: 'tea', name: 'Tea', price: 1 },
+      { id: 'cup', name: 'Cup', price: 18, quantity: 2 },
+    ];
     expect(moveLine(items, { id: 'cup', name: 'Cup', price: 18 }, -1).map((l) => [l.id, l.quantity])).toEqual([
       ['tea', undefined],
       ['cup', 1],
@@ -33,7 +39,13 @@ describe('cart lines', () => {
   });
 
   it('adds up the value, treating ids and prices given as strings like numbers', () => {
-    expect(cartValue([{ ...tea, quantity: 2 }, { id: 7, name: 'x', price: '0.1' }, { id: 8, name: 'y', price: 0.2 }])).toBeCloseTo(25.3, 10);
+    expect(
+      cartValue([
+        { ...tea, quantity: 2 },
+        { id: 7, name: 'x', price: '0.1' },
+        { id: 8, name: 'y', price: 0.2 },
+      ]),
+    ).toBeCloseTo(25.3, 10);
     expect(cartValue([{ id: 1, name: 'x', price: 'free' }])).toBe(0);
   });
 });
@@ -42,7 +54,10 @@ describe('refund memory', () => {
   /** The cart over a store that keeps values in memory (the browser's store is tested in Chromium). */
   const cart = () => {
     const kept = new Map<string, string>();
-    const store = { get: (k) => kept.get(k), set: (k, v) => void kept.set(k, v), del: (k) => void kept.set(k, '') } as Pick<Store, 'get' | 'set' | 'del'> as Store;
+    const store = { get: (k) => kept.get(k), set: (k, v) => void kept.set(k, v), del: (k) => void kept.set(k, '') } as Pick<
+      Store,
+      'get' | 'set' | 'del'
+    > as Store;
     const sent: unknown[] = [];
     return { api: createCart(store, (type, fields) => type === 'refund' && sent.push(fields!.order)), sent, kept };
   };

@@ -31,7 +31,10 @@ describe('SDK limits', () => {
 
   it('the built script carries the limits it uses as numbers, and no LIMITS object', () => {
     const dir = join(root, 'dist/script');
-    const code = readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    const code = readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
     for (const name of Object.keys(LIMITS)) expect(code).not.toContain(name);
     expect(code).toContain(`slice(0,${LIMITS.maxItems})`); // the dataLayer mappers' item cap
     expect(code).toContain(`>${LIMITS.maxEventBytes}&&`); // the 32 KiB guard

@@ -15,18 +15,25 @@ describe('fromGa4', () => {
   });
 
   it('reads Tag Manager strings: prices and quantities as text, numeric ids, a name-only item', () => {
-    const [[, a], [, b]] = fromGa4('remove_from_cart', { items: [{ item_id: 42, price: '9.90', quantity: '3' }, { item_name: 'Gift card' }] }) as [[string, object], [string, object]];
+    const [[, a], [, b]] = fromGa4('remove_from_cart', { items: [{ item_id: 42, price: '9.90', quantity: '3' }, { item_name: 'Gift card' }] }) as [
+      [string, object],
+      [string, object],
+    ];
     expect(a).toMatchObject({ id: '42', price: 9.9, quantity: 3 });
     expect(b).toMatchObject({ id: 'Gift card', name: 'Gift card', price: 0, quantity: 1 });
   });
 
   it('joins item_category..item_category5 into one path, as Universal Analytics writes categories', () => {
-    const [[, i]] = fromGa4('add_to_cart', { items: [{ item_id: 'A', item_category: 'Apparel', item_category2: 'Men', item_category3: 'Shirts', item_category5: 'Linen' }] }) as [[string, object]];
+    const [[, i]] = fromGa4('add_to_cart', {
+      items: [{ item_id: 'A', item_category: 'Apparel', item_category2: 'Men', item_category3: 'Shirts', item_category5: 'Linen' }],
+    }) as [[string, object]];
     expect(i).toMatchObject({ category: 'Apparel/Men/Shirts/Linen' });
   });
 
   it("gives an item without a currency the event's, and keeps an item's own", () => {
-    const out = fromGa4('add_to_cart', { currency: 'USD', items: [{ item_id: 'A' }, { item_id: 'B', currency: 'EUR' }] }) as Array<[string, { currency: string }]>;
+    const out = fromGa4('add_to_cart', { currency: 'USD', items: [{ item_id: 'A' }, { item_id: 'B', currency: 'EUR' }] }) as Array<
+      [string, { currency: string }]
+    >;
     expect(out.map(([, i]) => i.currency)).toEqual(['USD', 'EUR']);
   });
 
@@ -49,8 +56,17 @@ describe('fromGa4', () => {
 
   it('leaves out what cannot be mapped: items not an array, negative or NaN prices, no id', () => {
     expect(fromGa4('add_to_cart', { items: 'SKU-1' })).toEqual([]);
-    expect(fromGa4('add_to_cart', { items: [{ item_id: 'A', price: -1 }, { item_id: 'B', price: 'abc' }, { item_id: 'C', price: NaN }, { price: 3 }, null, 7] })).toEqual([]);
-    expect(fromGa4('add_to_cart', { items: [{ item_id: 'A', quantity: -2 }, { item_id: 'B', quantity: 'two' }] })).toEqual([]);
+    expect(
+      fromGa4('add_to_cart', { items: [{ item_id: 'A', price: -1 }, { item_id: 'B', price: 'abc' }, { item_id: 'C', price: NaN }, { price: 3 }, null, 7] }),
+    ).toEqual([]);
+    expect(
+      fromGa4('add_to_cart', {
+        items: [
+          { item_id: 'A', quantity: -2 },
+          { item_id: 'B', quantity: 'two' },
+        ],
+      }),
+    ).toEqual([]);
     // An order with an invalid value is not guessed at; one without an id is not an order.
     expect(fromGa4('purchase', { transaction_id: 'T1', value: 'NaN', currency: 'EUR', items: [shirt] })).toEqual([]);
     expect(fromGa4('purchase', { value: 60, currency: 'EUR', items: [shirt] })).toEqual([]);
@@ -63,7 +79,11 @@ describe('fromGa4', () => {
     const cyclic: Record<string, unknown> = { item_id: 'C', price: 1 };
     cyclic.self = cyclic;
     expect(fromGa4('add_to_cart', { items: [cyclic] })).toEqual([['add', expect.objectContaining({ id: 'C' })]]);
-    const throwing = Object.defineProperty({ item_id: 'T' }, 'price', { get: () => { throw new Error('boom'); } });
+    const throwing = Object.defineProperty({ item_id: 'T' }, 'price', {
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     expect(fromGa4('add_to_cart', { items: [throwing, { item_id: 'OK' }] })).toEqual([['add', expect.objectContaining({ id: 'OK' })]]);
   });
 });

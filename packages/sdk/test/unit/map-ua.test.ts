@@ -21,14 +21,33 @@ describe('fromUa', () => {
   });
 
   it('maps purchase with its actionField, and a refund with products or a revenue', () => {
-    const purchase = { event: 'purchase', ecommerce: { currencyCode: 'USD', purchase: { actionField: { id: 'T12345', affiliation: 'Online Store', revenue: '35.43', tax: '4.90', shipping: '5.99', coupon: 'SUMMER_SALE' }, products: [product] } } };
+    const purchase = {
+      event: 'purchase',
+      ecommerce: {
+        currencyCode: 'USD',
+        purchase: {
+          actionField: { id: 'T12345', affiliation: 'Online Store', revenue: '35.43', tax: '4.90', shipping: '5.99', coupon: 'SUMMER_SALE' },
+          products: [product],
+        },
+      },
+    };
     expect(fromUa(purchase)).toEqual([
-      ['purchase', { order_id: 'T12345', revenue: 35.43, tax: 4.9, shipping: 5.99, coupon: 'SUMMER_SALE', currency: 'USD', items: [expect.objectContaining({ id: 'P12345' })] }],
+      [
+        'purchase',
+        {
+          order_id: 'T12345',
+          revenue: 35.43,
+          tax: 4.9,
+          shipping: 5.99,
+          coupon: 'SUMMER_SALE',
+          currency: 'USD',
+          items: [expect.objectContaining({ id: 'P12345' })],
+        },
+      ],
     ]);
-    expect(fromUa({ ecommerce: { currencyCode: 'USD', refund: { actionField: { id: 'T12345' }, products: [{ id: 'P12345', quantity: 1, price: 15.25 }] } } })[0]).toEqual([
-      'refund',
-      expect.objectContaining({ order_id: 'T12345', revenue: 15.25 }),
-    ]);
+    expect(
+      fromUa({ ecommerce: { currencyCode: 'USD', refund: { actionField: { id: 'T12345' }, products: [{ id: 'P12345', quantity: 1, price: 15.25 }] } } })[0],
+    ).toEqual(['refund', expect.objectContaining({ order_id: 'T12345', revenue: 15.25 })]);
     // A full refund without products or an amount cannot say how much: left out.
     expect(fromUa({ ecommerce: { refund: { actionField: { id: 'T12345' } } } })).toEqual([]);
   });
@@ -48,15 +67,31 @@ describe('fromUa', () => {
 describe('fromClassic', () => {
   it('maps a classic transaction push', () => {
     expect(
-      fromClassic({
-        transactionId: '1234',
-        transactionAffiliation: 'Acme Clothing',
-        transactionTotal: 38.26,
-        transactionTax: 1.29,
-        transactionShipping: 5,
-        transactionProducts: [{ sku: 'DD44', name: 'T-Shirt', category: 'Apparel', price: 11.99, quantity: 1 }],
-      }, 'EUR'),
-    ).toEqual([['purchase', { order_id: '1234', revenue: 38.26, tax: 1.29, shipping: 5, coupon: undefined, currency: 'EUR', items: [{ id: 'DD44', name: 'T-Shirt', category: 'Apparel', price: 11.99, quantity: 1, currency: 'EUR' }] }]]);
+      fromClassic(
+        {
+          transactionId: '1234',
+          transactionAffiliation: 'Acme Clothing',
+          transactionTotal: 38.26,
+          transactionTax: 1.29,
+          transactionShipping: 5,
+          transactionProducts: [{ sku: 'DD44', name: 'T-Shirt', category: 'Apparel', price: 11.99, quantity: 1 }],
+        },
+        'EUR',
+      ),
+    ).toEqual([
+      [
+        'purchase',
+        {
+          order_id: '1234',
+          revenue: 38.26,
+          tax: 1.29,
+          shipping: 5,
+          coupon: undefined,
+          currency: 'EUR',
+          items: [{ id: 'DD44', name: 'T-Shirt', category: 'Apparel', price: 11.99, quantity: 1, currency: 'EUR' }],
+        },
+      ],
+    ]);
     expect(fromClassic({ event: 'gtm.dom' })).toEqual([]);
   });
 });

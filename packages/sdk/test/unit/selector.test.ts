@@ -27,12 +27,24 @@ const find = (n: SelectorNode & { kids?: SelectorNode[] }, path: number[]): Sele
   path.reduce<SelectorNode & { kids?: SelectorNode[] }>((x, i) => x.kids![i]!, n);
 
 describe('selectorOf', () => {
-  const body = build(['body', {}, [
-    ['header', { id: 'top' }, [['button', { class: 'btn primary active' }]]],
-    ['ul', { class: 'menu' }, [['li', {}, [['a']]], ['li', {}, [['a']]], ['li', {}, [['a']]]]],
-    ['div', { id: 'ember1234' }, [['span'], ['p', { class: 'is-open lead' }]]],
-    ['section', { class: 'a:b' }, [['em']]],
-  ]]);
+  const body = build([
+    'body',
+    {},
+    [
+      ['header', { id: 'top' }, [['button', { class: 'btn primary active' }]]],
+      [
+        'ul',
+        { class: 'menu' },
+        [
+          ['li', {}, [['a']]],
+          ['li', {}, [['a']]],
+          ['li', {}, [['a']]],
+        ],
+      ],
+      ['div', { id: 'ember1234' }, [['span'], ['p', { class: 'is-open lead' }]]],
+      ['section', { class: 'a:b' }, [['em']]],
+    ],
+  ]);
 
   it('stops at the nearest ancestor with an id', () => {
     expect(selectorOf(find(body, [0, 0]))).toBe('#top > button.btn.primary');

@@ -61,10 +61,7 @@ export async function deliverSegmentChanges(wh: Warehouse, entry: SegmentEntry, 
   const feed = feedId(entry.definition.name, compiled.params, req.site, url);
   const mode = req.mode ?? defaultReadMode(wh);
 
-  const [last] = await wh.query<{ run: number | string }>(
-    `SELECT max(run_id) AS run FROM ${db}.segment_runs WHERE feed = {feed:String}`,
-    { feed },
-  );
+  const [last] = await wh.query<{ run: number | string }>(`SELECT max(run_id) AS run FROM ${db}.segment_runs WHERE feed = {feed:String}`, { feed });
   const previous = Number(last?.run ?? 0) || undefined;
   const runId = Math.max(now, (previous ?? 0) + 1);
 

@@ -47,10 +47,7 @@ async function* pagedRows(wh: Warehouse, stmt: Statement, pageSize: number, onTo
   const table = `${db}.export_${Date.now()}_${randomBytes(4).toString('hex')}`;
   try {
     // Numbered in the statement's order, so pages are ranges of the primary key.
-    await wh.command(
-      `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY n AS SELECT rowNumberInAllBlocks() AS n, * FROM (${stmt.sql})`,
-      stmt.binds,
-    );
+    await wh.command(`CREATE TABLE ${table} ENGINE = MergeTree ORDER BY n AS SELECT rowNumberInAllBlocks() AS n, * FROM (${stmt.sql})`, stmt.binds);
     const [count] = await wh.query<{ total: number | string }>(`SELECT count() AS total FROM ${table}`);
     const total = Number(count?.total ?? 0);
     onTotal?.(total);
@@ -98,10 +95,9 @@ export async function compactRows(wh: Warehouse, sql: string, params: Record<str
 /** Drops scratch tables left behind by an export that died before its cleanup. */
 export async function dropStaleScratch(wh: Warehouse, now = Date.now()): Promise<void> {
   const db = scratchDatabase(wh);
-  const tables = await wh.query<{ name: string }>(
-    "SELECT name FROM system.tables WHERE database = {db:String} AND match(name, '^export_[0-9]+_[0-9a-f]+$')",
-    { db },
-  );
+  const tables = await wh.query<{ name: string }>("SELECT name FROM system.tables WHERE database = {db:String} AND match(name, '^export_[0-9]+_[0-9a-f]+$')", {
+    db,
+  });
   for (const { name } of tables) {
     const made = Number(name.split('_')[1]);
     if (now - made > STALE_MS) await wh.command(`DROP TABLE IF EXISTS ${db}.${name}`).catch(() => undefined);

@@ -57,7 +57,11 @@ describe('bodyLimit', () => {
   it('refuses a body that inflates past its cap (a gzip bomb), and a compressed body past the wire limit', async () => {
     const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024));
     expect(bomb.byteLength).toBeLessThan(1024 * 16);
-    const res = await app({ maxBytes: 64 * 1024, maxInflatedBytes: 4096 }).request('/', { method: 'POST', body: bomb, headers: { 'content-encoding': 'gzip' } });
+    const res = await app({ maxBytes: 64 * 1024, maxInflatedBytes: 4096 }).request('/', {
+      method: 'POST',
+      body: bomb,
+      headers: { 'content-encoding': 'gzip' },
+    });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: 'payload_too_large', message: expect.stringContaining('once inflated') });
     const wire = await post(gzipSync(Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251))), { 'content-encoding': 'gzip' });

@@ -89,11 +89,7 @@ async function readBody(c: Context<BodyEnv>, maxBytes: number, maxInflated: numb
 }
 
 /** Reads a stream to its end, or cancels it and throws as soon as it passes `limit` bytes. */
-export async function readLimited(
-  stream: ReadableStream<Uint8Array>,
-  limit: number,
-  onTooLarge: () => Error,
-): Promise<Uint8Array> {
+export async function readLimited(stream: ReadableStream<Uint8Array>, limit: number, onTooLarge: () => Error): Promise<Uint8Array> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
