@@ -2,15 +2,17 @@
 // it was most recently identified as. identity_map is its home; visitor_profiles.user_id keeps the
 // same answer per visitor so activity reads need no join (checked equal here on shared devices and
 // generated traffic); an order counts for the user it was sent as, else for its browser's customer.
-// Each reader of the rule (profiles, predictions, segments, the workspace's queries and page) is
-// checked to agree with identity_map.
+// Each reader of the rule (profiles, predictions, segments, the workspace's queries and page,
+// personalization) is checked to agree with identity_map.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { SpoorEventInput } from '@spoor/events';
 import { createAdminApp } from '@spoor/admin';
 import { customerDevices, searchCustomers } from '@spoor/reports';
+import { createPersonalization } from '@spoor/personalization';
 import { loadCatalog, peopleSql, type PeopleNeeds } from '@spoor/segments';
 import { generateTraffic } from '@spoor/traffic';
+import { openReader } from '@spoor/warehouse';
 import { makeEvent } from '@spoor/testkit/events';
 import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
 
@@ -151,4 +153,24 @@ it('the workspace shows a customer’s browsers as identity_map has them, and se
   const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
   const shared = await app.request('/admin/customers/v-shared?site=shop', { headers: { cookie } });
   expect(shared.headers.get('location')).toBe('/admin/customers/bob?site=shop');
+});
+
+it('personalization answers for a customer with identity_map’s browsers, and for a browser as its customer', async () => {
+  const reader = await openReader(p.wh);
+  try {
+    const personalization = createPersonalization(reader, { segments: () => loadCatalog(), lookupTimeoutMs: 60_000 });
+    const policy = { site: 'shop', exposeTraits: [], exposeSegments: [], repurchaseProducts: [] };
+    const customers = await p.wh.query<{ customer_id: string; visitors: string[] }>(
+      "SELECT customer_id, arraySort(groupArray(visitor_id)) AS visitors FROM spoor.identity_map WHERE site_id = 'shop' GROUP BY customer_id ORDER BY customer_id IN ('alice', 'bob', 'carol') DESC, length(visitors) DESC, customer_id LIMIT 20",
+    );
+    expect(customers.map((c) => c.customer_id)).toEqual(expect.arrayContaining(['alice', 'bob', 'carol']));
+    for (const c of customers) {
+      const profile = await personalization.profile(policy, c.customer_id);
+      expect([c.customer_id, profile?.kind, [...(profile?.visitor_ids ?? [])].sort()]).toEqual([c.customer_id, 'customer', c.visitors]);
+    }
+    // The shared device was alice's first and is bob's now: its profile is bob's.
+    expect((await personalization.profile(policy, 'v-shared'))?.customer_id).toBe('bob');
+  } finally {
+    await reader.close();
+  }
 });
