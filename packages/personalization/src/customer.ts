@@ -1,7 +1,7 @@
 // One customer's transaction figures by primary key: the figures customer_profiles gives
 // (docs/SCHEMA.md), computed from that customer's rows of customer_transactions only instead of the
 // whole site's. A customer's rows are those sent with their user id, plus the anonymous rows of
-// browsers whose latest identity is them (identity_map's rule), found through identities. The
+// browsers identity_map gives them, read for the browsers identities links to them. The
 // lifecycle is spoor_lifecycle, the function customer_profiles uses. RFM scores need the whole
 // site and come from rfm.ts.
 import { first, type Lookup, type LookupRows } from './lookups.js';
@@ -28,9 +28,9 @@ export interface CustomerFigures {
 
 /**
  * Parameters: `site`, `customer` (a user id, or the visitor id of an anonymous shopper). The
- * browsers of a user are those identities links to them whose most recent link is them: found
- * here, or given as `{visitors:Array(String)}` (`browsers: 'given'`) by a caller that already
- * read them by that same rule (/v1/profiles' first query).
+ * browsers of a user are identity_map's (docs/SCHEMA.md, "Who is a person"): found here, or
+ * given as `{visitors:Array(String)}` (`browsers: 'given'`) by a caller that already read them
+ * there (/v1/profiles' first query).
  */
 export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'summary'; browsers?: 'given' }): Lookup {
   // What /v1/me shows (orders, lifecycle, and what was bought) needs a few of the states only.
@@ -75,11 +75,9 @@ function customerRows(d: string, anonymous: boolean, given: boolean): string {
   if (anonymous) return "user_id = '' AND visitor_id = {customer:String}";
   if (given) return "user_id = {customer:String} OR (user_id = '' AND visitor_id IN {visitors:Array(String)})";
   return `user_id = {customer:String} OR (user_id = '' AND visitor_id IN (
-         SELECT visitor_id FROM ${d}.identities
-         WHERE site_id = {site:String} AND visitor_id IN (
-           SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {customer:String})
-         GROUP BY visitor_id
-         HAVING argMax(user_id, last_seen) = {customer:String}))`;
+         SELECT visitor_id FROM ${d}.identity_map
+         WHERE site_id = {site:String} AND customer_id = {customer:String} AND visitor_id IN (
+           SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {customer:String})))`;
 }
 
 export interface CustomerSummary {

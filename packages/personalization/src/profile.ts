@@ -60,12 +60,12 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
     db,
     [
       {
-        // Every browser ever linked to the id as a user, and whether its latest link is that user.
+        // Every browser ever linked to the id as a user, and whether it is theirs by identity_map
+        // (the one home of the person rule), read for those browsers only.
         name: 'linked',
-        sql: `SELECT visitor_id, argMax(user_id, last_seen) = {id:String} AS owned FROM ${d}.identities
+        sql: `SELECT visitor_id, customer_id = {id:String} AS owned FROM ${d}.identity_map
           WHERE site_id = {site:String} AND visitor_id IN (
-            SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {id:String})
-          GROUP BY visitor_id`,
+            SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {id:String})`,
       },
       {
         name: 'as_visitor',
