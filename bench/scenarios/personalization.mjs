@@ -180,10 +180,12 @@ async function freshness(up, seconds) {
         await res.arrayBuffer();
         if (res.status !== 202) return;
         const acked = performance.now();
-        for (let tries = 0; tries < 2_000; tries++) {
+        // Polled every 100 ms: the figure's resolution, and a load the lookups can serve (at 25 ms,
+        // the probes in flight alone asked for more /v1/me answers than the engine gives here).
+        for (let tries = 0; tries < 600; tries++) {
           const me = await (await request(`${up.base}/v1/me?site=${SITE}`, { headers: { origin: ORIGIN, cookie: `spoor_id=${visitor}` } })).json();
           if (me.cart?.items?.some((x) => x.id === item.id)) return out.push(performance.now() - acked);
-          await sleep(25);
+          await sleep(100);
         }
       })(),
     );
@@ -272,7 +274,7 @@ export async function run(ctx) {
       { what: 'freshness: cart_add 202 → in /v1/me, p99', value: of('fresh99'), unit: 'ms', target: '≤ 1,000 ms', met: met('fresh99', 1_000) },
     ],
     notes: [
-      `spoor up seeded with @spoor/traffic shop traffic (${visitors.toLocaleString('en-US')} visitors, planted affinities) for site ${SITE} (exposes the email trait and two segments; /v1/profiles with its site key). Lookups start on a fixed schedule of ${rate}/s for ${seconds} s (a slow answer does not delay the next), alternating /v1/me (cookie of a seeded browser) and /v1/profiles (a customer id); first alone, then while 20-event batches arrive at half the sustained rate measured just before (as in the e2e scenario). Freshness, after the lookups and a 5 s pause, still at half the sustained ingest: a cart_add for a new visitor every 500 ms, polled through /v1/me every 25 ms.`,
+      `spoor up seeded with @spoor/traffic shop traffic (${visitors.toLocaleString('en-US')} visitors, planted affinities) for site ${SITE} (exposes the email trait and two segments; /v1/profiles with its site key). Lookups start on a fixed schedule of ${rate}/s for ${seconds} s (a slow answer does not delay the next), alternating /v1/me (cookie of a seeded browser) and /v1/profiles (a customer id); first alone, then while 20-event batches arrive at half the sustained rate measured just before (as in the e2e scenario). Freshness, after the lookups and a 5 s pause, still at half the sustained ingest: a cart_add for a new visitor every 500 ms, polled through /v1/me every 100 ms (the figure's resolution).`,
       `Answers by status in the first run: ${JSON.stringify(runs[0]?.statuses ?? {})}.`,
       "The site-wide parts of an answer (catalogue and best sellers, RFM score cuts, segment membership, each product's partners) are cached and refreshed in the background; each lookup reads the person's own rows by primary key: /v1/me in one query (two for a visitor with an open cart, an identity or products whose partners are not cached), /v1/profiles in two (three when the person has a cart or products whose partners are not cached). Every lookup has a 5 s deadline (then 503 personalization_timeout). The lookups run on four read-only engine sessions side by side, their values set on the session, not bound per call (chdb runs the bound calls of a whole process one at a time).",
       "Where a /v1/me answer's CPU goes (profiled with --cpu-prof and process CPU time on the warehouse scenario's 1,003,506 events, one lookup at a time, 2026-12-01 on a machine loaded by other work, so absolute figures are high): ~36 ms of CPU per answer, of which the JavaScript thread is idle nearly all the time; the engine's threads take it: the first query (4 UNION ALL branches) ~22 ms — the visitor_activity granule ~7 ms, the erasure check ~3 ms (an empty table: the cost of a branch), products seen ~5 ms, products bought ~9 ms — and the second (cart, customer, traits, partners) ~14 ms; SELECT 1 costs ~1 ms. So 300 answers/s would need ~11 cores of engine time: the per-query and per-branch cost of the embedded engine, not the lookups' reads, bounds the rate on 2 cores.",
