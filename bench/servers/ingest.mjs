@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateTraffic } from '@spoor/traffic';
 import { DEFAULT_MIGRATIONS_DIR, dedupInsertSettings, migrate, openWarehouse, refreshComputedAhead } from '@spoor/warehouse';
-import { eventRows } from '@spoor/worker';
 import { migrationsFor } from '../lib/migrations.mjs';
+import { batchRows } from '../lib/worker-rows.mjs';
 
 const [mode, target, lookups] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 0)];
 // Planted product affinities (shoppers view products on product pages), as the recommend scenario wants.
@@ -31,17 +31,7 @@ while (inserted < target) {
   visitors.push(traffic.events[0].visitor_id);
   let rows = [];
   for (const b of traffic.batches) {
-    const job = {
-      v: 1,
-      site: 'bench',
-      batch_id: b.body.batch_id,
-      received_at: now,
-      sent_at: now,
-      ctx: { user_agent: b.userAgent, ip_hash: 'h', ip_prefix: '203.0.113.0', gpc: false, prefetch: false },
-      events: b.body.events.map((e) => ({ ...e, client_ts: e.ts, flags: [] })),
-      rejected: [],
-    };
-    rows.push(...eventRows(job));
+    rows.push(...batchRows(b, { site: 'bench', now }));
     if (rows.length >= 10_000 || b === traffic.batches.at(-1)) {
       const t0 = performance.now();
       await wh.insert('events', rows, dedupInsertSettings(`bench-${inserts++}`));

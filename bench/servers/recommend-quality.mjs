@@ -9,7 +9,7 @@ import { assemble, createPersonalization, loadCatalog } from '@spoor/personaliza
 import { loadCatalog as loadSegments } from '@spoor/segments';
 import { generateTraffic, hitRate, holdOutLastOrders } from '@spoor/traffic';
 import { dedupInsertSettings, migrate, openReader, openWarehouse } from '@spoor/warehouse';
-import { eventRows } from '@spoor/worker';
+import { batchRows } from '../lib/worker-rows.mjs';
 
 const [seed, visitors] = [Number(process.argv[2]), Number(process.argv[3])];
 const site = 'bench';
@@ -20,17 +20,7 @@ const holdout = holdOutLastOrders(generateTraffic({ seed, visitors, site, now, a
 let rows = [];
 let inserts = 0;
 for (const b of holdout.batches) {
-  const job = {
-    v: 1,
-    site,
-    batch_id: b.body.batch_id,
-    received_at: now,
-    sent_at: now,
-    ctx: { user_agent: b.userAgent, ip_hash: 'h', ip_prefix: '203.0.113.0', gpc: false, prefetch: false, server_side: !b.userAgent.startsWith('Mozilla/') },
-    events: b.body.events.map((e) => ({ ...e, client_ts: e.ts, flags: [] })),
-    rejected: [],
-  };
-  rows.push(...eventRows(job));
+  rows.push(...batchRows(b, { site, now, serverSide: true }));
   if (rows.length >= 5_000 || b === holdout.batches.at(-1)) {
     await wh.insert('events', rows, dedupInsertSettings(`quality-${inserts++}`));
     rows = [];

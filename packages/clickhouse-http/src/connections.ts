@@ -5,7 +5,7 @@
 // caller's connection is opened with `readonly=1` after them, which the engine enforces for the
 // connection's whole life and refuses to lift (it also refuses later changes of any setting).
 import type { ChdbQueryStream, ChdbResult, RawInsertFormat, RawInsertSummary, Session } from 'chdb';
-import { quoteString } from '@spoor/warehouse';
+import { isParamName, quoteString, setParamsSql } from '@spoor/warehouse';
 import { ClickHouseHttpError, engineError } from './errors.js';
 
 type SessionCtor = new (path: string, opts?: { connectionArgs?: readonly string[] }) => Session;
@@ -147,8 +147,6 @@ export class EngineConnections {
   }
 }
 
-const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 function wrap(session: Session, readonly: boolean): EngineConnection {
   return {
     readonly,
@@ -157,12 +155,10 @@ function wrap(session: Session, readonly: boolean): EngineConnection {
     insert: (params) => session.insert(params),
     async setParams(params) {
       if (params.size === 0) return;
-      const parts: string[] = [];
-      for (const [name, value] of params) {
-        if (!PARAM_NAME.test(name)) throw ClickHouseHttpError.of('BAD_QUERY_PARAMETER', `Invalid query parameter name ${JSON.stringify(name)}`);
-        parts.push(`param_${name} = ${quoteString(value)}`);
+      for (const name of params.keys()) {
+        if (!isParamName(name)) throw ClickHouseHttpError.of('BAD_QUERY_PARAMETER', `Invalid query parameter name ${JSON.stringify(name)}`);
       }
-      await session.queryAsync(`SET ${parts.join(', ')}`, { format: 'TSV' }).catch((err: unknown) => {
+      await session.queryAsync(setParamsSql(params), { format: 'TSV' }).catch((err: unknown) => {
         throw engineError(err);
       });
     },

@@ -13,6 +13,7 @@ export {
 } from './migrate.js';
 export { dedupInsertSettings } from './settings.js';
 export { quoteString, settingsClause, type Settings } from './sql.js';
+export { isParamName, setParamsSql } from './session-params.js';
 export { runSqlText, parseSqlParams, SQL_FORMATS, type SqlFormat } from './sql-text.js';
 export { checkDedupSettings, assertDedupSettings, MIN_DEDUP_WINDOW, type SettingsProblem } from './verify.js';
 export { listSites, getSite, putSite, changeSite, removeSite, emptySite, type SqlRunner, type SiteVersion, type SiteRow, type NewSite } from './sites.js';

@@ -7,6 +7,17 @@ import { quoteString } from './sql.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Whether `name` can be a `{name:Type}` placeholder, so `param_<name>` is a setting name. */
+export const isParamName = (name: string): boolean => NAME.test(name);
+
+/**
+ * `SET param_a = '…', …` for values already in the engine's text form (names checked by the
+ * caller with isParamName): the one way a session is given its parameters, here and over HTTP.
+ */
+export function setParamsSql(values: Iterable<readonly [string, string]>): string {
+  return `SET ${Array.from(values, ([name, text]) => `param_${name} = ${quoteString(text)}`).join(', ')}`;
+}
+
 /** The `{name:Type}` placeholders a statement uses. */
 export function placeholders(sql: string): string[] {
   return [...new Set([...sql.matchAll(/\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*:/g)].map((m) => m[1]!))];
@@ -54,13 +65,13 @@ export function paramText(value: unknown): string | undefined {
  * statement set, and a lookup must never run with another lookup's value.
  */
 export function setParamsStatement(sql: string, params: Record<string, unknown>): string | undefined {
-  const parts: string[] = [];
+  const values: Array<[string, string]> = [];
   for (const name of placeholders(sql)) {
-    if (!NAME.test(name)) throw new Error(`invalid query parameter name ${JSON.stringify(name)}`);
+    if (!isParamName(name)) throw new Error(`invalid query parameter name ${JSON.stringify(name)}`);
     if (!Object.prototype.hasOwnProperty.call(params, name)) throw new Error(`query parameter ${name} has no value`);
     const text = paramText(params[name]);
     if (text === undefined) return undefined;
-    parts.push(`param_${name} = ${quoteString(text)}`);
+    values.push([name, text]);
   }
-  return parts.length > 0 ? `SET ${parts.join(', ')}` : '';
+  return values.length > 0 ? setParamsSql(values) : '';
 }
