@@ -3,7 +3,7 @@
 // wait behind work that is not its own; without a bound, one slow or stuck query held every
 // lookup behind it for as long as it ran. A lookup past its deadline fails with `lookup_timeout`,
 // and its queries still waiting for their turn never start, so an overload does not pile up.
-import type { QueryOptions, WarehouseReader } from '@spoor/warehouse';
+import { withTimeLimit, type QueryOptions, type WarehouseReader } from '@spoor/warehouse';
 import { PersonalizationError } from './errors.js';
 
 export function lookupTimeout(what: string, ms: number, cause?: unknown): PersonalizationError {
@@ -12,11 +12,7 @@ export function lookupTimeout(what: string, ms: number, cause?: unknown): Person
 
 /** `work` or a `lookup_timeout` rejection after `ms`, whichever comes first. */
 export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(lookupTimeout(what, ms)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+  return withTimeLimit(work, ms, () => lookupTimeout(what, ms));
 }
 
 /** The reader for one lookup of at most `ms`: each query gets the time left. */

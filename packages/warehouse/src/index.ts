@@ -19,4 +19,5 @@ export { checkDedupSettings, assertDedupSettings, MIN_DEDUP_WINDOW, type Setting
 export { listSites, getSite, putSite, changeSite, removeSite, emptySite, type SqlRunner, type SiteVersion, type SiteRow, type NewSite } from './sites.js';
 export { openReader, type QueryOptions, type WarehouseReader, type ReaderOptions } from './reader.js';
 export { refreshComputedAhead } from './refresh.js';
+export { withTimeLimit } from './time-limit.js';
 export { isWord, tokenize, type Token, type TokenKind } from './sql-tokens.js';

@@ -12,6 +12,7 @@ import type { Session } from 'chdb';
 import type { Warehouse } from './client.js';
 import { WarehouseError } from './errors.js';
 import { setParamsStatement } from './session-params.js';
+import { withTimeLimit } from './time-limit.js';
 
 export interface WarehouseReader {
   readonly database: string;
@@ -83,24 +84,14 @@ export async function openReader(wh: Warehouse, opts: ReaderOptions = {}): Promi
       // The session is held until the engine is done with the query, even when its caller gave up.
       const result = held.tail.then(() => run(held, sql, params, deadlineAt));
       held.tail = result.catch(() => {}).finally(() => held.queued--);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late =
-        q.timeoutMs === undefined
-          ? undefined
-          : new Promise<never>((_, reject) => {
-              timer = setTimeout(() => reject(timedOut(q.timeoutMs!)), q.timeoutMs);
-            });
-      try {
-        const text = await (late ? Promise.race([result, late]) : result);
-        return text
-          ? text
-              .split('\n')
-              .filter(Boolean)
-              .map((line) => JSON.parse(line) as T)
-          : [];
-      } finally {
-        clearTimeout(timer);
-      }
+      const ms = q.timeoutMs;
+      const text = await (ms === undefined ? result : withTimeLimit(result, ms, () => timedOut(ms)));
+      return text
+        ? text
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as T)
+        : [];
     },
     async close() {
       closed = true;
