@@ -37,6 +37,8 @@ export interface PairRow {
 export interface PartnerCache {
   /** Lists still fresh, and the products whose list must be read. */
   get(site: string, productIds: readonly string[]): { lists: Map<string, Partner[]>; missing: string[] };
+  /** Every list kept, however old, and whether any is past its time to live or not kept at all. */
+  peek(site: string, productIds: readonly string[]): { lists: Map<string, Partner[]>; stale: boolean };
   /** Stores the lists read for `productIds` (a product without pairs gets an empty list). */
   put(site: string, productIds: readonly string[], rows: readonly PairRow[]): Map<string, Partner[]>;
   clear(): void;
@@ -57,6 +59,16 @@ export function partnerCache(opts: { ttlMs: number; maxEntries?: number; now?: (
         else missing.push(id);
       }
       return { lists, missing };
+    },
+    peek(site, productIds) {
+      const lists = new Map<string, Partner[]>();
+      let stale = false;
+      for (const id of productIds) {
+        const e = entries.get(key(site, id));
+        if (e) lists.set(id, e.partners);
+        if (!e || now() - e.at >= opts.ttlMs) stale = true;
+      }
+      return { lists, stale };
     },
     put(site, productIds, rows) {
       const lists = new Map<string, Partner[]>(productIds.map((id) => [id, []]));

@@ -9,17 +9,19 @@ export { productInfo, loadCatalog, type ProductInfo, type Catalog, type ProductR
 export { cartLookup, openCart } from './cart.js';
 export {
   customerLookup,
-  customerSummary,
+  customerSummaries,
+  customerSummariesLookup,
+  forgottenUsers,
   customerFigures,
   traitsLookup,
   customerTraits,
   userForgottenLookup,
-  userForgotten,
   type CustomerFigures,
   type CustomerSummary,
 } from './customer.js';
 export { runLookups, first, all, type Lookup, type LookupRows } from './lookups.js';
-export { meAnswer, visibleSegments, ME_RECOMMENDATIONS, type LookupDeps } from './me.js';
+export { meAnswer, meFromState, loadMeStates, visibleSegments, ME_RECOMMENDATIONS, type LookupDeps, type MeState } from './me.js';
+export { createMeStore, type MeStore, type MeStoreOptions, type Touched } from './me-store.js';
 export { createPersonalization, type PersonalizationOptions, type Personalization } from './personalization.js';
 export { exposedTraits, type SitePolicy } from './policy.js';
 export { fullProfile, PROFILE_RECOMMENDATIONS, type ProfileDeps } from './profile.js';
@@ -27,4 +29,4 @@ export { seedsOf, assemble, exclusions, SEED_WEIGHTS, VIEWED_WEIGHT, MAX_SEEDS, 
 export { loadRfmLevels, scoreOf, type RfmLevels, type RfmScores } from './rfm.js';
 export { personKey, loadMembership, type Membership } from './segments.js';
 export { isoTime, money } from './values.js';
-export { visitorLookups, visitorSummary, hasOpenCart, type VisitorSummary } from './visitor.js';
+export { visitorLookups, visitorSummaries, hasOpenCart, type VisitorSummary } from './visitor.js';

@@ -1,7 +1,9 @@
 // The personalization reads a collector serves: /v1/me, /v1/recommendations and /v1/profiles over a
 // read-only warehouse connection, with the site-wide parts (the catalogue and its best sellers, RFM
 // score levels, segment membership) and each product's partners kept for a while and refreshed in
-// the background; a shopper's own history is read on every lookup. Every lookup has a deadline
+// the background. A visitor's own state for /v1/me is read in batches with the other lookups of
+// the moment and, when the process is told which ids each insert touched, kept (me-store.ts); a
+// /v1/profiles lookup reads the person's rows every time. Every lookup has a deadline
 // (deadline.ts): past it, it fails with `lookup_timeout` instead of waiting.
 import type { FullProfile, MeAnswer, Recommendation } from '@spoor/events';
 import type { SegmentCatalog } from '@spoor/segments';
@@ -11,7 +13,8 @@ import { refreshingCache } from './cache.js';
 import { loadCatalog } from './catalog.js';
 import { boundedReader, withDeadline } from './deadline.js';
 import { all, runLookups } from './lookups.js';
-import { meAnswer } from './me.js';
+import { meFromState } from './me.js';
+import { createMeStore, type MeStoreOptions, type Touched } from './me-store.js';
 import type { SitePolicy } from './policy.js';
 import { fullProfile } from './profile.js';
 import { assemble } from './recommend.js';
@@ -33,6 +36,13 @@ export interface PersonalizationOptions {
   lookupTimeoutMs?: number;
   /** A site-wide part's load (the whole site's segments, say) not done in this long fails. @defaultValue 60000 */
   refreshTimeoutMs?: number;
+  /**
+   * Keep each visitor's /v1/me state between lookups; the process must then pass on what the
+   * worker's inserts touched (`touched`), or the states go stale up to their age limits. @defaultValue false
+   */
+  keepStates?: boolean;
+  /** The kept states' limits and batching (me-store.ts). */
+  states?: Omit<MeStoreOptions, 'keep' | 'onError'>;
   /** A background refresh failed (the last value stays in use). */
   onError?: (err: Error) => void;
   now?: () => number;
@@ -42,8 +52,14 @@ export interface Personalization {
   me(policy: SitePolicy, visitorId: string): Promise<MeAnswer>;
   productRecommendations(policy: SitePolicy, productId: string, limit: number): Promise<Recommendation[]>;
   profile(policy: SitePolicy, id: string): Promise<FullProfile | undefined>;
+  /** The worker inserted rows of these visitors and users: their kept states are read again. */
+  touched(t: Touched): void;
+  /** Drops the kept /v1/me states (what touched them may have been missed). */
+  resetStates(): void;
   /** Drops every cached site-wide part, so the next lookups read them again. */
   refresh(): void;
+  /** Stops the background work (the erasure list's polling). */
+  close(): void;
 }
 
 export function createPersonalization(db: WarehouseReader, opts: PersonalizationOptions): Personalization {
@@ -67,14 +83,23 @@ export function createPersonalization(db: WarehouseReader, opts: Personalization
     partners,
     now,
   };
+  const states = createMeStore(deps, { ...opts.states, keep: opts.keepStates, readTimeoutMs: lookupMs, onError: opts.onError });
   /** Runs one lookup with a reader bounded by its deadline, and the whole of it raced against it. */
   const bounded = <T>(what: string, run: (d: typeof deps) => Promise<T>): Promise<T> =>
     withDeadline(run({ ...deps, db: boundedReader(db, lookupMs, what) }), lookupMs, what);
   return {
-    me: (policy, visitorId) => bounded('/v1/me', (d) => meAnswer(d, policy, visitorId)),
+    me: (policy, visitorId) =>
+      withDeadline(
+        states.get(policy, visitorId).then((state) => meFromState(deps, policy, visitorId, state)),
+        lookupMs,
+        '/v1/me',
+      ),
     profile: (policy, id) => bounded('/v1/profiles', (d) => fullProfile(d, policy, id)),
     productRecommendations: (policy, productId, limit) =>
       bounded('/v1/recommendations', ({ db: reader }) => productRecommendations(reader, policy, productId, limit)),
+    touched: (t) => states.touched(t),
+    resetStates: () => states.reset(),
+    close: () => states.close(),
     refresh() {
       catalog.clear();
       membership.clear();

@@ -115,7 +115,7 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
         customerLookup(d, { anonymous, ...(isCustomer ? { browsers: 'given' as const } : {}) }),
         ...(anonymous ? [] : [traitsLookup(d, { all: true })]),
       ],
-      { site, visitors: visitorIds, customer: customerId, user: customerId },
+      { site, visitors: visitorIds, customer: customerId, users: [customerId] },
     ),
     deps.catalog(site),
     deps.rfmLevels(site),
@@ -136,7 +136,7 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
   );
   const cartId = latestCartId(activity);
   const third: Lookup[] = [...(cartId ? [cartLookup(d)] : []), ...(cached.missing.length > 0 ? [partnersLookup(d)] : [])];
-  const more = third.length > 0 ? await runLookups(db, third, { site, cart: cartId, pair_ids: cached.missing }) : undefined;
+  const more = third.length > 0 ? await runLookups(db, third, { site, carts: [cartId], pair_ids: cached.missing }) : undefined;
   const partners = more ? new Map([...cached.lists, ...deps.partners.put(site, cached.missing, all<PairRow>(more, 'pairs'))]) : cached.lists;
   const cart = more && cartId ? openCart(more, cartId) : undefined;
   const exclude = exclusions({
@@ -161,7 +161,7 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
         ? { ...scoreOf(levels, { lastOrderDay: figures.lastOrderAt, orders: figures.orders, revenue: figures.revenueValue }), as_of: figures.asOf }
         : null,
     lifecycle: figures?.lifecycle ?? 'none',
-    traits: { ...customerTraits(rows) },
+    traits: { ...customerTraits(rows, customerId) },
     segments: membership.get(personKey(anonymous ? '' : customerId, anonymous ? id : (latest?.visitor_id ?? id))) ?? [],
     recommendations: assemble({ seeds, partners, catalog, exclude, limit: PROFILE_RECOMMENDATIONS }),
   };
