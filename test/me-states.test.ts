@@ -1,4 +1,5 @@
-// /v1/me's states read in batches and kept between lookups (packages/personalization/src/me-store.ts),
+// /v1/me's and /v1/profiles' states read in batches and kept between lookups
+// (packages/personalization/src/kept-states.ts),
 // over the real pipeline (collector → BullMQ on the run's Redis → worker → embedded ClickHouse):
 // a batch read gives every visitor exactly what reading them one by one gives; a kept state
 // answers without a query; what the worker says it inserted is seen by the next lookup; erasure,
@@ -215,4 +216,37 @@ describe('/v1/me states', () => {
     expect(queries.length).toBeGreaterThan(before);
     pz.close();
   }, 60_000);
+
+  it('keeps a /v1/profiles answer too: no query while nothing changed, the new order as soon as it is inserted, nothing once erased', async () => {
+    const pz = kept();
+    const [a, b] = ['ks-prof-a', 'ks-prof-b'];
+    await send([makeEvent('identify', { visitor_id: a, user_id: 'ks-bo', session_id: 'ks-p1' })]);
+    const order = (id: string, visitor: string) =>
+      makeEvent('purchase', {
+        visitor_id: visitor,
+        user_id: 'ks-bo',
+        session_id: `${visitor}-s`,
+        order: { order_id: id, revenue: '10.00', currency: 'EUR', items: [{ id: 'KS-CUP', name: 'Cup', price: '10.00', quantity: 1 }] },
+      });
+    await send([order('KS-P1', a)]);
+    expect((await pz.profile(POLICY, 'ks-bo'))?.transactions.orders).toBe(1);
+    await waitFor(
+      async () => {
+        await pz.profile(POLICY, 'ks-bo');
+        const n = queries.length;
+        await pz.profile(POLICY, 'ks-bo');
+        return queries.length === n;
+      },
+      10_000,
+      'the kept profile',
+    );
+    // A browser first seen now, as the customer: the user's touch reaches the kept profile.
+    await send([makeEvent('identify', { visitor_id: b, user_id: 'ks-bo', session_id: 'ks-p2' }), order('KS-P2', b)]);
+    const after = await pz.profile(POLICY, 'ks-bo');
+    expect(after?.transactions.orders).toBe(2);
+    expect(after?.visitor_ids).toEqual([a, b].sort());
+    await forget(p.wh, { userId: 'ks-bo', site: SITE });
+    await waitFor(async () => (await pz.profile(POLICY, 'ks-bo')) === undefined, 3_000, 'no profile after forget');
+    pz.close();
+  }, 90_000);
 });

@@ -20,8 +20,9 @@ export {
   type CustomerSummary,
 } from './customer.js';
 export { runLookups, first, all, type Lookup, type LookupRows } from './lookups.js';
-export { meAnswer, meFromState, loadMeStates, visibleSegments, ME_RECOMMENDATIONS, type LookupDeps, type MeState } from './me.js';
-export { createMeStore, type MeStore, type MeStoreOptions, type Touched } from './me-store.js';
+export { meAnswer, meFromState, loadMeStates, seedsOfState, visibleSegments, ME_RECOMMENDATIONS, type LookupDeps, type MeState } from './me.js';
+export { keptStates, type KeptStates, type KeptStatesOptions, type Touched } from './kept-states.js';
+export { watchErasures, type ErasureWatch, type ErasureWatchOptions } from './erasure-watch.js';
 export { createPersonalization, type PersonalizationOptions, type Personalization } from './personalization.js';
 export { exposedTraits, type SitePolicy } from './policy.js';
 export { fullProfile, PROFILE_RECOMMENDATIONS, type ProfileDeps } from './profile.js';

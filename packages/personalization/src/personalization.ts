@@ -1,10 +1,10 @@
 // The personalization reads a collector serves: /v1/me, /v1/recommendations and /v1/profiles over a
 // read-only warehouse connection, with the site-wide parts (the catalogue and its best sellers, RFM
 // score levels, segment membership) and each product's partners kept for a while and refreshed in
-// the background. A visitor's own state for /v1/me is read in batches with the other lookups of
-// the moment and, when the process is told which ids each insert touched, kept (me-store.ts); a
-// /v1/profiles lookup reads the person's rows every time. Every lookup has a deadline
-// (deadline.ts): past it, it fails with `lookup_timeout` instead of waiting.
+// the background. A person's own state (what /v1/me and /v1/profiles are built from) is read with
+// the other lookups of the moment and, when the process is told which people each insert touched,
+// kept between lookups (kept-states.ts). Every lookup has a deadline (deadline.ts): past it, it
+// fails with `lookup_timeout` instead of waiting.
 import type { FullProfile, MeAnswer, Recommendation } from '@spoor/events';
 import type { SegmentCatalog } from '@spoor/segments';
 import type { WarehouseReader } from '@spoor/warehouse';
@@ -13,8 +13,9 @@ import { refreshingCache } from './cache.js';
 import { loadCatalog } from './catalog.js';
 import { boundedReader, withDeadline } from './deadline.js';
 import { all, runLookups } from './lookups.js';
-import { meFromState } from './me.js';
-import { createMeStore, type MeStoreOptions, type Touched } from './me-store.js';
+import { watchErasures } from './erasure-watch.js';
+import { keptStates, type KeptStatesOptions, type Touched } from './kept-states.js';
+import { loadMeStates, meFromState, seedsOfState, type MeState } from './me.js';
 import type { SitePolicy } from './policy.js';
 import { fullProfile } from './profile.js';
 import { assemble } from './recommend.js';
@@ -37,12 +38,13 @@ export interface PersonalizationOptions {
   /** A site-wide part's load (the whole site's segments, say) not done in this long fails. @defaultValue 60000 */
   refreshTimeoutMs?: number;
   /**
-   * Keep each visitor's /v1/me state between lookups; the process must then pass on what the
-   * worker's inserts touched (`touched`), or the states go stale up to their age limits. @defaultValue false
+   * Keep each person's /v1/me and /v1/profiles state between lookups; the process must then pass
+   * on what the worker's inserts touched (`touched`), or the states go stale up to their age
+   * limits. @defaultValue false
    */
   keepStates?: boolean;
-  /** The kept states' limits and batching (me-store.ts). */
-  states?: Omit<MeStoreOptions, 'keep' | 'onError'>;
+  /** The kept states' limits (kept-states.ts). */
+  states?: Pick<KeptStatesOptions<unknown, unknown>, 'maxAgeMs' | 'expireMs' | 'maxEntries' | 'erasureMaxAgeMs'>;
   /** A background refresh failed (the last value stays in use). */
   onError?: (err: Error) => void;
   now?: () => number;
@@ -54,7 +56,7 @@ export interface Personalization {
   profile(policy: SitePolicy, id: string): Promise<FullProfile | undefined>;
   /** The worker inserted rows of these visitors and users: their kept states are read again. */
   touched(t: Touched): void;
-  /** Drops the kept /v1/me states (what touched them may have been missed). */
+  /** Drops the kept states (what touched them may have been missed). */
   resetStates(): void;
   /** Drops every cached site-wide part, so the next lookups read them again. */
   refresh(): void;
@@ -83,23 +85,65 @@ export function createPersonalization(db: WarehouseReader, opts: Personalization
     partners,
     now,
   };
-  const states = createMeStore(deps, { ...opts.states, keep: opts.keepStates, readTimeoutMs: lookupMs, onError: opts.onError });
+  const erasures = opts.keepStates ? watchErasures(db, { timeoutMs: lookupMs, onError: opts.onError }) : undefined;
+  const kept = { ...opts.states, keep: opts.keepStates, erasures, onError: opts.onError, now };
+  const reader = (what: string) => boundedReader(db, lookupMs, what);
+  const meStates = keptStates<readonly string[], MeState>({
+    ...kept,
+    // Two queries for the whole batch: many visitors at once.
+    maxBatch: 200,
+    load: (site, traitKeys, ids) => loadMeStates({ db: reader(`/v1/me of ${ids.length} visitor(s)`), partners }, site, ids, traitKeys),
+    people: (id, s) => ({ visitors: [id], users: s.kind === 'known' && s.visitor.userId ? [s.visitor.userId] : [] }),
+    stale: (site, s) =>
+      partners.peek(
+        site,
+        seedsOfState(s).map((x) => x.productId),
+      ).stale,
+    erased: { kind: 'unknown' },
+    variantKey: (traitKeys) => traitKeys.join('\u0000'),
+  });
+  const profileStates = keptStates<SitePolicy, { profile: FullProfile | undefined }>({
+    ...kept,
+    // Three queries per person: a few people at once.
+    maxBatch: 4,
+    load: async (site, policy, ids) => {
+      const d = { ...deps, db: reader('/v1/profiles') };
+      const profiles = await Promise.all(ids.map((id) => fullProfile(d, policy, id)));
+      return new Map(ids.map((id, i) => [id, { profile: profiles[i] }]));
+    },
+    people: (id, s) =>
+      s.profile ? { visitors: s.profile.visitor_ids, users: s.profile.customer_id ? [s.profile.customer_id] : [] } : { visitors: [id], users: [id] },
+    erased: { profile: undefined },
+    // The answer is built under the site's consumables (what may be recommended again).
+    variantKey: (policy) => policy.repurchaseProducts.join('\u0000'),
+  });
   /** Runs one lookup with a reader bounded by its deadline, and the whole of it raced against it. */
   const bounded = <T>(what: string, run: (d: typeof deps) => Promise<T>): Promise<T> =>
     withDeadline(run({ ...deps, db: boundedReader(db, lookupMs, what) }), lookupMs, what);
   return {
     me: (policy, visitorId) =>
       withDeadline(
-        states.get(policy, visitorId).then((state) => meFromState(deps, policy, visitorId, state)),
+        meStates.get(policy.site, policy.exposeTraits, visitorId).then((state) => meFromState(deps, policy, visitorId, state)),
         lookupMs,
         '/v1/me',
       ),
-    profile: (policy, id) => bounded('/v1/profiles', (d) => fullProfile(d, policy, id)),
+    profile: (policy, id) =>
+      withDeadline(
+        profileStates.get(policy.site, policy, id).then((s) => s.profile),
+        lookupMs,
+        '/v1/profiles',
+      ),
     productRecommendations: (policy, productId, limit) =>
       bounded('/v1/recommendations', ({ db: reader }) => productRecommendations(reader, policy, productId, limit)),
-    touched: (t) => states.touched(t),
-    resetStates: () => states.reset(),
-    close: () => states.close(),
+    touched(t) {
+      meStates.touched(t);
+      profileStates.touched(t);
+    },
+    resetStates() {
+      meStates.reset();
+      profileStates.reset();
+    },
+    close: () => erasures?.close(),
     refresh() {
       catalog.clear();
       membership.clear();

@@ -1,0 +1,259 @@
+// People's states for the lookups (what /v1/me or /v1/profiles is built from), read in batches and,
+// when the process hears of new data, kept between lookups.
+//
+// Every query costs the embedded engine tens of milliseconds of CPU whatever it reads, so a lookup
+// that reads the warehouse cannot answer in a few milliseconds, nor can 2 cores serve hundreds a
+// second that way. So the lookups waiting at one moment share one read (`load`, given many ids),
+// and, with `keep`, the states read stay in memory and answer later lookups without any query. A
+// kept state is only as good as what invalidates it:
+// - the worker says which visitors and users each insert touched (`touched`): the states of those
+//   people are read again at once, and a lookup meanwhile waits for that read, so an answer never
+//   predates an insert the process was told of;
+// - a state older than `maxAgeMs` (or that `stale` says needs more) still answers but is read
+//   again in the background (what depends on the day, such as the lifecycle, and what the
+//   site-wide caches give); one older than `expireMs` is not used;
+// - an erased visitor or user (erasure-watch.ts) is `erased` from the moment the list is checked
+//   again, and while it could not be checked for `erasureMaxAgeMs`, no kept state answers;
+// - `reset` drops everything (the feed of touched ids was interrupted).
+import type { ErasureWatch } from './erasure-watch.js';
+
+export interface KeptStatesOptions<V, S> {
+  /** Reads the states of many ids of a site (every id asked gets one). */
+  load(site: string, variant: V, ids: readonly string[]): Promise<Map<string, S>>;
+  /** The visitors and users a state belongs to: a touch or an erasure of any of them reaches it. */
+  people(id: string, state: S): { visitors: readonly string[]; users: readonly string[] };
+  /** A kept state that should be read again in the background although young. */
+  stale?(site: string, state: S): boolean;
+  /** What a lookup of an erased person gets. */
+  erased: S;
+  /** Tells variants apart (states of one variant answer lookups of that variant only). */
+  variantKey(variant: V): string;
+  /** Keep states between lookups (the process is told of touched ids). @defaultValue false */
+  keep?: boolean;
+  /** The erasure list, when states are kept. */
+  erasures?: ErasureWatch;
+  /** Ids read in one batch. @defaultValue 200 */
+  maxBatch?: number;
+  /** Batches read at once. @defaultValue 2 */
+  concurrency?: number;
+  /** A kept state older than this is read again in the background. @defaultValue 60000 */
+  maxAgeMs?: number;
+  /** A kept state older than this is not used. @defaultValue 600000 */
+  expireMs?: number;
+  /** States kept at most; the least recently used go first. @defaultValue 50000 */
+  maxEntries?: number;
+  /** Kept states answer only while the erasure list was checked this recently. @defaultValue 2000 */
+  erasureMaxAgeMs?: number;
+  /** A background read failed (it is tried again when next asked for). */
+  onError?: (err: Error) => void;
+  now?: () => number;
+}
+
+/** What the worker's insert touched on a site. */
+export interface Touched {
+  site: string;
+  visitors: readonly string[];
+  users: readonly string[];
+}
+
+export interface KeptStates<V, S> {
+  get(site: string, variant: V, id: string): Promise<S>;
+  touched(t: Touched): void;
+  reset(): void;
+}
+
+interface Entry<V, S> {
+  site: string;
+  id: string;
+  variant: V;
+  state?: S;
+  loadedAt: number;
+  /** Bumped by every touch. */
+  version: number;
+  /** The version when the kept state's read started: behind `version`, the state is stale. */
+  stateVersion: number;
+  /** A background read of it is queued or running. */
+  refreshing: boolean;
+  /** Person keys it is indexed under. */
+  people: string[];
+}
+
+interface Waiter<S> {
+  resolve: (s: S) => void;
+  reject: (e: Error) => void;
+}
+
+interface Batch<V, S> {
+  site: string;
+  variant: V;
+  /** Id → the lookups waiting for it (none for a background read). */
+  ids: Map<string, Array<Waiter<S>>>;
+}
+
+const join = (...parts: string[]) => parts.join('\u0000');
+
+export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S> {
+  const keep = opts.keep === true;
+  const now = opts.now ?? Date.now;
+  const maxBatch = opts.maxBatch ?? 200;
+  const concurrency = opts.concurrency ?? 2;
+  const maxAgeMs = opts.maxAgeMs ?? 60_000;
+  const expireMs = opts.expireMs ?? 600_000;
+  const maxEntries = opts.maxEntries ?? 50_000;
+  const erasureMaxAgeMs = opts.erasureMaxAgeMs ?? 2_000;
+  const entries = new Map<string, Entry<V, S>>();
+  /** Person key (site, kind, id) → keys of the entries that belong to that person. */
+  const byPerson = new Map<string, Set<string>>();
+  const pending = new Map<string, Batch<V, S>>();
+  let running = 0;
+
+  const entryKey = (site: string, variant: V, id: string) => join(site, opts.variantKey(variant), id);
+
+  function enqueue(site: string, variant: V, id: string, waiter?: Waiter<S>) {
+    const g = join(site, opts.variantKey(variant));
+    let batch = pending.get(g);
+    if (!batch) pending.set(g, (batch = { site, variant, ids: new Map() }));
+    const waiters = batch.ids.get(id) ?? [];
+    if (waiter) waiters.push(waiter);
+    batch.ids.set(id, waiters);
+    pump();
+  }
+
+  /** Starts batches while there is room: those with lookups waiting first. */
+  function pump() {
+    while (running < concurrency && pending.size > 0) {
+      const [g, batch] = [...pending].find(([, b]) => [...b.ids.values()].some((w) => w.length > 0)) ?? pending.entries().next().value!;
+      const ids = [...batch.ids.keys()].slice(0, maxBatch);
+      const taken = new Map(ids.map((id) => [id, batch.ids.get(id)!]));
+      for (const id of ids) batch.ids.delete(id);
+      if (batch.ids.size === 0) pending.delete(g);
+      running++;
+      void read(batch.site, batch.variant, taken).finally(() => {
+        running--;
+        pump();
+      });
+    }
+  }
+
+  async function read(site: string, variant: V, taken: Batch<V, S>['ids']) {
+    const ids = [...taken.keys()];
+    const versions = ids.map((id) => entries.get(entryKey(site, variant, id))?.version ?? 0);
+    try {
+      const states = await opts.load(site, variant, ids);
+      const at = now();
+      ids.forEach((id, i) => {
+        const state = states.get(id)!;
+        if (keep) store(site, variant, id, state, at, versions[i]!);
+        for (const w of taken.get(id)!) w.resolve(state);
+      });
+    } catch (err) {
+      for (const id of ids) {
+        const e = entries.get(entryKey(site, variant, id));
+        if (e) e.refreshing = false;
+      }
+      for (const waiters of taken.values()) for (const w of waiters) w.reject(err as Error);
+      if ([...taken.values()].every((w) => w.length === 0)) opts.onError?.(err as Error);
+    }
+  }
+
+  /** The entry of an id, made before its first read so that a touch during the read counts. */
+  function entryOf(site: string, variant: V, id: string): Entry<V, S> {
+    const k = entryKey(site, variant, id);
+    let entry = entries.get(k);
+    if (!entry) {
+      if (entries.size >= maxEntries) drop(entries.keys().next().value!);
+      entry = { site, id, variant, loadedAt: 0, version: 0, stateVersion: -1, refreshing: false, people: [] };
+      entries.set(k, entry);
+      index(k, entry, [join(site, 'visitor', id), join(site, 'user', id)]);
+    }
+    return entry;
+  }
+
+  function index(k: string, entry: Entry<V, S>, people: string[]) {
+    for (const p of entry.people) byPerson.get(p)?.delete(k);
+    entry.people = people;
+    for (const p of people) byPerson.set(p, (byPerson.get(p) ?? new Set()).add(k));
+  }
+
+  function store(site: string, variant: V, id: string, state: S, at: number, readVersion: number) {
+    const k = entryKey(site, variant, id);
+    const entry = entries.get(k);
+    // Dropped meanwhile (reset, or pushed out by newer ones): nothing to keep it for.
+    if (!entry) return;
+    entry.refreshing = false;
+    // A read older than the kept state (a slow one overtaken by a later one) is dropped.
+    if (entry.state === undefined || readVersion >= entry.stateVersion) {
+      entry.state = state;
+      entry.stateVersion = readVersion;
+      entry.loadedAt = at;
+      const { visitors, users } = opts.people(id, state);
+      index(k, entry, [
+        join(site, 'visitor', id),
+        join(site, 'user', id),
+        ...visitors.map((v) => join(site, 'visitor', v)),
+        ...users.map((u) => join(site, 'user', u)),
+      ]);
+    }
+    // Touched while it was read: what was read may predate the touch.
+    if (entry.version !== readVersion) refresh(entry);
+  }
+
+  /** Reads a kept state again in the background (once at a time; a touch meanwhile is seen by its version). */
+  function refresh(entry: Entry<V, S>) {
+    if (entry.refreshing) return;
+    entry.refreshing = true;
+    enqueue(entry.site, entry.variant, entry.id);
+  }
+
+  function drop(k: string) {
+    const e = entries.get(k);
+    entries.delete(k);
+    if (e) for (const p of e.people) byPerson.get(p)?.delete(k);
+  }
+
+  function isErased(site: string, id: string, state: S): boolean {
+    const w = opts.erasures;
+    if (!w) return false;
+    const { visitors, users } = opts.people(id, state);
+    return visitors.some((v) => w.erased(site, 'visitor', v)) || users.some((u) => w.erased(site, 'user', u));
+  }
+
+  return {
+    get(site, variant, id) {
+      if (!keep) return new Promise<S>((resolve, reject) => enqueue(site, variant, id, { resolve, reject }));
+      const k = entryKey(site, variant, id);
+      const entry = entries.get(k);
+      const checked = (opts.erasures?.age() ?? Infinity) < erasureMaxAgeMs;
+      if (entry?.state !== undefined && entry.stateVersion === entry.version && checked) {
+        const age = now() - entry.loadedAt;
+        if (age < expireMs) {
+          const state = entry.state;
+          if (isErased(site, id, state)) return Promise.resolve(opts.erased);
+          if (age >= maxAgeMs || opts.stale?.(site, state)) refresh(entry);
+          // Most recently used last: the oldest use goes first when the store is full.
+          entries.delete(k);
+          entries.set(k, entry);
+          return Promise.resolve(state);
+        }
+      }
+      entryOf(site, variant, id);
+      return new Promise<S>((resolve, reject) => enqueue(site, variant, id, { resolve, reject }));
+    },
+    touched(t) {
+      if (!keep) return;
+      const keys = new Set<string>();
+      for (const v of t.visitors) for (const k of byPerson.get(join(t.site, 'visitor', v)) ?? []) keys.add(k);
+      for (const u of t.users) for (const k of byPerson.get(join(t.site, 'user', u)) ?? []) keys.add(k);
+      for (const k of keys) {
+        const e = entries.get(k);
+        if (!e) continue;
+        e.version++;
+        refresh(e);
+      }
+    },
+    reset() {
+      entries.clear();
+      byPerson.clear();
+    },
+  };
+}
