@@ -50,14 +50,16 @@ async function seed(up, visitors) {
   }
   if (customers.length === 0) throw new Error('no customer in customer_profiles 90 s after the seed');
   const browsers = [...new Set(traffic.events.filter((e) => !traffic.bots.has(e.visitor_id)).map((e) => e.visitor_id))];
-  return { customers, browsers };
+  return { customers, browsers, asked: new Set() };
 }
 
+/** The request of lookup `i` of a route, and whether this run asked for that person before (`people.asked`). */
 function lookupRequest(up, people, key, i, route) {
-  if (route === 'me') {
-    return [`${up.base}/v1/me?site=${SITE}`, { origin: ORIGIN, cookie: `spoor_id=${people.browsers[i % people.browsers.length]}`, 'user-agent': UA }];
-  }
-  return [`${up.base}/v1/profiles/${SITE}/${encodeURIComponent(people.customers[i % people.customers.length])}`, { authorization: `Bearer ${key}` }];
+  const id = route === 'me' ? people.browsers[i % people.browsers.length] : people.customers[i % people.customers.length];
+  const first = !people.asked.has(`${route}:${id}`);
+  people.asked.add(`${route}:${id}`);
+  if (route === 'me') return [`${up.base}/v1/me?site=${SITE}`, { origin: ORIGIN, cookie: `spoor_id=${id}`, 'user-agent': UA }, first];
+  return [`${up.base}/v1/profiles/${SITE}/${encodeURIComponent(id)}`, { authorization: `Bearer ${key}` }, first];
 }
 
 /**
@@ -68,6 +70,8 @@ function lookupRequest(up, people, key, i, route) {
 async function lookups(up, people, key, rate, seconds) {
   const me = [];
   const profiles = [];
+  /** Lookups of a person this run had not asked about before (read from the warehouse, not kept). */
+  const firsts = [];
   const statuses = {};
   const started = performance.now();
   const inFlight = [];
@@ -75,7 +79,7 @@ async function lookups(up, people, key, rate, seconds) {
     const at = started + (i * 1000) / rate;
     if (at > performance.now()) await sleep(at - performance.now());
     const route = i % 2 === 0 ? 'me' : 'profiles';
-    const [url, headers] = lookupRequest(up, people, key, i >> 1, route);
+    const [url, headers, first] = lookupRequest(up, people, key, i >> 1, route);
     const t0 = performance.now();
     inFlight.push(
       request(url, { headers, signal: AbortSignal.timeout(5_000) }).then(
@@ -83,6 +87,7 @@ async function lookups(up, people, key, rate, seconds) {
           await res.arrayBuffer();
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
           if (res.status === 200) (route === 'me' ? me : profiles).push(performance.now() - t0);
+          if (res.status === 200 && first) firsts.push(performance.now() - t0);
         },
         (err) => (statuses[err.name] = (statuses[err.name] ?? 0) + 1),
       ),
@@ -90,7 +95,7 @@ async function lookups(up, people, key, rate, seconds) {
   }
   await Promise.all(inFlight);
   const answered = me.length + profiles.length;
-  return { me, profiles, statuses, answered: answered / inFlight.length, rate: inFlight.length / seconds };
+  return { me, profiles, firsts, statuses, answered: answered / inFlight.length, rate: inFlight.length / seconds };
 }
 
 /**
@@ -100,13 +105,15 @@ async function lookups(up, people, key, rate, seconds) {
  */
 async function capacity(up, people, key, route, seconds, concurrency = 8) {
   let done = 0;
+  let firsts = 0;
   let i = 0;
   const statuses = {};
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() - started < seconds * 1000) {
-        const [url, headers] = lookupRequest(up, people, key, i++, route);
+        const [url, headers, first] = lookupRequest(up, people, key, i++, route);
+        if (first) firsts++;
         try {
           const res = await request(url, { headers, signal: AbortSignal.timeout(30_000) });
           await res.arrayBuffer();
@@ -118,7 +125,7 @@ async function capacity(up, people, key, route, seconds, concurrency = 8) {
       }
     }),
   );
-  return { rate: done / ((performance.now() - started) / 1000), statuses };
+  return { rate: done / ((performance.now() - started) / 1000), statuses, firsts: firsts / Math.max(1, i) };
 }
 
 /** Ingest at `rate` events/s until `stop()`; resolves the events accepted and the time. */
@@ -232,6 +239,9 @@ export async function run(ctx) {
       const capMe = await capacity(up, people, key, 'me', seconds);
       const capProfiles = await capacity(up, people, key, 'profiles', seconds);
       const alone = await lookups(up, people, key, rate, seconds);
+      // Every person has been asked about by now: what kept states serve.
+      const keptMe = await capacity(up, people, key, 'me', seconds);
+      const keptProfiles = await capacity(up, people, key, 'profiles', seconds);
       const s = await sustained(up, bodies, seconds);
       const baseline = await demoEvents(up);
       const load = ingest(up, bodies, s.rate / 2);
@@ -251,6 +261,9 @@ export async function run(ctx) {
         aloneMe99: percentile(alone.me, 99),
         aloneProfile50: percentile(alone.profiles, 50),
         aloneProfile99: percentile(alone.profiles, 99),
+        aloneFirsts: alone.firsts.length / Math.max(1, alone.me.length + alone.profiles.length),
+        aloneFirst99: percentile(alone.firsts, 99),
+        busyFirsts: busy.firsts.length / Math.max(1, busy.me.length + busy.profiles.length),
         me50: percentile(busy.me, 50),
         me99: percentile(busy.me, 99),
         profile50: percentile(busy.profiles, 50),
@@ -260,7 +273,17 @@ export async function run(ctx) {
         aloneAnswered: alone.answered,
         capMe: capMe.rate,
         capProfiles: capProfiles.rate,
-        statuses: { capMe: capMe.statuses, capProfiles: capProfiles.statuses, alone: alone.statuses, busy: busy.statuses },
+        capMeFirsts: capMe.firsts,
+        keptMe: keptMe.rate,
+        keptProfiles: keptProfiles.rate,
+        statuses: {
+          capMe: capMe.statuses,
+          capProfiles: capProfiles.statuses,
+          keptMe: keptMe.statuses,
+          keptProfiles: keptProfiles.statuses,
+          alone: alone.statuses,
+          busy: busy.statuses,
+        },
         freshAfter50: percentile(freshAfter, 50),
         freshAfter99: percentile(freshAfter, 99),
         caughtUpS,
@@ -283,6 +306,9 @@ export async function run(ctx) {
       { what: '/v1/me p99, lookups alone', value: of('aloneMe99'), unit: 'ms' },
       { what: '/v1/profiles p50, lookups alone', value: of('aloneProfile50'), unit: 'ms' },
       { what: '/v1/profiles p99, lookups alone', value: of('aloneProfile99'), unit: 'ms' },
+      { what: "share of the lookups alone that were a person's first (read, not kept)", value: of('aloneFirsts'), unit: '' },
+      { what: "p99 of a person's first lookup, alone", value: of('aloneFirst99'), unit: 'ms' },
+      { what: "share of the lookups while ingesting that were a person's first", value: of('busyFirsts'), unit: '' },
       { what: `/v1/me p50 while ingesting`, value: of('me50'), unit: 'ms' },
       { what: `/v1/me p99 while ingesting`, value: of('me99'), unit: 'ms', target: '≤ 25 ms', met: met('me99', 25) },
       { what: '/v1/profiles p50 while ingesting', value: of('profile50'), unit: 'ms' },
@@ -290,8 +316,11 @@ export async function run(ctx) {
       { what: 'lookups/s started (half /v1/me, half /v1/profiles)', value: of('lookupRate'), unit: '/s', target: `${rate}` },
       { what: 'share answered 200 within 5 s, alone', value: of('aloneAnswered'), unit: '' },
       { what: 'share answered 200 within 5 s, while ingesting', value: of('answered'), unit: '' },
-      { what: 'capacity: /v1/me answered per second (8 clients, alone)', value: of('capMe'), unit: '/s' },
-      { what: 'capacity: /v1/profiles answered per second (8 clients, alone)', value: of('capProfiles'), unit: '/s' },
+      { what: 'capacity: /v1/me answered per second (8 clients, alone), people mostly asked the first time', value: of('capMe'), unit: '/s' },
+      { what: "  share of those that were a person's first lookup", value: of('capMeFirsts'), unit: '' },
+      { what: 'capacity: /v1/profiles answered per second (8 clients, alone), same', value: of('capProfiles'), unit: '/s' },
+      { what: 'capacity: /v1/me answered per second (8 clients, alone), every person asked before', value: of('keptMe'), unit: '/s' },
+      { what: 'capacity: /v1/profiles answered per second (8 clients, alone), every person asked before', value: of('keptProfiles'), unit: '/s' },
       { what: 'sustained ingest of this spoor up', value: of('sustained'), unit: 'events/s' },
       { what: 'ingest held during the lookups (target: half)', value: of('held'), unit: 'events/s' },
       { what: 'freshness right after the lookups: cart_add 202 → in /v1/me, p50', value: of('freshAfter50'), unit: 'ms' },
@@ -303,8 +332,8 @@ export async function run(ctx) {
     notes: [
       `spoor up seeded with @spoor/traffic shop traffic (${visitors.toLocaleString('en-US')} visitors, planted affinities) for site ${SITE} (exposes the email trait and two segments; /v1/profiles with its site key). Lookups start on a fixed schedule of ${rate}/s for ${seconds} s (a slow answer does not delay the next), alternating /v1/me (cookie of a seeded browser) and /v1/profiles (a customer id); first alone, then while 20-event batches arrive at half the sustained rate measured just before (as in the e2e scenario). Freshness, after the lookups and a 5 s pause, still at half the sustained ingest: a cart_add for a new visitor every 500 ms, polled through /v1/me every 100 ms (the figure's resolution); timed twice, right after the lookups and again once the ingest load's events acknowledged so far are queryable but for one second's worth (the catch-up time, at most 120 s).`,
       `Answers by status in the first run: ${JSON.stringify(runs[0]?.statuses ?? {})}.`,
-      "The site-wide parts of an answer (catalogue and best sellers, RFM score cuts, segment membership, each product's partners) are cached and refreshed in the background; each lookup reads the person's own rows by primary key: /v1/me in one query (two for a visitor with an open cart, an identity or products whose partners are not cached), /v1/profiles in two (three when the person has a cart or products whose partners are not cached). Every lookup has a 5 s deadline (then 503 personalization_timeout). The lookups run on four read-only engine sessions side by side, their values set on the session, not bound per call (chdb runs the bound calls of a whole process one at a time).",
-      "Where a /v1/me answer's CPU goes (profiled with --cpu-prof and process CPU time on the warehouse scenario's 1,003,506 events, one lookup at a time, 2026-12-01 on a machine loaded by other work, so absolute figures are high): ~36 ms of CPU per answer, of which the JavaScript thread is idle nearly all the time; the engine's threads take it: the first query (4 UNION ALL branches) ~22 ms — the visitor_activity granule ~7 ms, the erasure check ~3 ms (an empty table: the cost of a branch), products seen ~5 ms, products bought ~9 ms — and the second (cart, customer, traits, partners) ~14 ms; SELECT 1 costs ~1 ms. So 300 answers/s would need ~11 cores of engine time: the per-query and per-branch cost of the embedded engine, not the lookups' reads, bounds the rate on 2 cores.",
+      "Each person's state is kept by the collector between lookups (packages/personalization/src/kept-states.ts): a person's first lookup reads the warehouse (the /v1/me lookups waiting at that moment in one batch of two queries; /v1/profiles a few people at a time, two or three queries each); later ones answer from memory until the worker says an insert touched the person (the probes' cart_add: then the next lookup waits for one read), or the state is a minute old (read again behind the answer). The seeded people are not touched by the ingest load (another site), so the lookups while ingesting answer from kept states; the share of first lookups in each phase is reported. The site-wide parts of an answer (catalogue and best sellers, RFM score cuts, segment membership, each product's partners) are cached and refreshed in the background. Every lookup has a 5 s deadline (then 503 personalization_timeout). Reads run on four read-only engine sessions side by side, their values set on the session, not bound per call (chdb runs the bound calls of a whole process one at a time).",
+      "Where a read's CPU goes, before states were kept or batched (profiled with --cpu-prof and process CPU time on the warehouse scenario's 1,003,506 events, one lookup at a time, 2026-12-01 on a machine loaded by other work, so absolute figures are high): ~36 ms of CPU per answer, of which the JavaScript thread is idle nearly all the time; the engine's threads take it: the first query (4 UNION ALL branches) ~22 ms — the visitor_activity granule ~7 ms, the erasure check ~3 ms (an empty table: the cost of a branch), products seen ~5 ms, products bought ~9 ms — and the second (cart, customer, traits, partners) ~14 ms; SELECT 1 costs ~1 ms. So 300 answers/s would need ~11 cores of engine time: the per-query and per-branch cost of the embedded engine, not the lookups' reads, bounds the rate on 2 cores.",
     ],
   };
 }
