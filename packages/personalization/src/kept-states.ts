@@ -9,9 +9,9 @@
 // - the worker says which visitors and users each insert touched (`touched`): the states of those
 //   people are read again at once, and a lookup meanwhile waits for that read, so an answer never
 //   predates an insert the process was told of;
-// - a state older than `maxAgeMs` (or that `stale` says needs more) still answers but is read
-//   again in the background (what depends on the day, such as the lifecycle, and what the
-//   site-wide caches give); one older than `expireMs` is not used;
+// - a state older than `maxAgeMs` still answers but is read again in the background (what depends
+//   on the date, such as recency and lifecycle); one older than `expireMs` is not used (the
+//   site-wide parts an answer is built with, from their own caches, are not part of a state);
 // - an erased visitor or user (erasure-watch.ts) is `erased` from the moment the list is checked
 //   again, and while it could not be checked for `erasureMaxAgeMs`, no kept state answers;
 // - `reset` drops everything (the feed of touched ids was interrupted).
@@ -22,8 +22,6 @@ export interface KeptStatesOptions<V, S> {
   load(site: string, variant: V, ids: readonly string[]): Promise<Map<string, S>>;
   /** The visitors and users a state belongs to: a touch or an erasure of any of them reaches it. */
   people(id: string, state: S): { visitors: readonly string[]; users: readonly string[] };
-  /** A kept state that should be read again in the background although young. */
-  stale?(site: string, state: S): boolean;
   /** What a lookup of an erased person gets. */
   erased: S;
   /** Tells variants apart (states of one variant answer lookups of that variant only). */
@@ -36,9 +34,9 @@ export interface KeptStatesOptions<V, S> {
   maxBatch?: number;
   /** Batches read at once. @defaultValue 2 */
   concurrency?: number;
-  /** A kept state older than this is read again in the background. @defaultValue 60000 */
+  /** A kept state older than this is read again in the background. @defaultValue 600000 */
   maxAgeMs?: number;
-  /** A kept state older than this is not used. @defaultValue 600000 */
+  /** A kept state older than this is not used. @defaultValue 3600000 */
   expireMs?: number;
   /** States kept at most; the least recently used go first. @defaultValue 50000 */
   maxEntries?: number;
@@ -97,8 +95,8 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
   const now = opts.now ?? Date.now;
   const maxBatch = opts.maxBatch ?? 200;
   const concurrency = opts.concurrency ?? 2;
-  const maxAgeMs = opts.maxAgeMs ?? 60_000;
-  const expireMs = opts.expireMs ?? 600_000;
+  const maxAgeMs = opts.maxAgeMs ?? 600_000;
+  const expireMs = opts.expireMs ?? 3_600_000;
   const maxEntries = opts.maxEntries ?? 50_000;
   const erasureMaxAgeMs = opts.erasureMaxAgeMs ?? 2_000;
   const entries = new Map<string, Entry<V, S>>();
@@ -229,7 +227,7 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
         if (age < expireMs) {
           const state = entry.state;
           if (isErased(site, id, state)) return Promise.resolve(opts.erased);
-          if (age >= maxAgeMs || opts.stale?.(site, state)) refresh(entry);
+          if (age >= maxAgeMs) refresh(entry);
           // Most recently used last: the oldest use goes first when the store is full.
           entries.delete(k);
           entries.set(k, entry);

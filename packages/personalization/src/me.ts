@@ -6,7 +6,7 @@
 // what the site exposes leaves here.
 import type { MeAnswer, MeKnown, OpenCart } from '@spoor/events';
 import type { WarehouseReader } from '@spoor/warehouse';
-import { partnersLookup, type PairRow, type PartnerCache } from './affinity.js';
+import { partnersLookup, type Partner, type PairRow, type PartnerCache } from './affinity.js';
 import { cartLookup, openCart } from './cart.js';
 import type { Catalog } from './catalog.js';
 import {
@@ -35,6 +35,8 @@ export interface LookupDeps {
   catalog(site: string): Promise<Catalog>;
   membership(site: string): Promise<Membership>;
   partners: PartnerCache;
+  /** The partners lists kept for these products, however old; those past their time are read again behind. */
+  partnersOf(site: string, productIds: readonly string[]): Map<string, Partner[]>;
   now(): number;
 }
 
@@ -99,7 +101,7 @@ export async function loadMeStates(deps: Pick<LookupDeps, 'db' | 'partners'>, si
 const withCart = (cart: OpenCart | undefined) => (cart ? { cart } : {});
 
 /** The seeds a state's recommendations start from. */
-export function seedsOfState(state: MeState): Seed[] {
+function seedsOfState(state: MeState): Seed[] {
   return state.kind === 'known' ? seedsOf({ bought: state.visitor.bought, seen: state.visitor.seen }) : [];
 }
 
@@ -111,11 +113,11 @@ export async function meFromState(deps: Omit<LookupDeps, 'db'>, policy: SitePoli
   const [catalog, membership] = await Promise.all([deps.catalog(site), policy.exposeSegments.length > 0 ? deps.membership(site) : undefined]);
   const identified = visitor.userId !== '';
   const seeds = seedsOfState(state);
-  // Lists past their time to live still serve: a kept state is read again (with them) once old.
-  const partners = deps.partners.peek(
+  // Lists past their time to live still serve while they are read again in the background.
+  const partners = deps.partnersOf(
     site,
     seeds.map((s) => s.productId),
-  ).lists;
+  );
   // What the customer bought from any browser is never shown again; seeds are this browser's.
   const bought = identified ? [...new Set([...(customer?.products ?? []), ...visitor.bought])] : visitor.bought;
   const exclude = exclusions({ bought, cart: cart?.items.map((i) => i.id) ?? [], catalog, repurchaseProducts: policy.repurchaseProducts });

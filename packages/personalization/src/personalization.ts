@@ -8,16 +8,16 @@
 import type { FullProfile, MeAnswer, Recommendation } from '@spoor/events';
 import type { SegmentCatalog } from '@spoor/segments';
 import type { WarehouseReader } from '@spoor/warehouse';
-import { partnersLookup, partnerCache, type PairRow } from './affinity.js';
+import { partnersLookup, partnerCache, partnerRefresher, type PairRow } from './affinity.js';
 import { refreshingCache } from './cache.js';
 import { loadCatalog } from './catalog.js';
 import { boundedReader, withDeadline } from './deadline.js';
 import { all, runLookups } from './lookups.js';
 import { watchErasures } from './erasure-watch.js';
 import { keptStates, type KeptStatesOptions, type Touched } from './kept-states.js';
-import { loadMeStates, meFromState, seedsOfState, type MeState } from './me.js';
+import { loadMeStates, meFromState, type MeState } from './me.js';
 import type { SitePolicy } from './policy.js';
-import { fullProfile } from './profile.js';
+import { loadProfileState, profileFromState, type ProfileState } from './profile.js';
 import { assemble } from './recommend.js';
 import { loadRfmLevels } from './rfm.js';
 import { loadMembership } from './segments.js';
@@ -77,12 +77,22 @@ export function createPersonalization(db: WarehouseReader, opts: Personalization
   const membership = cache((site) => loadMembership(bg(`the segments of ${site}`), opts.segments(), site, now()), opts.segmentsTtlMs ?? 120_000);
   const rfm = cache((site) => loadRfmLevels(bg(`the RFM levels of ${site}`), site), opts.rfmTtlMs ?? 10_000);
   const partners = partnerCache({ ttlMs: opts.partnersTtlMs ?? 60_000, now });
+  const stalePartners = partnerRefresher(partners, (site, ids) =>
+    runLookups(bg(`the partners of ${ids.length} product(s) of ${site}`), [partnersLookup(db.database)], { site, pair_ids: ids }).then((rows) =>
+      all<PairRow>(rows, 'pairs'),
+    ),
+  );
   const deps = {
     db,
     catalog: (site: string) => catalog.get(site),
     membership: (site: string) => membership.get(site),
     rfmLevels: (site: string) => rfm.get(site),
     partners,
+    partnersOf(site: string, productIds: readonly string[]) {
+      const { lists, stale } = partners.peek(site, productIds);
+      if (stale.length > 0) stalePartners(site, stale).catch((err: Error) => opts.onError?.(err));
+      return lists;
+    },
     now,
   };
   const erasures = opts.keepStates ? watchErasures(db, { timeoutMs: lookupMs, onError: opts.onError }) : undefined;
@@ -94,28 +104,21 @@ export function createPersonalization(db: WarehouseReader, opts: Personalization
     maxBatch: 200,
     load: (site, traitKeys, ids) => loadMeStates({ db: reader(`/v1/me of ${ids.length} visitor(s)`), partners }, site, ids, traitKeys),
     people: (id, s) => ({ visitors: [id], users: s.kind === 'known' && s.visitor.userId ? [s.visitor.userId] : [] }),
-    stale: (site, s) =>
-      partners.peek(
-        site,
-        seedsOfState(s).map((x) => x.productId),
-      ).stale,
     erased: { kind: 'unknown' },
     variantKey: (traitKeys) => traitKeys.join('\u0000'),
   });
-  const profileStates = keptStates<SitePolicy, { profile: FullProfile | undefined }>({
+  const profileStates = keptStates<null, { state: ProfileState | undefined }>({
     ...kept,
-    // Three queries per person: a few people at once.
+    // Two or three queries per person: a few people at once.
     maxBatch: 4,
-    load: async (site, policy, ids) => {
-      const d = { ...deps, db: reader('/v1/profiles') };
-      const profiles = await Promise.all(ids.map((id) => fullProfile(d, policy, id)));
-      return new Map(ids.map((id, i) => [id, { profile: profiles[i] }]));
+    load: async (site, _, ids) => {
+      const d = { db: reader('/v1/profiles'), partners };
+      const states = await Promise.all(ids.map((id) => loadProfileState(d, site, id)));
+      return new Map(ids.map((id, i) => [id, { state: states[i] }]));
     },
-    people: (id, s) =>
-      s.profile ? { visitors: s.profile.visitor_ids, users: s.profile.customer_id ? [s.profile.customer_id] : [] } : { visitors: [id], users: [id] },
-    erased: { profile: undefined },
-    // The answer is built under the site's consumables (what may be recommended again).
-    variantKey: (policy) => policy.repurchaseProducts.join('\u0000'),
+    people: (id, { state }) => (state ? { visitors: state.visitorIds, users: state.customerId ? [state.customerId] : [] } : { visitors: [id], users: [id] }),
+    erased: { state: undefined },
+    variantKey: () => '',
   });
   /** Runs one lookup with a reader bounded by its deadline, and the whole of it raced against it. */
   const bounded = <T>(what: string, run: (d: typeof deps) => Promise<T>): Promise<T> =>
@@ -129,7 +132,7 @@ export function createPersonalization(db: WarehouseReader, opts: Personalization
       ),
     profile: (policy, id) =>
       withDeadline(
-        profileStates.get(policy.site, policy, id).then((s) => s.profile),
+        profileStates.get(policy.site, null, id).then(({ state }) => state && profileFromState(deps, policy, state)),
         lookupMs,
         '/v1/profiles',
       ),
