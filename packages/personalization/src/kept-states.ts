@@ -42,6 +42,8 @@ export interface KeptStatesOptions<V, S> {
   maxEntries?: number;
   /** Kept states answer only while the erasure list was checked this recently. @defaultValue 2000 */
   erasureMaxAgeMs?: number;
+  /** How long a lookup waits (its deadline): an id whose lookups all gave up is not read. @defaultValue 5000 */
+  waitMs?: number;
   /** A background read failed (it is tried again when next asked for). */
   onError?: (err: Error) => void;
   now?: () => number;
@@ -79,13 +81,20 @@ interface Entry<V, S> {
 interface Waiter<S> {
   resolve: (s: S) => void;
   reject: (e: Error) => void;
+  /** performance.now() past which the lookup has given up (its deadline answered it). */
+  until: number;
+}
+
+interface Wanted<S> {
+  waiters: Array<Waiter<S>>;
+  /** A background read (a touch, an old state): read even with nobody waiting. */
+  background: boolean;
 }
 
 interface Batch<V, S> {
   site: string;
   variant: V;
-  /** Id → the lookups waiting for it (none for a background read). */
-  ids: Map<string, Array<Waiter<S>>>;
+  ids: Map<string, Wanted<S>>;
 }
 
 const join = (...parts: string[]) => parts.join('\u0000');
@@ -99,10 +108,13 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
   const expireMs = opts.expireMs ?? 3_600_000;
   const maxEntries = opts.maxEntries ?? 50_000;
   const erasureMaxAgeMs = opts.erasureMaxAgeMs ?? 2_000;
+  const waitMs = opts.waitMs ?? 5_000;
   const entries = new Map<string, Entry<V, S>>();
   /** Person key (site, kind, id) → keys of the entries that belong to that person. */
   const byPerson = new Map<string, Set<string>>();
   const pending = new Map<string, Batch<V, S>>();
+  /** Entry key → the read of it under way: the version it started at, and who waits for it. */
+  const inflight = new Map<string, { version: number; waiters: Array<Waiter<S>> }>();
   let running = 0;
 
   const entryKey = (site: string, variant: V, id: string) => join(site, opts.variantKey(variant), id);
@@ -111,20 +123,44 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
     const g = join(site, opts.variantKey(variant));
     let batch = pending.get(g);
     if (!batch) pending.set(g, (batch = { site, variant, ids: new Map() }));
-    const waiters = batch.ids.get(id) ?? [];
-    if (waiter) waiters.push(waiter);
-    batch.ids.set(id, waiters);
+    const wanted = batch.ids.get(id) ?? { waiters: [], background: false };
+    if (waiter) wanted.waiters.push(waiter);
+    else wanted.background = true;
+    batch.ids.set(id, wanted);
     pump();
+  }
+
+  /** A lookup waiting for `id`'s read. */
+  const wait = (site: string, variant: V, id: string) =>
+    new Promise<S>((resolve, reject) => enqueue(site, variant, id, { resolve, reject, until: performance.now() + waitMs }));
+
+  /**
+   * The next ids to read of a batch: those of lookups still waiting and background reads. An id
+   * whose lookups all gave up is dropped, so an overload leaves no backlog of reads behind it.
+   */
+  function take(batch: Batch<V, S>): Map<string, Array<Waiter<S>>> {
+    const at = performance.now();
+    const taken = new Map<string, Array<Waiter<S>>>();
+    for (const [id, wanted] of batch.ids) {
+      if (taken.size >= maxBatch) break;
+      batch.ids.delete(id);
+      const waiters = wanted.waiters.filter((w) => w.until > at);
+      if (waiters.length > 0 || wanted.background) taken.set(id, waiters);
+      else {
+        const e = entries.get(entryKey(batch.site, batch.variant, id));
+        if (e) e.refreshing = false;
+      }
+    }
+    return taken;
   }
 
   /** Starts batches while there is room: those with lookups waiting first. */
   function pump() {
     while (running < concurrency && pending.size > 0) {
-      const [g, batch] = [...pending].find(([, b]) => [...b.ids.values()].some((w) => w.length > 0)) ?? pending.entries().next().value!;
-      const ids = [...batch.ids.keys()].slice(0, maxBatch);
-      const taken = new Map(ids.map((id) => [id, batch.ids.get(id)!]));
-      for (const id of ids) batch.ids.delete(id);
+      const [g, batch] = [...pending].find(([, b]) => [...b.ids.values()].some((w) => w.waiters.length > 0)) ?? pending.entries().next().value!;
+      const taken = take(batch);
       if (batch.ids.size === 0) pending.delete(g);
+      if (taken.size === 0) continue;
       running++;
       void read(batch.site, batch.variant, taken).finally(() => {
         running--;
@@ -133,9 +169,10 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
     }
   }
 
-  async function read(site: string, variant: V, taken: Batch<V, S>['ids']) {
+  async function read(site: string, variant: V, taken: Map<string, Array<Waiter<S>>>) {
     const ids = [...taken.keys()];
     const versions = ids.map((id) => entries.get(entryKey(site, variant, id))?.version ?? 0);
+    ids.forEach((id, i) => inflight.set(entryKey(site, variant, id), { version: versions[i]!, waiters: taken.get(id)! }));
     try {
       const states = await opts.load(site, variant, ids);
       const at = now();
@@ -151,6 +188,8 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
       }
       for (const waiters of taken.values()) for (const w of waiters) w.reject(err as Error);
       if ([...taken.values()].every((w) => w.length === 0)) opts.onError?.(err as Error);
+    } finally {
+      for (const id of ids) inflight.delete(entryKey(site, variant, id));
     }
   }
 
@@ -218,7 +257,7 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
 
   return {
     get(site, variant, id) {
-      if (!keep) return new Promise<S>((resolve, reject) => enqueue(site, variant, id, { resolve, reject }));
+      if (!keep) return wait(site, variant, id);
       const k = entryKey(site, variant, id);
       const entry = entries.get(k);
       const checked = (opts.erasures?.age() ?? Infinity) < erasureMaxAgeMs;
@@ -234,8 +273,13 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
           return Promise.resolve(state);
         }
       }
-      entryOf(site, variant, id);
-      return new Promise<S>((resolve, reject) => enqueue(site, variant, id, { resolve, reject }));
+      const e = entryOf(site, variant, id);
+      // A read under way that started after the latest touch answers this lookup too.
+      const under = inflight.get(k);
+      if (under && under.version === e.version) {
+        return new Promise<S>((resolve, reject) => under.waiters.push({ resolve, reject, until: performance.now() + waitMs }));
+      }
+      return wait(site, variant, id);
     },
     touched(t) {
       if (!keep) return;

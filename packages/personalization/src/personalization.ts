@@ -96,7 +96,7 @@ export function createPersonalization(db: WarehouseReader, opts: Personalization
     now,
   };
   const erasures = opts.keepStates ? watchErasures(db, { timeoutMs: lookupMs, onError: opts.onError }) : undefined;
-  const kept = { ...opts.states, keep: opts.keepStates, erasures, onError: opts.onError, now };
+  const kept = { ...opts.states, keep: opts.keepStates, erasures, waitMs: lookupMs, onError: opts.onError, now };
   const reader = (what: string) => boundedReader(db, lookupMs, what);
   const meStates = keptStates<readonly string[], MeState>({
     ...kept,
