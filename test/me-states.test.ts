@@ -22,8 +22,9 @@ const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like
 
 let p: TestPipeline;
 let reader: WarehouseReader;
-/** Every query the personalization sent, but the erasure list's polls. */
+/** Every query the personalization sent, but the erasure list's polls; and how many are running. */
 const queries: string[] = [];
+let running = 0;
 let clock = Date.now();
 const listeners: Array<(t: Touched) => void> = [];
 
@@ -33,9 +34,15 @@ beforeAll(async () => {
   reader = {
     database: real.database,
     close: () => real.close(),
-    query(sql, params, opts) {
-      if (!/FROM \S+\.forgotten$/.test(sql.trim())) queries.push(sql);
-      return real.query(sql, params, opts);
+    async query(sql, params, opts) {
+      if (/FROM \S+\.forgotten$/.test(sql.trim())) return real.query(sql, params, opts);
+      queries.push(sql);
+      running++;
+      try {
+        return await real.query(sql, params, opts);
+      } finally {
+        running--;
+      }
     },
   };
 }, 60_000);
@@ -61,14 +68,14 @@ async function send(events: SpoorEventInput[]) {
   await p.drain();
 }
 
-/** Waits until v's state is kept and answers without a query (the erasure list checked once, no read pending). */
+/** Waits until v's state is kept and answers without a query (the erasure list checked once, no read under way). */
 const settled = (pz: Personalization, v: string) =>
   waitFor(
     async () => {
       await pz.me(POLICY, v);
       const n = queries.length;
       await pz.me(POLICY, v);
-      return queries.length === n;
+      return queries.length === n && running === 0;
     },
     10_000,
     `the kept state of ${v}`,
@@ -235,7 +242,7 @@ describe('/v1/me states', () => {
         await pz.profile(POLICY, 'ks-bo');
         const n = queries.length;
         await pz.profile(POLICY, 'ks-bo');
-        return queries.length === n;
+        return queries.length === n && running === 0;
       },
       10_000,
       'the kept profile',

@@ -10,7 +10,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A loader whose reads wait for `release()`, each answering `<id>@<read number>`. */
 function gatedLoader() {
   const reads: string[][] = [];
-  let gates: Array<() => void> = [];
+  const gates: Array<() => void> = [];
   return {
     reads,
     release: () => {
