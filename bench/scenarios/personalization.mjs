@@ -158,6 +158,16 @@ function ingest(up, bodies, rate) {
   };
 }
 
+/**
+ * spoor up's event-loop delay since the last call (prom-client's default metrics on /metrics reset
+ * their histogram on every scrape): how long a ready answer can wait for the one thread.
+ */
+async function eventLoopDelay(up) {
+  const text = await (await request(`${up.base}/metrics`)).text();
+  const gauge = (name) => Number(text.match(new RegExp(`^${name} ([0-9.e+-]+)`, 'm'))?.[1] ?? NaN) * 1000;
+  return { p99: gauge('nodejs_eventloop_lag_p99_seconds'), max: gauge('nodejs_eventloop_lag_max_seconds') };
+}
+
 const demoEvents = async (up) => Number((await up.sql("SELECT count() AS n FROM spoor.events WHERE site_id = 'demo'"))[0].n);
 
 /**
@@ -245,7 +255,9 @@ export async function run(ctx) {
       const s = await sustained(up, bodies, seconds);
       const baseline = await demoEvents(up);
       const load = ingest(up, bodies, s.rate / 2);
+      await eventLoopDelay(up);
       const busy = await lookups(up, people, key, rate, seconds);
+      const loop = await eventLoopDelay(up);
       // Freshness on its own, still under the ingest load: the probes' /v1/me polls must not queue
       // behind an overload of other lookups, or they would time the lookups, not the data. Timed
       // right after the overload (the worker's backlog included), then once the worker caught up.
@@ -264,6 +276,8 @@ export async function run(ctx) {
         aloneFirsts: alone.firsts.length / Math.max(1, alone.me.length + alone.profiles.length),
         aloneFirst99: percentile(alone.firsts, 99),
         busyFirsts: busy.firsts.length / Math.max(1, busy.me.length + busy.profiles.length),
+        loop99: loop.p99,
+        loopMax: loop.max,
         me50: percentile(busy.me, 50),
         me99: percentile(busy.me, 99),
         profile50: percentile(busy.profiles, 50),
@@ -311,6 +325,8 @@ export async function run(ctx) {
       { what: "share of the lookups while ingesting that were a person's first", value: of('busyFirsts'), unit: '' },
       { what: `/v1/me p50 while ingesting`, value: of('me50'), unit: 'ms' },
       { what: `/v1/me p99 while ingesting`, value: of('me99'), unit: 'ms', target: '≤ 25 ms', met: met('me99', 25) },
+      { what: "spoor up's event-loop delay p99 meanwhile (what a kept answer can wait for the thread)", value: of('loop99'), unit: 'ms' },
+      { what: "spoor up's event-loop delay max meanwhile", value: of('loopMax'), unit: 'ms' },
       { what: '/v1/profiles p50 while ingesting', value: of('profile50'), unit: 'ms' },
       { what: '/v1/profiles p99 while ingesting', value: of('profile99'), unit: 'ms', target: '≤ 25 ms', met: met('profile99', 25) },
       { what: 'lookups/s started (half /v1/me, half /v1/profiles)', value: of('lookupRate'), unit: '/s', target: `${rate}` },
