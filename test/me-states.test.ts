@@ -182,6 +182,24 @@ describe('/v1/me states', () => {
     pz.close();
   }, 90_000);
 
+  it('answers {known: false} the moment forget returns when told of the suppression (what spoor up and spoor forget do)', async () => {
+    const pz = kept();
+    const v = 'ks-gone-told';
+    await send([makeEvent('pageview', { visitor_id: v, session_id: 'ks-gt1' })]);
+    await settled(pz, v);
+    const told: unknown[] = [];
+    await forget(p.wh, {
+      visitorId: v,
+      onSuppressed: (erased) => {
+        told.push(erased);
+        pz.touched(erased);
+      },
+    });
+    expect(told).toEqual([{ site: '', visitors: [v], users: [] }]);
+    expect(await pz.me(POLICY, v)).toEqual({ known: false });
+    pz.close();
+  }, 90_000);
+
   it('reads a state again once old (in the background), not at all once expired, and under another trait list', async () => {
     const pz = kept({ maxAgeMs: 60_000, expireMs: 600_000 });
     const v = 'ks-age';

@@ -49,7 +49,7 @@ export interface KeptStatesOptions<V, S> {
   now?: () => number;
 }
 
-/** What the worker's insert touched on a site. */
+/** What the worker's insert touched on a site (an erasure: on every site when `site` is empty). */
 export interface Touched {
   site: string;
   visitors: readonly string[];
@@ -201,15 +201,19 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
       if (entries.size >= maxEntries) drop(entries.keys().next().value!);
       entry = { site, id, variant, loadedAt: 0, version: 0, stateVersion: -1, refreshing: false, people: [] };
       entries.set(k, entry);
-      index(k, entry, [join(site, 'visitor', id), join(site, 'user', id)]);
+      index(k, entry, [
+        ['visitor', id],
+        ['user', id],
+      ]);
     }
     return entry;
   }
 
-  function index(k: string, entry: Entry<V, S>, people: string[]) {
+  /** Indexes an entry under its people, on its site and on no site (what an erasure of every site names). */
+  function index(k: string, entry: Entry<V, S>, people: Array<[kind: string, id: string]>) {
     for (const p of entry.people) byPerson.get(p)?.delete(k);
-    entry.people = people;
-    for (const p of people) byPerson.set(p, (byPerson.get(p) ?? new Set()).add(k));
+    entry.people = people.flatMap(([kind, id]) => [join(entry.site, kind, id), join('', kind, id)]);
+    for (const p of entry.people) byPerson.set(p, (byPerson.get(p) ?? new Set()).add(k));
   }
 
   function store(site: string, variant: V, id: string, state: S, at: number, readVersion: number) {
@@ -225,10 +229,10 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
       entry.loadedAt = at;
       const { visitors, users } = opts.people(id, state);
       index(k, entry, [
-        join(site, 'visitor', id),
-        join(site, 'user', id),
-        ...visitors.map((v) => join(site, 'visitor', v)),
-        ...users.map((u) => join(site, 'user', u)),
+        ['visitor', id],
+        ['user', id],
+        ...visitors.map((v): [string, string] => ['visitor', v]),
+        ...users.map((u): [string, string] => ['user', u]),
       ]);
     }
     // Touched while it was read: what was read may predate the touch.

@@ -103,6 +103,20 @@ describe('kept states', () => {
     expect(l.reads.at(-1)).toEqual(['b']);
   });
 
+  it('an erasure of every site (an empty site) reaches the person’s states on each site', async () => {
+    const l = gatedLoader();
+    const s = store(l);
+    const both = Promise.all([s.get('shop', null, 'a'), s.get('other', null, 'a')]);
+    await settle(l, 1);
+    await settle(l, 2);
+    await both;
+    s.touched({ site: '', visitors: ['a'], users: [] });
+    const answers = Promise.all([s.get('shop', null, 'a'), s.get('other', null, 'a')]);
+    await settle(l, 3);
+    await settle(l, 4);
+    expect(await answers).toEqual(['a@3', 'a@4']);
+  });
+
   it('answers an erased person with `erased`, and keeps nothing without an erasure list being checked', async () => {
     const l = gatedLoader();
     const gone = new Set<string>();

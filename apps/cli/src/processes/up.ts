@@ -192,6 +192,8 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       segmentsDir: segmentsDirOf(config),
       webhooks: webhooks.schedules,
       onError: (err) => log.error({ err: err.message, stack: err.stack }, 'admin error'),
+      // The kept personalization states of an erased person answer as erased at once.
+      onErased: (erased) => publishTouched(touchedConn, config.SPOOR_QUEUE, [erased]),
     });
     app.route('/', admin.app);
     serveFolder(app, join(EXAMPLES_DIR, 'shop'));
