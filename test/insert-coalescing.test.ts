@@ -112,3 +112,42 @@ describe('insert buffer under load', () => {
     expect(await count(wh, v)).toBe(5);
   });
 });
+
+describe('insert buffer: who an insert touched', () => {
+  it('tells whose rows were committed, per site, once the insert is done and only then', async () => {
+    const { wh, gated, release } = await gatedWarehouse();
+    const told: Array<Array<{ site: string; visitors: string[]; users: string[] }>> = [];
+    const buffer = new InsertBuffer(gated, { maxWaitMs: 10, onTouched: (t) => told.push(t) });
+    const [a, b] = [`touch-a-${randomUUID()}`, `touch-b-${randomUUID()}`];
+    const first = job(a, 2);
+    const second = job(b, 1);
+    second.events = second.events.map((e) => ({ ...e, user_id: 'ada' }));
+    const done = [buffer.add(batchJobId(first), first), buffer.add(batchJobId(second), second)];
+    await sleep(50);
+    // Held in the engine: nothing is said before the rows are there.
+    expect(told).toEqual([]);
+    release();
+    await Promise.all(done);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toHaveLength(1);
+    expect(told[0]![0]!.site).toBe('shop');
+    expect([...told[0]![0]!.visitors].sort()).toEqual([a, b].sort());
+    expect(told[0]![0]!.users).toEqual(['ada']);
+    expect(await count(wh, a)).toBe(2);
+  });
+
+  it('commits and acknowledges the rows even when the listener throws', async () => {
+    const { wh, release } = await gatedWarehouse();
+    release();
+    const buffer = new InsertBuffer(wh, {
+      maxWaitMs: 10,
+      onTouched: () => {
+        throw new Error('listener broke');
+      },
+    });
+    const v = `touch-throw-${randomUUID()}`;
+    const j = job(v, 3);
+    await buffer.add(batchJobId(j), j);
+    expect(await count(wh, v)).toBe(3);
+  });
+});

@@ -31,11 +31,13 @@ let personalization: Personalization;
 let redis: ReturnType<typeof createRedisConnection>;
 
 beforeAll(async () => {
-  p = await startPipeline(inject('redisUrl'), { site: 'shop' });
+  // As spoor up runs it: the worker tells the personalization whose rows each insert committed,
+  // and /v1/me answers from the states it keeps between lookups.
+  p = await startPipeline(inject('redisUrl'), { site: 'shop', worker: { onTouched: (ts) => ts.forEach((t) => personalization.touched(t)) } });
   reader = await openReader(p.wh);
   redis = createRedisConnection({ url: inject('redisUrl'), role: 'producer' });
   // These tests check figures, not speed: a lookup may wait long for the site-wide loads on a busy machine.
-  personalization = createPersonalization(reader, { segments: () => loadCatalog(), lookupTimeoutMs: 60_000 });
+  personalization = createPersonalization(reader, { segments: () => loadCatalog(), lookupTimeoutMs: 60_000, keepStates: true });
   collector = createCollector({
     queue: p.queue,
     sites: staticSites([
@@ -56,6 +58,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  personalization?.close();
   await reader?.close();
   redis?.disconnect();
   await p?.close();

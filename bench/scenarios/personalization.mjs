@@ -3,12 +3,13 @@
 // freshness: from a cart_add answered 202 until /v1/me shows it in the cart.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { generateTraffic } from '@spoor/traffic';
 import { batchBodies, request } from '../lib/load.mjs';
-import { sleep } from '../lib/processes.mjs';
+import { freePort, sleep, start } from '../lib/processes.mjs';
 import { percentile, summary } from '../lib/stats.mjs';
 import { post, spoorUp, sustained } from './e2e.mjs';
 
@@ -50,14 +51,16 @@ async function seed(up, visitors) {
   }
   if (customers.length === 0) throw new Error('no customer in customer_profiles 90 s after the seed');
   const browsers = [...new Set(traffic.events.filter((e) => !traffic.bots.has(e.visitor_id)).map((e) => e.visitor_id))];
-  return { customers, browsers };
+  return { customers, browsers, asked: new Set() };
 }
 
+/** The request of lookup `i` of a route, and whether this run asked for that person before (`people.asked`). */
 function lookupRequest(up, people, key, i, route) {
-  if (route === 'me') {
-    return [`${up.base}/v1/me?site=${SITE}`, { origin: ORIGIN, cookie: `spoor_id=${people.browsers[i % people.browsers.length]}`, 'user-agent': UA }];
-  }
-  return [`${up.base}/v1/profiles/${SITE}/${encodeURIComponent(people.customers[i % people.customers.length])}`, { authorization: `Bearer ${key}` }];
+  const id = route === 'me' ? people.browsers[i % people.browsers.length] : people.customers[i % people.customers.length];
+  const first = !people.asked.has(`${route}:${id}`);
+  people.asked.add(`${route}:${id}`);
+  if (route === 'me') return [`${up.base}/v1/me?site=${SITE}`, { origin: ORIGIN, cookie: `spoor_id=${id}`, 'user-agent': UA }, first];
+  return [`${up.base}/v1/profiles/${SITE}/${encodeURIComponent(id)}`, { authorization: `Bearer ${key}` }, first];
 }
 
 /**
@@ -68,6 +71,8 @@ function lookupRequest(up, people, key, i, route) {
 async function lookups(up, people, key, rate, seconds) {
   const me = [];
   const profiles = [];
+  /** Lookups of a person this run had not asked about before (read from the warehouse, not kept). */
+  const firsts = [];
   const statuses = {};
   const started = performance.now();
   const inFlight = [];
@@ -75,7 +80,7 @@ async function lookups(up, people, key, rate, seconds) {
     const at = started + (i * 1000) / rate;
     if (at > performance.now()) await sleep(at - performance.now());
     const route = i % 2 === 0 ? 'me' : 'profiles';
-    const [url, headers] = lookupRequest(up, people, key, i >> 1, route);
+    const [url, headers, first] = lookupRequest(up, people, key, i >> 1, route);
     const t0 = performance.now();
     inFlight.push(
       request(url, { headers, signal: AbortSignal.timeout(5_000) }).then(
@@ -83,6 +88,7 @@ async function lookups(up, people, key, rate, seconds) {
           await res.arrayBuffer();
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
           if (res.status === 200) (route === 'me' ? me : profiles).push(performance.now() - t0);
+          if (res.status === 200 && first) firsts.push(performance.now() - t0);
         },
         (err) => (statuses[err.name] = (statuses[err.name] ?? 0) + 1),
       ),
@@ -90,7 +96,7 @@ async function lookups(up, people, key, rate, seconds) {
   }
   await Promise.all(inFlight);
   const answered = me.length + profiles.length;
-  return { me, profiles, statuses, answered: answered / inFlight.length, rate: inFlight.length / seconds };
+  return { me, profiles, firsts, statuses, answered: answered / inFlight.length, rate: inFlight.length / seconds };
 }
 
 /**
@@ -100,13 +106,15 @@ async function lookups(up, people, key, rate, seconds) {
  */
 async function capacity(up, people, key, route, seconds, concurrency = 8) {
   let done = 0;
+  let firsts = 0;
   let i = 0;
   const statuses = {};
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() - started < seconds * 1000) {
-        const [url, headers] = lookupRequest(up, people, key, i++, route);
+        const [url, headers, first] = lookupRequest(up, people, key, i++, route);
+        if (first) firsts++;
         try {
           const res = await request(url, { headers, signal: AbortSignal.timeout(30_000) });
           await res.arrayBuffer();
@@ -118,7 +126,7 @@ async function capacity(up, people, key, route, seconds, concurrency = 8) {
       }
     }),
   );
-  return { rate: done / ((performance.now() - started) / 1000), statuses };
+  return { rate: done / ((performance.now() - started) / 1000), statuses, firsts: firsts / Math.max(1, i) };
 }
 
 /** Ingest at `rate` events/s until `stop()`; resolves the events accepted and the time. */
@@ -149,6 +157,43 @@ function ingest(up, bodies, rate) {
       return done;
     },
   };
+}
+
+/**
+ * spoor up's event-loop delay since the last call (prom-client's default metrics on /metrics reset
+ * their histogram on every scrape): how long a ready answer can wait for the one thread.
+ */
+async function eventLoopDelay(up) {
+  const text = await (await request(`${up.base}/metrics`)).text();
+  const gauge = (name) => Number(text.match(new RegExp(`^${name} ([0-9.e+-]+)`, 'm'))?.[1] ?? NaN) * 1000;
+  return { p99: gauge('nodejs_eventloop_lag_p99_seconds'), max: gauge('nodejs_eventloop_lag_max_seconds') };
+}
+
+/**
+ * A `spoor collector` process beside spoor up, as production runs the public endpoint: reading
+ * spoor up's ClickHouse over its HTTP interface and listening to its worker on its Redis.
+ */
+async function separateCollector(up) {
+  const port = await freePort();
+  const token = readFileSync(join(up.dataDir, 'admin-token'), 'utf8').trim();
+  const redisUrl = JSON.parse(readFileSync(join(up.dataDir, 'run.json'), 'utf8')).redis_url;
+  const proc = start(process.execPath, [bin, 'collector', '--port', String(port), '--host', '127.0.0.1'], {
+    env: {
+      REDIS_URL: redisUrl,
+      CLICKHOUSE_URL: `http://127.0.0.1:${up.chPort}`,
+      CLICKHOUSE_USER: 'spoor',
+      CLICKHOUSE_PASSWORD: token,
+      SPOOR_LOG_LEVEL: 'warn',
+      SPOOR_RATE_LIMIT_SITE: '1000000',
+    },
+    ready: async () =>
+      fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+  });
+  await proc.started;
+  return { base: `http://127.0.0.1:${port}`, stop: () => proc.stop() };
 }
 
 const demoEvents = async (up) => Number((await up.sql("SELECT count() AS n FROM spoor.events WHERE site_id = 'demo'"))[0].n);
@@ -232,10 +277,26 @@ export async function run(ctx) {
       const capMe = await capacity(up, people, key, 'me', seconds);
       const capProfiles = await capacity(up, people, key, 'profiles', seconds);
       const alone = await lookups(up, people, key, rate, seconds);
+      // Every person has been asked about by now: what kept states serve.
+      const keptMe = await capacity(up, people, key, 'me', seconds);
+      const keptProfiles = await capacity(up, people, key, 'profiles', seconds);
       const s = await sustained(up, bodies, seconds);
       const baseline = await demoEvents(up);
       const load = ingest(up, bodies, s.rate / 2);
+      await eventLoopDelay(up);
       const busy = await lookups(up, people, key, rate, seconds);
+      const loop = await eventLoopDelay(up);
+      // The same lookups on a collector process of their own, spoor up still ingesting: first a
+      // pass that reads every person once (this process keeps its own states), then the timed one.
+      const sep = await separateCollector(up);
+      const apartPeople = { ...people, asked: new Set() };
+      let apart;
+      try {
+        await lookups({ ...up, base: sep.base }, apartPeople, key, rate, seconds);
+        apart = await lookups({ ...up, base: sep.base }, apartPeople, key, rate, seconds);
+      } finally {
+        await sep.stop();
+      }
       // Freshness on its own, still under the ingest load: the probes' /v1/me polls must not queue
       // behind an overload of other lookups, or they would time the lookups, not the data. Timed
       // right after the overload (the worker's backlog included), then once the worker caught up.
@@ -251,6 +312,16 @@ export async function run(ctx) {
         aloneMe99: percentile(alone.me, 99),
         aloneProfile50: percentile(alone.profiles, 50),
         aloneProfile99: percentile(alone.profiles, 99),
+        aloneFirsts: alone.firsts.length / Math.max(1, alone.me.length + alone.profiles.length),
+        aloneFirst99: percentile(alone.firsts, 99),
+        busyFirsts: busy.firsts.length / Math.max(1, busy.me.length + busy.profiles.length),
+        apartMe50: percentile(apart.me, 50),
+        apartMe99: percentile(apart.me, 99),
+        apartProfile50: percentile(apart.profiles, 50),
+        apartProfile99: percentile(apart.profiles, 99),
+        apartAnswered: apart.answered,
+        loop99: loop.p99,
+        loopMax: loop.max,
         me50: percentile(busy.me, 50),
         me99: percentile(busy.me, 99),
         profile50: percentile(busy.profiles, 50),
@@ -260,7 +331,17 @@ export async function run(ctx) {
         aloneAnswered: alone.answered,
         capMe: capMe.rate,
         capProfiles: capProfiles.rate,
-        statuses: { capMe: capMe.statuses, capProfiles: capProfiles.statuses, alone: alone.statuses, busy: busy.statuses },
+        capMeFirsts: capMe.firsts,
+        keptMe: keptMe.rate,
+        keptProfiles: keptProfiles.rate,
+        statuses: {
+          capMe: capMe.statuses,
+          capProfiles: capProfiles.statuses,
+          keptMe: keptMe.statuses,
+          keptProfiles: keptProfiles.statuses,
+          alone: alone.statuses,
+          busy: busy.statuses,
+        },
         freshAfter50: percentile(freshAfter, 50),
         freshAfter99: percentile(freshAfter, 99),
         caughtUpS,
@@ -283,15 +364,28 @@ export async function run(ctx) {
       { what: '/v1/me p99, lookups alone', value: of('aloneMe99'), unit: 'ms' },
       { what: '/v1/profiles p50, lookups alone', value: of('aloneProfile50'), unit: 'ms' },
       { what: '/v1/profiles p99, lookups alone', value: of('aloneProfile99'), unit: 'ms' },
+      { what: "share of the lookups alone that were a person's first (read, not kept)", value: of('aloneFirsts'), unit: '' },
+      { what: "p99 of a person's first lookup, alone", value: of('aloneFirst99'), unit: 'ms' },
+      { what: "share of the lookups while ingesting that were a person's first", value: of('busyFirsts'), unit: '' },
       { what: `/v1/me p50 while ingesting`, value: of('me50'), unit: 'ms' },
       { what: `/v1/me p99 while ingesting`, value: of('me99'), unit: 'ms', target: '≤ 25 ms', met: met('me99', 25) },
+      { what: "spoor up's event-loop delay p99 meanwhile (what a kept answer can wait for the thread)", value: of('loop99'), unit: 'ms' },
+      { what: "spoor up's event-loop delay max meanwhile", value: of('loopMax'), unit: 'ms' },
       { what: '/v1/profiles p50 while ingesting', value: of('profile50'), unit: 'ms' },
       { what: '/v1/profiles p99 while ingesting', value: of('profile99'), unit: 'ms', target: '≤ 25 ms', met: met('profile99', 25) },
       { what: 'lookups/s started (half /v1/me, half /v1/profiles)', value: of('lookupRate'), unit: '/s', target: `${rate}` },
+      { what: 'on a spoor collector process beside spoor up (still ingesting): /v1/me p50', value: of('apartMe50'), unit: 'ms' },
+      { what: '  /v1/me p99', value: of('apartMe99'), unit: 'ms', target: '≤ 25 ms', met: met('apartMe99', 25) },
+      { what: '  /v1/profiles p50', value: of('apartProfile50'), unit: 'ms' },
+      { what: '  /v1/profiles p99', value: of('apartProfile99'), unit: 'ms', target: '≤ 25 ms', met: met('apartProfile99', 25) },
+      { what: '  share answered 200 within 5 s', value: of('apartAnswered'), unit: '' },
       { what: 'share answered 200 within 5 s, alone', value: of('aloneAnswered'), unit: '' },
       { what: 'share answered 200 within 5 s, while ingesting', value: of('answered'), unit: '' },
-      { what: 'capacity: /v1/me answered per second (8 clients, alone)', value: of('capMe'), unit: '/s' },
-      { what: 'capacity: /v1/profiles answered per second (8 clients, alone)', value: of('capProfiles'), unit: '/s' },
+      { what: 'capacity: /v1/me answered per second (8 clients, alone), people mostly asked the first time', value: of('capMe'), unit: '/s' },
+      { what: "  share of those that were a person's first lookup", value: of('capMeFirsts'), unit: '' },
+      { what: 'capacity: /v1/profiles answered per second (8 clients, alone), same', value: of('capProfiles'), unit: '/s' },
+      { what: 'capacity: /v1/me answered per second (8 clients, alone), every person asked before', value: of('keptMe'), unit: '/s' },
+      { what: 'capacity: /v1/profiles answered per second (8 clients, alone), every person asked before', value: of('keptProfiles'), unit: '/s' },
       { what: 'sustained ingest of this spoor up', value: of('sustained'), unit: 'events/s' },
       { what: 'ingest held during the lookups (target: half)', value: of('held'), unit: 'events/s' },
       { what: 'freshness right after the lookups: cart_add 202 → in /v1/me, p50', value: of('freshAfter50'), unit: 'ms' },
@@ -302,9 +396,10 @@ export async function run(ctx) {
     ],
     notes: [
       `spoor up seeded with @spoor/traffic shop traffic (${visitors.toLocaleString('en-US')} visitors, planted affinities) for site ${SITE} (exposes the email trait and two segments; /v1/profiles with its site key). Lookups start on a fixed schedule of ${rate}/s for ${seconds} s (a slow answer does not delay the next), alternating /v1/me (cookie of a seeded browser) and /v1/profiles (a customer id); first alone, then while 20-event batches arrive at half the sustained rate measured just before (as in the e2e scenario). Freshness, after the lookups and a 5 s pause, still at half the sustained ingest: a cart_add for a new visitor every 500 ms, polled through /v1/me every 100 ms (the figure's resolution); timed twice, right after the lookups and again once the ingest load's events acknowledged so far are queryable but for one second's worth (the catch-up time, at most 120 s).`,
+      "Beside spoor up: the same schedule of lookups against a separate `spoor collector` process (CLICKHOUSE_URL = spoor up's HTTP interface, REDIS_URL = its Redis, so it hears what spoor up's worker inserts), while spoor up goes on ingesting at half its sustained rate; that process holds no worker and no engine, so its answers do not wait behind ingest work on one thread. A first pass reads every person once (its own kept states), the second is timed.",
       `Answers by status in the first run: ${JSON.stringify(runs[0]?.statuses ?? {})}.`,
-      "The site-wide parts of an answer (catalogue and best sellers, RFM score cuts, segment membership, each product's partners) are cached and refreshed in the background; each lookup reads the person's own rows by primary key: /v1/me in one query (two for a visitor with an open cart, an identity or products whose partners are not cached), /v1/profiles in two (three when the person has a cart or products whose partners are not cached). Every lookup has a 5 s deadline (then 503 personalization_timeout). The lookups run on four read-only engine sessions side by side, their values set on the session, not bound per call (chdb runs the bound calls of a whole process one at a time).",
-      "Where a /v1/me answer's CPU goes (profiled with --cpu-prof and process CPU time on the warehouse scenario's 1,003,506 events, one lookup at a time, 2026-12-01 on a machine loaded by other work, so absolute figures are high): ~36 ms of CPU per answer, of which the JavaScript thread is idle nearly all the time; the engine's threads take it: the first query (4 UNION ALL branches) ~22 ms — the visitor_activity granule ~7 ms, the erasure check ~3 ms (an empty table: the cost of a branch), products seen ~5 ms, products bought ~9 ms — and the second (cart, customer, traits, partners) ~14 ms; SELECT 1 costs ~1 ms. So 300 answers/s would need ~11 cores of engine time: the per-query and per-branch cost of the embedded engine, not the lookups' reads, bounds the rate on 2 cores.",
+      "Each person's state is kept by the collector between lookups (packages/personalization/src/kept-states.ts): a person's first lookup reads the warehouse (the /v1/me lookups waiting at that moment in one batch of two queries; /v1/profiles a few people at a time, two or three queries each); later ones answer from memory until the worker says an insert touched the person (the probes' cart_add: then the next lookup waits for one read), or the state is ten minutes old (read again behind the answer); the site-wide parts are applied at each lookup from their own caches. The seeded people are not touched by the ingest load (another site), so the lookups while ingesting answer from kept states; the share of first lookups in each phase is reported. The site-wide parts of an answer (catalogue and best sellers, RFM score cuts, segment membership, each product's partners) are cached and refreshed in the background. Every lookup has a 5 s deadline (then 503 personalization_timeout). Reads run on four read-only engine sessions side by side, their values set on the session, not bound per call (chdb runs the bound calls of a whole process one at a time).",
+      "Where a read's CPU goes, before states were kept or batched (profiled with --cpu-prof and process CPU time on the warehouse scenario's 1,003,506 events, one lookup at a time, 2026-12-01 on a machine loaded by other work, so absolute figures are high): ~36 ms of CPU per answer, of which the JavaScript thread is idle nearly all the time; the engine's threads take it: the first query (4 UNION ALL branches) ~22 ms — the visitor_activity granule ~7 ms, the erasure check ~3 ms (an empty table: the cost of a branch), products seen ~5 ms, products bought ~9 ms — and the second (cart, customer, traits, partners) ~14 ms; SELECT 1 costs ~1 ms. So 300 answers/s would need ~11 cores of engine time: the per-query and per-branch cost of the embedded engine, not the lookups' reads, bounds the rate on 2 cores.",
     ],
   };
 }

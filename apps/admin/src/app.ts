@@ -34,6 +34,8 @@ export interface AdminOptions {
   now?: () => number;
   /** Unexpected errors, for the process's log. */
   onError?: (err: Error) => void;
+  /** People were erased ("forget"): told once suppressed, before their rows are deleted. */
+  onErased?: (erased: { site: string; visitors: string[]; users: string[] }) => void | Promise<void>;
 }
 
 export interface AdminApp {
@@ -50,6 +52,7 @@ export function createAdminApp(options: AdminOptions): AdminApp {
     readMode: options.readMode,
     now: options.now ?? Date.now,
     onError: options.onError,
+    onErased: options.onErased,
   };
   const auth = createAdminAuth(options.token);
   const app = new Hono();

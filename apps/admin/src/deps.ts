@@ -15,4 +15,6 @@ export interface AdminDeps {
   readMode?: ReadMode | undefined;
   now: () => number;
   onError?: ((err: Error) => void) | undefined;
+  /** People were erased: told once suppressed, before their rows are deleted. */
+  onErased?: ((erased: { site: string; visitors: string[]; users: string[] }) => void | Promise<void>) | undefined;
 }

@@ -59,6 +59,20 @@ describe('spoor up', () => {
     expect(after).toMatchObject({ code: 0, stdout: '{"count()":2}\n' });
   });
 
+  it('answers /v1/me from its kept state, and {known: false} the moment spoor forget returns', async () => {
+    const dataDir = tempDir('forget');
+    const s = await up(dataDir);
+    const v = 'up-forget-me';
+    expect((await postBatch(s, [makeEvent('pageview', { visitor_id: v, session_id: 'up-f1' })])).status).toBe(202);
+    const me = async () => (await (await fetch(`${s.base}/v1/me?site=demo`, { headers: { cookie: `spoor_id=${v}` } })).json()) as { known: boolean };
+    await expect.poll(me, { timeout: 15_000 }).toMatchObject({ known: true });
+    expect(await me()).toMatchObject({ known: true, visits: 1 });
+    const r = await runSpoor(['forget', '--visitor', v, '--site', 'demo'], { SPOOR_DATA_DIR: dataDir });
+    expect(r.code).toBe(0);
+    // Told over the queue's Redis as soon as the suppression was written: no waiting for a check.
+    expect(await me()).toEqual({ known: false });
+  });
+
   it('shuts down on SIGTERM after committing every acknowledged batch, leaving no redis behind', async () => {
     const dataDir = tempDir('term');
     const s = await up(dataDir);

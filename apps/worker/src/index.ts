@@ -7,3 +7,4 @@ export { type EventRow, eventRows, type RejectedRow, rejectedRows } from './rows
 export { type WorkerLogger, type SpoorWorkerOptions, type SpoorWorker, createWorker } from './worker.js';
 export { type SuppressionOptions, Suppression } from './suppression.js';
 export { isDataError } from './errors.js';
+export { type Touched, touchedBy } from './touched.js';

@@ -12,6 +12,7 @@ import { DEFAULT_FLUSH_MS, DEFAULT_INSERT_ROWS } from './defaults.js';
 import { isDataError } from './errors.js';
 import { RefusalStore } from './refusal-store.js';
 import { eventRows, rejectedRows, type EventRow, type RejectedRow } from './rows.js';
+import { touchedBy, type Touched } from './touched.js';
 
 export interface InsertBufferOptions {
   /**
@@ -38,6 +39,8 @@ export interface InsertBufferOptions {
   maxPartitionsPerInsert?: number;
   /** Called once a group's rows are committed, before its jobs are acknowledged. */
   onFlush?: (stats: FlushStats) => void | Promise<void>;
+  /** Told, once a group's rows are committed, whose rows they were (not awaited; may not throw into the insert). */
+  onTouched?: (touched: Touched[]) => void;
 }
 
 export interface FlushStats {
@@ -173,6 +176,7 @@ export class InsertBuffer {
     const sorted = [...group].sort((a, b) => (a.jobId < b.jobId ? -1 : 1));
     try {
       const poisoned = await this.insertJobs(sorted);
+      if (this.opts.onTouched) this.tell(group);
       await this.opts.onFlush?.({
         jobs: group.length,
         events: group.reduce((n, p) => n + p.events.length, 0),
@@ -183,6 +187,14 @@ export class InsertBuffer {
       for (const p of group) p.resolve();
     } catch (err) {
       for (const p of group) p.reject(err as Error);
+    }
+  }
+
+  private tell(group: Pending[]) {
+    try {
+      this.opts.onTouched!(touchedBy(group.flatMap((p) => p.events)));
+    } catch {
+      // Only a kept state's freshness depends on it; its age limit still bounds that.
     }
   }
 

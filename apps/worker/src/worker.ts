@@ -6,6 +6,7 @@ import type { Warehouse } from '@spoor/warehouse';
 import { InsertBuffer, type FlushStats } from './insert-buffer.js';
 import { OrderPeople } from './order-people.js';
 import { Suppression } from './suppression.js';
+import type { Touched } from './touched.js';
 
 export interface WorkerLogger {
   info(obj: object, msg?: string): void;
@@ -34,6 +35,8 @@ export interface SpoorWorkerOptions {
   suppressionMaxAgeMs?: number;
   logger?: WorkerLogger;
   onFlush?: (stats: FlushStats) => void | Promise<void>;
+  /** Whose rows each insert committed (personalization's kept states are read again for them). */
+  onTouched?: (touched: Touched[]) => void;
   /** A job failed (it is retried with backoff until its attempts run out). */
   onFailed?: (err: Error) => void;
 }
@@ -58,6 +61,7 @@ export function createWorker(opts: SpoorWorkerOptions): SpoorWorker {
       if (stats.poisoned > 0) log?.warn({ rows: stats.poisoned }, 'rows refused by ClickHouse moved to rejected_events');
       return opts.onFlush?.(stats);
     },
+    onTouched: opts.onTouched,
   });
   const suppression = new Suppression(opts.warehouse, { maxAgeMs: opts.suppressionMaxAgeMs });
   const orderPeople = new OrderPeople(opts.warehouse);

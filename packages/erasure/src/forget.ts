@@ -14,6 +14,12 @@ export interface ForgetRequest {
   site?: string | undefined;
   visitorId?: string | undefined;
   userId?: string | undefined;
+  /**
+   * Called once the suppression entries are written, before the rows are deleted (which takes a
+   * while): the moment to tell whoever keeps answers about these people (the collectors' kept
+   * personalization states). `site` is empty for every site.
+   */
+  onSuppressed?: (erased: { site: string; visitors: string[]; users: string[] }) => void | Promise<void>;
 }
 
 export interface ForgetResult {
@@ -46,6 +52,7 @@ export async function forget(wh: Warehouse, req: ForgetRequest): Promise<ForgetR
   // Suppress first, so events arriving while rows are deleted are already dropped.
   const entries = [...[...visitors].map((id) => ({ site_id: site, kind: 'visitor', id })), ...users.map((id) => ({ site_id: site, kind: 'user', id }))];
   await wh.insert('forgotten', entries, { async_insert: 0 });
+  await req.onSuppressed?.({ site, visitors: [...visitors], users });
 
   const days = await wh.query<{ site_id: string; day: string }>(
     `SELECT DISTINCT site_id, toString(toDate(ts)) AS day FROM ${db}.events WHERE ${person} ${siteFilter}`,

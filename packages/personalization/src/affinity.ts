@@ -37,6 +37,8 @@ export interface PairRow {
 export interface PartnerCache {
   /** Lists still fresh, and the products whose list must be read. */
   get(site: string, productIds: readonly string[]): { lists: Map<string, Partner[]>; missing: string[] };
+  /** Every list kept, however old, and the products whose list is past its time to live or not kept. */
+  peek(site: string, productIds: readonly string[]): { lists: Map<string, Partner[]>; stale: string[] };
   /** Stores the lists read for `productIds` (a product without pairs gets an empty list). */
   put(site: string, productIds: readonly string[], rows: readonly PairRow[]): Map<string, Partner[]>;
   clear(): void;
@@ -58,6 +60,16 @@ export function partnerCache(opts: { ttlMs: number; maxEntries?: number; now?: (
       }
       return { lists, missing };
     },
+    peek(site, productIds) {
+      const lists = new Map<string, Partner[]>();
+      const stale: string[] = [];
+      for (const id of productIds) {
+        const e = entries.get(key(site, id));
+        if (e) lists.set(id, e.partners);
+        if (!e || now() - e.at >= opts.ttlMs) stale.push(id);
+      }
+      return { lists, stale };
+    },
     put(site, productIds, rows) {
       const lists = new Map<string, Partner[]>(productIds.map((id) => [id, []]));
       for (const r of rows) {
@@ -70,5 +82,41 @@ export function partnerCache(opts: { ttlMs: number; maxEntries?: number; now?: (
       return lists;
     },
     clear: () => entries.clear(),
+  };
+}
+
+/**
+ * Reads stale partners lists again in the background: the products asked for meanwhile join the
+ * next read, one read per site at a time, so however many lookups find a list old it is read once.
+ */
+export function partnerRefresher(cache: PartnerCache, read: (site: string, productIds: string[]) => Promise<PairRow[]>, maxBatch = 500) {
+  const queued = new Map<string, Set<string>>();
+  const running = new Set<string>();
+  async function drain(site: string): Promise<void> {
+    if (running.has(site)) return;
+    running.add(site);
+    try {
+      while (queued.has(site)) {
+        const ids = take(site);
+        if (ids.length > 0) cache.put(site, ids, await read(site, ids));
+      }
+    } finally {
+      running.delete(site);
+    }
+  }
+  function take(site: string): string[] {
+    const set = queued.get(site);
+    if (!set) return [];
+    const ids = [...set].slice(0, maxBatch);
+    for (const id of ids) set.delete(id);
+    if (set.size === 0) queued.delete(site);
+    // Asked for again while an earlier read ran: those it brought are fresh.
+    return cache.get(site, ids).missing;
+  }
+  return (site: string, productIds: readonly string[]): Promise<void> => {
+    const set = queued.get(site) ?? new Set<string>();
+    for (const id of productIds) set.add(id);
+    queued.set(site, set);
+    return drain(site);
   };
 }

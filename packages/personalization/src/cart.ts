@@ -1,16 +1,17 @@
-// A cart by its id (primary key of `carts`): the lines held at its last change, unless it was
+// Carts by id (primary key of `carts`), many in one query: the lines held at its last change, unless it was
 // emptied or bought since — the rule of cart_states: purchased means an order named the cart after
 // its latest change. Lines are named from the product statistics by primary key, in the same
 // query: a product first seen a moment ago is not in any cached catalogue yet.
 import type { CartLine, OpenCart } from '@spoor/events';
-import { first, type Lookup, type LookupRows } from './lookups.js';
+import { all, type Lookup, type LookupRows } from './lookups.js';
 import { isoTime, money } from './values.js';
 
-/** Parameters: `site`, `cart`. */
+/** Parameters: `site`, `carts` (each row carries its cart as `id`). */
 export function cartLookup(d: string): Lookup {
   return {
     name: 'cart',
     sql: `SELECT
+        cart_id AS id,
         count() AS parts,
         argMaxIfMerge(state) AS s,
         s.1 AS quantity,
@@ -25,15 +26,19 @@ export function cartLookup(d: string): Lookup {
         (SELECT groupArray((product_id, n)) FROM (
            SELECT product_id, argMaxIfMerge(name) AS n FROM ${d}.products
            WHERE site_id = {site:String} AND product_id IN (
-             SELECT arrayJoin((argMaxIfMerge(state)).3) FROM ${d}.carts WHERE site_id = {site:String} AND cart_id = {cart:String})
+             SELECT arrayJoin(lines.3) FROM (
+               SELECT argMaxIfMerge(state) AS lines FROM ${d}.carts
+               WHERE site_id = {site:String} AND cart_id IN {carts:Array(String)} GROUP BY cart_id))
            GROUP BY product_id)) AS catalogue,
         arrayMap(p -> arrayFirst(x -> x.1 = p, catalogue).2, product_ids) AS names
       FROM ${d}.carts
-      WHERE site_id = {site:String} AND cart_id = {cart:String}`,
+      WHERE site_id = {site:String} AND cart_id IN {carts:Array(String)}
+      GROUP BY cart_id`,
   };
 }
 
 interface CartRow {
+  id: string;
   parts: number;
   quantity: number;
   value: string;
@@ -48,7 +53,7 @@ interface CartRow {
 }
 
 export function openCart(rows: LookupRows, cartId: string): OpenCart | undefined {
-  const row = first<CartRow>(rows, 'cart');
+  const row = all<CartRow>(rows, 'cart').find((r) => r.id === cartId);
   if (!row || Number(row.parts) === 0) return undefined;
   if (Number(row.quantity) === 0 || Number(row.purchased_ms) >= Number(row.changed_ms)) return undefined;
   const currency = row.cart_currency;

@@ -4,7 +4,7 @@
 // browsers identity_map gives them, read for the browsers identities links to them. The
 // lifecycle is spoor_lifecycle, the function customer_profiles uses. RFM scores need the whole
 // site and come from rfm.ts.
-import { first, type Lookup, type LookupRows } from './lookups.js';
+import { all, first, type Lookup, type LookupRows } from './lookups.js';
 
 export interface CustomerFigures {
   orders: number;
@@ -33,12 +33,43 @@ export interface CustomerFigures {
  * there (/v1/profiles' first query).
  */
 export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'summary'; browsers?: 'given' }): Lookup {
-  // What /v1/me shows (orders, lifecycle, and what was bought) needs a few of the states only.
-  const summary = opts.only === 'summary';
   return {
     name: 'customer',
-    sql: `SELECT
-        maxMapIfMerge(order_revenue) AS revenue_map,
+    sql: `SELECT ${customerColumns(opts.only === 'summary')}
+      FROM ${d}.customer_transactions
+      WHERE site_id = {site:String} AND (${customerRows(d, opts.anonymous, opts.browsers === 'given')})`,
+  };
+}
+
+/**
+ * The summaries of many customers (parameters `site`, `users`), each row carrying its user id as
+ * `id`: their own rows, and the anonymous rows of the browsers identity_map gives them.
+ */
+export function customerSummariesLookup(d: string): Lookup {
+  const browsers = `SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id IN {users:Array(String)}`;
+  return {
+    name: 'customer',
+    sql: `SELECT customer AS id, ${customerColumns(true)}
+      FROM (
+        SELECT user_id AS customer, order_revenue, order_time, products FROM ${d}.customer_transactions
+        WHERE site_id = {site:String} AND user_id IN {users:Array(String)}
+        UNION ALL
+        SELECT im.customer_id AS customer, ct.order_revenue, ct.order_time, ct.products FROM ${d}.customer_transactions AS ct
+        INNER JOIN (
+          SELECT visitor_id, customer_id FROM ${d}.identity_map
+          WHERE site_id = {site:String} AND customer_id IN {users:Array(String)} AND visitor_id IN (${browsers})
+        ) AS im ON im.visitor_id = ct.visitor_id
+        WHERE ct.site_id = {site:String} AND ct.user_id = '' AND ct.visitor_id IN (${browsers}))
+      GROUP BY customer`,
+  };
+}
+
+/**
+ * The figures over a customer's rows of customer_transactions; `summary`: only what /v1/me shows
+ * (orders, lifecycle, and what was bought), which needs a few of the states only.
+ */
+function customerColumns(summary: boolean): string {
+  return `maxMapIfMerge(order_revenue) AS revenue_map,
         minMapIfMerge(order_time) AS time_map,
         length(revenue_map.1) AS orders,
         groupUniqArrayArrayIfMerge(products) AS products,
@@ -64,10 +95,7 @@ export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'su
         toString(last_at) AS last_order_at,
         toString(as_of_day) AS as_of,
         argMaxIfMerge(currency) AS order_currency`
-        }
-      FROM ${d}.customer_transactions
-      WHERE site_id = {site:String} AND (${customerRows(d, opts.anonymous, opts.browsers === 'given')})`,
-  };
+        }`;
 }
 
 /** A customer's rows of customer_transactions (parameters `site`, `customer`). */
@@ -86,11 +114,13 @@ export interface CustomerSummary {
   products: string[];
 }
 
-/** What `customerLookup(..., { only: 'summary' })` read; undefined for someone who never ordered. */
-export function customerSummary(rows: LookupRows): CustomerSummary | undefined {
-  const row = first<Pick<CustomerRow, 'orders' | 'lifecycle' | 'products'>>(rows, 'customer');
-  if (!row || Number(row.orders) === 0) return undefined;
-  return { orders: Number(row.orders), lifecycle: row.lifecycle, products: row.products };
+/** What customerSummariesLookup read, by user id; no entry for someone who never ordered. */
+export function customerSummaries(rows: LookupRows): Map<string, CustomerSummary> {
+  const out = new Map<string, CustomerSummary>();
+  for (const row of all<Pick<CustomerRow, 'orders' | 'lifecycle' | 'products'> & { id: string }>(rows, 'customer')) {
+    if (Number(row.orders) > 0) out.set(row.id, { orders: Number(row.orders), lifecycle: row.lifecycle, products: row.products });
+  }
+  return out;
 }
 
 interface CustomerRow {
@@ -135,30 +165,33 @@ export function customerFigures(rows: LookupRows): CustomerFigures | undefined {
 }
 
 /**
- * Parameters: `site`, `user`, and `keys` unless every trait is wanted. Only the keys asked for
- * leave the engine: the page's answer never even reads a trait the site does not expose.
+ * Parameters: `site`, `users` (each row carries its user as `id`), and `keys` unless every trait
+ * is wanted. Only the keys asked for leave the engine: the page's answer never even reads a trait
+ * the site does not expose.
  */
 export function traitsLookup(d: string, opts: { all: boolean }): Lookup {
   const pick = opts.all ? 't' : 'mapFilter((k, v) -> has({keys:Array(String)}, k), t)';
   return {
     name: 'traits',
-    sql: `SELECT ${pick} AS traits FROM (
-        SELECT argMaxMerge(traits) AS t FROM ${d}.customer_traits WHERE site_id = {site:String} AND user_id = {user:String})`,
+    sql: `SELECT id, ${pick} AS traits FROM (
+        SELECT user_id AS id, argMaxMerge(traits) AS t FROM ${d}.customer_traits
+        WHERE site_id = {site:String} AND user_id IN {users:Array(String)} GROUP BY user_id)`,
   };
 }
 
-export function customerTraits(rows: LookupRows): Record<string, string> {
-  return first<{ traits: Record<string, string> }>(rows, 'traits')?.traits ?? {};
+export function customerTraits(rows: LookupRows, user: string): Record<string, string> {
+  return all<{ id: string; traits: Record<string, string> }>(rows, 'traits').find((r) => r.id === user)?.traits ?? {};
 }
 
-/** Parameters: `site`, `user`. */
+/** Parameters: `site`, `users`. */
 export function userForgottenLookup(d: string): Lookup {
   return {
     name: 'gone_user',
-    sql: `SELECT count() AS n FROM ${d}.forgotten WHERE site_id IN ('', {site:String}) AND kind = 'user' AND id = {user:String}`,
+    sql: `SELECT DISTINCT id FROM ${d}.forgotten WHERE site_id IN ('', {site:String}) AND kind = 'user' AND id IN {users:Array(String)}`,
   };
 }
 
-export function userForgotten(rows: LookupRows): boolean {
-  return Number(first<{ n: number }>(rows, 'gone_user')?.n ?? 0) > 0;
+/** The users of userForgottenLookup's answer that were erased. */
+export function forgottenUsers(rows: LookupRows): Set<string> {
+  return new Set(all<{ id: string }>(rows, 'gone_user').map((r) => r.id));
 }

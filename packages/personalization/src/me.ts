@@ -1,19 +1,29 @@
-// GET /v1/me: what a page may know about its own visitor. Two queries of primary-key lookups: the
-// browser (history, erasure, what it viewed, carted and bought), then what that makes relevant —
-// its open cart, its customer's orders and exposed traits, the erasure of that customer, the
-// partners of its products. Only what the site exposes leaves here.
-import type { MeAnswer, MeKnown } from '@spoor/events';
+// GET /v1/me: what a page may know about its own visitor. The visitor's own state (history,
+// erasure, what it viewed, carted and bought; then its open cart, its customer's orders and exposed
+// traits, the erasure of that customer, the partners of its products) is read for many visitors
+// of a site at once, in two queries of primary-key lookups (loadMeStates); the answer is built from
+// that state (meFromState), so a state kept by me-store.ts answers without reading anything. Only
+// what the site exposes leaves here.
+import type { MeAnswer, MeKnown, OpenCart } from '@spoor/events';
 import type { WarehouseReader } from '@spoor/warehouse';
-import { partnersLookup, type PairRow, type PartnerCache } from './affinity.js';
+import { partnersLookup, type Partner, type PairRow, type PartnerCache } from './affinity.js';
 import { cartLookup, openCart } from './cart.js';
 import type { Catalog } from './catalog.js';
-import { customerLookup, customerSummary, customerTraits, traitsLookup, userForgotten, userForgottenLookup } from './customer.js';
+import {
+  customerSummaries,
+  customerSummariesLookup,
+  customerTraits,
+  forgottenUsers,
+  traitsLookup,
+  userForgottenLookup,
+  type CustomerSummary,
+} from './customer.js';
 import { all, runLookups, type Lookup } from './lookups.js';
 import { exposedTraits, type SitePolicy } from './policy.js';
-import { assemble, exclusions, seedsOf } from './recommend.js';
+import { assemble, exclusions, seedsOf, type Seed } from './recommend.js';
 import { personKey, type Membership } from './segments.js';
 import { isoTime } from './values.js';
-import { hasOpenCart, visitorLookups, visitorSummary } from './visitor.js';
+import { hasOpenCart, visitorLookups, visitorSummaries, type VisitorSummary } from './visitor.js';
 
 /** A visit ends after 30 minutes without events, as the SDK's sessions do. */
 const VISIT_IDLE_MS = 30 * 60_000;
@@ -25,49 +35,89 @@ export interface LookupDeps {
   catalog(site: string): Promise<Catalog>;
   membership(site: string): Promise<Membership>;
   partners: PartnerCache;
+  /** The partners lists kept for these products, however old; those past their time are read again behind. */
+  partnersOf(site: string, productIds: readonly string[]): Map<string, Partner[]>;
   now(): number;
 }
 
+/** What a /v1/me answer is built from, for one visitor; `unknown`: never seen, cookieless or erased. */
+export type MeState =
+  | { kind: 'unknown' }
+  | {
+      kind: 'known';
+      visitor: VisitorSummary;
+      cart?: OpenCart;
+      customer?: CustomerSummary;
+      /** The exposed traits asked for when the state was read (the site's list then). */
+      traits: Record<string, string>;
+    };
+
+const UNKNOWN_STATE: MeState = { kind: 'unknown' };
 const UNKNOWN: MeAnswer = { known: false };
 
-export async function meAnswer(deps: LookupDeps, policy: SitePolicy, visitorId: string): Promise<MeAnswer> {
-  const { db } = deps;
+/**
+ * The /v1/me states of many visitors of one site, in two queries whatever their number. `traitKeys`:
+ * the traits the site exposes (none are read when it exposes none).
+ */
+export async function loadMeStates(deps: Pick<LookupDeps, 'db' | 'partners'>, site: string, visitorIds: readonly string[], traitKeys: readonly string[]) {
+  const { db, partners } = deps;
   const d = db.database;
-  const site = policy.site;
-  const [first, catalog] = await Promise.all([runLookups(db, visitorLookups(d), { site, visitor: visitorId }), deps.catalog(site)]);
-  const visitor = visitorSummary(first);
-  // A browser that only ever sent cookieless events said it does not want to be recognised.
-  if (!visitor || visitor === 'forgotten' || visitor.cookieless) return UNKNOWN;
+  const states = new Map<string, MeState>(visitorIds.map((id) => [id, UNKNOWN_STATE]));
+  if (visitorIds.length === 0) return states;
+  const visitors = visitorSummaries(await runLookups(db, visitorLookups(d), { site, visitors: visitorIds }));
 
+  // A browser that only ever sent cookieless events said it does not want to be recognised.
+  const live = [...visitors].filter((e): e is [string, VisitorSummary] => e[1] !== 'forgotten' && !e[1].cookieless);
+  if (live.length === 0) return states;
+  const carts = [...new Set(live.filter(([, v]) => hasOpenCart(v)).map(([, v]) => v.cartId))];
+  const users = [...new Set(live.map(([, v]) => v.userId).filter((u) => u !== ''))];
+  const seedIds = new Set(live.flatMap(([, v]) => seedsOf({ bought: v.bought, seen: v.seen }).map((s) => s.productId)));
+  const missing = partners.get(site, [...seedIds]).missing;
+  const second: Lookup[] = [
+    ...(carts.length > 0 ? [cartLookup(d)] : []),
+    ...(users.length > 0 ? [customerSummariesLookup(d), userForgottenLookup(d)] : []),
+    ...(users.length > 0 && traitKeys.length > 0 ? [traitsLookup(d, { all: false })] : []),
+    ...(missing.length > 0 ? [partnersLookup(d)] : []),
+  ];
+  const rows = await runLookups(db, second, { site, carts, users, keys: [...traitKeys], pair_ids: missing });
+  if (missing.length > 0) partners.put(site, missing, all<PairRow>(rows, 'pairs'));
+  const customers = customerSummaries(rows);
+  const goneUsers = forgottenUsers(rows);
+
+  for (const [id, visitor] of live) {
+    if (visitor.userId !== '' && goneUsers.has(visitor.userId)) continue;
+    const customer = visitor.userId !== '' ? customers.get(visitor.userId) : undefined;
+    states.set(id, {
+      kind: 'known',
+      visitor,
+      ...(hasOpenCart(visitor) ? withCart(openCart(rows, visitor.cartId)) : {}),
+      ...(customer ? { customer } : {}),
+      traits: visitor.userId !== '' && traitKeys.length > 0 ? customerTraits(rows, visitor.userId) : {},
+    });
+  }
+  return states;
+}
+
+const withCart = (cart: OpenCart | undefined) => (cart ? { cart } : {});
+
+/** The seeds a state's recommendations start from. */
+function seedsOfState(state: MeState): Seed[] {
+  return state.kind === 'known' ? seedsOf({ bought: state.visitor.bought, seen: state.visitor.seen }) : [];
+}
+
+/** The answer for one visitor from its state, under the site's policy as it is now. */
+export async function meFromState(deps: Omit<LookupDeps, 'db'>, policy: SitePolicy, visitorId: string, state: MeState): Promise<MeAnswer> {
+  if (state.kind === 'unknown') return UNKNOWN;
+  const site = policy.site;
+  const { visitor, cart, customer } = state;
+  const [catalog, membership] = await Promise.all([deps.catalog(site), policy.exposeSegments.length > 0 ? deps.membership(site) : undefined]);
   const identified = visitor.userId !== '';
-  const cartOpen = hasOpenCart(visitor);
-  const seeds = seedsOf({ bought: visitor.bought, seen: visitor.seen });
-  const cached = deps.partners.get(
+  const seeds = seedsOfState(state);
+  // Lists past their time to live still serve while they are read again in the background.
+  const partners = deps.partnersOf(
     site,
     seeds.map((s) => s.productId),
   );
-  const second: Lookup[] = [
-    ...(cartOpen ? [cartLookup(d)] : []),
-    ...(identified ? [customerLookup(d, { anonymous: false, only: 'summary' }), userForgottenLookup(d)] : []),
-    ...(identified && policy.exposeTraits.length > 0 ? [traitsLookup(d, { all: false })] : []),
-    ...(cached.missing.length > 0 ? [partnersLookup(d)] : []),
-  ];
-  const [rows, membership] = await Promise.all([
-    runLookups(db, second, {
-      site,
-      cart: visitor.cartId,
-      customer: visitor.userId,
-      user: visitor.userId,
-      keys: [...policy.exposeTraits],
-      pair_ids: cached.missing,
-    }),
-    policy.exposeSegments.length > 0 ? deps.membership(site) : undefined,
-  ]);
-  if (identified && userForgotten(rows)) return UNKNOWN;
-
-  const partners = new Map([...cached.lists, ...(cached.missing.length > 0 ? deps.partners.put(site, cached.missing, all<PairRow>(rows, 'pairs')) : [])]);
-  const cart = cartOpen ? openCart(rows, visitor.cartId) : undefined;
-  const customer = identified ? customerSummary(rows) : undefined;
   // What the customer bought from any browser is never shown again; seeds are this browser's.
   const bought = identified ? [...new Set([...(customer?.products ?? []), ...visitor.bought])] : visitor.bought;
   const exclude = exclusions({ bought, cart: cart?.items.map((i) => i.id) ?? [], catalog, repurchaseProducts: policy.repurchaseProducts });
@@ -85,7 +135,7 @@ export async function meAnswer(deps: LookupDeps, policy: SitePolicy, visitorId: 
           customer: {
             lifecycle: customer?.lifecycle ?? 'none',
             orders: customer?.orders ?? 0,
-            traits: exposedTraits(policy.exposeTraits.length > 0 ? customerTraits(rows) : undefined, policy.exposeTraits),
+            traits: exposedTraits(state.traits, policy.exposeTraits),
           },
         }
       : {}),
@@ -93,6 +143,12 @@ export async function meAnswer(deps: LookupDeps, policy: SitePolicy, visitorId: 
     recommendations: assemble({ seeds, partners, catalog, exclude, limit: ME_RECOMMENDATIONS }),
   };
   return answer;
+}
+
+/** The answer for one visitor, read now (what a lookup without a kept state does). */
+export async function meAnswer(deps: LookupDeps, policy: SitePolicy, visitorId: string): Promise<MeAnswer> {
+  const states = await loadMeStates(deps, policy.site, [visitorId], policy.exposeTraits);
+  return meFromState(deps, policy, visitorId, states.get(visitorId)!);
 }
 
 /** The person's segments among those the site marks visible, in the site's order. */

@@ -1,19 +1,23 @@
 // The personalization reads a collector serves: /v1/me, /v1/recommendations and /v1/profiles over a
 // read-only warehouse connection, with the site-wide parts (the catalogue and its best sellers, RFM
 // score levels, segment membership) and each product's partners kept for a while and refreshed in
-// the background; a shopper's own history is read on every lookup. Every lookup has a deadline
-// (deadline.ts): past it, it fails with `lookup_timeout` instead of waiting.
+// the background. A person's own state (what /v1/me and /v1/profiles are built from) is read with
+// the other lookups of the moment and, when the process is told which people each insert touched,
+// kept between lookups (kept-states.ts). Every lookup has a deadline (deadline.ts): past it, it
+// fails with `lookup_timeout` instead of waiting.
 import type { FullProfile, MeAnswer, Recommendation } from '@spoor/events';
 import type { SegmentCatalog } from '@spoor/segments';
 import type { WarehouseReader } from '@spoor/warehouse';
-import { partnersLookup, partnerCache, type PairRow } from './affinity.js';
+import { partnersLookup, partnerCache, partnerRefresher, type PairRow } from './affinity.js';
 import { refreshingCache } from './cache.js';
 import { loadCatalog } from './catalog.js';
 import { boundedReader, withDeadline } from './deadline.js';
 import { all, runLookups } from './lookups.js';
-import { meAnswer } from './me.js';
+import { watchErasures } from './erasure-watch.js';
+import { keptStates, type KeptStatesOptions, type Touched } from './kept-states.js';
+import { loadMeStates, meFromState, type MeState } from './me.js';
 import type { SitePolicy } from './policy.js';
-import { fullProfile } from './profile.js';
+import { loadProfileState, profileFromState, type ProfileState } from './profile.js';
 import { assemble } from './recommend.js';
 import { loadRfmLevels } from './rfm.js';
 import { loadMembership } from './segments.js';
@@ -33,6 +37,14 @@ export interface PersonalizationOptions {
   lookupTimeoutMs?: number;
   /** A site-wide part's load (the whole site's segments, say) not done in this long fails. @defaultValue 60000 */
   refreshTimeoutMs?: number;
+  /**
+   * Keep each person's /v1/me and /v1/profiles state between lookups; the process must then pass
+   * on what the worker's inserts touched (`touched`), or the states go stale up to their age
+   * limits. @defaultValue false
+   */
+  keepStates?: boolean;
+  /** The kept states' limits (kept-states.ts). */
+  states?: Pick<KeptStatesOptions<unknown, unknown>, 'maxAgeMs' | 'expireMs' | 'maxEntries' | 'erasureMaxAgeMs'>;
   /** A background refresh failed (the last value stays in use). */
   onError?: (err: Error) => void;
   now?: () => number;
@@ -42,8 +54,14 @@ export interface Personalization {
   me(policy: SitePolicy, visitorId: string): Promise<MeAnswer>;
   productRecommendations(policy: SitePolicy, productId: string, limit: number): Promise<Recommendation[]>;
   profile(policy: SitePolicy, id: string): Promise<FullProfile | undefined>;
+  /** The worker inserted rows of these visitors and users: their kept states are read again. */
+  touched(t: Touched): void;
+  /** Drops the kept states (what touched them may have been missed). */
+  resetStates(): void;
   /** Drops every cached site-wide part, so the next lookups read them again. */
   refresh(): void;
+  /** Stops the background work (the erasure list's polling). */
+  close(): void;
 }
 
 export function createPersonalization(db: WarehouseReader, opts: PersonalizationOptions): Personalization {
@@ -59,22 +77,76 @@ export function createPersonalization(db: WarehouseReader, opts: Personalization
   const membership = cache((site) => loadMembership(bg(`the segments of ${site}`), opts.segments(), site, now()), opts.segmentsTtlMs ?? 120_000);
   const rfm = cache((site) => loadRfmLevels(bg(`the RFM levels of ${site}`), site), opts.rfmTtlMs ?? 10_000);
   const partners = partnerCache({ ttlMs: opts.partnersTtlMs ?? 60_000, now });
+  const stalePartners = partnerRefresher(partners, (site, ids) =>
+    runLookups(bg(`the partners of ${ids.length} product(s) of ${site}`), [partnersLookup(db.database)], { site, pair_ids: ids }).then((rows) =>
+      all<PairRow>(rows, 'pairs'),
+    ),
+  );
   const deps = {
     db,
     catalog: (site: string) => catalog.get(site),
     membership: (site: string) => membership.get(site),
     rfmLevels: (site: string) => rfm.get(site),
     partners,
+    partnersOf(site: string, productIds: readonly string[]) {
+      const { lists, stale } = partners.peek(site, productIds);
+      if (stale.length > 0) stalePartners(site, stale).catch((err: Error) => opts.onError?.(err));
+      return lists;
+    },
     now,
   };
+  const erasures = opts.keepStates ? watchErasures(db, { timeoutMs: lookupMs, onError: opts.onError }) : undefined;
+  const kept = { ...opts.states, keep: opts.keepStates, erasures, waitMs: lookupMs, onError: opts.onError, now };
+  const reader = (what: string) => boundedReader(db, lookupMs, what);
+  const meStates = keptStates<readonly string[], MeState>({
+    ...kept,
+    // Two queries for the whole batch: many visitors at once.
+    maxBatch: 200,
+    load: (site, traitKeys, ids) => loadMeStates({ db: reader(`/v1/me of ${ids.length} visitor(s)`), partners }, site, ids, traitKeys),
+    people: (id, s) => ({ visitors: [id], users: s.kind === 'known' && s.visitor.userId ? [s.visitor.userId] : [] }),
+    erased: { kind: 'unknown' },
+    variantKey: (traitKeys) => traitKeys.join('\u0000'),
+  });
+  const profileStates = keptStates<null, { state: ProfileState | undefined }>({
+    ...kept,
+    // Two or three queries per person: a few people at once.
+    maxBatch: 4,
+    load: async (site, _, ids) => {
+      const d = { db: reader('/v1/profiles'), partners };
+      const states = await Promise.all(ids.map((id) => loadProfileState(d, site, id)));
+      return new Map(ids.map((id, i) => [id, { state: states[i] }]));
+    },
+    people: (id, { state }) => (state ? { visitors: state.visitorIds, users: state.customerId ? [state.customerId] : [] } : { visitors: [id], users: [id] }),
+    erased: { state: undefined },
+    variantKey: () => '',
+  });
   /** Runs one lookup with a reader bounded by its deadline, and the whole of it raced against it. */
   const bounded = <T>(what: string, run: (d: typeof deps) => Promise<T>): Promise<T> =>
     withDeadline(run({ ...deps, db: boundedReader(db, lookupMs, what) }), lookupMs, what);
   return {
-    me: (policy, visitorId) => bounded('/v1/me', (d) => meAnswer(d, policy, visitorId)),
-    profile: (policy, id) => bounded('/v1/profiles', (d) => fullProfile(d, policy, id)),
+    me: (policy, visitorId) =>
+      withDeadline(
+        meStates.get(policy.site, policy.exposeTraits, visitorId).then((state) => meFromState(deps, policy, visitorId, state)),
+        lookupMs,
+        '/v1/me',
+      ),
+    profile: (policy, id) =>
+      withDeadline(
+        profileStates.get(policy.site, null, id).then(({ state }) => state && profileFromState(deps, policy, state)),
+        lookupMs,
+        '/v1/profiles',
+      ),
     productRecommendations: (policy, productId, limit) =>
       bounded('/v1/recommendations', ({ db: reader }) => productRecommendations(reader, policy, productId, limit)),
+    touched(t) {
+      meStates.touched(t);
+      profileStates.touched(t);
+    },
+    resetStates() {
+      meStates.reset();
+      profileStates.reset();
+    },
+    close: () => erasures?.close(),
     refresh() {
       catalog.clear();
       membership.clear();

@@ -4,7 +4,7 @@
 // — who the id is (its browsers), then their activity, history, orders and traits — and a third
 // for the latest cart by its id and the partners not cached, when there is either; the site-wide
 // parts (RFM levels, segment membership, the catalogue) come from the refreshed caches.
-import type { FullProfile } from '@spoor/events';
+import type { FullProfile, OpenCart } from '@spoor/events';
 import { partnersLookup, type PairRow } from './affinity.js';
 import { cartLookup, openCart } from './cart.js';
 import { customerFigures, customerLookup, customerTraits, traitsLookup, type CustomerFigures } from './customer.js';
@@ -51,11 +51,31 @@ interface ActivityRow {
   last_purchase_at: string | null;
 }
 
-/** Undefined when the id is neither a customer nor a browser of the site (or was erased). */
+/** What a /v1/profiles answer is built from: the person's own rows, read by loadProfileState. */
+export interface ProfileState {
+  site: string;
+  id: string;
+  kind: FullProfile['kind'];
+  customerId: string;
+  anonymous: boolean;
+  visitorIds: string[];
+  activity: ActivityRow[];
+  figures: CustomerFigures | undefined;
+  seen: Array<{ productId: string; carted: boolean; lastAt: string }>;
+  traits: Record<string, string>;
+  cart: OpenCart | undefined;
+}
+
+/** The whole profile of an id; undefined when it is neither a customer nor a browser of the site (or was erased). */
 export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: string): Promise<FullProfile | undefined> {
+  const state = await loadProfileState(deps, policy.site, id);
+  return state && profileFromState(deps, policy, state);
+}
+
+/** The person's own rows for a profile, in two or three queries; undefined as for fullProfile. */
+export async function loadProfileState(deps: Pick<ProfileDeps, 'db' | 'partners'>, site: string, id: string): Promise<ProfileState | undefined> {
   const { db } = deps;
   const d = db.database;
-  const site = policy.site;
   const who = await runLookups(
     db,
     [
@@ -91,36 +111,31 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
         .sort()
     : [id];
 
-  const [rows, catalog, levels, membership] = await Promise.all([
-    runLookups(
-      db,
-      [
-        {
-          name: 'activity',
-          sql: `SELECT visitor_id, toString(first_seen) AS first_seen, toString(last_seen) AS last_seen, sessions, pageviews, clicks,
+  const rows = await runLookups(
+    db,
+    [
+      {
+        name: 'activity',
+        sql: `SELECT visitor_id, toString(first_seen) AS first_seen, toString(last_seen) AS last_seen, sessions, pageviews, clicks,
               cart_adds, cart_removes, checkouts, last_page, top_pages, device_type, browser, os,
               first_referrer_domain, first_utm_source, first_utm_medium, first_utm_campaign,
               last_referrer_domain, last_utm_source, last_utm_medium, last_utm_campaign,
               last_cart_id, last_cart_quantity, toString(last_cart_change_at) AS last_cart_change_at,
               toString(last_purchase_at) AS last_purchase_at
             FROM ${d}.visitor_profiles WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)}`,
-        },
-        {
-          name: 'seen',
-          sql: `SELECT product_id, max(carted) AS carted, toString(max(last_at)) AS seen_at
+      },
+      {
+        name: 'seen',
+        sql: `SELECT product_id, max(carted) AS carted, toString(max(last_at)) AS seen_at
             FROM ${d}.session_products WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)}
             GROUP BY product_id ORDER BY max(last_at) DESC, product_id LIMIT 50`,
-        },
-        // A customer's browsers were read above, by the rule customerLookup would apply again.
-        customerLookup(d, { anonymous, ...(isCustomer ? { browsers: 'given' as const } : {}) }),
-        ...(anonymous ? [] : [traitsLookup(d, { all: true })]),
-      ],
-      { site, visitors: visitorIds, customer: customerId, user: customerId },
-    ),
-    deps.catalog(site),
-    deps.rfmLevels(site),
-    deps.membership(site),
-  ]);
+      },
+      // A customer's browsers were read above, by the rule customerLookup would apply again.
+      customerLookup(d, { anonymous, ...(isCustomer ? { browsers: 'given' as const } : {}) }),
+      ...(anonymous ? [] : [traitsLookup(d, { all: true })]),
+    ],
+    { site, visitors: visitorIds, customer: customerId, users: [customerId] },
+  );
 
   const activity = all<ActivityRow>(rows, 'activity');
   const figures = customerFigures(rows);
@@ -136,9 +151,33 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
   );
   const cartId = latestCartId(activity);
   const third: Lookup[] = [...(cartId ? [cartLookup(d)] : []), ...(cached.missing.length > 0 ? [partnersLookup(d)] : [])];
-  const more = third.length > 0 ? await runLookups(db, third, { site, cart: cartId, pair_ids: cached.missing }) : undefined;
-  const partners = more ? new Map([...cached.lists, ...deps.partners.put(site, cached.missing, all<PairRow>(more, 'pairs'))]) : cached.lists;
-  const cart = more && cartId ? openCart(more, cartId) : undefined;
+  const more = third.length > 0 ? await runLookups(db, third, { site, carts: [cartId], pair_ids: cached.missing }) : undefined;
+  if (more && cached.missing.length > 0) deps.partners.put(site, cached.missing, all<PairRow>(more, 'pairs'));
+  return {
+    site,
+    id,
+    kind: isCustomer ? 'customer' : 'visitor',
+    customerId: anonymous ? '' : customerId,
+    anonymous,
+    visitorIds,
+    activity,
+    figures,
+    seen,
+    traits: { ...customerTraits(rows, customerId) },
+    cart: more && cartId ? openCart(more, cartId) : undefined,
+  };
+}
+
+/** The answer from a person's rows, with the site-wide parts as they are now. */
+export async function profileFromState(deps: Omit<ProfileDeps, 'db'>, policy: SitePolicy, state: ProfileState): Promise<FullProfile> {
+  const { site, id, figures, cart, activity } = state;
+  const [catalog, levels, membership] = await Promise.all([deps.catalog(site), deps.rfmLevels(site), deps.membership(site)]);
+  const seeds = seedsOf({ bought: figures?.products ?? [], seen: state.seen });
+  // Lists past their time to live still serve while they are read again in the background.
+  const partners = deps.partnersOf(
+    site,
+    seeds.map((s) => s.productId),
+  );
   const exclude = exclusions({
     bought: figures?.products ?? [],
     cart: cart?.items.map((i) => i.id) ?? [],
@@ -150,9 +189,9 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
   return {
     site,
     id,
-    kind: isCustomer ? 'customer' : 'visitor',
-    customer_id: anonymous ? '' : customerId,
-    visitor_ids: visitorIds,
+    kind: state.kind,
+    customer_id: state.customerId,
+    visitor_ids: state.visitorIds,
     activity: combineActivity(activity),
     cart: cart ?? null,
     transactions: transactions(figures),
@@ -161,8 +200,8 @@ export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: str
         ? { ...scoreOf(levels, { lastOrderDay: figures.lastOrderAt, orders: figures.orders, revenue: figures.revenueValue }), as_of: figures.asOf }
         : null,
     lifecycle: figures?.lifecycle ?? 'none',
-    traits: { ...customerTraits(rows) },
-    segments: membership.get(personKey(anonymous ? '' : customerId, anonymous ? id : (latest?.visitor_id ?? id))) ?? [],
+    traits: { ...state.traits },
+    segments: membership.get(personKey(state.customerId, state.anonymous ? id : (latest?.visitor_id ?? id))) ?? [],
     recommendations: assemble({ seeds, partners, catalog, exclude, limit: PROFILE_RECOMMENDATIONS }),
   };
 }

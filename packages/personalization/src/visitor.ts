@@ -1,8 +1,8 @@
-// One visitor (browser) by primary key: its visit history, the customer it belongs to, its last
-// cart, what it viewed and carted, and whether it was erased (`spoor forget`) — the erasure is read
-// on every lookup, so an erased visitor is unknown from the moment it is recorded, even while
-// events of theirs that were already queued still arrive.
-import { all, first, type Lookup, type LookupRows } from './lookups.js';
+// Visitors (browsers) by primary key, many in one query: each one's visit history, the customer it
+// belongs to, its last cart, what it viewed, carted and bought, and whether it was erased
+// (`spoor forget`), so an erased visitor reads as erased even while events of theirs that were
+// already queued still arrive.
+import { all, type Lookup, type LookupRows } from './lookups.js';
 
 export interface VisitorSummary {
   firstSeen: string;
@@ -27,12 +27,16 @@ export interface VisitorSummary {
 /** Products of a browser's history taken per lookup. */
 const SEEN_KEPT = 50;
 
-/** Parameters: `site`, `visitor`. */
+/**
+ * Parameters: `site`, `visitors` (many browsers at once: each row carries its browser as `id`, so
+ * one query answers every /v1/me lookup waiting at that moment).
+ */
 export function visitorLookups(d: string): Lookup[] {
   return [
     {
       name: 'visitor',
       sql: `SELECT
+          visitor_id AS id,
           count() AS parts,
           toString(min(first_seen)) AS first_seen,
           toString(max(last_seen)) AS last_seen,
@@ -45,31 +49,41 @@ export function visitorLookups(d: string): Lookup[] {
           toUnixTimestamp64Milli(maxIfMerge(last_purchase_at)) AS purchased_ms,
           max(cookieless) AS cookieless
         FROM ${d}.visitor_activity
-        WHERE site_id = {site:String} AND visitor_id = {visitor:String}`,
+        WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)}
+        GROUP BY visitor_id`,
     },
     {
       name: 'gone',
-      sql: `SELECT count() AS n FROM ${d}.forgotten
-        WHERE site_id IN ('', {site:String}) AND kind = 'visitor' AND id = {visitor:String}`,
+      sql: `SELECT DISTINCT id FROM ${d}.forgotten
+        WHERE site_id IN ('', {site:String}) AND kind = 'visitor' AND id IN {visitors:Array(String)}`,
     },
     {
       name: 'seen',
-      sql: `SELECT product_id, max(carted) AS carted, toString(max(last_at)) AS seen_at
-        FROM ${d}.session_products WHERE site_id = {site:String} AND visitor_id = {visitor:String}
-        GROUP BY product_id ORDER BY max(last_at) DESC, product_id LIMIT ${SEEN_KEPT}`,
+      sql: `SELECT visitor_id AS id, product_id, max(carted) AS carted, toString(max(last_at)) AS seen_at
+        FROM ${d}.session_products WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)}
+        GROUP BY visitor_id, product_id ORDER BY visitor_id, max(last_at) DESC, product_id LIMIT ${SEEN_KEPT} BY visitor_id`,
+    },
+    // What a browser bought while anonymous, and what its user bought (from any browser): the
+    // browser's own products are the union of its rows in both.
+    {
+      name: 'bought_anonymous',
+      sql: `SELECT visitor_id AS id, groupUniqArrayArrayIfMerge(products) AS products FROM ${d}.customer_transactions
+        WHERE site_id = {site:String} AND user_id = '' AND visitor_id IN {visitors:Array(String)}
+        GROUP BY visitor_id`,
     },
     {
-      name: 'bought',
-      sql: `SELECT groupUniqArrayArrayIfMerge(products) AS products FROM ${d}.customer_transactions
-        WHERE site_id = {site:String} AND (
-          (user_id = '' AND visitor_id = {visitor:String})
-          OR (user_id != '' AND user_id IN (SELECT argMaxIfMerge(user_id) FROM ${d}.visitor_activity
-                                            WHERE site_id = {site:String} AND visitor_id = {visitor:String})))`,
+      name: 'bought_user',
+      sql: `SELECT user_id AS id, groupUniqArrayArrayIfMerge(products) AS products FROM ${d}.customer_transactions
+        WHERE site_id = {site:String} AND user_id != '' AND user_id IN (
+          SELECT argMaxIfMerge(user_id) FROM ${d}.visitor_activity
+          WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)} GROUP BY visitor_id)
+        GROUP BY user_id`,
     },
   ];
 }
 
 interface VisitorRow {
+  id: string;
   parts: number;
   first_seen: string;
   last_seen: string;
@@ -82,28 +96,50 @@ interface VisitorRow {
   cookieless: number;
 }
 
-/** `forgotten` when the erasure list names the visitor; undefined when it never sent anything. */
-export function visitorSummary(rows: LookupRows): VisitorSummary | 'forgotten' | undefined {
-  if (Number(first<{ n: number }>(rows, 'gone')?.n ?? 0) > 0) return 'forgotten';
-  const v = first<VisitorRow>(rows, 'visitor');
-  if (!v || Number(v.parts) === 0) return undefined;
-  return {
-    firstSeen: v.first_seen,
-    lastSeen: v.last_seen,
-    userId: v.user_id,
-    sessions: Number(v.sessions),
-    cartId: v.cart_id,
-    cartQuantity: Number(v.cart_quantity),
-    cartChangedMs: Number(v.cart_changed_ms),
-    purchasedMs: Number(v.purchased_ms),
-    cookieless: Number(v.cookieless) === 1,
-    seen: all<{ product_id: string; carted: number; seen_at: string }>(rows, 'seen').map((r) => ({
-      productId: r.product_id,
-      carted: Number(r.carted) === 1,
-      lastAt: r.seen_at,
-    })),
-    bought: first<{ products: string[] }>(rows, 'bought')?.products ?? [],
-  };
+interface SeenRow {
+  id: string;
+  product_id: string;
+  carted: number;
+  seen_at: string;
+}
+
+/**
+ * Each browser the lookups found: `forgotten` when the erasure list names it; a browser that never
+ * sent anything has no entry.
+ */
+export function visitorSummaries(rows: LookupRows): Map<string, VisitorSummary | 'forgotten'> {
+  const out = new Map<string, VisitorSummary | 'forgotten'>();
+  const seen = groupBy(all<SeenRow>(rows, 'seen'));
+  const anonymous = new Map(all<{ id: string; products: string[] }>(rows, 'bought_anonymous').map((r) => [r.id, r.products]));
+  const ofUser = new Map(all<{ id: string; products: string[] }>(rows, 'bought_user').map((r) => [r.id, r.products]));
+  for (const v of all<VisitorRow>(rows, 'visitor')) {
+    if (Number(v.parts) === 0) continue;
+    out.set(v.id, {
+      firstSeen: v.first_seen,
+      lastSeen: v.last_seen,
+      userId: v.user_id,
+      sessions: Number(v.sessions),
+      cartId: v.cart_id,
+      cartQuantity: Number(v.cart_quantity),
+      cartChangedMs: Number(v.cart_changed_ms),
+      purchasedMs: Number(v.purchased_ms),
+      cookieless: Number(v.cookieless) === 1,
+      seen: (seen.get(v.id) ?? []).map((r) => ({ productId: r.product_id, carted: Number(r.carted) === 1, lastAt: r.seen_at })),
+      bought: [...new Set([...(anonymous.get(v.id) ?? []), ...(v.user_id ? (ofUser.get(v.user_id) ?? []) : [])])],
+    });
+  }
+  for (const g of all<{ id: string }>(rows, 'gone')) out.set(g.id, 'forgotten');
+  return out;
+}
+
+function groupBy<R extends { id: string }>(rows: readonly R[]): Map<string, R[]> {
+  const out = new Map<string, R[]>();
+  for (const r of rows) {
+    const list = out.get(r.id);
+    if (list) list.push(r);
+    else out.set(r.id, [r]);
+  }
+  return out;
 }
 
 /** Whether the browser's last cart still holds something not bought since. */

@@ -1,7 +1,7 @@
 // The small rules around the answers: what a page may see of the traits, how values are written,
-// how RFM levels place a customer, and how the site-wide caches refresh.
+// how RFM levels place a customer, and how the site-wide caches and partners lists refresh.
 import { describe, expect, it } from 'vitest';
-import { exposedTraits, isoTime, money, refreshingCache, scoreOf, type RfmLevels } from '../src/index.js';
+import { exposedTraits, isoTime, money, partnerCache, partnerRefresher, refreshingCache, scoreOf, type PairRow, type RfmLevels } from '../src/index.js';
 
 describe('exposedTraits', () => {
   const traits = JSON.parse(
@@ -117,5 +117,43 @@ describe('refreshingCache', () => {
     expect(await cache.get('k')).toBe('v');
     await new Promise((r) => setTimeout(r, 0));
     expect(errors).toEqual(['warehouse away']);
+  });
+});
+
+describe('partnerRefresher', () => {
+  it('reads stale lists once however many lookups ask, joining those asked meanwhile to the next read', async () => {
+    let clock = 0;
+    const cache = partnerCache({ ttlMs: 1_000, now: () => clock });
+    const reads: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const refresh = partnerRefresher(cache, async (_site, ids) => {
+      reads.push(ids);
+      await gate;
+      return ids.map((id): PairRow => ({ product_id: id, other_id: `${id}-partner`, co_orders: 1, co_sessions: 0 }));
+    });
+    const asks = [refresh('s', ['A', 'B']), refresh('s', ['A', 'B']), refresh('s', ['C'])];
+    release();
+    await Promise.all(asks);
+    // One read at a time per site: A and B first, then C (asked while it ran); nothing twice.
+    expect(reads).toEqual([['A', 'B'], ['C']]);
+    expect(cache.peek('s', ['A', 'B', 'C']).stale).toEqual([]);
+    expect(cache.peek('s', ['A']).lists.get('A')).toEqual([{ productId: 'A-partner', orders: 1, sessions: 0 }]);
+    clock += 1_000;
+    // Past the time to live: still served by peek, and said stale.
+    expect(cache.peek('s', ['A'])).toEqual({ lists: new Map([['A', [{ productId: 'A-partner', orders: 1, sessions: 0 }]]]), stale: ['A'] });
+  });
+
+  it('lets a failed read fail its askers and reads again when asked next', async () => {
+    const cache = partnerCache({ ttlMs: 1_000 });
+    let fail = true;
+    const refresh = partnerRefresher(cache, async (_site, ids) => {
+      if (fail) throw new Error('engine away');
+      return ids.map((id): PairRow => ({ product_id: id, other_id: 'X', co_orders: 0, co_sessions: 2 }));
+    });
+    await expect(refresh('s', ['A'])).rejects.toThrow('engine away');
+    fail = false;
+    await refresh('s', ['A']);
+    expect(cache.peek('s', ['A']).stale).toEqual([]);
   });
 });

@@ -9,3 +9,11 @@ export { replayFailed, type ReplayResult } from './replay.js';
 export { checkRedisSafety, type RedisSafety } from './safety.js';
 export { startRepeatingTask, type RepeatingTaskOptions, type RepeatingTask } from './schedule.js';
 export { startScheduleBook, type ScheduleBookOptions, type ScheduledEntry, type ScheduleBook } from './schedule-book.js';
+export {
+  touchedChannel,
+  publishTouched,
+  subscribeTouched,
+  type TouchedPeople,
+  type TouchedSubscription,
+  type SubscribeTouchedOptions,
+} from './touched-feed.js';

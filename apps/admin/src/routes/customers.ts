@@ -96,7 +96,7 @@ export function customerRoutes(app: Hono, deps: AdminDeps, auth: AdminAuth) {
         };
       }
       const who = await resolve(wh, site, id);
-      const r = await forget(wh, who.kind === 'user' ? { site, userId: id } : { site, visitorId: id });
+      const r = await forget(wh, { site, ...(who.kind === 'user' ? { userId: id } : { visitorId: id }), onSuppressed: deps.onErased });
       return { title: `Forgot ${id}`, view: 'customers', body: forgotten(id, site, r.visitors, r.tables) };
     }),
   );

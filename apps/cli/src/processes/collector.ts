@@ -37,7 +37,7 @@ export async function collector(config: Config, s: CollectorSettings, log: Logge
     throw new CliError(`${err.message} from ClickHouse at ${s.clickhouseUrl}`);
   });
   // Without a warehouse there is nothing to read profiles from: those routes answer 503.
-  const personalization = wh ? await openPersonalization(wh, config, log) : undefined;
+  const personalization = wh ? await openPersonalization(wh, config, log, { redisUrl: s.redisUrl }) : undefined;
   const c = composeCollector({
     queue,
     producer,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { createAdminApp } from '@spoor/admin';
 import { listen, refreshingSites, siteFromRow, type RunningServer, type SiteSpec } from '@spoor/collector';
-import { checkRedisSafety, createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor/queue';
+import { checkRedisSafety, createBatchQueue, createRedisConnection, publishTouched, type BatchQueue } from '@spoor/queue';
 import { startHttpInterface, type HttpInterfaceUser, type RunningHttpInterface } from '@spoor/clickhouse-http';
 import { assertDedupSettings, listSites, migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { createWorker, type SpoorWorker } from '@spoor/worker';
@@ -97,11 +97,14 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     const sealKey = secretKey(dir, config.SPOOR_SECRET_KEY);
 
     const workerConn = createRedisConnection({ url: redisUrl, role: 'worker', name: 'spoor-worker' });
+    // Fails fast while Redis is away: a lost message only makes the collector drop its kept states.
+    const touchedConn = createRedisConnection({ url: redisUrl, role: 'producer', name: 'spoor-touched' }).on('error', () => {});
     const worker: SpoorWorker = createWorker({
       connection: workerConn,
       warehouse: wh,
       queueName: config.SPOOR_QUEUE,
       logger: log,
+      onTouched: (t) => void publishTouched(touchedConn, config.SPOOR_QUEUE, t),
       // This process is the only worker of its queue, so after a crash the jobs it held can be
       // taken back soon: restart recovery takes at most lock + check interval.
       lockDuration: 10_000,
@@ -112,11 +115,13 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       stop: async () => {
         await worker.close();
         workerConn.disconnect();
+        touchedConn.disconnect();
       },
       leftBehind: () => `${worker.held()} batch job(s) taken but not committed; they stay in the queue and run again at the next start`,
       force: async () => {
         await worker.close({ force: true });
         workerConn.disconnect();
+        touchedConn.disconnect();
       },
     });
     const predictions = await startPredictionSchedule({ redisUrl, warehouse: wh, queue: config.SPOOR_QUEUE, log });
@@ -151,7 +156,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     await sites.start();
     stack.push({ name: 'sites', stop: async () => sites.stop() });
 
-    const personalization = await openPersonalization(wh, config, log);
+    const personalization = await openPersonalization(wh, config, log, { redisUrl });
     stack.push({ name: 'personalization', stop: () => personalization.close() });
 
     const collector = composeCollector({
@@ -187,6 +192,8 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       segmentsDir: segmentsDirOf(config),
       webhooks: webhooks.schedules,
       onError: (err) => log.error({ err: err.message, stack: err.stack }, 'admin error'),
+      // The kept personalization states of an erased person answer as erased at once.
+      onErased: (erased) => publishTouched(touchedConn, config.SPOOR_QUEUE, [erased]),
     });
     app.route('/', admin.app);
     serveFolder(app, join(EXAMPLES_DIR, 'shop'));

@@ -2,7 +2,7 @@
 // No public listener; a small one for /healthz, /readyz and /metrics. Run as many as needed: jobs
 // are leased from Redis, so each batch is held by one worker at a time, and a worker that dies has
 // its batches taken over once their lock lapses (the insert is deduplicated, the rows collapse).
-import { checkRedisSafety, createBatchQueue, createRedisConnection } from '@spoor/queue';
+import { checkRedisSafety, createBatchQueue, createRedisConnection, publishTouched } from '@spoor/queue';
 import { assertDedupSettings, openWarehouse } from '@spoor/warehouse';
 import { redactUrl } from '@spoor/secrets';
 import { createWorker, WorkerMetrics } from '@spoor/worker';
@@ -30,6 +30,8 @@ export async function worker(config: Config, s: WorkerSettings, log: Logger): Pr
   const metrics = new WorkerMetrics();
   const conn = createRedisConnection({ url: s.redisUrl, role: 'worker', name: 'spoor-worker' });
   const admin = createRedisConnection({ url: s.redisUrl, role: 'admin', name: 'spoor-worker-admin' });
+  // Fails fast while Redis is away: a lost message only makes the collectors drop kept states.
+  const touched = createRedisConnection({ url: s.redisUrl, role: 'producer', name: 'spoor-touched' }).on('error', () => {});
   const stats = createBatchQueue({ connection: admin, name: config.SPOOR_QUEUE, onError: () => {} });
   for (const warning of (await checkRedisSafety(admin)).warnings) log.warn(warning);
   const w = createWorker({
@@ -44,6 +46,7 @@ export async function worker(config: Config, s: WorkerSettings, log: Logger): Pr
     logger: log,
     onFlush: metrics.onFlush,
     onFailed: metrics.onFailed,
+    onTouched: (t) => void publishTouched(touched, config.SPOOR_QUEUE, t),
   });
   const predictions = await startPredictionSchedule({ redisUrl: s.redisUrl, warehouse: wh, queue: config.SPOOR_QUEUE, log });
 
@@ -81,6 +84,7 @@ export async function worker(config: Config, s: WorkerSettings, log: Logger): Pr
             stop: async () => {
               conn.disconnect();
               admin.disconnect();
+              touched.disconnect();
               await wh.close();
             },
           },
