@@ -1,5 +1,6 @@
 // Validation entry points that turn zod failures into stable reason codes and field paths.
 import type { z } from 'zod';
+import { acceptEvent } from './accept-event.js';
 import { LIMITS } from './limits.js';
 import { batchEnvelopeSchema, eventSchema, wireSchemas, type ClipCounter } from './schema.js';
 import type { BatchEnvelope, SpoorEvent } from './types.js';
@@ -56,8 +57,11 @@ export function validateEnvelope(body: unknown): Validated<BatchEnvelope> {
  */
 export function validateEvent(raw: unknown, index: number, opts: { withinSizeLimit?: boolean } = {}): Validated<SpoorEvent> {
   const large = !opts.withinSizeLimit && jsonSize(raw) > LIMITS.maxEventBytes;
-  // Most events are valid as sent: the strict schema checks them and copies nothing it need not.
+  // Most events are valid as sent: the hand-written check takes them (exactly as the strict schema
+  // would), the strict schema what it is unsure of, and the clipping schema whatever they refuse.
   if (!large) {
+    const accepted = acceptEvent(raw);
+    if (accepted) return { ok: true, value: accepted };
     const r = eventSchema.safeParse(raw);
     if (r.success) return { ok: true, value: r.data };
   }
