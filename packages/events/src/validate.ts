@@ -95,15 +95,34 @@ function jsonSize(value: unknown): number {
  * stack. Stops counting once past `limit`.
  */
 export function jsonDepth(value: unknown, limit: number = LIMITS.maxJsonDepth): number {
+  if (value === null || typeof value !== 'object') return 0;
+  // Values and their depths on two stacks of numbers and references, so the walk allocates nothing
+  // per object of the body (the collector measures every request's).
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
   let max = 0;
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
+  while (values.length > 0) {
+    const v = values.pop() as object;
+    const d = depths.pop()!;
     if (d > max) max = d;
     if (max > limit) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const child: unknown = v[i];
+        if (child !== null && typeof child === 'object') {
+          values.push(child);
+          depths.push(d + 1);
+        }
+      }
+    } else {
+      // A parsed JSON object has no inherited keys: `for…in` sees its own, without a list of them.
+      for (const key in v) {
+        const child: unknown = (v as Record<string, unknown>)[key];
+        if (child !== null && typeof child === 'object') {
+          values.push(child);
+          depths.push(d + 1);
+        }
+      }
     }
   }
   return max;
