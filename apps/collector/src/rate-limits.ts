@@ -40,35 +40,73 @@ export const DEFAULT_RATE_LIMITS: Record<RateLimitScope, RateLimit> = {
 export function redisRateLimits(opts: RedisRateLimitsOptions): RateLimits {
   const prefix = opts.keyPrefix ?? 'spoor:rl';
   const limiter = (scope: RateLimitScope, limit: RateLimit) =>
-    new RateLimiterRedis({
-      storeClient: opts.redis,
-      keyPrefix: `${prefix}:${scope}`,
-      points: limit.points,
-      duration: limit.durationS,
-      // Refuse at once while disconnected instead of queueing commands.
-      rejectIfRedisNotReady: true,
-      // Once a key is over its budget it is refused from memory until its window ends, so a flood
-      // costs no Redis round trips.
-      inMemoryBlockOnConsumed: limit.points + 1,
-    });
-  const limiters: Record<RateLimitScope, RateLimiterRedis> = {
+    coalesced(
+      new RateLimiterRedis({
+        storeClient: opts.redis,
+        keyPrefix: `${prefix}:${scope}`,
+        points: limit.points,
+        duration: limit.durationS,
+        // Refuse at once while disconnected instead of queueing commands.
+        rejectIfRedisNotReady: true,
+        // Once a key is over its budget it is refused from memory until its window ends, so a flood
+        // costs no Redis round trips.
+        inMemoryBlockOnConsumed: limit.points + 1,
+      }),
+      limit.points,
+      opts.onError,
+    );
+  const limiters: Record<RateLimitScope, (key: string) => Promise<RateLimitVerdict>> = {
     ip: limiter('ip', opts.perIp ?? DEFAULT_RATE_LIMITS.ip),
     site: limiter('site', opts.perSite ?? DEFAULT_RATE_LIMITS.site),
   };
-  return {
-    async consume(scope, key) {
-      try {
-        await limiters[scope].consume(key);
-        return { ok: true };
-      } catch (err) {
-        if (err instanceof RateLimiterRes) {
-          return { ok: false, retryAfterS: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
-        }
-        // Fail open: with Redis away the queue refuses the batch anyway (503), and a limiter
-        // outage alone must not turn into lost events.
-        opts.onError?.(err as Error);
-        return { ok: true };
-      }
-    },
-  };
+  return { consume: (scope, key) => limiters[scope](key) };
 }
+
+/**
+ * One key's requests made while an earlier consume of it is still in Redis wait for it, then go
+ * together as one consume of their count: a busy site costs one Redis call per round trip rather
+ * than one per request. The budget is the same: the call counts every request, and the requests of
+ * a group are admitted in their order while the count stays within `points`.
+ */
+function coalesced(limiter: RateLimiterRedis, points: number, onError: ((err: Error) => void) | undefined) {
+  const waiting = new Map<string, Array<(v: RateLimitVerdict) => void>>();
+  const inFlight = new Set<string>();
+  const send = (key: string) => {
+    const group = waiting.get(key)!;
+    waiting.delete(key);
+    inFlight.add(key);
+    const settle = (consumed: number, msBeforeNext: number) => {
+      const before = consumed - group.length;
+      const refused: RateLimitVerdict = { ok: false, retryAfterS: Math.max(1, Math.ceil(msBeforeNext / 1000)) };
+      // A key blocked in memory reports 0 consumed: every request of the group is over.
+      group.forEach((resolve, i) => resolve(consumed > 0 && before + i + 1 <= points ? OK : refused));
+    };
+    limiter
+      .consume(key, group.length)
+      .then(
+        (res) => settle(res.consumedPoints, res.msBeforeNext),
+        (err: unknown) => {
+          if (err instanceof RateLimiterRes) return settle(err.consumedPoints, err.msBeforeNext);
+          // Fail open: with Redis away the queue refuses the batch anyway (503), and a limiter
+          // outage alone must not turn into lost events.
+          for (const resolve of group) {
+            onError?.(err as Error);
+            resolve(OK);
+          }
+        },
+      )
+      .finally(() => {
+        inFlight.delete(key);
+        if (waiting.has(key)) send(key);
+      });
+  };
+  return (key: string) =>
+    new Promise<RateLimitVerdict>((resolve) => {
+      const group = waiting.get(key);
+      if (group) group.push(resolve);
+      else waiting.set(key, [resolve]);
+      if (!inFlight.has(key)) send(key);
+    });
+}
+
+const OK: RateLimitVerdict = { ok: true };

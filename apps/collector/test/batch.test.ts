@@ -168,11 +168,19 @@ describe('POST /v1/batch', () => {
     const [accepted] = batches()[0]!.events;
     expect(accepted!.props).toEqual({ ok: '1' });
     expect(Object.getPrototypeOf(accepted!.props)).toBe(Object.prototype);
+    // Spelled with escapes, the keys are found and dropped too, before anything (here a refusal's raw text) reads the event.
+    const escaped = JSON.stringify(makeBatch([makeEvent('custom', { name: 'e' }), makeEvent('pageview', { url: 'refused' })])).replace(
+      '"url":"refused"',
+      '"url":7,"\\u005f_proto__":{"polluted":"yes"},"\\u005F\\u005fproto__":{"polluted":"yes"}',
+    );
+    expect(await (await post(escaped)).json()).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(batches()[1]!.rejected[0]!.raw).not.toContain('polluted');
     // A plain `constructor` prop is dropped by name rather than stored, and the event says so.
     const res2 = await post(makeBatch([makeEvent('custom', { name: 'c', props: { constructor: 'x', k: 'v' } })]));
     expect(await res2.json()).toMatchObject({ accepted: 1, rejected: 0 });
-    expect(batches()[1]!.events[0]).toMatchObject({ props: { k: 'v' }, flags: expect.arrayContaining(['clipped']) });
-    expect(Object.keys(batches()[1]!.events[0]!.props!)).toEqual(['k']);
+    expect(batches()[2]!.events[0]).toMatchObject({ props: { k: 'v' }, flags: expect.arrayContaining(['clipped']) });
+    expect(Object.keys(batches()[2]!.events[0]!.props!)).toEqual(['k']);
   });
 
   it('refuses unknown sites with 403 and records nothing', async () => {

@@ -3,13 +3,8 @@
 // comes in two variants from one definition (`wireSchemas`): strict, and clipping.
 import { z } from 'zod';
 import { FORBIDDEN_KEYS, LIMITS } from './limits.js';
+import { ASCII_ID, CONTROL, CURRENCY, DECIMAL, UUID } from './patterns.js';
 import { cutText } from './text.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Printable ASCII without spaces: safe in logs, URLs, CSV and Redis keys. */
-const ASCII_ID = /^[\x21-\x7e]+$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Site ids appear in job ids, metric labels and file names, so they are kept plain. */
 export const siteIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 of a-z, 0-9, "_" or "-", starting with a letter or digit');
@@ -32,14 +27,15 @@ export const eventIdSchema = z.string().regex(UUID, 'must be a UUID');
  * by the collector's clock rule; the early bound leaves room for a shop's order history (the CDNOW
  * log starts in 1997) sent by a backend or imported.
  */
-export const epochMsSchema = z.number().int().min(631_152_000_000).max(4_102_444_800_000);
+export const EPOCH_MS = { min: 631_152_000_000, max: 4_102_444_800_000 } as const;
+export const epochMsSchema = z.number().int().min(EPOCH_MS.min).max(EPOCH_MS.max);
 
 /**
  * Money arrives as a JSON number or a decimal string and leaves as a canonical decimal string,
  * so it reaches ClickHouse's Decimal columns without passing through binary floating point again.
  */
 export const moneySchema = z
-  .union([z.number().finite().min(0).max(LIMITS.maxMoney), z.string().regex(/^\d{1,14}(\.\d{1,8})?$/, 'must be a non-negative decimal number')])
+  .union([z.number().finite().min(0).max(LIMITS.maxMoney), z.string().regex(DECIMAL, 'must be a non-negative decimal number')])
   .transform(toDecimalString);
 
 export function toDecimalString(value: number | string): string {
@@ -58,7 +54,7 @@ function roundDecimalString(s: string): string {
 
 const currencySchema = z
   .string()
-  .regex(/^[A-Za-z]{3}$/, 'must be a 3-letter ISO 4217 code')
+  .regex(CURRENCY, 'must be a 3-letter ISO 4217 code')
   .transform((s) => s.toUpperCase());
 
 const quantitySchema = z.number().int().min(0).max(LIMITS.maxQuantity);

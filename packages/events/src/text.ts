@@ -63,3 +63,18 @@ export function cutText(s: string, max: number): string {
   const last = s.charCodeAt(max - 1);
   return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
 }
+
+/**
+ * Length in Unicode code points, a surrogate pair counting once: how zod measures a string's
+ * `max`, so a text of emoji may have up to twice as many UTF-16 units as its limit.
+ */
+export function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}

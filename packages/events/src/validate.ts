@@ -1,5 +1,6 @@
 // Validation entry points that turn zod failures into stable reason codes and field paths.
 import type { z } from 'zod';
+import { acceptEvent } from './accept-event.js';
 import { LIMITS } from './limits.js';
 import { batchEnvelopeSchema, eventSchema, wireSchemas, type ClipCounter } from './schema.js';
 import type { BatchEnvelope, SpoorEvent } from './types.js';
@@ -56,8 +57,11 @@ export function validateEnvelope(body: unknown): Validated<BatchEnvelope> {
  */
 export function validateEvent(raw: unknown, index: number, opts: { withinSizeLimit?: boolean } = {}): Validated<SpoorEvent> {
   const large = !opts.withinSizeLimit && jsonSize(raw) > LIMITS.maxEventBytes;
-  // Most events are valid as sent: the strict schema checks them and copies nothing it need not.
+  // Most events are valid as sent: the hand-written check takes them (exactly as the strict schema
+  // would), the strict schema what it is unsure of, and the clipping schema whatever they refuse.
   if (!large) {
+    const accepted = acceptEvent(raw);
+    if (accepted) return { ok: true, value: accepted };
     const r = eventSchema.safeParse(raw);
     if (r.success) return { ok: true, value: r.data };
   }
@@ -91,15 +95,34 @@ function jsonSize(value: unknown): number {
  * stack. Stops counting once past `limit`.
  */
 export function jsonDepth(value: unknown, limit: number = LIMITS.maxJsonDepth): number {
+  if (value === null || typeof value !== 'object') return 0;
+  // Values and their depths on two stacks of numbers and references, so the walk allocates nothing
+  // per object of the body (the collector measures every request's).
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
   let max = 0;
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
+  while (values.length > 0) {
+    const v = values.pop() as object;
+    const d = depths.pop()!;
     if (d > max) max = d;
     if (max > limit) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const child: unknown = v[i];
+        if (child !== null && typeof child === 'object') {
+          values.push(child);
+          depths.push(d + 1);
+        }
+      }
+    } else {
+      // A parsed JSON object has no inherited keys: `for…in` sees its own, without a list of them.
+      for (const key in v) {
+        const child: unknown = (v as Record<string, unknown>)[key];
+        if (child !== null && typeof child === 'object') {
+          values.push(child);
+          depths.push(d + 1);
+        }
+      }
     }
   }
   return max;

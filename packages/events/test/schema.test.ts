@@ -153,6 +153,9 @@ describe('validateEnvelope', () => {
 describe('jsonDepth', () => {
   it('measures nesting without recursion, even 200k levels deep', () => {
     expect(jsonDepth({ a: [{ b: 1 }] })).toBe(3);
+    expect(jsonDepth([1, 'x', null])).toBe(1);
+    expect(jsonDepth({ a: {}, b: [[], { c: [[{}]] }], d: null })).toBe(6);
+    expect(jsonDepth('x')).toBe(0);
     const deep = JSON.parse(`${'['.repeat(200_000)}${']'.repeat(200_000)}`);
     expect(jsonDepth(deep)).toBeGreaterThan(LIMITS.maxJsonDepth);
   });

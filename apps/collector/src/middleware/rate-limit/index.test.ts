@@ -44,6 +44,21 @@ describe('rateLimit (Redis)', () => {
     expect((await b.request('/', { headers: { 'x-test-ip': 'x' } })).status).toBe(429);
   });
 
+  it('sends the requests of one key that wait on a Redis call as one call, admitting them in order up to the budget', async () => {
+    const counted = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    await waitFor(() => counted.status === 'ready', 10_000, 'redis');
+    let calls = 0;
+    const send = counted.sendCommand.bind(counted);
+    counted.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => (calls++, send(...args))) as Redis['sendCommand'];
+    const limits = redisRateLimits({ redis: counted, keyPrefix: uniqueName('rl'), perSite: { points: 5, durationS: 60 } });
+    const verdicts = await Promise.all(Array.from({ length: 12 }, () => limits.consume('site', 'shop')));
+    expect(verdicts.map((v) => v.ok)).toEqual([...Array<boolean>(5).fill(true), ...Array<boolean>(7).fill(false)]);
+    // The first request alone, the eleven that waited on it together (a first EVALSHA may be retried as EVAL).
+    expect(calls).toBeLessThanOrEqual(3);
+    expect((await limits.consume('site', 'other')).ok).toBe(true);
+    counted.disconnect();
+  });
+
   it('lets requests through when Redis cannot be asked', async () => {
     const down = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
     down.on('error', () => {});
