@@ -7,7 +7,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { forget } from '@spoor/erasure';
 import type { SpoorEventInput } from '@spoor/events';
-import { createPersonalization, loadMeStates, partnerCache, type MeState, type Personalization, type SitePolicy } from '@spoor/personalization';
+import {
+  createPersonalization,
+  loadMeStates,
+  loadProfileStates,
+  partnerCache,
+  type MeState,
+  type Personalization,
+  type SitePolicy,
+} from '@spoor/personalization';
 import { loadCatalog } from '@spoor/segments';
 import { generateTraffic } from '@spoor/traffic';
 import { openReader, type WarehouseReader } from '@spoor/warehouse';
@@ -115,6 +123,29 @@ describe('/v1/me states', () => {
       const alone = (await loadMeStates(deps, SITE, [id], ['first_name'])).get(id)!;
       expect(sorted(together.get(id)!), id).toEqual(sorted(alone));
     }
+  }, 180_000);
+
+  it('reads many profiles in one batch exactly as one by one: customers, their browsers, anonymous shoppers, unknown ids', async () => {
+    // The traffic of the first test is in by now (tests of a file run in order).
+    const [users, browsers] = await Promise.all([
+      p.wh.query<{ id: string }>("SELECT DISTINCT user_id AS id FROM spoor.identities WHERE site_id = 'shop' ORDER BY id"),
+      p.wh.query<{ id: string }>("SELECT DISTINCT visitor_id AS id FROM spoor.visitor_activity WHERE site_id = 'shop' ORDER BY id LIMIT 150"),
+    ]);
+    const ids = [...users.map((r) => r.id), ...browsers.map((r) => r.id), 'never-seen'];
+    const deps = { db: reader, partners: partnerCache({ ttlMs: 60_000 }) };
+    const together = await loadProfileStates(deps, SITE, ids);
+    const found = [...together.values()].filter((s) => s !== undefined);
+    expect(found.some((s) => s.kind === 'customer' && s.figures && s.visitorIds.length > 0)).toBe(true);
+    expect(found.some((s) => s.kind === 'visitor' && s.anonymous && s.figures)).toBe(true);
+    expect(found.some((s) => s.cart)).toBe(true);
+    expect(together.get('never-seen')).toBeUndefined();
+    const tidy = (s: (typeof found)[number] | undefined) =>
+      s && {
+        ...s,
+        activity: [...s.activity].sort((a, b) => (a.visitor_id < b.visitor_id ? -1 : 1)),
+        figures: s.figures && { ...s.figures, products: [...s.figures.products].sort(), categories: [...s.figures.categories].sort() },
+      };
+    for (const id of ids) expect(tidy(together.get(id)), id).toEqual(tidy((await loadProfileStates(deps, SITE, [id])).get(id)));
   }, 180_000);
 
   it('answers a kept state without a query, and the next lookup after an insert sees it', async () => {

@@ -4,7 +4,7 @@
 // browsers identity_map gives them, read for the browsers identities links to them. The
 // lifecycle is spoor_lifecycle, the function customer_profiles uses. RFM scores need the whole
 // site and come from rfm.ts.
-import { all, first, type Lookup, type LookupRows } from './lookups.js';
+import { all, type Lookup, type LookupRows } from './lookups.js';
 
 export interface CustomerFigures {
   orders: number;
@@ -27,34 +27,21 @@ export interface CustomerFigures {
 }
 
 /**
- * Parameters: `site`, `customer` (a user id, or the visitor id of an anonymous shopper). The
- * browsers of a user are identity_map's (docs/SCHEMA.md, "Who is a person"): found here, or
- * given as `{visitors:Array(String)}` (`browsers: 'given'`) by a caller that already read them
- * there (/v1/profiles' first query).
+ * Many customers' figures (parameters `site`, `users`), each row carrying its user id as `id`:
+ * their own rows of customer_transactions, and the anonymous rows of the browsers identity_map
+ * gives them (docs/SCHEMA.md, "Who is a person"). `summary`: what /v1/me shows only.
  */
-export function customerLookup(d: string, opts: { anonymous: boolean; only?: 'summary'; browsers?: 'given' }): Lookup {
-  return {
-    name: 'customer',
-    sql: `SELECT ${customerColumns(opts.only === 'summary')}
-      FROM ${d}.customer_transactions
-      WHERE site_id = {site:String} AND (${customerRows(d, opts.anonymous, opts.browsers === 'given')})`,
-  };
-}
-
-/**
- * The summaries of many customers (parameters `site`, `users`), each row carrying its user id as
- * `id`: their own rows, and the anonymous rows of the browsers identity_map gives them.
- */
-export function customerSummariesLookup(d: string): Lookup {
+export function customersLookup(d: string, opts: { summary: boolean }): Lookup {
   const browsers = `SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id IN {users:Array(String)}`;
+  const states = opts.summary ? 'order_revenue, order_time, products' : STATE_COLUMNS;
   return {
     name: 'customer',
-    sql: `SELECT customer AS id, ${customerColumns(true)}
+    sql: `SELECT customer AS id, ${customerColumns(opts.summary)}
       FROM (
-        SELECT user_id AS customer, order_revenue, order_time, products FROM ${d}.customer_transactions
+        SELECT user_id AS customer, ${states} FROM ${d}.customer_transactions
         WHERE site_id = {site:String} AND user_id IN {users:Array(String)}
         UNION ALL
-        SELECT im.customer_id AS customer, ct.order_revenue, ct.order_time, ct.products FROM ${d}.customer_transactions AS ct
+        SELECT im.customer_id AS customer, ${prefixed(states, 'ct')} FROM ${d}.customer_transactions AS ct
         INNER JOIN (
           SELECT visitor_id, customer_id FROM ${d}.identity_map
           WHERE site_id = {site:String} AND customer_id IN {users:Array(String)} AND visitor_id IN (${browsers})
@@ -63,6 +50,24 @@ export function customerSummariesLookup(d: string): Lookup {
       GROUP BY customer`,
   };
 }
+
+/** The figures of anonymous shoppers (parameter `anonymous`: their browsers), each row carrying its browser as `id`. */
+export function anonymousCustomersLookup(d: string): Lookup {
+  return {
+    name: 'anonymous_customer',
+    sql: `SELECT visitor_id AS id, ${customerColumns(false)} FROM ${d}.customer_transactions
+      WHERE site_id = {site:String} AND user_id = '' AND visitor_id IN {anonymous:Array(String)}
+      GROUP BY visitor_id`,
+  };
+}
+
+/** The states the full figures merge. */
+const STATE_COLUMNS = 'order_revenue, order_time, order_units, refunds, products, categories, visitor_id, currency';
+const prefixed = (columns: string, table: string) =>
+  columns
+    .split(', ')
+    .map((c) => `${table}.${c} AS ${c}`)
+    .join(', ');
 
 /**
  * The figures over a customer's rows of customer_transactions; `summary`: only what /v1/me shows
@@ -98,23 +103,13 @@ function customerColumns(summary: boolean): string {
         }`;
 }
 
-/** A customer's rows of customer_transactions (parameters `site`, `customer`). */
-function customerRows(d: string, anonymous: boolean, given: boolean): string {
-  if (anonymous) return "user_id = '' AND visitor_id = {customer:String}";
-  if (given) return "user_id = {customer:String} OR (user_id = '' AND visitor_id IN {visitors:Array(String)})";
-  return `user_id = {customer:String} OR (user_id = '' AND visitor_id IN (
-         SELECT visitor_id FROM ${d}.identity_map
-         WHERE site_id = {site:String} AND customer_id = {customer:String} AND visitor_id IN (
-           SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {customer:String})))`;
-}
-
 export interface CustomerSummary {
   orders: number;
   lifecycle: CustomerFigures['lifecycle'];
   products: string[];
 }
 
-/** What customerSummariesLookup read, by user id; no entry for someone who never ordered. */
+/** What customersLookup read with `summary`, by user id; no entry for someone who never ordered. */
 export function customerSummaries(rows: LookupRows): Map<string, CustomerSummary> {
   const out = new Map<string, CustomerSummary>();
   for (const row of all<Pick<CustomerRow, 'orders' | 'lifecycle' | 'products'> & { id: string }>(rows, 'customer')) {
@@ -141,27 +136,30 @@ interface CustomerRow {
   as_of: string;
 }
 
-/** Undefined for someone who never ordered (customer_profiles has no row for them either). */
-export function customerFigures(rows: LookupRows): CustomerFigures | undefined {
-  const row = first<CustomerRow>(rows, 'customer');
-  if (!row || Number(row.orders) === 0) return undefined;
-  return {
-    orders: Number(row.orders),
-    revenue: row.revenue,
-    revenueValue: Number(row.revenue_value),
-    avgOrderValue: row.avg_order_value,
-    items: Number(row.items),
-    products: row.products,
-    categories: row.categories,
-    visitorIds: [...row.visitor_ids].sort(),
-    firstOrderAt: row.first_order_at,
-    lastOrderAt: row.last_order_at,
-    meanDaysBetweenOrders: Number(row.mean_days_between_orders),
-    recencyDays: Number(row.recency_days),
-    lifecycle: row.lifecycle,
-    currency: row.order_currency,
-    asOf: row.as_of,
-  };
+/** The figures a branch read, by its `id`; no entry for someone who never ordered (customer_profiles has none either). */
+export function customerFigures(rows: LookupRows, branch: 'customer' | 'anonymous_customer'): Map<string, CustomerFigures> {
+  const out = new Map<string, CustomerFigures>();
+  for (const row of all<CustomerRow & { id: string }>(rows, branch)) {
+    if (Number(row.orders) === 0) continue;
+    out.set(row.id, {
+      orders: Number(row.orders),
+      revenue: row.revenue,
+      revenueValue: Number(row.revenue_value),
+      avgOrderValue: row.avg_order_value,
+      items: Number(row.items),
+      products: row.products,
+      categories: row.categories,
+      visitorIds: [...row.visitor_ids].sort(),
+      firstOrderAt: row.first_order_at,
+      lastOrderAt: row.last_order_at,
+      meanDaysBetweenOrders: Number(row.mean_days_between_orders),
+      recencyDays: Number(row.recency_days),
+      lifecycle: row.lifecycle,
+      currency: row.order_currency,
+      asOf: row.as_of,
+    });
+  }
+  return out;
 }
 
 /**

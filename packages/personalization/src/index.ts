@@ -8,9 +8,9 @@ export { PersonalizationError, type PersonalizationErrorCode } from './errors.js
 export { productInfo, loadCatalog, type ProductInfo, type Catalog, type ProductRow, PRODUCT_COLUMNS } from './catalog.js';
 export { cartLookup, openCart } from './cart.js';
 export {
-  customerLookup,
+  customersLookup,
+  anonymousCustomersLookup,
   customerSummaries,
-  customerSummariesLookup,
   forgottenUsers,
   customerFigures,
   traitsLookup,
@@ -25,7 +25,7 @@ export { keptStates, type KeptStates, type KeptStatesOptions, type Touched } fro
 export { watchErasures, type ErasureWatch, type ErasureWatchOptions } from './erasure-watch.js';
 export { createPersonalization, type PersonalizationOptions, type Personalization } from './personalization.js';
 export { exposedTraits, type SitePolicy } from './policy.js';
-export { fullProfile, loadProfileState, profileFromState, PROFILE_RECOMMENDATIONS, type ProfileDeps, type ProfileState } from './profile.js';
+export { fullProfile, loadProfileStates, profileFromState, PROFILE_RECOMMENDATIONS, type ProfileDeps, type ProfileState } from './profile.js';
 export { seedsOf, assemble, exclusions, SEED_WEIGHTS, VIEWED_WEIGHT, MAX_SEEDS, type Seed, type ShopperHistory, type AssembleInput } from './recommend.js';
 export { loadRfmLevels, scoreOf, type RfmLevels, type RfmScores } from './rfm.js';
 export { personKey, loadMembership, type Membership } from './segments.js';

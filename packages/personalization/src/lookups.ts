@@ -30,3 +30,15 @@ export function first<T>(rows: LookupRows, name: string): T | undefined {
 export function all<T>(rows: LookupRows, name: string): T[] {
   return (rows.get(name) ?? []) as T[];
 }
+
+/** Rows by a key of theirs (the person or browser a batched branch's row belongs to). */
+export function groupBy<R>(rows: readonly R[], key: (r: R) => string): Map<string, R[]> {
+  const out = new Map<string, R[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}

@@ -9,15 +9,7 @@ import type { WarehouseReader } from '@spoor/warehouse';
 import { partnersLookup, type Partner, type PairRow, type PartnerCache } from './affinity.js';
 import { cartLookup, openCart } from './cart.js';
 import type { Catalog } from './catalog.js';
-import {
-  customerSummaries,
-  customerSummariesLookup,
-  customerTraits,
-  forgottenUsers,
-  traitsLookup,
-  userForgottenLookup,
-  type CustomerSummary,
-} from './customer.js';
+import { customerSummaries, customersLookup, customerTraits, forgottenUsers, traitsLookup, userForgottenLookup, type CustomerSummary } from './customer.js';
 import { all, runLookups, type Lookup } from './lookups.js';
 import { exposedTraits, type SitePolicy } from './policy.js';
 import { assemble, exclusions, seedsOf, type Seed } from './recommend.js';
@@ -75,7 +67,7 @@ export async function loadMeStates(deps: Pick<LookupDeps, 'db' | 'partners'>, si
   const missing = partners.get(site, [...seedIds]).missing;
   const second: Lookup[] = [
     ...(carts.length > 0 ? [cartLookup(d)] : []),
-    ...(users.length > 0 ? [customerSummariesLookup(d), userForgottenLookup(d)] : []),
+    ...(users.length > 0 ? [customersLookup(d, { summary: true }), userForgottenLookup(d)] : []),
     ...(users.length > 0 && traitKeys.length > 0 ? [traitsLookup(d, { all: false })] : []),
     ...(missing.length > 0 ? [partnersLookup(d)] : []),
   ];

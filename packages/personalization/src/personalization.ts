@@ -17,7 +17,7 @@ import { watchErasures } from './erasure-watch.js';
 import { keptStates, type KeptStatesOptions, type Touched } from './kept-states.js';
 import { loadMeStates, meFromState, type MeState } from './me.js';
 import type { SitePolicy } from './policy.js';
-import { loadProfileState, profileFromState, type ProfileState } from './profile.js';
+import { loadProfileStates, profileFromState, type ProfileState } from './profile.js';
 import { assemble } from './recommend.js';
 import { loadRfmLevels } from './rfm.js';
 import { loadMembership } from './segments.js';
@@ -109,12 +109,11 @@ export function createPersonalization(db: WarehouseReader, opts: Personalization
   });
   const profileStates = keptStates<null, { state: ProfileState | undefined }>({
     ...kept,
-    // Two or three queries per person: a few people at once.
-    maxBatch: 4,
+    // Three queries for the whole batch.
+    maxBatch: 100,
     load: async (site, _, ids) => {
-      const d = { db: reader('/v1/profiles'), partners };
-      const states = await Promise.all(ids.map((id) => loadProfileState(d, site, id)));
-      return new Map(ids.map((id, i) => [id, { state: states[i] }]));
+      const states = await loadProfileStates({ db: reader(`/v1/profiles of ${ids.length} id(s)`), partners }, site, ids);
+      return new Map(ids.map((id) => [id, { state: states.get(id) }]));
     },
     people: (id, { state }) => (state ? { visitors: state.visitorIds, users: state.customerId ? [state.customerId] : [] } : { visitors: [id], users: [id] }),
     erased: { state: undefined },

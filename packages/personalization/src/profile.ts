@@ -1,14 +1,14 @@
 // GET /v1/profiles/:site/:id: everything Spoor knows about one customer (an identified user, all of
 // their browsers) or one browser, for the shop's own backend: activity, transactions, RFM scores,
-// lifecycle, every trait, every segment and recommendations. Primary-key lookups, in two queries
-// — who the id is (its browsers), then their activity, history, orders and traits — and a third
-// for the latest cart by its id and the partners not cached, when there is either; the site-wide
-// parts (RFM levels, segment membership, the catalogue) come from the refreshed caches.
+// lifecycle, every trait, every segment and recommendations. The person's own rows are read for
+// many ids at once (loadProfileStates: three queries of primary-key lookups, whatever their
+// number); the answer is built from them with the site-wide parts (RFM levels, segment membership,
+// the catalogue, partners lists) as the refreshed caches have them (profileFromState).
 import type { FullProfile, OpenCart } from '@spoor/events';
 import { partnersLookup, type PairRow } from './affinity.js';
 import { cartLookup, openCart } from './cart.js';
-import { customerFigures, customerLookup, customerTraits, traitsLookup, type CustomerFigures } from './customer.js';
-import { all, first, runLookups, type Lookup } from './lookups.js';
+import { anonymousCustomersLookup, customerFigures, customersLookup, customerTraits, traitsLookup, type CustomerFigures } from './customer.js';
+import { all, groupBy, runLookups, type Lookup } from './lookups.js';
 import type { LookupDeps } from './me.js';
 import type { SitePolicy } from './policy.js';
 import { assemble, exclusions, seedsOf } from './recommend.js';
@@ -68,49 +68,84 @@ export interface ProfileState {
 
 /** The whole profile of an id; undefined when it is neither a customer nor a browser of the site (or was erased). */
 export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: string): Promise<FullProfile | undefined> {
-  const state = await loadProfileState(deps, policy.site, id);
+  const state = (await loadProfileStates(deps, policy.site, [id])).get(id);
   return state && profileFromState(deps, policy, state);
 }
 
-/** The person's own rows for a profile, in two or three queries; undefined as for fullProfile. */
-export async function loadProfileState(deps: Pick<ProfileDeps, 'db' | 'partners'>, site: string, id: string): Promise<ProfileState | undefined> {
+interface Person {
+  id: string;
+  kind: FullProfile['kind'];
+  customerId: string;
+  anonymous: boolean;
+  visitorIds: string[];
+}
+
+/**
+ * The rows of many people's profiles of one site, in three queries whatever their number: who
+ * each id is (a customer and its browsers, or a browser and its customer); their activity,
+ * history, orders and traits; their latest carts and the partners not cached. An id that is
+ * neither a customer nor a browser of the site, or was erased, gets undefined.
+ */
+export async function loadProfileStates(
+  deps: Pick<ProfileDeps, 'db' | 'partners'>,
+  site: string,
+  ids: readonly string[],
+): Promise<Map<string, ProfileState | undefined>> {
   const { db } = deps;
   const d = db.database;
+  const out = new Map<string, ProfileState | undefined>(ids.map((id) => [id, undefined]));
+  if (ids.length === 0) return out;
   const who = await runLookups(
     db,
     [
       {
-        // Every browser ever linked to the id as a user, and whether it is theirs by identity_map
+        // Every browser ever linked to an id as a user, and whether it is theirs by identity_map
         // (the one home of the person rule), read for those browsers only.
         name: 'linked',
-        sql: `SELECT visitor_id, customer_id = {id:String} AS owned FROM ${d}.identity_map
-          WHERE site_id = {site:String} AND visitor_id IN (
-            SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id = {id:String})`,
+        sql: `SELECT i.user_id AS id, m.visitor_id AS visitor_id, m.customer_id = i.user_id AS owned
+          FROM ${d}.identity_map AS m
+          INNER JOIN (SELECT DISTINCT user_id, visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id IN {ids:Array(String)}) AS i
+            ON i.visitor_id = m.visitor_id
+          WHERE m.site_id = {site:String} AND m.visitor_id IN (
+            SELECT visitor_id FROM ${d}.identities WHERE site_id = {site:String} AND user_id IN {ids:Array(String)})`,
       },
       {
         name: 'as_visitor',
-        sql: `SELECT count() AS n, argMaxIfMerge(user_id) AS user_id FROM ${d}.visitor_activity
-          WHERE site_id = {site:String} AND visitor_id = {id:String}`,
+        sql: `SELECT visitor_id AS id, argMaxIfMerge(user_id) AS user_id FROM ${d}.visitor_activity
+          WHERE site_id = {site:String} AND visitor_id IN {ids:Array(String)} GROUP BY visitor_id`,
       },
-      { name: 'gone', sql: `SELECT count() AS n FROM ${d}.forgotten WHERE site_id IN ('', {site:String}) AND id = {id:String}` },
+      { name: 'gone', sql: `SELECT DISTINCT id FROM ${d}.forgotten WHERE site_id IN ('', {site:String}) AND id IN {ids:Array(String)}` },
     ],
-    { site, id },
+    { site, ids: [...ids] },
   );
-  const count = (name: string) => Number(first<{ n: number }>(who, name)?.n ?? 0);
-  if (count('gone') > 0) return undefined;
-  const linked = all<{ visitor_id: string; owned: number | boolean }>(who, 'linked');
-  const isCustomer = linked.length > 0;
-  if (!isCustomer && count('as_visitor') === 0) return undefined;
-  const visitorUser = first<{ user_id: string }>(who, 'as_visitor')?.user_id ?? '';
-  const anonymous = !isCustomer && !visitorUser;
-  const customerId = isCustomer ? id : visitorUser || id;
-  const visitorIds = isCustomer
-    ? linked
-        .filter((r) => r.owned === true || Number(r.owned) === 1)
-        .map((r) => r.visitor_id)
-        .sort()
-    : [id];
+  const gone = new Set(all<{ id: string }>(who, 'gone').map((r) => r.id));
+  const linked = groupBy(all<{ id: string; visitor_id: string; owned: number | boolean }>(who, 'linked'), (r) => r.id);
+  const asVisitor = new Map(all<{ id: string; user_id: string }>(who, 'as_visitor').map((r) => [r.id, r.user_id]));
+  const people: Person[] = [];
+  for (const id of new Set(ids)) {
+    if (gone.has(id)) continue;
+    const links = linked.get(id) ?? [];
+    const isCustomer = links.length > 0;
+    if (!isCustomer && !asVisitor.has(id)) continue;
+    const visitorUser = asVisitor.get(id) ?? '';
+    const anonymous = !isCustomer && !visitorUser;
+    people.push({
+      id,
+      kind: isCustomer ? 'customer' : 'visitor',
+      customerId: isCustomer ? id : visitorUser,
+      anonymous,
+      visitorIds: isCustomer
+        ? links
+            .filter((r) => r.owned === true || Number(r.owned) === 1)
+            .map((r) => r.visitor_id)
+            .sort()
+        : [id],
+    });
+  }
+  if (people.length === 0) return out;
 
+  const users = [...new Set(people.filter((p) => !p.anonymous).map((p) => p.customerId))];
+  const anonymous = people.filter((p) => p.anonymous).map((p) => p.id);
   const rows = await runLookups(
     db,
     [
@@ -125,48 +160,67 @@ export async function loadProfileState(deps: Pick<ProfileDeps, 'db' | 'partners'
             FROM ${d}.visitor_profiles WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)}`,
       },
       {
+        // Per browser: a person's products are merged over their browsers below.
         name: 'seen',
-        sql: `SELECT product_id, max(carted) AS carted, toString(max(last_at)) AS seen_at
+        sql: `SELECT visitor_id, product_id, max(carted) AS carted, toString(max(last_at)) AS seen_at
             FROM ${d}.session_products WHERE site_id = {site:String} AND visitor_id IN {visitors:Array(String)}
-            GROUP BY product_id ORDER BY max(last_at) DESC, product_id LIMIT 50`,
+            GROUP BY visitor_id, product_id`,
       },
-      // A customer's browsers were read above, by the rule customerLookup would apply again.
-      customerLookup(d, { anonymous, ...(isCustomer ? { browsers: 'given' as const } : {}) }),
-      ...(anonymous ? [] : [traitsLookup(d, { all: true })]),
+      ...(users.length > 0 ? [customersLookup(d, { summary: false }), traitsLookup(d, { all: true })] : []),
+      ...(anonymous.length > 0 ? [anonymousCustomersLookup(d)] : []),
     ],
-    { site, visitors: visitorIds, customer: customerId, users: [customerId] },
+    { site, visitors: [...new Set(people.flatMap((p) => p.visitorIds))], users, anonymous },
   );
+  const activity = groupBy(all<ActivityRow>(rows, 'activity'), (r) => r.visitor_id);
+  const seenRows = groupBy(all<{ visitor_id: string; product_id: string; carted: number; seen_at: string }>(rows, 'seen'), (r) => r.visitor_id);
+  const customers = customerFigures(rows, 'customer');
+  const anonymousFigures = customerFigures(rows, 'anonymous_customer');
 
-  const activity = all<ActivityRow>(rows, 'activity');
-  const figures = customerFigures(rows);
-  const seen = all<{ product_id: string; carted: number; seen_at: string }>(rows, 'seen').map((r) => ({
-    productId: r.product_id,
-    carted: Number(r.carted) === 1,
-    lastAt: r.seen_at,
-  }));
-  const seeds = seedsOf({ bought: figures?.products ?? [], seen });
-  const cached = deps.partners.get(
-    site,
-    seeds.map((s) => s.productId),
-  );
-  const cartId = latestCartId(activity);
-  const third: Lookup[] = [...(cartId ? [cartLookup(d)] : []), ...(cached.missing.length > 0 ? [partnersLookup(d)] : [])];
-  const more = third.length > 0 ? await runLookups(db, third, { site, carts: [cartId], pair_ids: cached.missing }) : undefined;
-  if (more && cached.missing.length > 0) deps.partners.put(site, cached.missing, all<PairRow>(more, 'pairs'));
-  return {
-    site,
-    id,
-    kind: isCustomer ? 'customer' : 'visitor',
-    customerId: anonymous ? '' : customerId,
-    anonymous,
-    visitorIds,
-    activity,
-    figures,
-    seen,
-    traits: { ...customerTraits(rows, customerId) },
-    cart: more && cartId ? openCart(more, cartId) : undefined,
-  };
+  const partial = people.map((p) => {
+    const figures = p.anonymous ? anonymousFigures.get(p.id) : customers.get(p.customerId);
+    const acts = p.visitorIds.flatMap((v) => activity.get(v) ?? []);
+    const seen = seenOf(p.visitorIds.flatMap((v) => seenRows.get(v) ?? []));
+    return { p, figures, activity: acts, seen, cartId: latestCartId(acts) };
+  });
+  const carts = [...new Set(partial.map((x) => x.cartId).filter((c) => c !== ''))];
+  const seedIds = [...new Set(partial.flatMap((x) => seedsOf({ bought: x.figures?.products ?? [], seen: x.seen }).map((s) => s.productId)))];
+  const missing = deps.partners.get(site, seedIds).missing;
+  const third: Lookup[] = [...(carts.length > 0 ? [cartLookup(d)] : []), ...(missing.length > 0 ? [partnersLookup(d)] : [])];
+  const more = await runLookups(db, third, { site, carts, pair_ids: missing });
+  if (missing.length > 0) deps.partners.put(site, missing, all<PairRow>(more, 'pairs'));
+
+  for (const { p, figures, activity: acts, seen, cartId } of partial) {
+    out.set(p.id, {
+      site,
+      id: p.id,
+      kind: p.kind,
+      customerId: p.anonymous ? '' : p.customerId,
+      anonymous: p.anonymous,
+      visitorIds: p.visitorIds,
+      activity: acts,
+      figures,
+      seen,
+      traits: p.anonymous ? {} : { ...customerTraits(rows, p.customerId) },
+      cart: cartId ? openCart(more, cartId) : undefined,
+    });
+  }
+  return out;
 }
+
+/** Products seen by a person's browsers, each once (carted by any, seen last by any), the 50 most recent. */
+function seenOf(rows: ReadonlyArray<{ product_id: string; carted: number; seen_at: string }>): ProfileState['seen'] {
+  const byProduct = new Map<string, { productId: string; carted: boolean; lastAt: string }>();
+  for (const r of rows) {
+    const e = byProduct.get(r.product_id) ?? { productId: r.product_id, carted: false, lastAt: '' };
+    e.carted ||= Number(r.carted) === 1;
+    if (r.seen_at > e.lastAt) e.lastAt = r.seen_at;
+    byProduct.set(r.product_id, e);
+  }
+  return [...byProduct.values()].sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : a.productId < b.productId ? -1 : 1)).slice(0, SEEN_KEPT);
+}
+
+/** Products of a person's history taken per profile. */
+const SEEN_KEPT = 50;
 
 /** The answer from a person's rows, with the site-wide parts as they are now. */
 export async function profileFromState(deps: Omit<ProfileDeps, 'db'>, policy: SitePolicy, state: ProfileState): Promise<FullProfile> {

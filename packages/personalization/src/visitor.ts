@@ -2,7 +2,7 @@
 // belongs to, its last cart, what it viewed, carted and bought, and whether it was erased
 // (`spoor forget`), so an erased visitor reads as erased even while events of theirs that were
 // already queued still arrive.
-import { all, type Lookup, type LookupRows } from './lookups.js';
+import { all, groupBy, type Lookup, type LookupRows } from './lookups.js';
 
 export interface VisitorSummary {
   firstSeen: string;
@@ -109,7 +109,7 @@ interface SeenRow {
  */
 export function visitorSummaries(rows: LookupRows): Map<string, VisitorSummary | 'forgotten'> {
   const out = new Map<string, VisitorSummary | 'forgotten'>();
-  const seen = groupBy(all<SeenRow>(rows, 'seen'));
+  const seen = groupBy(all<SeenRow>(rows, 'seen'), (r) => r.id);
   const anonymous = new Map(all<{ id: string; products: string[] }>(rows, 'bought_anonymous').map((r) => [r.id, r.products]));
   const ofUser = new Map(all<{ id: string; products: string[] }>(rows, 'bought_user').map((r) => [r.id, r.products]));
   for (const v of all<VisitorRow>(rows, 'visitor')) {
@@ -129,16 +129,6 @@ export function visitorSummaries(rows: LookupRows): Map<string, VisitorSummary |
     });
   }
   for (const g of all<{ id: string }>(rows, 'gone')) out.set(g.id, 'forgotten');
-  return out;
-}
-
-function groupBy<R extends { id: string }>(rows: readonly R[]): Map<string, R[]> {
-  const out = new Map<string, R[]>();
-  for (const r of rows) {
-    const list = out.get(r.id);
-    if (list) list.push(r);
-    else out.set(r.id, [r]);
-  }
   return out;
 }
 
