@@ -198,8 +198,11 @@ export function qualify(database: string, table: string): string {
   return full;
 }
 
-/** Rows serialised between which the event loop may run: ~25 ms of JSON.stringify each. */
-const ROWS_PER_TURN = 5_000;
+/**
+ * Rows serialised between which the event loop may run: ~5 ms of JSON.stringify each, so a kept
+ * personalization answer in spoor up waits at most about that long behind an insert's text.
+ */
+const ROWS_PER_TURN = 1_000;
 
 /**
  * The rows as JSONEachRow text. A large insert is serialised in turns, yielding to the event loop
