@@ -56,7 +56,13 @@ export async function run(ctx) {
       { what: '  same lookup with ranks per query, CPU p50', value: percentile(first.ranked_lookup_cpu_ms, 50), unit: 'ms' },
       { what: 'visitor lookup CPU p50 (engine threads included)', value: percentile(first.visitor_lookup_cpu_ms, 50), unit: 'ms' },
       { what: 'RFM thresholds refresh (whole site, every 30 s in the background)', value: first.rfm_refresh_ms, unit: 'ms' },
-      { what: 'ClickHouse data size per million events, all tables', value: (mib / first.events) * 1e6, unit: 'MiB' },
+      {
+        what: 'ClickHouse data size per million events, all tables',
+        value: (mib / first.events) * 1e6,
+        unit: 'MiB',
+        target: '≤ 60 MiB (issue 15)',
+        met: (mib / first.events) * 1e6 <= 60,
+      },
     ],
     notes: [
       "Rows are built by the worker's own mapping (eventRows) from @spoor/traffic shop traffic and inserted through @clickhouse/client into the embedded engine; generation time is not counted.",
