@@ -2,7 +2,7 @@
 // `acceptEvent` returns exactly what `eventSchema` would (same values, same keys in the same
 // order), or undefined whenever the event is anything else, and then zod decides. zod stays the
 // reference and the only voice of a refusal (its reason, path and message) and of clipping, so a
-// gap here costs speed, never a verdict (packages/events/test/accept-event.test.ts holds the two
+// gap here costs speed, never a verdict (test/accept-event.test.ts holds the two
 // equal over the fuzz corpus and a sweep of every field's edge values).
 import { FORBIDDEN_KEYS, LIMITS } from './limits.js';
 import { ASCII_ID, CONTROL, CURRENCY, DECIMAL, UUID } from './patterns.js';

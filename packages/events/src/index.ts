@@ -1,5 +1,6 @@
 // @spoor/events: the wire contract shared by the SDK (types only), the collector and the worker.
 export { LIMITS, CLOCK, FORBIDDEN_KEYS } from './limits.js';
+export { acceptEvent } from './accept-event.js';
 export {
   type RecommendationReason,
   type Recommendation,

@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fuzzBodies } from '@spoor/testkit/fuzz';
 import { makeEvent } from '@spoor/testkit/events';
 import { generateTraffic } from '@spoor/traffic';
-import { acceptEvent } from '../src/accept-event.js';
-import { eventSchema, LIMITS } from '../src/index.js';
+import { acceptEvent, eventSchema, LIMITS } from '@spoor/events';
 
 interface Tally {
   cases: number;
