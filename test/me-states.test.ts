@@ -76,18 +76,19 @@ async function send(events: SpoorEventInput[]) {
   await p.drain();
 }
 
-/** Waits until v's state is kept and answers without a query (the erasure list checked once, no read under way). */
-const settled = (pz: Personalization, v: string) =>
+/** Waits until a lookup answers from a kept state, without a query (the erasure list checked once, no read under way). */
+const answersKept = (lookup: () => Promise<unknown>, what: string) =>
   waitFor(
     async () => {
-      await pz.me(POLICY, v);
+      await lookup();
       const n = queries.length;
-      await pz.me(POLICY, v);
+      await lookup();
       return queries.length === n && running === 0;
     },
     10_000,
-    `the kept state of ${v}`,
+    `the kept state of ${what}`,
   );
+const settled = (pz: Personalization, v: string) => answersKept(() => pz.me(POLICY, v), v);
 
 const sorted = (s: MeState) =>
   s.kind === 'known'
@@ -286,16 +287,7 @@ describe('/v1/me states', () => {
       });
     await send([order('KS-P1', a)]);
     expect((await pz.profile(POLICY, 'ks-bo'))?.transactions.orders).toBe(1);
-    await waitFor(
-      async () => {
-        await pz.profile(POLICY, 'ks-bo');
-        const n = queries.length;
-        await pz.profile(POLICY, 'ks-bo');
-        return queries.length === n && running === 0;
-      },
-      10_000,
-      'the kept profile',
-    );
+    await answersKept(() => pz.profile(POLICY, 'ks-bo'), 'the profile of ks-bo');
     // A browser first seen now, as the customer: the user's touch reaches the kept profile.
     await send([makeEvent('identify', { visitor_id: b, user_id: 'ks-bo', session_id: 'ks-p2' }), order('KS-P2', b)]);
     const after = await pz.profile(POLICY, 'ks-bo');

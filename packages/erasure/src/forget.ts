@@ -52,7 +52,10 @@ export async function forget(wh: Warehouse, req: ForgetRequest): Promise<ForgetR
   // Suppress first, so events arriving while rows are deleted are already dropped.
   const entries = [...[...visitors].map((id) => ({ site_id: site, kind: 'visitor', id })), ...users.map((id) => ({ site_id: site, kind: 'user', id }))];
   await wh.insert('forgotten', entries, { async_insert: 0 });
-  await req.onSuppressed?.({ site, visitors: [...visitors], users });
+  // Telling others is best effort; the erasure itself must go on whatever the listener does.
+  await Promise.resolve()
+    .then(() => req.onSuppressed?.({ site, visitors: [...visitors], users }))
+    .catch(() => undefined);
 
   const days = await wh.query<{ site_id: string; day: string }>(
     `SELECT DISTINCT site_id, toString(toDate(ts)) AS day FROM ${db}.events WHERE ${person} ${siteFilter}`,

@@ -211,7 +211,7 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
 
   /** Indexes an entry under its people, on its site and on no site (what an erasure of every site names). */
   function index(k: string, entry: Entry<V, S>, people: Array<[kind: string, id: string]>) {
-    for (const p of entry.people) byPerson.get(p)?.delete(k);
+    unindex(k, entry);
     entry.people = people.flatMap(([kind, id]) => [join(entry.site, kind, id), join('', kind, id)]);
     for (const p of entry.people) byPerson.set(p, (byPerson.get(p) ?? new Set()).add(k));
   }
@@ -249,7 +249,15 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
   function drop(k: string) {
     const e = entries.get(k);
     entries.delete(k);
-    if (e) for (const p of e.people) byPerson.get(p)?.delete(k);
+    if (e) unindex(k, e);
+  }
+
+  function unindex(k: string, entry: Entry<V, S>) {
+    for (const p of entry.people) {
+      const keys = byPerson.get(p);
+      keys?.delete(k);
+      if (keys?.size === 0) byPerson.delete(p);
+    }
   }
 
   function isErased(site: string, id: string, state: S): boolean {
