@@ -4,14 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { SpoorEventInput } from '@spoor/events';
-import { batchJobId, type AcceptedEvent, type BatchJobData } from '@spoor/queue';
+import { batchJobId, type AcceptedEvent } from '@spoor/queue';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { InsertBuffer } from '@spoor/worker';
-import { makeEvent } from '@spoor/testkit/events';
+import { BROWSER_UA as UA, makeEvent, makeJob } from '@spoor/testkit/events';
 import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
 import { tempDir } from '@spoor/testkit/temp';
 
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const open: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const close of open.splice(0).reverse()) await close();
@@ -115,19 +114,6 @@ describe('rejected_events is exact', () => {
     return wh;
   }
 
-  function job(events: AcceptedEvent[], rejected: BatchJobData['rejected']): BatchJobData {
-    const now = Date.now();
-    return {
-      v: 1,
-      site: 'shop',
-      batch_id: randomUUID(),
-      received_at: now,
-      sent_at: now,
-      ctx: { user_agent: UA, ip_hash: '', ip_prefix: '', gpc: false, prefetch: false },
-      events,
-      rejected,
-    };
-  }
   const refusal = (index: number) => ({ index, reason: 'invalid_event' as const, path: `events.${index}.url`, message: 'Required', raw: '{}', event_id: '' });
   const accepted = (visitor: string, batchIndex: number): AcceptedEvent =>
     ({ ...makeEvent('pageview', { visitor_id: visitor }), client_ts: Date.now(), flags: [], batch_index: batchIndex }) as AcceptedEvent;
@@ -135,8 +121,8 @@ describe('rejected_events is exact', () => {
   it('a job processed again, in another group, stores its refusals once', async () => {
     const wh = await warehouse();
     const buffer = new InsertBuffer(wh, { maxWaitMs: 10 });
-    const first = job([accepted('again', 0)], [refusal(1), refusal(2)]);
-    const other = job([accepted('again-other', 1)], [refusal(0)]);
+    const first = makeJob([accepted('again', 0)], [refusal(1), refusal(2)]);
+    const other = makeJob([accepted('again-other', 1)], [refusal(0)]);
     await buffer.add(batchJobId(first), first);
     // The same job again (its worker died before acknowledging it), now grouped with another job,
     // so the group's dedup token differs from the first run's.
@@ -155,7 +141,7 @@ describe('rejected_events is exact', () => {
   it('a job handed out again while its first run is still inserting is inserted once', async () => {
     const wh = await warehouse();
     const buffer = new InsertBuffer(wh, { maxWaitMs: 10 });
-    const data = job([accepted('twice-held', 0)], [refusal(1)]);
+    const data = makeJob([accepted('twice-held', 0)], [refusal(1)]);
     // A lapsed lock: BullMQ gives the job to this same worker again before the first run committed.
     await Promise.all([buffer.add(batchJobId(data), data), buffer.add(batchJobId(data), data, { rerun: true })]);
     expect(await count(wh, 'SELECT count() AS n FROM spoor.rejected_events')).toBe(1);
@@ -168,7 +154,7 @@ describe('rejected_events is exact', () => {
     const buffer = new InsertBuffer(wh, { maxWaitMs: 10 });
     // Sent as [refused by the collector, good, poison, good]: the poison row is event 2.
     const poison = { ...accepted('positions', 2), ts: 'not-a-date' } as unknown as AcceptedEvent;
-    const data = job([accepted('positions', 1), poison, accepted('positions', 3)], [refusal(0)]);
+    const data = makeJob([accepted('positions', 1), poison, accepted('positions', 3)], [refusal(0)]);
     await buffer.add(batchJobId(data), data);
     const rows = await wh.query<{ event_index: number; reason: string; stage: string }>(
       'SELECT event_index, reason, toString(stage) AS stage FROM spoor.rejected_events ORDER BY event_index',

@@ -8,7 +8,7 @@ import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeBatch, makeEvent } from '@spoor/testkit/events';
-import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { runSpoor, startSpoorUp, storedIds, type SpoorUp } from '@spoor/testkit/spoor';
 import { tempDir } from '@spoor/testkit/temp';
 
 const mountPoint = tempDir('diskfull');
@@ -63,18 +63,7 @@ describe.skipIf(!mounted)('a full disk (tmpfs; needs root to mount)', () => {
       )
       .toBe(202);
     for (let i = 0; i < 10; i++) await post();
-    const count = async () => {
-      const r = await runSpoor(['sql', "SELECT DISTINCT event_id FROM spoor.events WHERE startsWith(visitor_id, 'disk-')", '--format', 'csv'], {
-        SPOOR_DATA_DIR: dataDir,
-      });
-      return new Set(
-        r.stdout
-          .trim()
-          .split('\n')
-          .slice(1)
-          .map((l) => l.replaceAll('"', '')),
-      );
-    };
+    const count = () => storedIds(dataDir, 'disk');
     const missing = async () => {
       const stored = await count();
       return acked.filter((id) => !stored.has(id)).length;

@@ -6,10 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { batchJobId, type AcceptedEvent, type BatchJobData } from '@spoor/queue';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { InsertBuffer } from '@spoor/worker';
-import { makeEvent } from '@spoor/testkit/events';
+import { makeEvent, makeJob } from '@spoor/testkit/events';
 import { tempDir } from '@spoor/testkit/temp';
 
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const open: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const close of open.splice(0).reverse()) await close();
@@ -41,16 +40,7 @@ function job(visitor: string, events: number): BatchJobData {
     { length: events },
     (_, i) => ({ ...makeEvent('pageview', { visitor_id: visitor }), client_ts: now, flags: [], batch_index: i }) as AcceptedEvent,
   );
-  return {
-    v: 1,
-    site: 'shop',
-    batch_id: randomUUID(),
-    received_at: now,
-    sent_at: now,
-    ctx: { user_agent: UA, ip_hash: '', ip_prefix: '', gpc: false, prefetch: false },
-    events: list,
-    rejected: [],
-  };
+  return makeJob(list);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

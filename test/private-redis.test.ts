@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeBatch, makeEvent } from '@spoor/testkit/events';
-import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
+import { runSpoor, startSpoorUp, storedIds, type SpoorUp } from '@spoor/testkit/spoor';
 import { tempDir } from '@spoor/testkit/temp';
 
 const cleanup: Array<() => unknown> = [];
@@ -53,19 +53,6 @@ function load(up: SpoorUp, prefix: string, senders = 4) {
       await Promise.all(loops);
     },
   };
-}
-
-async function storedIds(dataDir: string, prefix: string): Promise<Set<string>> {
-  const r = await runSpoor(['sql', `SELECT DISTINCT event_id FROM spoor.events WHERE startsWith(visitor_id, '${prefix}-')`, '--format', 'csv'], {
-    SPOOR_DATA_DIR: dataDir,
-  });
-  return new Set(
-    r.stdout
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.replaceAll('"', '')),
-  );
 }
 
 describe('the private Redis', () => {

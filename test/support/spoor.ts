@@ -73,6 +73,20 @@ export async function runSpoor(args: string[], env: Record<string, string>, opts
   }
 }
 
+/** The distinct event ids stored for visitors whose id starts with `<prefix>-`, read with `spoor sql` on the data directory. */
+export async function storedIds(dataDir: string, prefix: string): Promise<Set<string>> {
+  const r = await runSpoor(['sql', `SELECT DISTINCT event_id FROM spoor.events WHERE startsWith(visitor_id, '${prefix}-')`, '--format', 'csv'], {
+    SPOOR_DATA_DIR: dataDir,
+  });
+  return new Set(
+    r.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.replaceAll('"', '')),
+  );
+}
+
 export interface SpoorProcess {
   child: ChildProcess;
   /** The first match of the ready pattern in stdout (e.g. a port). */

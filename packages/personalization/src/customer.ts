@@ -1,7 +1,7 @@
-// One customer's transaction figures by primary key: the figures customer_profiles gives
-// (docs/SCHEMA.md), computed from that customer's rows of customer_transactions only instead of the
-// whole site's. A customer's rows are those sent with their user id, plus the anonymous rows of
-// browsers identity_map gives them, read for the browsers identities links to them. The
+// Customers' transaction figures by primary key, many in one query: the figures customer_profiles
+// gives (docs/SCHEMA.md), computed from those customers' rows of customer_transactions only instead
+// of the whole site's. A customer's rows are those sent with their user id, plus the anonymous rows
+// of browsers identity_map gives them, read for the browsers identities links to them. The
 // lifecycle is spoor_lifecycle, the function customer_profiles uses. RFM scores need the whole
 // site and come from rfm.ts.
 import { all, type Lookup, type LookupRows } from './lookups.js';

@@ -20,12 +20,12 @@ export {
   type CustomerSummary,
 } from './customer.js';
 export { runLookups, first, all, type Lookup, type LookupRows } from './lookups.js';
-export { meAnswer, meFromState, loadMeStates, visibleSegments, ME_RECOMMENDATIONS, type LookupDeps, type MeState } from './me.js';
+export { meFromState, loadMeStates, visibleSegments, ME_RECOMMENDATIONS, type LookupDeps, type MeState } from './me.js';
 export { keptStates, type KeptStates, type KeptStatesOptions, type Touched } from './kept-states.js';
 export { watchErasures, type ErasureWatch, type ErasureWatchOptions } from './erasure-watch.js';
 export { createPersonalization, type PersonalizationOptions, type Personalization } from './personalization.js';
 export { exposedTraits, type SitePolicy } from './policy.js';
-export { fullProfile, loadProfileStates, profileFromState, PROFILE_RECOMMENDATIONS, type ProfileDeps, type ProfileState } from './profile.js';
+export { loadProfileStates, profileFromState, PROFILE_RECOMMENDATIONS, type ProfileDeps, type ProfileState } from './profile.js';
 export { seedsOf, assemble, exclusions, SEED_WEIGHTS, VIEWED_WEIGHT, MAX_SEEDS, type Seed, type ShopperHistory, type AssembleInput } from './recommend.js';
 export { loadRfmLevels, scoreOf, type RfmLevels, type RfmScores } from './rfm.js';
 export { personKey, loadMembership, type Membership } from './segments.js';

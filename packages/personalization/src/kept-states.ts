@@ -95,6 +95,8 @@ interface Batch<V, S> {
   site: string;
   variant: V;
   ids: Map<string, Wanted<S>>;
+  /** Ids with a lookup waiting: such batches go first, found without scanning their ids. */
+  waiting: number;
 }
 
 const join = (...parts: string[]) => parts.join('\u0000');
@@ -122,10 +124,12 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
   function enqueue(site: string, variant: V, id: string, waiter?: Waiter<S>) {
     const g = join(site, opts.variantKey(variant));
     let batch = pending.get(g);
-    if (!batch) pending.set(g, (batch = { site, variant, ids: new Map() }));
+    if (!batch) pending.set(g, (batch = { site, variant, ids: new Map(), waiting: 0 }));
     const wanted = batch.ids.get(id) ?? { waiters: [], background: false };
-    if (waiter) wanted.waiters.push(waiter);
-    else wanted.background = true;
+    if (waiter) {
+      if (wanted.waiters.length === 0) batch.waiting++;
+      wanted.waiters.push(waiter);
+    } else wanted.background = true;
     batch.ids.set(id, wanted);
     pump();
   }
@@ -144,6 +148,7 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
     for (const [id, wanted] of batch.ids) {
       if (taken.size >= maxBatch) break;
       batch.ids.delete(id);
+      if (wanted.waiters.length > 0) batch.waiting--;
       const waiters = wanted.waiters.filter((w) => w.until > at);
       if (waiters.length > 0 || wanted.background) taken.set(id, waiters);
       else {
@@ -157,7 +162,7 @@ export function keptStates<V, S>(opts: KeptStatesOptions<V, S>): KeptStates<V, S
   /** Starts batches while there is room: those with lookups waiting first. */
   function pump() {
     while (running < concurrency && pending.size > 0) {
-      const [g, batch] = [...pending].find(([, b]) => [...b.ids.values()].some((w) => w.waiters.length > 0)) ?? pending.entries().next().value!;
+      const [g, batch] = [...pending].find(([, b]) => b.waiting > 0) ?? pending.entries().next().value!;
       const taken = take(batch);
       if (batch.ids.size === 0) pending.delete(g);
       if (taken.size === 0) continue;

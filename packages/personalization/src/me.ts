@@ -137,12 +137,6 @@ export async function meFromState(deps: Omit<LookupDeps, 'db'>, policy: SitePoli
   return answer;
 }
 
-/** The answer for one visitor, read now (what a lookup without a kept state does). */
-export async function meAnswer(deps: LookupDeps, policy: SitePolicy, visitorId: string): Promise<MeAnswer> {
-  const states = await loadMeStates(deps, policy.site, [visitorId], policy.exposeTraits);
-  return meFromState(deps, policy, visitorId, states.get(visitorId)!);
-}
-
 /** The person's segments among those the site marks visible, in the site's order. */
 export function visibleSegments(membership: Membership | undefined, person: string, visible: readonly string[]): string[] {
   const mine = membership?.get(person);

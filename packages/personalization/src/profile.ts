@@ -66,12 +66,6 @@ export interface ProfileState {
   cart: OpenCart | undefined;
 }
 
-/** The whole profile of an id; undefined when it is neither a customer nor a browser of the site (or was erased). */
-export async function fullProfile(deps: ProfileDeps, policy: SitePolicy, id: string): Promise<FullProfile | undefined> {
-  const state = (await loadProfileStates(deps, policy.site, [id])).get(id);
-  return state && profileFromState(deps, policy, state);
-}
-
 interface Person {
   id: string;
   kind: FullProfile['kind'];
