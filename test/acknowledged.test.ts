@@ -7,7 +7,8 @@ import type { SpoorEventInput } from '@spoor/events';
 import { batchJobId, type AcceptedEvent } from '@spoor/queue';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { InsertBuffer } from '@spoor/worker';
-import { BROWSER_UA as UA, makeEvent, makeJob } from '@spoor/testkit/events';
+import { makeEvent } from '@spoor/testkit/events';
+import { BROWSER_UA as UA, makeJob } from '@spoor/testkit/jobs';
 import { startPipeline, type TestPipeline } from '@spoor/testkit/pipeline';
 import { tempDir } from '@spoor/testkit/temp';
 

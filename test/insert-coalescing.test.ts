@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { batchJobId, type AcceptedEvent, type BatchJobData } from '@spoor/queue';
 import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { InsertBuffer } from '@spoor/worker';
-import { makeEvent, makeJob } from '@spoor/testkit/events';
+import { makeEvent } from '@spoor/testkit/events';
+import { makeJob } from '@spoor/testkit/jobs';
 import { tempDir } from '@spoor/testkit/temp';
 
 const open: Array<() => Promise<void>> = [];

@@ -1,7 +1,6 @@
 // Builders for valid wire events and batches, so each test states only what it is about.
 import { randomUUID } from 'node:crypto';
 import type { BatchInput, SpoorEventInput } from '@spoor/events';
-import type { AcceptedEvent, BatchJobData } from '@spoor/queue';
 
 type EventOf<T extends SpoorEventInput['type']> = Extract<SpoorEventInput, { type: T }>;
 
@@ -33,22 +32,4 @@ export function makeEvent<T extends SpoorEventInput['type']>(type: T, overrides:
 
 export function makeBatch(events: SpoorEventInput[], overrides: Partial<BatchInput> = {}): BatchInput {
   return { site: 'shop', batch_id: randomUUID(), sent_at: Date.now(), events, ...overrides };
-}
-
-/** A browser's user agent, as the collector records it. */
-export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
-
-/** A queue job as the collector would write it for site `shop`: the accepted events and the refusals. */
-export function makeJob(events: AcceptedEvent[], rejected: BatchJobData['rejected'] = []): BatchJobData {
-  const now = Date.now();
-  return {
-    v: 1,
-    site: 'shop',
-    batch_id: randomUUID(),
-    received_at: now,
-    sent_at: now,
-    ctx: { user_agent: BROWSER_UA, ip_hash: '', ip_prefix: '', gpc: false, prefetch: false },
-    events,
-    rejected,
-  };
 }
