@@ -1,6 +1,7 @@
 // @spoor/warehouse: ClickHouse client factory, migrator and insert settings. No business logic.
 export { openWarehouse, qualify, type WarehouseConfig, type ReadMode, type Warehouse } from './client.js';
 export { type WarehouseErrorCode, WarehouseError } from './errors.js';
+export { serveWarehouse, warehouseOverPort, type ServeOptions, type WarehouseCalls } from './warehouse-port.js';
 export {
   loadMigrations,
   renderMigration,
