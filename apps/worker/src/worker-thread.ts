@@ -2,7 +2,7 @@
 // parsing, rows and serialisation then never hold up a lookup's answer. The thread reaches the
 // warehouse through this side, which owns the process's one embedded connection.
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { serveWarehouse, type Warehouse } from '@spoor/warehouse';
+import { serveWarehouse, type Settings, type Warehouse } from '@spoor/warehouse';
 import type { FromThread, ThreadSettings, ToThread } from './thread-messages.js';
 import type { SpoorWorker, WorkerLogger } from './worker.js';
 
@@ -32,13 +32,17 @@ export interface WorkerThread extends SpoorWorker {
 
 export function startWorkerThread(opts: WorkerThreadOptions): WorkerThread {
   const log = opts.logger;
+  const nice = opts.nice ?? 5;
   let held = 0;
   let closing = false;
   let current = start();
 
   function start() {
     const channel = new MessageChannel();
-    serveWarehouse(channel.port1, opts.warehouse);
+    // The embedded engine runs the thread's inserts (and their views) at the thread's nice too;
+    // a server schedules its own threads.
+    const insertSettings: Settings = opts.warehouse.enginePath ? { os_thread_priority: nice } : {};
+    serveWarehouse(channel.port1, opts.warehouse, { insertSettings });
     const settings: ThreadSettings = {
       redisUrl: opts.redisUrl,
       queueName: opts.queueName,
@@ -46,7 +50,7 @@ export function startWorkerThread(opts: WorkerThreadOptions): WorkerThread {
       maxWaitMs: opts.maxWaitMs,
       lockDuration: opts.lockDuration,
       stalledInterval: opts.stalledInterval,
-      nice: opts.nice ?? 5,
+      nice,
       warehousePort: channel.port2,
     };
     const thread = new Worker(new URL('./thread.js', import.meta.url), {
