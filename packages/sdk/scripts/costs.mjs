@@ -45,7 +45,7 @@ const [open, close] = manifest.wrap;
 const part = (file) => readFileSync(`dist/script/${file}`, 'utf8');
 const compose = (modules, core) => {
   const parts = [...new Set(modules.flatMap((m) => m.needs))].map((p) => part(`${p}.js`));
-  return open + [...parts, ...modules.map((m) => part(m.file)), core].join(';') + close;
+  return open + [...modules.map((m) => part(m.file)), ...parts, core].join(';') + close;
 };
 const core = configs[0];
 const minify = (plugins) => plugins.concat(core.plugins.filter((p) => !['entry', 'keep', 'no-write', 'report'].includes(p.name)));
@@ -135,7 +135,7 @@ const byName = (n) => configs[['core', 'dl', ...manifest.modules.map((m) => m.na
 const reader = await custom(byName('dl'), `import { command, tap } from './dist/modules/datalayer.js'; Object.assign(S, { tap, command });`);
 const forwarder = await custom(byName('ga4'), `${FORWARDER} F.push(forward);`);
 const kept = manifest.modules.filter((m) => m.name !== 'ga4' && m.name !== 'ua');
-const served = open + [reader, ...kept.map((m) => part(m.file)), forwarder, full].join(';') + close;
+const served = open + [...kept.map((m) => part(m.file)), forwarder, reader, full].join(';') + close;
 console.log(
   `everything with the dialects mapped by the collector: ${gzip(served)} B gzip (the reader ${gzip(reader)}, the forwarder ${gzip(forwarder)}; composed today: ${all} B)`,
 );
