@@ -139,3 +139,15 @@ const served = open + [...kept.map((m) => part(m.file)), forwarder, reader, full
 console.log(
   `everything with the dialects mapped by the collector: ${gzip(served)} B gzip (the reader ${gzip(reader)}, the forwarder ${gzip(forwarder)}; composed today: ${all} B)`,
 );
+
+// What the recommend module's slots (filling `data-spoor-recommend` elements, templates and the
+// default list) weigh in everything: the module built with profile() and recommend() only.
+const recommendSrc = readFileSync('dist/modules/recommend.js', 'utf8');
+const slotless = recommendSrc.replace('const later = () => setTimeout(fill);', 'const later = () => 0;').replace(/\n {4}const el = [\s\S]*\n\};\n/, '\n};\n');
+if (!slotless.includes('later = () => 0') || slotless.includes('const el =')) throw new Error('costs: the patch for the recommend slots no longer applies');
+const apiOnly = await custom(
+  byName('recommend'),
+  slotless.replace(/^import .*$/gm, '').replace('export const recommend', 'const recommend') + 'F.push(recommend);',
+);
+const withoutSlots = manifest.modules.map((m) => (m.name === 'recommend' ? apiOnly : part(m.file)));
+console.log(`the recommend slots: ${all - gzip(open + [...withoutSlots, ...manifest.parts.map((p) => part(p.file)), full].join(';') + close)} B of everything`);
