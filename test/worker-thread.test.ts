@@ -104,4 +104,21 @@ describe('worker thread', () => {
     expect(counts).toEqual({ waiting: 0, active: 0, completed: 3 });
     await ownQueue.close();
   });
+
+  it('close({ force }) stops at once; the jobs it held run again on the next worker, once their locks lapse', async () => {
+    const own = uniqueName('worker-thread-force');
+    const ownQueue = createBatchQueue({ connection: conn, name: own });
+    const quick = { warehouse: wh, redisUrl: inject('redisUrl'), queueName: own, logger, lockDuration: 1_000, stalledInterval: 500 };
+    const forced = startWorkerThread({ ...quick, maxWaitMs: 30_000 });
+    const visitor = `wt-force-${randomUUID()}`;
+    for (let j = 0; j < 3; j++) await ownQueue.enqueue(makeJob(pageviews(visitor, 50)));
+    await waitFor(() => forced.held() === 3, 10_000, 'three jobs held');
+    const started = Date.now();
+    await forced.close({ force: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await count('events', 'visitor_id = {v:String}', { v: visitor })).toBe(0);
+    worker = startWorkerThread({ ...quick, maxWaitMs: 50 });
+    await waitFor(async () => (await count('events', 'visitor_id = {v:String}', { v: visitor })) === 150, 30_000, 'held jobs run again');
+    await ownQueue.close();
+  });
 });

@@ -14,7 +14,8 @@ export interface ThreadSettings {
   warehousePort: MessagePort;
 }
 
-export type ToThread = { type: 'close'; force: boolean };
+/** Stop taking jobs, commit the ones held, close the connections, then say `closed`. */
+export type ToThread = { type: 'close' };
 
 export type FromThread =
   { type: 'log'; level: 'info' | 'warn' | 'error'; obj: object; msg: string | undefined } | { type: 'held'; jobs: number } | { type: 'closed' };

@@ -42,7 +42,7 @@ setInterval(() => {
 parent.on('message', (m: ToThread) => {
   if (m.type !== 'close') return;
   void worker
-    .close({ force: m.force })
+    .close()
     .catch((err: Error) => log.error({ err: err.message }, 'worker did not close cleanly'))
     .finally(() => {
       conn.disconnect();

@@ -83,8 +83,12 @@ export function startWorkerThread(opts: WorkerThreadOptions): WorkerThread {
     async close(closeOpts = {}) {
       closing = true;
       const { thread, closed } = current;
-      thread.postMessage({ type: 'close', force: closeOpts.force ?? false } satisfies ToThread);
-      await closed;
+      // Forced: the thread is stopped where it stands (a stop that hangs); its held jobs stay in
+      // the queue and run again once their locks lapse, as after a crash.
+      if (!closeOpts.force) {
+        thread.postMessage({ type: 'close' } satisfies ToThread);
+        await closed;
+      }
       await thread.terminate();
     },
     held: () => held,

@@ -47,6 +47,24 @@ describe('warehouse over a port', () => {
     channel.port1.close();
   });
 
+  it('adds the serving side’s insert settings to every insert', async () => {
+    const served = (insertSettings: Record<string, string | number>) => {
+      const channel = new MessageChannel();
+      serveWarehouse(channel.port1, wh, { insertSettings });
+      return { far: warehouseOverPort(channel.port2, wh.database), channel };
+    };
+    await wh.command('CREATE TABLE spoor.port_settings (id UInt32) ENGINE = MergeTree ORDER BY id');
+    const niced = served({ os_thread_priority: 5 });
+    await niced.far.insert('port_settings', [{ id: 1 }]);
+    // A setting the engine does not know fails the insert: the served settings reach it.
+    const unknown = served({ no_such_setting_here: 1 });
+    const refused = await unknown.far.insert('port_settings', [{ id: 2 }]).catch((e: Error & { type?: string }) => e);
+    expect((refused as { type?: string }).type).toBe('UNKNOWN_SETTING');
+    expect(await wh.query('SELECT id FROM spoor.port_settings ORDER BY id')).toEqual([{ id: 1 }]);
+    niced.channel.port1.close();
+    unknown.channel.port1.close();
+  });
+
   it("keeps a refusal's ClickHouse type, which the worker's poison-row isolation classifies by", async () => {
     const { far, channel } = connected();
     const direct = await wh.insert('events', [{ ts: 'not a date' }]).catch((e: Error & { type?: string }) => e);
