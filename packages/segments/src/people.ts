@@ -1,7 +1,7 @@
 // The person rows every segment is evaluated over: one row per person and site. A person is a
 // customer (the customer id of identity_map) with all of their browsers combined, else an
-// anonymous visitor. Built from visitor_profiles, joined to customer_profiles, customer_predictions,
-// identify() traits and per-person event aggregates only when a segment needs them.
+// anonymous visitor. Built from the visitor profiles (visitorRowsSql), joined to customer_profiles,
+// customer_predictions, identify() traits and per-person event aggregates only when a segment needs them.
 import { Binder, dateTimeParam } from './binder.js';
 import type { EventAggregate } from './compile.js';
 
@@ -94,7 +94,7 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
       argMaxIf((last_cart_id, last_cart_quantity, last_cart_value), last_cart_change_at, last_cart_change_at IS NOT NULL) AS a_cart,
       max(last_cart_change_at) AS a_last_cart_change_at,
       max(last_purchase_at) AS a_last_purchase_at
-    FROM ${db}.visitor_profiles
+    FROM ${visitorRowsSql(db)}
     ${visitorFilter.length ? `WHERE ${visitorFilter.join(' AND ')}` : ''}
     GROUP BY site_id, customer_id, anon_id`;
 
@@ -249,6 +249,33 @@ export function peopleSql(needs: PeopleNeeds, opts: PeopleOptions): PeopleSql {
     (${activity}
     ) AS p${joins.join('')}`;
   return { sql, binds: binder.values };
+}
+
+/**
+ * visitor_profiles' columns that person rows read, with the same names, types and values, finalised
+ * from visitor_activity with FINAL instead of the view's GROUP BY: the engine merges each
+ * visitor's rows in key order instead of hashing every visitor id, about half the work on a
+ * million visitors. Filters on other columns than the key (is_bot) apply after the merge.
+ */
+export function visitorRowsSql(db: string): string {
+  return `(
+      SELECT site_id, visitor_id, finalizeAggregation(user_id) AS user_id, first_seen, last_seen,
+        finalizeAggregation(sessions) AS sessions, finalizeAggregation(pageviews) AS pageviews,
+        finalizeAggregation(clicks) AS clicks, finalizeAggregation(cart_adds) AS cart_adds,
+        finalizeAggregation(cart_removes) AS cart_removes, finalizeAggregation(checkouts) AS checkouts,
+        finalizeAggregation(last_page) AS last_page,
+        finalizeAggregation(device) AS device_s, device_s.1 AS device_type, device_s.2 AS browser, device_s.3 AS os,
+        finalizeAggregation(first_touch) AS first_touch_s, first_touch_s.1 AS first_referrer_domain,
+        first_touch_s.2 AS first_utm_source, first_touch_s.3 AS first_utm_medium, first_touch_s.4 AS first_utm_campaign,
+        finalizeAggregation(last_touch) AS last_touch_s, last_touch_s.1 AS last_referrer_domain,
+        last_touch_s.2 AS last_utm_source, last_touch_s.3 AS last_utm_medium, last_touch_s.4 AS last_utm_campaign,
+        finalizeAggregation(last_cart) AS last_cart_s, last_cart_s.1 AS last_cart_id,
+        last_cart_s.2 AS last_cart_quantity, last_cart_s.3 AS last_cart_value,
+        nullIf(finalizeAggregation(last_cart_change_at), toDateTime64(0, 3, 'UTC')) AS last_cart_change_at,
+        nullIf(finalizeAggregation(last_purchase_at), toDateTime64(0, 3, 'UTC')) AS last_purchase_at,
+        is_bot, cookieless
+      FROM ${db}.visitor_activity FINAL
+    )`;
 }
 
 /** The one-row stand-in for customer_predictions: the same columns, types and join as the view's. */
