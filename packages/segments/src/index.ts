@@ -40,7 +40,7 @@ export {
   type EventType,
 } from './fields.js';
 export { resolveParams, type ParamValues } from './params.js';
-export { peopleSql, visitorRowsSql, type KnownPredictions, type PeopleNeeds, type PeopleOptions, type PeopleSql } from './people.js';
+export { peopleSql, activitySql, visitorRowsSql, type KnownPredictions, type PeopleNeeds, type PeopleOptions, type PeopleSql } from './people.js';
 export { sizesStatement, membershipStatement, rowsStatement, type ExportColumn, type Statement, type RowsStatement, type QueryScope } from './queries.js';
 export { segmentMembership, segmentSizes, segmentPreview, type SizeOptions, type PreviewOptions, type SegmentPreview } from './sizes.js';
 export { traitKeys } from './traits.js';
