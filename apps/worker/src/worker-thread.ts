@@ -2,7 +2,7 @@
 // parsing, rows and serialisation then never hold up a lookup's answer. The thread reaches the
 // warehouse through this side, which owns the process's one embedded connection.
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { serveWarehouse, type Settings, type Warehouse } from '@spoor/warehouse';
+import { INGEST_NICE, serveWarehouse, type Settings, type Warehouse } from '@spoor/warehouse';
 import type { FromThread, ThreadSettings, ToThread } from './thread-messages.js';
 import type { SpoorWorker, WorkerLogger } from './worker.js';
 
@@ -17,7 +17,7 @@ export interface WorkerThreadOptions {
   logger: WorkerLogger;
   /**
    * The thread's nice value. Committing may wait a little while the HTTP thread has work, never
-   * the other way round; with idle cores it changes nothing. @defaultValue 5
+   * the other way round; with idle cores it changes nothing. @defaultValue INGEST_NICE (5)
    */
   nice?: number;
 }
@@ -32,7 +32,7 @@ export interface WorkerThread extends SpoorWorker {
 
 export function startWorkerThread(opts: WorkerThreadOptions): WorkerThread {
   const log = opts.logger;
-  const nice = opts.nice ?? 5;
+  const nice = opts.nice ?? INGEST_NICE;
   let held = 0;
   let closing = false;
   let current = start();

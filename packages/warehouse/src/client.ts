@@ -6,6 +6,7 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import type { ChdbExtension } from 'chdb/connection';
 import { WarehouseError } from './errors.js';
 import { jsonLines } from './json-lines.js';
+import { INGEST_NICE } from './settings.js';
 import { settingsClause, type Settings } from './sql.js';
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
@@ -112,7 +113,9 @@ export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse>
 /** A connection holding the engine's server-wide settings for as long as the warehouse is open. */
 async function startEngine(path: string, maxMemoryBytes: number): Promise<{ close(): void }> {
   const { Session } = await import('chdb');
-  return new Session(path, { connectionArgs: [`--max_server_memory_usage=${Math.floor(maxMemoryBytes)}`] });
+  return new Session(path, {
+    connectionArgs: [`--max_server_memory_usage=${Math.floor(maxMemoryBytes)}`, `--os_threads_nice_value_merge_mutate=${INGEST_NICE}`],
+  });
 }
 
 function wrap(kind: Warehouse['kind'], database: string, client: ClickHouseClient, chdb: ChdbExtension | undefined, engine?: { close(): void }): Warehouse {

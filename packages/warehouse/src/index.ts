@@ -12,7 +12,7 @@ export {
   DEFAULT_MIGRATIONS_DIR,
   type MigrateResult,
 } from './migrate.js';
-export { dedupInsertSettings } from './settings.js';
+export { dedupInsertSettings, INGEST_NICE } from './settings.js';
 export { quoteString, settingsClause, type Settings } from './sql.js';
 export { isParamName, setParamsSql } from './session-params.js';
 export { runSqlText, parseSqlParams, SQL_FORMATS, type SqlFormat } from './sql-text.js';
