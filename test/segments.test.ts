@@ -9,8 +9,15 @@ import {
   BUILTINS,
   SegmentCatalog,
   compileSegment,
+  createWriter,
+  csvLinesStatement,
   deliverSegmentChanges,
   exportSegment,
+  readRows,
+  rowsStatement,
+  traitKeys,
+  activitySql,
+  visitorRowsSql,
   type DeliveryPart,
   parseDefinition,
   segmentPreview,
@@ -89,6 +96,97 @@ describe('built-in segments equal the recomputation from raw events', () => {
     const paged = await exportRows(catalog.get('repeat_buyers'), { mode: 'paged', pageSize: 7 });
     const streamed = await exportRows(catalog.get('repeat_buyers'), { mode: 'stream', pageSize: 7 });
     expect(streamed).toEqual(paged);
+  });
+});
+
+describe('CSV files rendered by the engine', () => {
+  // Every built-in exports some columns of every kind (text, money, counts, scores, times, floats).
+  it.each(BUILTINS.map((d) => d.name))('%s: the same file as the rows through the CSV writer', async (name) => {
+    const entry = catalog.get(name);
+    const out = await exportSegment(p.wh, entry, { format: 'csv', now, site, pageSize: 50 });
+    let text = '';
+    for await (const chunk of out.chunks) text += chunk;
+    const stmt = rowsStatement(compileSegment(entry.definition, { now }), await traitKeys(p.wh, entry.definition, site), { database: p.wh.database, site });
+    expect(await csvLinesStatement(p.wh, stmt)).toBeDefined();
+    const writer = createWriter('csv', stmt.columns);
+    let expected = writer.header();
+    for await (const page of readRows(p.wh, stmt, { mode: 'paged', pageSize: 50 })) expected += writer.rows(page);
+    expect(text.split('\n')).toEqual(expected.split('\n'));
+  });
+});
+
+describe('person rows read visitor_activity with FINAL', () => {
+  it('the same visitor rows as visitor_profiles, bots and every column included (EXCEPT both ways)', async () => {
+    const columns = `site_id, visitor_id, user_id, first_seen, last_seen, sessions, pageviews, clicks, cart_adds, cart_removes, checkouts,
+      last_page, device_type, browser, os, first_referrer_domain, first_utm_source, first_utm_medium, first_utm_campaign,
+      last_referrer_domain, last_utm_source, last_utm_medium, last_utm_campaign, last_cart_id, last_cart_quantity, last_cart_value,
+      last_cart_change_at, last_purchase_at, is_bot, cookieless`;
+    // Visitors of a site of their own whose states are in two parts, some flagged as bots by the second.
+    for (const [offset, bot] of [
+      [100, '0'],
+      [50, 'number % 5 = 0'],
+    ] as const) {
+      await p.wh.command(
+        `INSERT INTO spoor.visitor_activity (site_id, visitor_id, first_seen, last_seen, user_id, sessions, last_cart, last_cart_change_at, is_bot)
+         SELECT 'final-parts', concat('fp', toString(number)) AS visitor, now64(3) - toIntervalSecond(${offset} + number) AS at, at,
+           arrayReduce('argMaxIfState', [if(number % 3 = 0, concat('u', toString(number % 6)), '')], [at], [toUInt8(number % 3 = 0)]),
+           arrayReduce('uniqExactIfState', [concat('s', toString(number), '-', toString(${offset}))], [toUInt8(1)]),
+           arrayReduce('argMaxIfState', [(concat('cart-', toString(${offset})), toUInt32(1 + number % 3), toDecimal64(9.5, 4))], [at], [toUInt8(number % 2 = 0)]),
+           arrayReduce('maxIfState', [at], [toUInt8(number % 2 = 0)]), toUInt8(${bot})
+         FROM numbers(20) SETTINGS async_insert = 0`,
+      );
+    }
+    const view = `SELECT ${columns} FROM spoor.visitor_profiles`;
+    const final = `SELECT ${columns} FROM ${visitorRowsSql('spoor')}`;
+    const [counts] = await p.wh.query<{ n: number; bots: number; carts: number; parts: number }>(
+      `SELECT count() AS n, countIf(is_bot = 1) AS bots, countIf(last_cart_change_at IS NOT NULL) AS carts,
+         (SELECT count() FROM (SELECT visitor_id FROM spoor.visitor_activity GROUP BY visitor_id HAVING uniqExact(_part) > 1)) AS parts
+       FROM (${final})`,
+    );
+    // Live: visitors with bots and carts among them, and visitors whose rows are in several parts.
+    expect(counts!.n).toBeGreaterThan(100);
+    expect(counts!.bots).toBeGreaterThan(0);
+    expect(counts!.carts).toBeGreaterThan(0);
+    expect(counts!.parts).toBeGreaterThan(0);
+    expect(await p.wh.query(`SELECT * FROM (${view}) EXCEPT SELECT * FROM (${final})`)).toEqual([]);
+    expect(await p.wh.query(`SELECT * FROM (${final}) EXCEPT SELECT * FROM (${view})`)).toEqual([]);
+  });
+});
+
+describe('person rows group only identified browsers', () => {
+  /** The shape before: every browser grouped by (site, customer, anonymous visitor), over the view. */
+  const grouped = (filter: string) => `
+    SELECT site_id, user_id AS customer_id, if(user_id = '', visitor_id, '') AS anon_id,
+      if(customer_id != '', customer_id, anon_id) AS customer_key,
+      argMax(visitor_id, last_seen) AS a_visitor_id, count() AS a_browsers, min(first_seen) AS a_first_seen,
+      max(last_seen) AS a_last_seen, sum(sessions) AS a_sessions, sum(pageviews) AS a_pageviews, sum(clicks) AS a_clicks,
+      sum(cart_adds) AS a_cart_adds, sum(cart_removes) AS a_cart_removes, sum(checkouts) AS a_checkouts,
+      argMaxIf(last_page, last_seen, last_page != '') AS a_last_page,
+      argMax((device_type, browser, os), last_seen) AS a_device,
+      argMin((first_referrer_domain, first_utm_source, first_utm_medium, first_utm_campaign), first_seen) AS a_first_touch,
+      argMaxIf((last_referrer_domain, last_utm_source, last_utm_medium, last_utm_campaign), last_seen,
+        last_referrer_domain != '' OR last_utm_source != '') AS a_last_touch,
+      argMaxIf((last_cart_id, last_cart_quantity, last_cart_value), last_cart_change_at, last_cart_change_at IS NOT NULL) AS a_cart,
+      max(last_cart_change_at) AS a_last_cart_change_at, max(last_purchase_at) AS a_last_purchase_at
+    FROM spoor.visitor_profiles WHERE ${filter}
+    GROUP BY site_id, customer_id, anon_id`;
+
+  it.each([['is_bot = 0 AND cookieless = 0'], ['1 = 1']])('the same rows and types as grouping every browser (%s, EXCEPT both ways)', async (filter) => {
+    const before = grouped(filter);
+    const after = activitySql('spoor', [filter]);
+    const [n] = await p.wh.query<{ people: number; anonymous: number; multi: number; carts: number }>(
+      `SELECT count() AS people, countIf(customer_id = '') AS anonymous, countIf(a_browsers > 1) AS multi,
+         countIf(a_last_cart_change_at IS NOT NULL) AS carts FROM (${after})`,
+    );
+    // Live: anonymous people, customers of several browsers, carts.
+    expect(n!.anonymous).toBeGreaterThan(10);
+    expect(n!.multi).toBeGreaterThan(0);
+    expect(n!.carts).toBeGreaterThan(0);
+    expect(n!.people).toBe(Number((await p.wh.query<{ n: number }>(`SELECT count() AS n FROM (${before})`))[0]!.n));
+    expect(await p.wh.query(`SELECT * FROM (${before}) EXCEPT SELECT * FROM (${after})`)).toEqual([]);
+    expect(await p.wh.query(`SELECT * FROM (${after}) EXCEPT SELECT * FROM (${before})`)).toEqual([]);
+    const types = async (sql: string) => (await p.wh.query<{ name: string; type: string }>(`DESCRIBE TABLE (${sql})`)).map((c) => `${c.name} ${c.type}`);
+    expect(await types(after)).toEqual(await types(before));
   });
 });
 

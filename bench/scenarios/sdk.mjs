@@ -49,7 +49,7 @@ export async function run(ctx) {
     figures.push({ what: `module ${m.name} brotli`, value: s.brotli, unit: 'B' });
   }
   const everything =
-    manifest.wrap[0] + [...manifest.parts, ...manifest.modules].map((m) => part(m.file)).join(';\n') + ';\n' + part(manifest.core) + manifest.wrap[1];
+    manifest.wrap[0] + [...manifest.modules, ...manifest.parts].map((m) => part(m.file)).join(';\n') + ';\n' + part(manifest.core) + manifest.wrap[1];
   const all = sizes(everything);
   figures.push({ what: 'everything (/sdk.js?f=all modules) gzip', value: all.gzip, unit: 'B', target: `≤ ${TARGET.all} B`, met: all.gzip <= TARGET.all });
   figures.push({ what: 'everything brotli', value: all.brotli, unit: 'B' });

@@ -79,7 +79,9 @@ export function sdkBundle(build: SdkBuild): SdkBundle {
   const make = (wanted: Set<string>): SdkVariant => {
     const mods = build.modules.filter((m) => wanted.has(m.name));
     const parts = [...new Set(mods.flatMap((m) => m.needs))].map((p) => build.parts[p]!);
-    const body = build.wrap[0] + [...parts, ...mods.map((m) => m.code), build.core].join(';\n') + build.wrap[1] + '\n';
+    // Shared parts go last, beside the core they resemble (gzip finds more of its strings near):
+    // modules read them only once the core runs their features, never while they are composed.
+    const body = build.wrap[0] + [...mods.map((m) => m.code), ...parts, build.core].join(';\n') + build.wrap[1] + '\n';
     const version = createHash('sha256').update(body).digest('base64url').slice(0, 16);
     const list = mods.map((m) => m.name).join(',');
     const enc: Partial<Record<'gzip' | 'br', Buffer>> = {};

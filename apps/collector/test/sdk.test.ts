@@ -38,11 +38,11 @@ describe('GET /sdk.js', () => {
     expect(res.headers.get('content-location')).toBe(`/sdk.js?v=${etag.slice(1, -1)}`);
   });
 
-  it('composes modules in canonical order with the shared part once: f=a,b and f=b,a are one variant', async () => {
+  it('composes modules in canonical order with the shared part once, after them: f=a,b and f=b,a are one variant', async () => {
     const get = app();
     const a = await get('/sdk.js?f=ga4,consent-mode');
     const b = await get('/sdk.js?f=consent-mode, ga4,ga4');
-    expect(await a.text()).toBe('!function(F,S){DL;\nCM;\nGA4;\nCORE}([],{})\n');
+    expect(await a.text()).toBe('!function(F,S){CM;\nGA4;\nDL;\nCORE}([],{})\n');
     expect(await b.text()).toBe(await (await get('/sdk.js?f=ga4,consent-mode')).text());
     expect(a.headers.get('etag')).toBe(b.headers.get('etag'));
     expect(a.headers.get('content-location')).toBe(`/sdk.js?f=consent-mode,ga4&v=${a.headers.get('etag')!.slice(1, -1)}`);
@@ -73,7 +73,7 @@ describe('GET /sdk.js', () => {
     const gz = await get('/sdk.js?f=ga4', { 'accept-encoding': 'gzip, deflate' });
     expect(gz.headers.get('content-encoding')).toBe('gzip');
     expect(gz.headers.get('vary')).toBe('Accept-Encoding');
-    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe('!function(F,S){DL;\nGA4;\nCORE}([],{})\n');
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe('!function(F,S){GA4;\nDL;\nCORE}([],{})\n');
     expect((await get('/sdk.js?f=ga4', { 'accept-encoding': 'gzip, br' })).headers.get('content-encoding')).toBe('br');
   });
 

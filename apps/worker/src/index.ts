@@ -5,6 +5,7 @@ export { ORDER_NOT_FOUND, OrderPeople } from './order-people.js';
 export { type QueueCounts, WorkerMetrics } from './metrics.js';
 export { type EventRow, eventRows, type RejectedRow, rejectedRows } from './rows.js';
 export { type WorkerLogger, type SpoorWorkerOptions, type SpoorWorker, createWorker } from './worker.js';
+export { type WorkerThreadOptions, type WorkerThread, startWorkerThread } from './worker-thread.js';
 export { type SuppressionOptions, Suppression } from './suppression.js';
 export { isDataError } from './errors.js';
 export { type Touched, touchedBy } from './touched.js';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { cutText } from '@spoor/events';
 import type { BatchJobData } from '@spoor/queue';
-import { dedupInsertSettings, type Warehouse } from '@spoor/warehouse';
+import { dedupInsertSettings, type WarehouseCalls } from '@spoor/warehouse';
 import { DEFAULT_FLUSH_MS, DEFAULT_INSERT_ROWS } from './defaults.js';
 import { isDataError } from './errors.js';
 import { RefusalStore } from './refusal-store.js';
@@ -88,7 +88,7 @@ export class InsertBuffer {
   }
 
   constructor(
-    private readonly wh: Warehouse,
+    private readonly wh: WarehouseCalls,
     private readonly opts: InsertBufferOptions = {},
   ) {
     this.maxRows = opts.maxRows ?? DEFAULT_INSERT_ROWS;

@@ -8,7 +8,7 @@
 //   browser's events are stored under the cookie's id with the SDK's in `sdk_visitor_id`; the
 //   order goes to that same visitor.
 import { PERSON_FROM_ORDER, type AcceptedEvent, type BatchJobData } from '@spoor/queue';
-import type { Warehouse } from '@spoor/warehouse';
+import type { WarehouseCalls } from '@spoor/warehouse';
 
 export const ORDER_NOT_FOUND = 'order_not_found';
 
@@ -24,7 +24,7 @@ interface OrderPerson {
 }
 
 export class OrderPeople {
-  constructor(private readonly wh: Warehouse) {}
+  constructor(private readonly wh: WarehouseCalls) {}
 
   async apply(data: BatchJobData): Promise<BatchJobData> {
     if (!data.ctx.sender || !PLATFORMS.has(data.ctx.sender)) return data;

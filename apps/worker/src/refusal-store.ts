@@ -5,7 +5,7 @@
 // are isolated by halving, and the one it still refuses is stored with its text escaped to ASCII,
 // so one hostile payload can never fail the job that carries it.
 import { wellFormedText } from '@spoor/events';
-import { dedupInsertSettings, type Warehouse } from '@spoor/warehouse';
+import { dedupInsertSettings, type WarehouseCalls } from '@spoor/warehouse';
 import { isDataError } from './errors.js';
 import type { RejectedRow } from './rows.js';
 
@@ -13,7 +13,7 @@ type Retry = (fn: () => Promise<void>) => Promise<void>;
 
 export class RefusalStore {
   constructor(
-    private readonly wh: Warehouse,
+    private readonly wh: WarehouseCalls,
     private readonly withRetries: Retry,
   ) {}
 

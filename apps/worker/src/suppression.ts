@@ -1,7 +1,7 @@
 // The worker's copy of the `forgotten` list: events of people erased by `spoor forget` are dropped
 // before insert (and not written to rejected_events either, which would keep their data).
 import type { BatchJobData } from '@spoor/queue';
-import type { Warehouse } from '@spoor/warehouse';
+import type { WarehouseCalls } from '@spoor/warehouse';
 
 export interface SuppressionOptions {
   /**
@@ -19,7 +19,7 @@ export class Suppression {
   private readonly maxAgeMs: number;
 
   constructor(
-    private readonly wh: Warehouse,
+    private readonly wh: WarehouseCalls,
     opts: SuppressionOptions = {},
   ) {
     this.maxAgeMs = opts.maxAgeMs ?? 5_000;

@@ -2,7 +2,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createBatchWorker, type BatchJob } from '@spoor/queue';
-import type { Warehouse } from '@spoor/warehouse';
+import type { WarehouseCalls } from '@spoor/warehouse';
 import { InsertBuffer, type FlushStats } from './insert-buffer.js';
 import { OrderPeople } from './order-people.js';
 import { Suppression } from './suppression.js';
@@ -17,7 +17,8 @@ export interface WorkerLogger {
 export interface SpoorWorkerOptions {
   /** A worker-role connection (`createRedisConnection({ role: 'worker' })`). */
   connection: Redis;
-  warehouse: Warehouse;
+  /** Its calls only: in `spoor up` the worker runs in a thread and reaches the engine over a port. */
+  warehouse: WarehouseCalls;
   queueName?: string;
   /** Jobs held at once. @defaultValue DEFAULT_WORKER_CONCURRENCY of @spoor/queue */
   concurrency?: number;

@@ -45,7 +45,7 @@ const [open, close] = manifest.wrap;
 const part = (file) => readFileSync(`dist/script/${file}`, 'utf8');
 const compose = (modules, core) => {
   const parts = [...new Set(modules.flatMap((m) => m.needs))].map((p) => part(`${p}.js`));
-  return open + [...parts, ...modules.map((m) => part(m.file)), core].join(';') + close;
+  return open + [...modules.map((m) => part(m.file)), ...parts, core].join(';') + close;
 };
 const core = configs[0];
 const minify = (plugins) => plugins.concat(core.plugins.filter((p) => !['entry', 'keep', 'no-write', 'report'].includes(p.name)));
@@ -110,3 +110,44 @@ const src =
 const entry = { name: 'one', resolveId: (id) => (id === '\0one' ? id : null), load: (id) => (id === '\0one' ? src : null) };
 const one = await (await rollup({ input: '\0one', plugins: minify([entry]), onwarn() {} })).generate(core.output);
 console.log(`\neverything minified as one program: ${gzip(one.output[0].code)} B gzip (composed: ${all} B)`);
+
+// What moving the dataLayer dialects' mapping to the collector would leave (an estimate; nothing
+// here is built into the script): the shared part keeps only the dataLayer reader, and `ga4` and
+// `ua` become one forwarder of the ecommerce fields of each push (gtag's `event` commands, Tag
+// Manager's and UA's `ecommerce`, classic `transaction*`) as they are, for the collector to map.
+// It leaves out what the browser would still need for that design to be whole (the cart's lines
+// after a dataLayer add, which cart events carry): a lower bound of what stays.
+const FORWARDER = `import { command, tap } from './dist/modules/datalayer.js';
+const KEYS = /^(event|ecommerce|transaction\\w*|currencyCode)$/;
+export const forward = (core) => tap(core, (e) => {
+  const c = command(e);
+  const o = c ? c[0] === 'event' && core.config.ga4 !== false && { event: c[1], ecommerce: c[2] }
+    : e && typeof e === 'object' && Object.fromEntries(Object.entries(e).filter(([k]) => KEYS.test(k)));
+  if (o && (o.ecommerce || o.transactionId != null)) core.emit('datalayer', { push: o });
+});`;
+const custom = async (config, src, output) => {
+  const load = { name: 'entry', resolveId: (id) => (id === '\0x' ? id : null), load: (id) => (id === '\0x' ? src : null) };
+  const plugins = config.plugins.filter((p) => !['keep', 'no-write', 'report'].includes(p.name)).map((p) => (p.name === 'entry' ? load : p));
+  const { output: out } = await (await rollup({ input: '\0x', plugins, onwarn() {} })).generate(output ?? config.output);
+  return out[0].code.trim().replace(/;$/, '');
+};
+const byName = (n) => configs[['core', 'dl', ...manifest.modules.map((m) => m.name)].indexOf(n)];
+const reader = await custom(byName('dl'), `import { command, tap } from './dist/modules/datalayer.js'; Object.assign(S, { tap, command });`);
+const forwarder = await custom(byName('ga4'), `${FORWARDER} F.push(forward);`);
+const kept = manifest.modules.filter((m) => m.name !== 'ga4' && m.name !== 'ua');
+const served = open + [...kept.map((m) => part(m.file)), forwarder, reader, full].join(';') + close;
+console.log(
+  `everything with the dialects mapped by the collector: ${gzip(served)} B gzip (the reader ${gzip(reader)}, the forwarder ${gzip(forwarder)}; composed today: ${all} B)`,
+);
+
+// What the recommend module's slots (filling `data-spoor-recommend` elements, templates and the
+// default list) weigh in everything: the module built with profile() and recommend() only.
+const recommendSrc = readFileSync('dist/modules/recommend.js', 'utf8');
+const slotless = recommendSrc.replace('const later = () => setTimeout(fill);', 'const later = () => 0;').replace(/\n {4}const el = [\s\S]*\n\};\n/, '\n};\n');
+if (!slotless.includes('later = () => 0') || slotless.includes('const el =')) throw new Error('costs: the patch for the recommend slots no longer applies');
+const apiOnly = await custom(
+  byName('recommend'),
+  slotless.replace(/^import .*$/gm, '').replace('export const recommend', 'const recommend') + 'F.push(recommend);',
+);
+const withoutSlots = manifest.modules.map((m) => (m.name === 'recommend' ? apiOnly : part(m.file)));
+console.log(`the recommend slots: ${all - gzip(open + [...withoutSlots, ...manifest.parts.map((p) => part(p.file)), full].join(';') + close)} B of everything`);

@@ -40,12 +40,14 @@ export {
   type EventType,
 } from './fields.js';
 export { resolveParams, type ParamValues } from './params.js';
-export { peopleSql, type KnownPredictions, type PeopleNeeds, type PeopleOptions, type PeopleSql } from './people.js';
+export { peopleSql, activitySql, visitorRowsSql, type KnownPredictions, type PeopleNeeds, type PeopleOptions, type PeopleSql } from './people.js';
 export { sizesStatement, membershipStatement, rowsStatement, type ExportColumn, type Statement, type RowsStatement, type QueryScope } from './queries.js';
 export { segmentMembership, segmentSizes, segmentPreview, type SizeOptions, type PreviewOptions, type SegmentPreview } from './sizes.js';
 export { traitKeys } from './traits.js';
 export { exportSegment, type ExportRequest, type SegmentExport } from './export/export.js';
 export { isExportFormat, exportFormat, createWriter, csvText, EXPORT_FORMATS, type ExportFormat, type FormatWriter } from './export/formats.js';
 export { defaultReadMode, readRows, scratchDatabase, compactRows, dropStaleScratch, type ReadMode, type ReadOptions } from './export/rows.js';
+export { csvLinesStatement } from './export/csv-sql.js';
+export { readCsvLines, type CsvPiece, type LinesOptions } from './export/lines.js';
 export { deliverSegmentChanges, type DeliveryRequest, type DeliveryResult, type DeliveryPart } from './delivery/deliver.js';
 export { postJson, sleep, type PostOptions, type PostResult } from './delivery/webhook.js';

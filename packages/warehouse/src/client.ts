@@ -5,6 +5,8 @@ import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { ChdbExtension } from 'chdb/connection';
 import { WarehouseError } from './errors.js';
+import { jsonLines } from './json-lines.js';
+import { INGEST_NICE } from './settings.js';
 import { settingsClause, type Settings } from './sql.js';
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
@@ -56,6 +58,8 @@ export interface Warehouse {
    * insert only (the embedded connection would otherwise turn them into session-wide SETs).
    */
   insert(table: string, rows: readonly object[], settings?: Settings): Promise<void>;
+  /** Inserts rows already written as JSONEachRow text (another thread serialised them: `warehouse-port.ts`). */
+  insertLines(table: string, body: string | Uint8Array, settings?: Settings): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -109,10 +113,33 @@ export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse>
 /** A connection holding the engine's server-wide settings for as long as the warehouse is open. */
 async function startEngine(path: string, maxMemoryBytes: number): Promise<{ close(): void }> {
   const { Session } = await import('chdb');
-  return new Session(path, { connectionArgs: [`--max_server_memory_usage=${Math.floor(maxMemoryBytes)}`] });
+  return new Session(path, {
+    connectionArgs: [`--max_server_memory_usage=${Math.floor(maxMemoryBytes)}`, `--os_threads_nice_value_merge_mutate=${INGEST_NICE}`],
+  });
 }
 
 function wrap(kind: Warehouse['kind'], database: string, client: ClickHouseClient, chdb: ChdbExtension | undefined, engine?: { close(): void }): Warehouse {
+  async function insertLines(table: string, body: string | Uint8Array, settings: Settings = {}) {
+    if (body.length === 0) return;
+    if (chdb) {
+      // The engine's own multithreaded parser, on a libuv thread, gets the bytes as they are; the
+      // connection's SQL path would splice the rows into the query text, several times slower.
+      const values = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+      await chdb
+        .rawInsert({ table: qualify(database, table), values, format: 'JSONEachRow', settings })
+        .catch((err: unknown) => Promise.reject(withClickHouseType(err)));
+      return;
+    }
+    const query = `INSERT INTO ${qualify(database, table)} ${settingsClause(settings)} FORMAT JSONEachRow`;
+    const result = await client.exec({ query, values: Readable.from([body]) });
+    // The response body must be consumed or the socket is never released.
+    result.stream.resume();
+    await new Promise<void>((res, rej) => {
+      result.stream.once('end', res);
+      result.stream.once('close', res);
+      result.stream.once('error', rej);
+    });
+  }
   return {
     kind,
     database,
@@ -143,25 +170,9 @@ function wrap(kind: Warehouse['kind'], database: string, client: ClickHouseClien
     },
     async insert(table: string, rows: readonly object[], settings: Settings = {}) {
       if (rows.length === 0) return;
-      const body = await jsonLines(rows);
-      if (chdb) {
-        // The engine's own multithreaded parser, on a libuv thread, gets the bytes as they are; the
-        // connection's SQL path would splice the rows into the query text, several times slower.
-        await chdb
-          .rawInsert({ table: qualify(database, table), values: Buffer.from(body), format: 'JSONEachRow', settings })
-          .catch((err: unknown) => Promise.reject(withClickHouseType(err)));
-        return;
-      }
-      const query = `INSERT INTO ${qualify(database, table)} ${settingsClause(settings)} FORMAT JSONEachRow`;
-      const result = await client.exec({ query, values: Readable.from([body]) });
-      // The response body must be consumed or the socket is never released.
-      result.stream.resume();
-      await new Promise<void>((res, rej) => {
-        result.stream.once('end', res);
-        result.stream.once('close', res);
-        result.stream.once('error', rej);
-      });
+      await insertLines(table, await jsonLines(rows), settings);
     },
+    insertLines,
     async ping() {
       try {
         return (await client.ping()).success;
@@ -196,30 +207,4 @@ export function qualify(database: string, table: string): string {
     throw new WarehouseError('config', `table name ${JSON.stringify(table)} is not a plain identifier`);
   }
   return full;
-}
-
-/**
- * Rows serialised between which the event loop may run: ~5 ms of JSON.stringify each, so a kept
- * personalization answer in spoor up waits at most about that long behind an insert's text.
- */
-const ROWS_PER_TURN = 1_000;
-
-/**
- * The rows as JSONEachRow text. A large insert is serialised in turns, yielding to the event loop
- * between them, so a 50,000-row insert does not stall a collector sharing the thread (spoor up)
- * for a quarter of a second.
- */
-async function jsonLines(rows: readonly object[]): Promise<string> {
-  if (rows.length <= ROWS_PER_TURN) return rows.map((r) => JSON.stringify(r)).join('\n');
-  const parts: string[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_TURN) {
-    if (i > 0) await new Promise<void>((r) => setImmediate(r));
-    parts.push(
-      rows
-        .slice(i, i + ROWS_PER_TURN)
-        .map((r) => JSON.stringify(r))
-        .join('\n'),
-    );
-  }
-  return parts.join('\n');
 }

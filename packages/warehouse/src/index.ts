@@ -1,6 +1,7 @@
 // @spoor/warehouse: ClickHouse client factory, migrator and insert settings. No business logic.
 export { openWarehouse, qualify, type WarehouseConfig, type ReadMode, type Warehouse } from './client.js';
 export { type WarehouseErrorCode, WarehouseError } from './errors.js';
+export { serveWarehouse, warehouseOverPort, type ServeOptions, type WarehouseCalls } from './warehouse-port.js';
 export {
   loadMigrations,
   renderMigration,
@@ -11,7 +12,7 @@ export {
   DEFAULT_MIGRATIONS_DIR,
   type MigrateResult,
 } from './migrate.js';
-export { dedupInsertSettings } from './settings.js';
+export { dedupInsertSettings, INGEST_NICE } from './settings.js';
 export { quoteString, settingsClause, type Settings } from './sql.js';
 export { isParamName, setParamsSql } from './session-params.js';
 export { runSqlText, parseSqlParams, SQL_FORMATS, type SqlFormat } from './sql-text.js';

@@ -14,3 +14,10 @@ export function dedupInsertSettings(token: string): Settings {
     distributed_foreground_insert: 1,
   };
 }
+
+/**
+ * The nice value of ingest work that may wait while a process answers requests: `spoor up`'s worker
+ * thread, the engine threads running its inserts, and the embedded engine's background merges.
+ * With a core free it changes nothing; when both are wanted, answers come first.
+ */
+export const INGEST_NICE = 5;

@@ -7,7 +7,7 @@ import { listen, refreshingSites, siteFromRow, type RunningServer, type SiteSpec
 import { checkRedisSafety, createBatchQueue, createRedisConnection, publishTouched, type BatchQueue } from '@spoor/queue';
 import { startHttpInterface, type HttpInterfaceUser, type RunningHttpInterface } from '@spoor/clickhouse-http';
 import { assertDedupSettings, listSites, migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
-import { createWorker, type SpoorWorker } from '@spoor/worker';
+import { startWorkerThread, type SpoorWorker } from '@spoor/worker';
 import { composeCollector } from '../collector-app.js';
 import { analystLimits, warehouseConfig, type Config } from '../config.js';
 import { rateLimitSettings } from '../process-config.js';
@@ -96,15 +96,16 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     // Opens the sites' webhook secrets; `spoor sites hook` seals with the same key from this directory.
     const sealKey = secretKey(dir, config.SPOOR_SECRET_KEY);
 
-    const workerConn = createRedisConnection({ url: redisUrl, role: 'worker', name: 'spoor-worker' });
-    // Fails fast while Redis is away: a lost message only makes the collector drop its kept states.
+    // The admin page's erasures tell the collector's kept states at once. Fails fast while Redis is
+    // away: a lost message only makes the collector drop its kept states.
     const touchedConn = createRedisConnection({ url: redisUrl, role: 'producer', name: 'spoor-touched' }).on('error', () => {});
-    const worker: SpoorWorker = createWorker({
-      connection: workerConn,
+    stack.push({ name: 'touched feed', stop: async () => touchedConn.disconnect() });
+    // In a thread of its own, so that committing never holds up an answer of the collector below.
+    const worker: SpoorWorker = startWorkerThread({
       warehouse: wh,
+      redisUrl,
       queueName: config.SPOOR_QUEUE,
       logger: log,
-      onTouched: (t) => void publishTouched(touchedConn, config.SPOOR_QUEUE, t),
       // This process is the only worker of its queue, so after a crash the jobs it held can be
       // taken back soon: restart recovery takes at most lock + check interval.
       lockDuration: 10_000,
@@ -112,17 +113,9 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
     });
     stack.push({
       name: 'worker',
-      stop: async () => {
-        await worker.close();
-        workerConn.disconnect();
-        touchedConn.disconnect();
-      },
+      stop: () => worker.close(),
       leftBehind: () => `${worker.held()} batch job(s) taken but not committed; they stay in the queue and run again at the next start`,
-      force: async () => {
-        await worker.close({ force: true });
-        workerConn.disconnect();
-        touchedConn.disconnect();
-      },
+      force: () => worker.close({ force: true }),
     });
     const predictions = await startPredictionSchedule({ redisUrl, warehouse: wh, queue: config.SPOOR_QUEUE, log });
     stack.push({ name: 'predictions', stop: () => predictions.stop() });

@@ -1,11 +1,14 @@
 // One segment export: compiled and checked before the first byte (so a bad parameter is an error,
-// not a broken file), then the header at once and the rows page by page.
+// not a broken file), then the header at once and the rows page by page. A CSV file's lines are
+// rendered by the engine (csv-sql.ts) when it can render every column exactly as formats.ts does.
 import type { Warehouse } from '@spoor/warehouse';
 import type { SegmentEntry } from '../catalog.js';
 import { compileSegment } from '../compile.js';
 import { rowsStatement, type ExportColumn } from '../queries.js';
 import { traitKeys } from '../traits.js';
+import { csvLinesStatement } from './csv-sql.js';
 import { createWriter, type ExportFormat } from './formats.js';
+import { readCsvLines } from './lines.js';
 import { defaultReadMode, readRows, type ReadMode } from './rows.js';
 
 export interface ExportRequest {
@@ -38,24 +41,30 @@ export async function exportSegment(wh: Warehouse, entry: SegmentEntry, req: Exp
   const stmt = rowsStatement(compiled, traits, { database: wh.database, site: req.site });
   const writer = createWriter(req.format, stmt.columns);
   const mode = req.mode ?? defaultReadMode(wh);
+  const lines = req.format === 'csv' ? await csvLinesStatement(wh, stmt) : undefined;
 
   async function* chunks(): AsyncGenerator<string> {
     yield writer.header();
     let total: number | undefined;
     let done = 0;
     req.onProgress?.(0, undefined);
-    const pages = readRows(wh, stmt, {
-      mode,
-      pageSize: req.pageSize,
-      onTotal: (n) => {
-        total = n;
-        req.onProgress?.(done, total);
-      },
-    });
-    for await (const page of pages) {
-      done += page.length;
-      yield writer.rows(page);
+    const onTotal = (n: number) => {
+      total = n;
       req.onProgress?.(done, total);
+    };
+    const pieces = lines ? await readCsvLines(wh, lines, { mode, pageSize: req.pageSize, onTotal }) : undefined;
+    if (pieces) {
+      for await (const piece of pieces) {
+        done += piece.rows;
+        yield piece.text;
+        req.onProgress?.(done, total);
+      }
+    } else {
+      for await (const page of readRows(wh, stmt, { mode, pageSize: req.pageSize, onTotal })) {
+        done += page.length;
+        yield writer.rows(page);
+        req.onProgress?.(done, total);
+      }
     }
     const footer = writer.footer();
     if (footer) yield footer;

@@ -20,7 +20,7 @@ export interface ReadOptions {
   onTotal?: (total: number) => void;
 }
 
-const DEFAULT_PAGE = 10_000;
+export const DEFAULT_PAGE = 10_000;
 /** Rows handed on at a time (a piece of the output). */
 const BATCH = 1_000;
 /** Scratch tables older than this are leftovers of a crashed export. */
@@ -40,7 +40,22 @@ export function scratchDatabase(wh: Warehouse): string {
   return `${wh.database}_scratch`;
 }
 
-async function* pagedRows(wh: Warehouse, stmt: Statement, pageSize: number, onTotal?: (n: number) => void): AsyncGenerator<unknown[][]> {
+function pagedRows(wh: Warehouse, stmt: Statement, pageSize: number, onTotal?: (n: number) => void): AsyncGenerator<unknown[][]> {
+  return scratchPages(wh, stmt, pageSize, onTotal, (sql, params) => streamedBatches(wh, sql, params));
+}
+
+/**
+ * The statement copied into a scratch table numbered in its order, then read back page by page with
+ * `page` (a query over `SELECT * EXCEPT n` of one range), the table dropped at the end however the
+ * reader stops.
+ */
+export async function* scratchPages<T>(
+  wh: Warehouse,
+  stmt: Statement,
+  pageSize: number,
+  onTotal: ((n: number) => void) | undefined,
+  page: (sql: string, params: { from: number; to: number }) => AsyncGenerator<T>,
+): AsyncGenerator<T> {
   const db = scratchDatabase(wh);
   await wh.command(`CREATE DATABASE IF NOT EXISTS ${db}`);
   await dropStaleScratch(wh);
@@ -52,7 +67,7 @@ async function* pagedRows(wh: Warehouse, stmt: Statement, pageSize: number, onTo
     const total = Number(count?.total ?? 0);
     onTotal?.(total);
     for (let from = 0; from < total; from += pageSize) {
-      yield* streamedBatches(wh, `SELECT * EXCEPT n FROM ${table} WHERE n >= {from:UInt64} AND n < {to:UInt64} ORDER BY n`, { from, to: from + pageSize });
+      yield* page(`SELECT * EXCEPT n FROM ${table} WHERE n >= {from:UInt64} AND n < {to:UInt64} ORDER BY n`, { from, to: Math.min(total, from + pageSize) });
     }
   } finally {
     await wh.command(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
