@@ -8,8 +8,6 @@ export interface ThreadSettings {
   maxWaitMs: number | undefined;
   lockDuration: number | undefined;
   stalledInterval: number | undefined;
-  /** The thread's nice value: it yields the cores to the HTTP thread when both want them. */
-  nice: number;
   /** The warehouse's calls, answered by the parent (`serveWarehouse`). */
   warehousePort: MessagePort;
 }

@@ -3,7 +3,7 @@
 // the one embedded connection of the process.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRedisConnection, publishTouched } from '@spoor/queue';
-import { warehouseOverPort } from '@spoor/warehouse';
+import { INGEST_NICE, warehouseOverPort } from '@spoor/warehouse';
 import type { FromThread, ThreadSettings, ToThread } from './thread-messages.js';
 import { niceThisThread } from './thread-priority.js';
 import { createWorker, type WorkerLogger } from './worker.js';
@@ -13,7 +13,8 @@ const parent = parentPort;
 const s = workerData as ThreadSettings;
 const tell = (m: FromThread) => parent.postMessage(m);
 
-niceThisThread(s.nice);
+// It yields the cores to the HTTP thread when both want them.
+niceThisThread(INGEST_NICE);
 const log: WorkerLogger = {
   info: (obj, msg) => tell({ type: 'log', level: 'info', obj, msg }),
   warn: (obj, msg) => tell({ type: 'log', level: 'warn', obj, msg }),

@@ -15,11 +15,6 @@ export interface WorkerThreadOptions {
   lockDuration?: number;
   stalledInterval?: number;
   logger: WorkerLogger;
-  /**
-   * The thread's nice value. Committing may wait a little while the HTTP thread has work, never
-   * the other way round; with idle cores it changes nothing. @defaultValue INGEST_NICE (5)
-   */
-  nice?: number;
 }
 
 /** A thread that died is started again after this long; its held jobs are retried once their locks lapse. */
@@ -32,16 +27,16 @@ export interface WorkerThread extends SpoorWorker {
 
 export function startWorkerThread(opts: WorkerThreadOptions): WorkerThread {
   const log = opts.logger;
-  const nice = opts.nice ?? INGEST_NICE;
   let held = 0;
   let closing = false;
   let current = start();
 
   function start() {
     const channel = new MessageChannel();
-    // The embedded engine runs the thread's inserts (and their views) at the thread's nice too;
+    // The embedded engine runs the thread's inserts (and their views) at the thread's nice, so
+    // committing waits while the HTTP thread has work, never the other way round;
     // a server schedules its own threads.
-    const insertSettings: Settings = opts.warehouse.enginePath ? { os_thread_priority: nice } : {};
+    const insertSettings: Settings = opts.warehouse.enginePath ? { os_thread_priority: INGEST_NICE } : {};
     serveWarehouse(channel.port1, opts.warehouse, { insertSettings });
     const settings: ThreadSettings = {
       redisUrl: opts.redisUrl,
@@ -50,7 +45,6 @@ export function startWorkerThread(opts: WorkerThreadOptions): WorkerThread {
       maxWaitMs: opts.maxWaitMs,
       lockDuration: opts.lockDuration,
       stalledInterval: opts.stalledInterval,
-      nice,
       warehousePort: channel.port2,
     };
     const thread = new Worker(new URL('./thread.js', import.meta.url), {
