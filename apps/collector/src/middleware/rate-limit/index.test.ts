@@ -59,6 +59,62 @@ describe('rateLimit (Redis)', () => {
     counted.disconnect();
   });
 
+  it('admits a key well under its budget without waiting for Redis, counts it there, and waits for Redis from half the budget on', async () => {
+    const slow = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    await waitFor(() => slow.status === 'ready', 10_000, 'redis');
+    // Commands sent while `held` go to Redis only on release: a Redis that is slow to answer.
+    let held: Array<() => void> | undefined;
+    const send = slow.sendCommand.bind(slow);
+    slow.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
+      if (!held) return send(...args);
+      const later = held;
+      return new Promise((resolve, reject) => later.push(() => void (send(...args) as Promise<unknown>).then(resolve, reject)));
+    }) as Redis['sendCommand'];
+    const prefix = uniqueName('rl');
+    const limits = redisRateLimits({ redis: slow, keyPrefix: prefix, perSite: { points: 10, durationS: 60 } });
+    const settled = (p: Promise<unknown>) => Promise.race([p.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
+
+    // A key never heard of waits for Redis.
+    held = [];
+    const first = limits.consume('site', 'shop');
+    expect(await settled(first)).toBe(false);
+    for (const go of held.splice(0)) go();
+    held = undefined;
+    expect(await first).toEqual({ ok: true });
+
+    // Then, Redis stalled, under half the budget: admitted at once (1 + 4 = 5 of 10).
+    held = [];
+    for (let i = 0; i < 4; i++) expect(await settled(limits.consume('site', 'shop'))).toBe(true);
+    // From half the budget on, a request waits for Redis's count.
+    const sixth = limits.consume('site', 'shop');
+    expect(await settled(sixth)).toBe(false);
+    const release = held.splice(0);
+    held = undefined;
+    for (const go of release) go();
+    expect(await sixth).toEqual({ ok: true });
+
+    // Redis counted every request; the budget ends where it did.
+    const verdicts = [];
+    for (let i = 0; i < 6; i++) verdicts.push((await limits.consume('site', 'shop')).ok);
+    expect(verdicts).toEqual([true, true, true, true, false, false]);
+    // The last one was refused from memory (the key blocked once over), so it never reached Redis.
+    expect(Number(await redis.get(`${prefix}:site:shop`))).toBe(11);
+    slow.disconnect();
+  });
+
+  it('admits ahead again in the next window, and never a key Redis refused', async () => {
+    const limits = redisRateLimits({ redis, keyPrefix: uniqueName('rl'), perSite: { points: 4, durationS: 1 } });
+    const verdicts = [];
+    for (let i = 0; i < 6; i++) verdicts.push((await limits.consume('site', 'shop')).ok);
+    expect(verdicts).toEqual([true, true, true, true, false, false]);
+    await new Promise((r) => setTimeout(r, 1_100));
+    // A new window: admitted (ahead of Redis, whose new window this request's consume opens).
+    expect((await limits.consume('site', 'shop')).ok).toBe(true);
+    const after = [];
+    for (let i = 0; i < 4; i++) after.push((await limits.consume('site', 'shop')).ok);
+    expect(after).toEqual([true, true, true, false]);
+  });
+
   it('lets requests through when Redis cannot be asked', async () => {
     const down = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
     down.on('error', () => {});
