@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createBatchQueue, createRedisConnection, type AcceptedEvent, type BatchQueue } from '@spoor/queue';
-import { migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
+import { INGEST_NICE, migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { startWorkerThread, type WorkerThread } from '@spoor/worker';
 import { makeEvent } from '@spoor/testkit/events';
 import { makeJob } from '@spoor/testkit/jobs';
@@ -66,8 +66,8 @@ describe('worker thread', () => {
     const before = niceByThread();
     worker = startWorkerThread({ warehouse: wh, redisUrl: inject('redisUrl'), queueName: name, logger });
     // Before any insert (whose engine threads run at the same nice): the thread lowered its own.
-    const niced = () => [...niceByThread()].filter(([tid, nice]) => nice === 5 && !before.has(tid)).length;
-    await waitFor(() => niced() >= 1, 10_000, 'a new thread at nice 5');
+    const niced = () => [...niceByThread()].filter(([tid, nice]) => nice === INGEST_NICE && !before.has(tid)).length;
+    await waitFor(() => niced() >= 1, 10_000, `a new thread at nice ${INGEST_NICE}`);
     // The thread answering HTTP (the main one) stays at 0.
     expect(niceByThread().get(process.pid)).toBe(0);
     for (let j = 0; j < 5; j++) {
