@@ -67,7 +67,9 @@ export function renderDoc() {
     '',
   ];
   for (const r of results) {
-    out.push(`## ${r.title}`, '', `Measured ${r.date} with \`${r.command}\`.`, '', table(r.figures), '');
+    // Hosts differ between sessions: each section names the one it was measured on.
+    const on = r.machine?.cpu ? ` on ${r.machine.cores} cores (${r.machine.cpu})` : '';
+    out.push(`## ${r.title}`, '', `Measured ${r.date}${on} with \`${r.command}\`.`, '', table(r.figures), '');
     if (r.notes?.length) out.push(...r.notes.map((n) => `- ${n}`), '');
   }
   writeFileSync(doc, `${out.join('\n').trimEnd()}\n`);
