@@ -5,7 +5,7 @@
 //   as one consume of their count, so a busy site costs one Redis call per round trip rather than
 //   one per request.
 // - Admitted ahead: a key this process has heard from Redis about keeps a local count (Redis's last
-//   answer plus what this process admitted since). While that count is under `AHEAD_SHARE` of the
+//   answer plus every request this process sent or queued for it since, admitted or waiting). While that count is under `AHEAD_SHARE` of the
 //   budget, a request is admitted at once and its consume follows it to Redis. From there on every
 //   request waits for Redis, so refusals stay exact: a key first seen, or near its budget, is
 //   decided by Redis alone. Several processes can overspend a key only by what they admit ahead
@@ -30,7 +30,7 @@ const ADMITTED: Promise<RateLimitVerdict> = Promise.resolve(OK);
 type Pending = ((verdict: RateLimitVerdict) => void) | null;
 
 interface LocalCount {
-  /** Redis's count at its last answer, plus what this process admitted ahead since. */
+  /** Redis's count at its last answer, plus every request of this process that Redis has not counted yet. */
   consumed: number;
   /** When the window of that count ends (epoch ms). */
   resetAt: number;
@@ -42,14 +42,15 @@ export function keyBudgets(
   onError: ((err: Error) => void) | undefined,
 ): (key: string) => Promise<RateLimitVerdict> {
   const waiting = new Map<string, Pending[]>();
-  const inFlight = new Set<string>();
+  /** Keys with a consume in Redis, and how many requests it carries. */
+  const inFlight = new Map<string, number>();
   const counts = new Map<string, LocalCount>();
   const aheadBelow = Math.floor(limit.points * AHEAD_SHARE);
 
+  const notInRedis = (key: string) => waiting.get(key)?.length ?? 0;
   const remember = (key: string, consumed: number, msBeforeNext: number) => {
-    // Admitted ahead after this group left: counted here, not yet in Redis.
-    const ahead = waiting.get(key)?.reduce((n, p) => (p === null ? n + 1 : n), 0) ?? 0;
-    counts.set(key, { consumed: consumed + ahead, resetAt: Date.now() + msBeforeNext });
+    // The requests queued after this group left, admitted ahead or waiting: Redis will count them.
+    counts.set(key, { consumed: consumed + notInRedis(key), resetAt: Date.now() + msBeforeNext });
     if (counts.size > MAX_COUNTS) forgetLapsed();
   };
   const forgetLapsed = () => {
@@ -62,7 +63,7 @@ export function keyBudgets(
   const send = (key: string) => {
     const group = waiting.get(key)!;
     waiting.delete(key);
-    inFlight.add(key);
+    inFlight.set(key, group.length);
     const settle = (consumed: number, msBeforeNext: number, refusedByRedis: boolean) => {
       const before = consumed - group.length;
       const refused: RateLimitVerdict = { ok: false, retryAfterS: Math.max(1, Math.ceil(msBeforeNext / 1000)) };
@@ -101,10 +102,11 @@ export function keyBudgets(
     const count = counts.get(key);
     if (count) {
       const now = Date.now();
-      // The window lapsed: Redis starts the next one with this request's consume.
-      if (now >= count.resetAt) Object.assign(count, { consumed: 0, resetAt: now + limit.durationS * 1000 });
-      if (count.consumed < aheadBelow) {
-        count.consumed++;
+      // The window lapsed: Redis starts the next one with the requests it has not counted yet.
+      if (now >= count.resetAt) Object.assign(count, { consumed: (inFlight.get(key) ?? 0) + notInRedis(key), resetAt: now + limit.durationS * 1000 });
+      // Counted whether admitted now or waiting: either way it is on its way to Redis.
+      count.consumed++;
+      if (count.consumed <= aheadBelow) {
         enqueue(key, null);
         return ADMITTED;
       }

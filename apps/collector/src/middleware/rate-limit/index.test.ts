@@ -102,6 +102,33 @@ describe('rateLimit (Redis)', () => {
     slow.disconnect();
   });
 
+  it('counts the requests that waited on a first answer before it admits any ahead (never past the budget)', async () => {
+    const slow = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    await waitFor(() => slow.status === 'ready', 10_000, 'redis');
+    let held: Array<() => void> = [];
+    const send = slow.sendCommand.bind(slow);
+    slow.sendCommand = ((...args: Parameters<Redis['sendCommand']>) =>
+      new Promise((resolve, reject) => held.push(() => void (send(...args) as Promise<unknown>).then(resolve, reject)))) as Redis['sendCommand'];
+    const limits = redisRateLimits({ redis: slow, keyPrefix: uniqueName('rl'), perSite: { points: 5, durationS: 60 } });
+    const releaseHeld = async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      const go = held;
+      held = [];
+      for (const g of go) g();
+      await new Promise((r) => setTimeout(r, 50));
+    };
+    const verdicts = [limits.consume('site', 'shop')];
+    for (let i = 0; i < 5; i++) verdicts.push(limits.consume('site', 'shop'));
+    // The first answer comes back (1 of 5) while the five that waited on it go to Redis as one.
+    await releaseHeld();
+    // A request now must count those five, not only Redis's 1.
+    verdicts.push(limits.consume('site', 'shop'));
+    while (held.length > 0) await releaseHeld();
+    const ok = (await Promise.all(verdicts)).filter((v) => v.ok).length;
+    expect(ok).toBe(5);
+    slow.disconnect();
+  });
+
   it('admits ahead again in the next window, and never a key Redis refused', async () => {
     const limits = redisRateLimits({ redis, keyPrefix: uniqueName('rl'), perSite: { points: 4, durationS: 1 } });
     const verdicts = [];
