@@ -5,8 +5,9 @@
 //   as one consume of their count, so a busy site costs one Redis call per round trip rather than
 //   one per request.
 // - Admitted ahead: a key this process has heard from Redis about keeps a local count (Redis's last
-//   answer plus every request this process sent or queued for it since, admitted or waiting). While that count is under `AHEAD_SHARE` of the
-//   budget, a request is admitted at once and its consume follows it to Redis. From there on every
+//   answer plus every request this process sent or queued for it since, admitted or waiting).
+//   While that count is under `AHEAD_SHARE` of the budget, a request is admitted at once and its
+//   consume follows it to Redis. From there on every
 //   request waits for Redis, so refusals stay exact: a key first seen, or near its budget, is
 //   decided by Redis alone. Several processes can overspend a key only by what they admit ahead
 //   within one Redis round trip while each still counts it under half: a burst of more than half
@@ -103,7 +104,10 @@ export function keyBudgets(
     if (count) {
       const now = Date.now();
       // The window lapsed: Redis starts the next one with the requests it has not counted yet.
-      if (now >= count.resetAt) Object.assign(count, { consumed: (inFlight.get(key) ?? 0) + notInRedis(key), resetAt: now + limit.durationS * 1000 });
+      if (now >= count.resetAt) {
+        count.consumed = (inFlight.get(key) ?? 0) + notInRedis(key);
+        count.resetAt = now + limit.durationS * 1000;
+      }
       // Counted whether admitted now or waiting: either way it is on its way to Redis.
       count.consumed++;
       if (count.consumed <= aheadBelow) {

@@ -11,6 +11,30 @@ const redis = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetr
 beforeAll(() => waitFor(() => redis.status === 'ready', 10_000, 'redis'));
 afterAll(() => redis.disconnect());
 
+/** A connection whose commands, while held, reach Redis only when released: a Redis slow to answer. */
+async function stallableRedis() {
+  const conn = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  await waitFor(() => conn.status === 'ready', 10_000, 'redis');
+  let held: Array<() => void> | undefined;
+  const send = conn.sendCommand.bind(conn);
+  conn.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
+    if (!held) return send(...args);
+    const later = held;
+    return new Promise((resolve, reject) => later.push(() => void (send(...args) as Promise<unknown>).then(resolve, reject)));
+  }) as Redis['sendCommand'];
+  return {
+    conn,
+    hold: () => void (held ??= []),
+    /** Sends what was held; with `keepHolding`, what comes next is held too. */
+    release: (keepHolding = false) => {
+      const go = held ?? [];
+      held = keepHolding ? [] : undefined;
+      for (const g of go) g();
+    },
+    pending: () => held?.length ?? 0,
+  };
+}
+
 function app(prefix: string, onLimited?: () => void) {
   const limits = redisRateLimits({ redis, keyPrefix: prefix, perIp: { points: 5, durationS: 60 } });
   const a = new Hono();
@@ -60,37 +84,25 @@ describe('rateLimit (Redis)', () => {
   });
 
   it('admits a key well under its budget without waiting for Redis, counts it there, and waits for Redis from half the budget on', async () => {
-    const slow = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    await waitFor(() => slow.status === 'ready', 10_000, 'redis');
-    // Commands sent while `held` go to Redis only on release: a Redis that is slow to answer.
-    let held: Array<() => void> | undefined;
-    const send = slow.sendCommand.bind(slow);
-    slow.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
-      if (!held) return send(...args);
-      const later = held;
-      return new Promise((resolve, reject) => later.push(() => void (send(...args) as Promise<unknown>).then(resolve, reject)));
-    }) as Redis['sendCommand'];
+    const slow = await stallableRedis();
     const prefix = uniqueName('rl');
-    const limits = redisRateLimits({ redis: slow, keyPrefix: prefix, perSite: { points: 10, durationS: 60 } });
+    const limits = redisRateLimits({ redis: slow.conn, keyPrefix: prefix, perSite: { points: 10, durationS: 60 } });
     const settled = (p: Promise<unknown>) => Promise.race([p.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
 
     // A key never heard of waits for Redis.
-    held = [];
+    slow.hold();
     const first = limits.consume('site', 'shop');
     expect(await settled(first)).toBe(false);
-    for (const go of held.splice(0)) go();
-    held = undefined;
+    slow.release();
     expect(await first).toEqual({ ok: true });
 
     // Then, Redis stalled, under half the budget: admitted at once (1 + 4 = 5 of 10).
-    held = [];
+    slow.hold();
     for (let i = 0; i < 4; i++) expect(await settled(limits.consume('site', 'shop'))).toBe(true);
     // From half the budget on, a request waits for Redis's count.
     const sixth = limits.consume('site', 'shop');
     expect(await settled(sixth)).toBe(false);
-    const release = held.splice(0);
-    held = undefined;
-    for (const go of release) go();
+    slow.release();
     expect(await sixth).toEqual({ ok: true });
 
     // Redis counted every request; the budget ends where it did.
@@ -99,22 +111,16 @@ describe('rateLimit (Redis)', () => {
     expect(verdicts).toEqual([true, true, true, true, false, false]);
     // The last one was refused from memory (the key blocked once over), so it never reached Redis.
     expect(Number(await redis.get(`${prefix}:site:shop`))).toBe(11);
-    slow.disconnect();
+    slow.conn.disconnect();
   });
 
   it('counts the requests that waited on a first answer before it admits any ahead (never past the budget)', async () => {
-    const slow = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    await waitFor(() => slow.status === 'ready', 10_000, 'redis');
-    let held: Array<() => void> = [];
-    const send = slow.sendCommand.bind(slow);
-    slow.sendCommand = ((...args: Parameters<Redis['sendCommand']>) =>
-      new Promise((resolve, reject) => held.push(() => void (send(...args) as Promise<unknown>).then(resolve, reject)))) as Redis['sendCommand'];
-    const limits = redisRateLimits({ redis: slow, keyPrefix: uniqueName('rl'), perSite: { points: 5, durationS: 60 } });
+    const slow = await stallableRedis();
+    slow.hold();
+    const limits = redisRateLimits({ redis: slow.conn, keyPrefix: uniqueName('rl'), perSite: { points: 5, durationS: 60 } });
     const releaseHeld = async () => {
       await new Promise((r) => setTimeout(r, 20));
-      const go = held;
-      held = [];
-      for (const g of go) g();
+      slow.release(true);
       await new Promise((r) => setTimeout(r, 50));
     };
     const verdicts = [limits.consume('site', 'shop')];
@@ -123,10 +129,10 @@ describe('rateLimit (Redis)', () => {
     await releaseHeld();
     // A request now must count those five, not only Redis's 1.
     verdicts.push(limits.consume('site', 'shop'));
-    while (held.length > 0) await releaseHeld();
+    while (slow.pending() > 0) await releaseHeld();
     const ok = (await Promise.all(verdicts)).filter((v) => v.ok).length;
     expect(ok).toBe(5);
-    slow.disconnect();
+    slow.conn.disconnect();
   });
 
   it('admits ahead again in the next window, and never a key Redis refused', async () => {
