@@ -94,9 +94,14 @@ describe('demo shop personalization in Chromium', () => {
     await page.click('button.add[data-id="SKU-CUP-01"]');
     await page.evaluate(() => (window as unknown as { spoor: { flush(): Promise<unknown> } }).spoor.flush());
     const visitor = await page.evaluate(() => document.cookie.match(/spoor_vid=([^;]+)/)?.[1]);
+    // The cup's cart, not the teapot's: the bought cart also held one line, so the quantity alone
+    // is true as soon as the purchase lands, before the cup does.
     await expect
-      .poll(() => sql(`SELECT last_cart_quantity, user_id FROM spoor.visitor_profiles WHERE visitor_id = '${visitor}'`), { timeout: 15_000, interval: 250 })
-      .toBe('1\tada@example.com');
+      .poll(() => sql(`SELECT last_cart_quantity, last_cart_value = 18, user_id FROM spoor.visitor_profiles WHERE visitor_id = '${visitor}'`), {
+        timeout: 15_000,
+        interval: 250,
+      })
+      .toBe('1\t1\tada@example.com');
     const jar = await first.cookies();
     expect(jar.map((c) => c.name).sort()).toEqual(expect.arrayContaining(['spoor_id', 'spoor_vid']));
     expect(jar.find((c) => c.name === 'spoor_id')).toMatchObject({ httpOnly: true, value: visitor });
