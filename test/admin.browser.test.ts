@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { generateTraffic, type TrafficBatch } from '@spoor/traffic';
 import { launchChromium } from '@spoor/testkit/browser';
+import { spoorQueueDrained } from '@spoor/testkit/jobs';
 import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
 import { tempDir, uniqueName } from '@spoor/testkit/temp';
 import { waitFor } from '@spoor/testkit/wait';
@@ -22,6 +23,7 @@ const DAY = 86_400_000;
 const FROM = new Date(Date.now() - 29 * DAY).toISOString().slice(0, 10);
 const TO = new Date().toISOString().slice(0, 10);
 const RANGE = `site=demo&from=${FROM}&to=${TO}`;
+const QUEUE = uniqueName('admin');
 let spoor: SpoorUp;
 let browser: Browser;
 let env: Record<string, string>;
@@ -58,12 +60,14 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   env = { SPOOR_DATA_DIR: dataDir, SPOOR_ADMIN_TOKEN: TOKEN, SPOOR_SEGMENTS_DIR: segmentsDir };
   [spoor, browser] = await Promise.all([
-    startSpoorUp(dataDir, { ...env, REDIS_URL: inject('redisUrl'), SPOOR_QUEUE: uniqueName('admin'), SPOOR_PREDICT_EVERY: 'off' }),
+    startSpoorUp(dataDir, { ...env, REDIS_URL: inject('redisUrl'), SPOOR_QUEUE: QUEUE, SPOOR_PREDICT_EVERY: 'off' }),
     launchChromium(),
   ]);
   const traffic = generateTraffic({ seed: 7, visitors: 300, site: 'demo' });
   for (const b of traffic.batches) expect((await post(b)).status).toBe(202);
   await waitFor(async () => (await storedEvents()) === traffic.events.length, 60_000, 'the traffic to be stored');
+  // And in the views: an insert's rows are in `events` before its views have written theirs.
+  await spoorQueueDrained(inject('redisUrl'), QUEUE);
 }, 120_000);
 
 afterAll(async () => {
@@ -233,6 +237,7 @@ describe('/admin in Chromium', { timeout: 120_000 }, () => {
     // Later tests compare exports taken moments apart: let this traffic land first.
     const added = new Set(more.flatMap((b) => b.body.events.map((e) => e.event_id))).size;
     await expect.poll(storedEvents, { timeout: 60_000 }).toBe(before + added);
+    await spoorQueueDrained(inject('redisUrl'), QUEUE);
 
     // Signing out ends the session itself: the cookie the browser held no longer opens anything.
     const [cookie] = await page.context().cookies();

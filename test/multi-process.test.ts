@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpoorEventInput } from '@spoor/events';
 import { makeBatch, makeEvent } from '@spoor/testkit/events';
+import { spoorQueueDrained } from '@spoor/testkit/jobs';
 import { startSpoorProcess, startSpoorUp, type SpoorProcess, type SpoorUp } from '@spoor/testkit/spoor';
 import { tempDir } from '@spoor/testkit/temp';
 
@@ -25,10 +26,11 @@ let up: SpoorUp;
 const collectors: SpoorProcess[] = [];
 const workers: SpoorProcess[] = [];
 let chUrl: string;
+let redisUrl: string;
 
 beforeAll(async () => {
   up = await startSpoorUp(tempDir('multi'), { SPOOR_ADMIN_TOKEN: TOKEN });
-  const redisUrl = (JSON.parse(readFileSync(join(up.dataDir, 'run.json'), 'utf8')) as { redis_url: string }).redis_url;
+  redisUrl = (JSON.parse(readFileSync(join(up.dataDir, 'run.json'), 'utf8')) as { redis_url: string }).redis_url;
   chUrl = `http://127.0.0.1:${up.clickhousePort}`;
   const env = {
     REDIS_URL: redisUrl,
@@ -135,6 +137,9 @@ describe('production topology', () => {
         interval: 1_000,
       })
       .toBe(total);
+    // The profiles are read once every job is done: an insert's rows are in `events` before its
+    // views have written theirs.
+    await spoorQueueDrained(redisUrl, 'prod');
     const [counts] = await sql<{ final: string; ids: string }>(
       'SELECT (SELECT count() FROM spoor.events FINAL) AS final, uniqExact(event_id) AS ids FROM spoor.events',
     );

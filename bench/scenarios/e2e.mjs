@@ -5,6 +5,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createBatchQueue, createRedisConnection, DEFAULT_QUEUE_NAME } from '@spoor/queue';
 import { batchBodies } from '../lib/load.mjs';
 import { freePort, memoryOf, sleep, start, tempDir } from '../lib/processes.mjs';
 import { percentile, summary } from '../lib/stats.mjs';
@@ -45,7 +46,22 @@ export async function spoorUp(env = {}) {
           .map((l) => JSON.parse(l))
       : [];
   };
-  return { base: `http://127.0.0.1:${port}`, chPort, pid: proc.child.pid, redisPid, dataDir, sql, output: proc.output, stop: () => proc.stop() };
+  /** Until its queue holds nothing unfinished: the inserts so far have returned, views included (their rows show in `events` first). */
+  const drained = async () => {
+    const connection = createRedisConnection({ url: JSON.parse(readFileSync(join(dataDir, 'run.json'), 'utf8')).redis_url, role: 'producer' });
+    const queue = createBatchQueue({ connection, name: DEFAULT_QUEUE_NAME });
+    try {
+      for (;;) {
+        const c = await queue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        if (Object.values(c).every((n) => n === 0)) return;
+        await sleep(100);
+      }
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  };
+  return { base: `http://127.0.0.1:${port}`, chPort, pid: proc.child.pid, redisPid, dataDir, sql, drained, output: proc.output, stop: () => proc.stop() };
 }
 
 export async function post(base, body) {

@@ -43,6 +43,7 @@ async function seed(up, visitors) {
     if (Number(n) >= expected) break;
     await sleep(250);
   }
+  await up.drained();
   // customer_profiles scores against rfm_thresholds, refreshed every 30 s: a quick seed can beat
   // the first refresh, and would find no customers to look up.
   let customers = [];

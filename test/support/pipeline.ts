@@ -5,6 +5,7 @@ import { createBatchQueue, createRedisConnection, type BatchQueue } from '@spoor
 import type { TrafficBatch } from '@spoor/traffic';
 import { migrate, openWarehouse, refreshComputedAhead, type Warehouse } from '@spoor/warehouse';
 import { createWorker, type SpoorWorker, type SpoorWorkerOptions } from '@spoor/worker';
+import { queueDrained } from './jobs.js';
 import { tempDir, uniqueName } from './temp.js';
 import { waitFor } from './wait.js';
 
@@ -91,14 +92,7 @@ export async function startPipeline(redisUrl: string, opts: PipelineOptions = {}
       );
     },
     async drain(timeoutMs = 60_000) {
-      await waitFor(
-        async () => {
-          const c = await queue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-          return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) === 0;
-        },
-        timeoutMs,
-        'the queue to drain',
-      );
+      await queueDrained(queue.queue, timeoutMs);
       // What is computed ahead (RFM thresholds, every 30 s) is brought up to the drained data, so
       // figures compared with a recomputation are those of all the events sent.
       await refreshComputedAhead(wh);
