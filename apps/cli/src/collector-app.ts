@@ -7,7 +7,7 @@ import { loadSdkScript } from './sdk-script.js';
 
 export interface CollectorParts extends Pick<
   CollectorOptions,
-  'queue' | 'sites' | 'readiness' | 'liveness' | 'extraMetrics' | 'trustProxy' | 'secretKey' | 'personalization'
+  'queue' | 'batchStages' | 'sites' | 'readiness' | 'liveness' | 'extraMetrics' | 'trustProxy' | 'secretKey' | 'personalization'
 > {
   /** The producer connection the queue uses; the IP salt and the rate limits share it. */
   producer: Redis;

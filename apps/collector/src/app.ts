@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { isPublicIp } from '@spoor/enrich';
 import type { RejectReason } from '@spoor/events';
 import type { BatchQueue } from '@spoor/queue';
+import type { BatchStages } from './batch-stages.js';
 import { CollectorError, renderError } from './errors.js';
 import { silentLogger, type CollectorLogger } from './logger.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.js';
@@ -70,6 +71,12 @@ export interface CollectorOptions {
   personalization?: PersonalizationReader | undefined;
   /** A request body must arrive within this, else 408. @defaultValue BODY_TIMEOUT_MS (10 s) */
   bodyTimeoutMs?: number;
+  /**
+   * Where /v1/batch's parsing, checks and queue add run, given the collector's metrics to time the
+   * adds in: `startBatchThread(...).stages` runs them in a thread of their own, adding to the same
+   * queue as `queue`. @defaultValue in the request's thread, on `queue` (`localBatchStages`)
+   */
+  batchStages?: ((metrics: CollectorMetrics) => BatchStages) | undefined;
 }
 
 export type CollectorDeps = Required<Pick<CollectorOptions, 'trustProxy' | 'now'>> & CollectorOptions & { logger: CollectorLogger; metrics: CollectorMetrics };

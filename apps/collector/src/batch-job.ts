@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { correctClock } from '@spoor/enrich';
 import { batchIdSchema, cutText, LIMITS, repairLoneSurrogates, validateEvent, wellFormedText, type BatchEnvelope, type RejectReason } from '@spoor/events';
 import { QueueError, type AcceptedEvent, type BatchJobData, type BatchQueue, type RejectedRecord, type RequestContext } from '@spoor/queue';
-import type { CollectorDeps } from './app.js';
 import { CollectorError } from './errors.js';
 import type { CollectorLogger } from './logger.js';
 
@@ -107,11 +106,17 @@ export function truncatedJson(value: unknown): string {
   return cutText(s, RAW_PAYLOAD_LIMIT);
 }
 
+/** A queue and the timer of its adds (a CollectorMetrics histogram, or the batch thread's stand-in). */
+export interface QueueAddDeps {
+  queue: Pick<BatchQueue, 'enqueue'>;
+  metrics: { queueAddSeconds: { observe(labels: { outcome: string }, seconds: number): void } };
+}
+
 /**
  * Adds a batch job durably, timing it; a queue that cannot take it becomes 503 + Retry-After, so
  * the sender keeps the batch and retries.
  */
-export async function enqueueBatch(deps: Pick<CollectorDeps, 'queue' | 'metrics'>, job: BatchJobData): Promise<void> {
+export async function enqueueBatch(deps: QueueAddDeps, job: BatchJobData): Promise<void> {
   const started = performance.now();
   let outcome = 'error';
   try {

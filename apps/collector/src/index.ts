@@ -1,5 +1,7 @@
 // @spoor/collector: the public ingestion endpoint.
 export { type CollectorHooks, type CollectorOptions, type CollectorDeps, type Collector, createCollector } from './app.js';
+export { type BatchStages, type OpenedBatch, type QueueRequest, type QueuedBatch, localBatchStages } from './batch-stages.js';
+export { type BatchThread, type BatchThreadOptions, startBatchThread } from './batch-thread.js';
 export { type CollectorErrorCode, CollectorError, renderError } from './errors.js';
 export {
   VISITOR_COOKIE,

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { createAdminApp } from '@spoor/admin';
-import { listen, refreshingSites, siteFromRow, type RunningServer, type SiteSpec } from '@spoor/collector';
+import { listen, refreshingSites, siteFromRow, startBatchThread, type RunningServer, type SiteSpec } from '@spoor/collector';
 import { checkRedisSafety, createBatchQueue, createRedisConnection, publishTouched, type BatchQueue } from '@spoor/queue';
 import { startHttpInterface, type HttpInterfaceUser, type RunningHttpInterface } from '@spoor/clickhouse-http';
 import { assertDedupSettings, listSites, migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
@@ -139,6 +139,11 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
       force: () => producerConn.disconnect(),
     });
 
+    // /v1/batch's parsing, checks and queue adds off the event loop that answers the lookups.
+    const batches = startBatchThread({ redisUrl, queueName: config.SPOOR_QUEUE, logger: log });
+    stack.push({ name: 'batch thread', stop: () => batches.close() });
+    if (!(await batches.ready(10_000))) log.warn('the batch thread has no Redis connection yet; batches get 503 until it has');
+
     // `spoor sites add` writes to ClickHouse; the collector re-reads the registry every few seconds
     // (and at once for a site it does not know yet).
     const sites = refreshingSites({
@@ -154,6 +159,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
 
     const collector = composeCollector({
       queue,
+      batchStages: (metrics) => batches.stages(metrics),
       producer: producerConn,
       sites,
       readiness: { clickhouse: () => wh.ping() },

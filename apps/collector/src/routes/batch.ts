@@ -1,11 +1,14 @@
-// POST /v1/batch: validate, queue durably, answer 202 only once the batch is in Redis.
+// POST /v1/batch: validate, queue durably, answer 202 only once the batch is in Redis. The body's
+// parsing, checks and queue add are the batch stages' (batch-stages.ts); the request's own checks
+// (site, origin, rate limit, context) are done here between them.
 import type { Hono, MiddlewareHandler } from 'hono';
-import sjson from 'secure-json-parse';
-import { jsonDepth, LIMITS, mayHoldLoneSurrogates, siteIdSchema, validateEnvelope } from '@spoor/events';
+import { siteIdSchema } from '@spoor/events';
 import type { CollectorDeps } from '../app.js';
-import { buildBatchJob, enqueueBatch, recordRefusal, type RequestRefusal } from '../batch-job.js';
+import { recordRefusal, type RequestRefusal } from '../batch-job.js';
+import { localBatchStages } from '../batch-stages.js';
 import { CollectorError } from '../errors.js';
-import { readVisitorCookie, requestIsHttps, settleVisitor, writeVisitorCookie } from '../identity.js';
+import { readVisitorCookie, requestIsHttps, writeVisitorCookie } from '../identity.js';
+import { batchBody } from '../json-body.js';
 import { bodyLimit } from '../middleware/body-limit/index.js';
 import { allowOrigin } from '../middleware/cors/index.js';
 import { enforceRateLimit } from '../middleware/rate-limit/index.js';
@@ -24,42 +27,42 @@ export const jsonContentType: MiddlewareHandler = async (c, next) => {
 };
 
 export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHandler) {
+  const stages = deps.batchStages?.(deps.metrics) ?? localBatchStages(deps);
   app.post('/v1/batch', ipLimit, jsonContentType, bodyLimit({ timeoutMs: deps.bodyTimeoutMs }), async (c) => {
     const receivedAt = deps.now();
     const bytes = c.get('body');
-    const { text, body } = batchBody(bytes);
-    const envelope = validateEnvelope(body);
-    if (!envelope.ok) {
-      const { path, message } = envelope.error;
-      await recordForKnownSite(deps, body, { reason: 'invalid_batch', path, message, receivedAt });
+    const head = await stages.open(bytes);
+    if (!head.ok) {
+      const { path, message } = head;
+      // Read again here: refusals are rare, and the stages keep no body they refused.
+      await recordForKnownSite(deps, batchBody(bytes).body, { reason: 'invalid_batch', path, message, receivedAt });
       throw new CollectorError(400, 'invalid_batch', `${path || 'body'}: ${message}`, { body: { path } });
     }
-    const { site } = envelope.value;
-    const config = await lookupSite(deps, site);
-    const origin = c.req.header('origin');
-    if (!originAllowed(config, origin)) {
-      const message = `origin ${origin} may not send for site ${site}`;
-      recordRefusal(
-        deps.queue,
-        { site, batchId: envelope.value.batch_id, body, reason: 'origin_not_allowed', path: 'origin', message, receivedAt },
-        deps.logger,
-      );
-      throw new CollectorError(403, 'origin_not_allowed', message);
+    const { site, ticket } = head;
+    let queued;
+    try {
+      const config = await lookupSite(deps, site);
+      const origin = c.req.header('origin');
+      if (!originAllowed(config, origin)) {
+        const message = `origin ${origin} may not send for site ${site}`;
+        recordRefusal(
+          deps.queue,
+          { site, batchId: head.batchId, body: batchBody(bytes).body, reason: 'origin_not_allowed', path: 'origin', message, receivedAt },
+          deps.logger,
+        );
+        throw new CollectorError(403, 'origin_not_allowed', message);
+      }
+      allowOrigin(c, origin);
+      await enforceRateLimit(deps.rateLimits, 'site', site, (scope) => deps.metrics.rateLimited.inc({ scope }));
+      const ctx = await requestContext(c, site, { ip: clientIp(c, deps.trustProxy), ipSalt: deps.ipSalt, webdriver: head.webdriver });
+      const cookie = readVisitorCookie(c);
+      queued = { config, result: stages.queue(ticket, { receivedAt, ctx, cookie }) };
+    } catch (err) {
+      stages.drop(ticket);
+      throw err;
     }
-    allowOrigin(c, origin);
-    await enforceRateLimit(deps.rateLimits, 'site', site, (scope) => deps.metrics.rateLimited.inc({ scope }));
-
-    const ip = clientIp(c, deps.trustProxy);
-    const ctx = await requestContext(c, site, { ip, ipSalt: deps.ipSalt, webdriver: envelope.value.webdriver });
-    const { job, accepted, errors } = buildBatchJob(envelope.value, receivedAt, ctx, {
-      bodyBytes: bytes.byteLength,
-      repairText: mayHoldLoneSurrogates(text),
-    });
-    // A server-side sender (no Origin) speaks for many visitors: no visitor cookie for it.
-    const cookie = ctx.server_side ? undefined : settleVisitor(readVisitorCookie(c), job.events, ctx.gpc);
-    await enqueueBatch(deps, job);
-
-    writeVisitorCookie(c, cookie, { site: config, secure: requestIsHttps(c, proxyHops(deps.trustProxy) > 0) });
+    const { accepted, errors, cookie } = await queued.result;
+    writeVisitorCookie(c, cookie, { site: queued.config, secure: requestIsHttps(c, proxyHops(deps.trustProxy) > 0) });
     deps.metrics.eventsAccepted.inc({ site }, accepted);
     for (const e of errors) deps.metrics.eventsRejected.inc({ reason: e.reason });
     deps.hooks?.onBatch?.({ site, accepted, rejected: errors });
@@ -67,39 +70,6 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
     // Nothing usable: tell the sender not to retry (the refusals are kept in rejected_events).
     return accepted === 0 ? c.json({ error: 'invalid_event', ...result }, 400) : c.json(result, 202);
   });
-}
-
-/** A batch route's body read by bodyLimit: its text, and that text as JSON no deeper than the limit. */
-export function batchBody(bytes: Uint8Array): { text: string; body: unknown } {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const body = parseJson(text);
-  if (jsonDepth(body) > LIMITS.maxJsonDepth) {
-    throw new CollectorError(400, 'depth_exceeded', `JSON nesting deeper than ${LIMITS.maxJsonDepth}`);
-  }
-  return { text, body };
-}
-
-/** The body's text as JSON, prototype-safe; `invalid_json` otherwise. Shared by every JSON route. */
-export function parseJson(text: string): unknown {
-  try {
-    if (!mayHoldPrototypeKeys(text)) return JSON.parse(text);
-    // Drops `__proto__` and `constructor.prototype` keys instead of letting them reach any object.
-    return sjson.parse(text, null, {
-      protoAction: 'remove',
-      constructorAction: 'remove',
-    });
-  } catch {
-    throw new CollectorError(400, 'invalid_json', 'body is not valid JSON');
-  }
-}
-
-/**
- * Whether the text may name a `__proto__` or `constructor` key, which only secure-json-parse may
- * read: without a `\\u` escape such a key is spelled out. A leading BOM goes to it too (it strips
- * one). Most bodies have none of these, and skip its scans of the whole text.
- */
-function mayHoldPrototypeKeys(text: string): boolean {
-  return text.charCodeAt(0) === 0xfeff || text.includes('\\u') || text.includes('__proto__') || text.includes('constructor');
 }
 
 /** An envelope that failed validation is recorded only when it names a registered site. */

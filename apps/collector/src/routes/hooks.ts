@@ -14,7 +14,7 @@ import { CollectorError } from '../errors.js';
 import { hookBatchId, isWooCommercePing, PLATFORM_HOOKS, type HookRequest } from '../hooks/platforms.js';
 import { bodyLimit } from '../middleware/body-limit/index.js';
 import { hookSecret, type SiteConfig } from '../sites.js';
-import { parseJson } from './batch.js';
+import { parseJson } from '../json-body.js';
 
 /** Shopify orders with hundreds of lines are larger than a browser batch. */
 const MAX_HOOK_BYTES = 2 * 1024 * 1024;

@@ -11,7 +11,8 @@ import { CollectorError } from '../errors.js';
 import { bodyLimit } from '../middleware/body-limit/index.js';
 import { enforceRateLimit } from '../middleware/rate-limit/index.js';
 import { siteKeyMatches, type SiteConfig } from '../sites.js';
-import { batchBody, jsonContentType } from './batch.js';
+import { batchBody } from '../json-body.js';
+import { jsonContentType } from './batch.js';
 
 export function serverBatchRoute(app: Hono, deps: CollectorDeps, gate: { readonly closing: boolean }) {
   app.post('/v1/server/batch', jsonContentType, bodyLimit({ timeoutMs: deps.bodyTimeoutMs }), async (c) => {
