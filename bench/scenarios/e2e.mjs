@@ -51,11 +51,11 @@ export async function spoorUp(env = {}) {
     const connection = createRedisConnection({ url: JSON.parse(readFileSync(join(dataDir, 'run.json'), 'utf8')).redis_url, role: 'producer' });
     const queue = createBatchQueue({ connection, name: DEFAULT_QUEUE_NAME });
     try {
-      for (;;) {
+      for (const until = Date.now() + 120_000; Date.now() < until; await sleep(100)) {
         const c = await queue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
         if (Object.values(c).every((n) => n === 0)) return;
-        await sleep(100);
       }
+      throw new Error('the queue was not drained within 120 s');
     } finally {
       await queue.close();
       connection.disconnect();

@@ -1,5 +1,6 @@
-// Queue jobs as the collector writes them, for tests that drive the worker's insert path directly.
-// Apart from events.ts: the packages below @spoor/queue (events) use those builders in their own tests.
+// Queue jobs as the collector writes them, for tests that drive the worker's insert path directly,
+// and waiting for a queue to be drained (every job's insert returned). Apart from events.ts: the
+// packages below @spoor/queue (events) use those builders in their own tests.
 import { randomUUID } from 'node:crypto';
 import { createBatchQueue, createRedisConnection, type AcceptedEvent, type BatchJobData } from '@spoor/queue';
 import { waitFor } from './wait.js';
