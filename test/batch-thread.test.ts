@@ -33,7 +33,7 @@ beforeAll(async () => {
   const make = (which: 'local' | 'thread') =>
     createCollector({
       queue: queues[which],
-      batchStages: which === 'thread' ? (metrics) => thread.stages(metrics) : undefined,
+      batchStages: which === 'thread' ? thread.stages : undefined,
       sites: staticSites([{ site: 'shop', origins: [ORIGIN] }]),
       ipSalt: async () => 'salt',
       now: () => now,

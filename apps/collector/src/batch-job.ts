@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { correctClock } from '@spoor/enrich';
 import { batchIdSchema, cutText, LIMITS, repairLoneSurrogates, validateEvent, wellFormedText, type BatchEnvelope, type RejectReason } from '@spoor/events';
 import { QueueError, type AcceptedEvent, type BatchJobData, type BatchQueue, type RejectedRecord, type RequestContext } from '@spoor/queue';
-import { CollectorError } from './errors.js';
+import { queueUnavailable } from './errors.js';
 import type { CollectorLogger } from './logger.js';
 
 /** Raw payloads kept in `rejected_events` are cut to this many characters. */
@@ -124,7 +124,7 @@ export async function enqueueBatch(deps: QueueAddDeps, job: BatchJobData): Promi
     outcome = 'ok';
   } catch (err) {
     if (err instanceof QueueError) {
-      throw new CollectorError(503, 'queue_unavailable', 'queue unavailable, retry later', { retryAfter: 5 });
+      throw queueUnavailable();
     }
     throw err;
   } finally {

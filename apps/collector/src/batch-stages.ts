@@ -44,16 +44,14 @@ export interface Opened {
   repairText: boolean;
 }
 
-/** The first step, wherever it runs. */
-export function openBatch(bytes: Uint8Array): { opened: Opened; head: OpenedBatch } | { head: OpenedBatch } {
+/** The first step, wherever it runs; its ticket is the opened batch (the thread keeps it and hands out a number). */
+export function openBatch(bytes: Uint8Array): OpenedBatch & ({ ok: true; ticket: Opened } | { ok: false }) {
   const { text, body } = batchBody(bytes);
   const envelope = validateEnvelope(body);
-  if (!envelope.ok) return { head: { ok: false, path: envelope.error.path, message: envelope.error.message } };
+  if (!envelope.ok) return { ok: false, path: envelope.error.path, message: envelope.error.message };
   const v = envelope.value;
-  return {
-    opened: { envelope: v, bodyBytes: bytes.byteLength, repairText: mayHoldLoneSurrogates(text) },
-    head: { ok: true, ticket: undefined, site: v.site, batchId: v.batch_id, webdriver: v.webdriver },
-  };
+  const ticket: Opened = { envelope: v, bodyBytes: bytes.byteLength, repairText: mayHoldLoneSurrogates(text) };
+  return { ok: true, ticket, site: v.site, batchId: v.batch_id, webdriver: v.webdriver };
 }
 
 /** The second step, wherever it runs. */
@@ -71,10 +69,7 @@ export async function queueOpened(opened: Opened, request: QueueRequest, deps: Q
 /** Both steps in the calling thread: the ticket is the opened batch itself. */
 export function localBatchStages(deps: QueueAddDeps): BatchStages {
   return {
-    open: async (bytes) => {
-      const r = openBatch(bytes);
-      return 'opened' in r && r.head.ok ? { ...r.head, ticket: r.opened } : r.head;
-    },
+    open: async (bytes) => openBatch(bytes),
     queue: (ticket, request) => queueOpened(ticket as Opened, request, deps),
     drop: () => {},
   };

@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createBatchQueue, createRedisConnection } from '@spoor/queue';
 import { openBatch, queueOpened, type Opened } from './batch-stages.js';
 import type { BatchThreadSettings, FromBatchThread, QueueAddTiming, ThreadFailure, ToBatchThread } from './batch-thread-messages.js';
-import { CollectorError } from './errors.js';
+import { CollectorError, queueUnavailable } from './errors.js';
 
 if (!parentPort) throw new Error('batch-thread-entry.js runs as a worker thread (startBatchThread)');
 const parent = parentPort;
@@ -39,11 +39,11 @@ function failure(err: unknown): ThreadFailure {
 parent.on('message', (m: ToBatchThread) => {
   if (m.type === 'open') {
     try {
-      const r = openBatch(m.bytes);
-      if (!('opened' in r) || !r.head.ok) return tell({ type: 'opened', id: m.id, head: r.head });
+      const head = openBatch(m.bytes);
+      if (!head.ok) return tell({ type: 'opened', id: m.id, head });
       const ticket = nextTicket++;
-      tickets.set(ticket, { opened: r.opened, at: Date.now() });
-      tell({ type: 'opened', id: m.id, head: { ...r.head, ticket } });
+      tickets.set(ticket, { opened: head.ticket, at: Date.now() });
+      tell({ type: 'opened', id: m.id, head: { ...head, ticket } });
     } catch (err) {
       tell({ type: 'failed', id: m.id, failure: failure(err), timing: undefined });
     }
@@ -54,8 +54,7 @@ parent.on('message', (m: ToBatchThread) => {
     const metrics = { queueAddSeconds: { observe: (labels: { outcome: string }, seconds: number) => (timing = { outcome: labels.outcome, seconds }) } };
     if (!held) {
       // Past its time, or opened by a thread before this one (a restart).
-      const err = new CollectorError(503, 'queue_unavailable', 'queue unavailable, retry later', { retryAfter: 1 });
-      return tell({ type: 'failed', id: m.id, failure: failure(err), timing });
+      return tell({ type: 'failed', id: m.id, failure: failure(queueUnavailable(1)), timing });
     }
     queueOpened(held.opened, m.request, { queue, metrics }).then(
       (result) => tell({ type: 'queued', id: m.id, result, timing }),

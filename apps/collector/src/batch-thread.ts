@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { QueueAddDeps } from './batch-job.js';
 import type { BatchStages, OpenedBatch, QueuedBatch } from './batch-stages.js';
 import type { BatchThreadSettings, FromBatchThread, QueueAddTiming, ThreadFailure, ToBatchThread } from './batch-thread-messages.js';
-import { CollectorError, type CollectorErrorCode } from './errors.js';
+import { CollectorError, queueUnavailable, type CollectorErrorCode } from './errors.js';
 import type { CollectorLogger } from './logger.js';
 
 export interface BatchThreadOptions extends BatchThreadSettings {
@@ -31,7 +31,8 @@ export interface BatchThread {
 /** A thread that died is started again after this long. */
 const RESTART_DELAY_MS = 500;
 
-const unavailable = () => new CollectorError(503, 'queue_unavailable', 'queue unavailable, retry later', { retryAfter: 1 });
+/** What is asked of a thread that is down: resent after a second, by when it is back. */
+const unavailable = () => queueUnavailable(1);
 
 /** An opened batch: its number in the thread that holds it. */
 interface Ticket {

@@ -41,6 +41,14 @@ export class CollectorError extends Error {
   }
 }
 
+/**
+ * The queue cannot take the batch now (Redis away, an add that timed out, the batch thread
+ * restarting): 503 with Retry-After, so the sender keeps the batch and resends it.
+ */
+export function queueUnavailable(retryAfterS = 5): CollectorError {
+  return new CollectorError(503, 'queue_unavailable', 'queue unavailable, retry later', { retryAfter: retryAfterS });
+}
+
 /** `{ error, message, ...details }` with `Retry-After` where the sender should come back. */
 export function renderError(err: Error, c: Context) {
   if (err instanceof CollectorError) {

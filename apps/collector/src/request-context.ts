@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import type { Context } from 'hono';
 import { hashIp, ipPrefix } from '@spoor/enrich';
 import type { RequestContext } from '@spoor/queue';
-import { CollectorError } from './errors.js';
+import { queueUnavailable } from './errors.js';
 
 interface NodeBindings {
   incoming?: { socket?: { remoteAddress?: string } };
@@ -42,7 +42,7 @@ export async function requestContext(
   // The salt lives in Redis (cached for the day); without Redis the batch could not be queued either.
   const salt = ip
     ? await opts.ipSalt().catch(() => {
-        throw new CollectorError(503, 'queue_unavailable', 'queue unavailable, retry later', { retryAfter: 5 });
+        throw queueUnavailable();
       })
     : '';
   const purpose = `${c.req.header('sec-purpose') ?? ''} ${c.req.header('purpose') ?? ''}`;

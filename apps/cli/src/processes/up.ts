@@ -159,7 +159,7 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
 
     const collector = composeCollector({
       queue,
-      batchStages: (metrics) => batches.stages(metrics),
+      batchStages: batches.stages,
       producer: producerConn,
       sites,
       readiness: { clickhouse: () => wh.ping() },

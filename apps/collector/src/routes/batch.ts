@@ -39,8 +39,8 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
       throw new CollectorError(400, 'invalid_batch', `${path || 'body'}: ${message}`, { body: { path } });
     }
     const { site, ticket } = head;
-    let queued;
-    try {
+    // The request's own checks, between the stages; a batch refused by them is never queued.
+    const admit = async () => {
       const config = await lookupSite(deps, site);
       const origin = c.req.header('origin');
       if (!originAllowed(config, origin)) {
@@ -55,14 +55,14 @@ export function batchRoute(app: Hono, deps: CollectorDeps, ipLimit: MiddlewareHa
       allowOrigin(c, origin);
       await enforceRateLimit(deps.rateLimits, 'site', site, (scope) => deps.metrics.rateLimited.inc({ scope }));
       const ctx = await requestContext(c, site, { ip: clientIp(c, deps.trustProxy), ipSalt: deps.ipSalt, webdriver: head.webdriver });
-      const cookie = readVisitorCookie(c);
-      queued = { config, result: stages.queue(ticket, { receivedAt, ctx, cookie }) };
-    } catch (err) {
+      return { config, ctx };
+    };
+    const { config, ctx } = await admit().catch((err: unknown) => {
       stages.drop(ticket);
       throw err;
-    }
-    const { accepted, errors, cookie } = await queued.result;
-    writeVisitorCookie(c, cookie, { site: queued.config, secure: requestIsHttps(c, proxyHops(deps.trustProxy) > 0) });
+    });
+    const { accepted, errors, cookie } = await stages.queue(ticket, { receivedAt, ctx, cookie: readVisitorCookie(c) });
+    writeVisitorCookie(c, cookie, { site: config, secure: requestIsHttps(c, proxyHops(deps.trustProxy) > 0) });
     deps.metrics.eventsAccepted.inc({ site }, accepted);
     for (const e of errors) deps.metrics.eventsRejected.inc({ reason: e.reason });
     deps.hooks?.onBatch?.({ site, accepted, rejected: errors });
