@@ -41,6 +41,12 @@ async function storedEvents(): Promise<number> {
   return Number((await runSpoor(['sql', 'SELECT uniqExact(event_id) FROM spoor.events', '--format', 'tsv'], env)).stdout.trim().split('\n')[1]);
 }
 
+/** When rfm_thresholds_mv last computed the demo site's cuts (ms since the epoch, 0 if never). */
+async function thresholdsRefreshedAt(): Promise<number> {
+  const sql = "SELECT toUnixTimestamp64Milli(max(refreshed_at)) FROM spoor.rfm_thresholds WHERE site_id = 'demo'";
+  return Number((await runSpoor(['sql', sql, '--format', 'tsv'], env)).stdout.trim().split('\n')[1] ?? 0);
+}
+
 /** Rows of a query file through `spoor sql --file`, as an analyst runs it. */
 async function sqlRows(file: string, params: Record<string, string>): Promise<Array<Record<string, unknown>>> {
   const flags = Object.entries(params).flatMap(([k, v]) => ['--param', `${k}=${v}`]);
@@ -68,7 +74,12 @@ beforeAll(async () => {
   await waitFor(async () => (await storedEvents()) === traffic.events.length, 60_000, 'the traffic to be stored');
   // And in the views: an insert's rows are in `events` before its views have written theirs.
   await spoorQueueDrained(inject('redisUrl'), QUEUE);
-}, 120_000);
+  // RFM scores are placed against cuts computed ahead every 30 s (rfm_thresholds_mv): once a
+  // refresh has read all of the traffic, every later one gives the same cuts, so the pages, the
+  // queries and the CLI below all see the same scores whenever they read them.
+  const landed = Date.now();
+  await waitFor(async () => (await thresholdsRefreshedAt()) > landed, 60_000, 'the RFM cuts to be computed over the traffic');
+}, 150_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -34,12 +34,14 @@ export interface SubscribeTouchedOptions {
   /** The subscription was (re)established after a gap: messages may have been missed. */
   onReset: () => void;
   onError?: (err: Error) => void;
+  /** The subscriber's name in `CLIENT LIST`. @defaultValue `spoor-touched` */
+  connectionName?: string;
 }
 
 export async function subscribeTouched(opts: SubscribeTouchedOptions): Promise<TouchedSubscription> {
   const channel = touchedChannel(opts.queueName);
   const sub = new Redis(opts.url, {
-    connectionName: 'spoor-touched',
+    connectionName: opts.connectionName ?? 'spoor-touched',
     connectTimeout: 2_000,
     maxRetriesPerRequest: null,
     retryStrategy: (times) => Math.min(times * 200, 2_000),

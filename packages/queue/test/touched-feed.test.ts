@@ -11,7 +11,7 @@ afterEach(async () => {
   for (const o of open.splice(0)) await o.close();
 });
 
-async function listen(queueName: string) {
+async function listen(queueName: string, connectionName?: string) {
   const got: TouchedPeople[] = [];
   const errors: Error[] = [];
   let resets = 0;
@@ -21,6 +21,7 @@ async function listen(queueName: string) {
     onTouched: (t) => got.push(t),
     onReset: () => resets++,
     onError: (err) => errors.push(err),
+    ...(connectionName ? { connectionName } : {}),
   });
   open.push(sub);
   return { got, errors, resets: () => resets };
@@ -62,11 +63,18 @@ describe('touched feed', () => {
 
   it('says a cut subscription is back, so what it kept can be dropped', async () => {
     const name = uniqueName('touched');
-    const l = await listen(name);
+    const l = await listen(name, name);
     expect(l.resets()).toBe(0);
     const admin = publisher();
     await waitFor(() => admin.status === 'ready', 5_000, 'redis');
-    await admin.client('KILL', 'TYPE', 'pubsub');
+    // Only this test's subscriber: the run's Redis serves other test files' subscriptions too.
+    const clients = (await admin.client('LIST', 'TYPE', 'pubsub')) as string;
+    const ids = clients
+      .split('\n')
+      .filter((line) => line.split(' ').includes(`name=${name}`))
+      .map((line) => /^id=(\d+)/.exec(line)?.[1]);
+    expect(ids).toHaveLength(1);
+    await admin.client('KILL', 'ID', ids[0]!);
     await waitFor(() => l.resets() === 1, 10_000, 'the reset');
     // Subscribed again: messages arrive.
     await waitFor(
