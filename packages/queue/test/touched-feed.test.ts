@@ -68,7 +68,7 @@ describe('touched feed', () => {
     const admin = publisher();
     await waitFor(() => admin.status === 'ready', 5_000, 'redis');
     // Only this test's subscriber: the run's Redis serves other test files' subscriptions too.
-    const clients = (await admin.client('LIST', 'TYPE', 'pubsub')) as string;
+    const clients = (await admin.call('CLIENT', 'LIST', 'TYPE', 'PUBSUB')) as string;
     const ids = clients
       .split('\n')
       .filter((line) => line.split(' ').includes(`name=${name}`))
