@@ -8,6 +8,11 @@ export interface RedisConnectionOptions {
   role: ConnectionRole;
   /** A name shown by `CLIENT LIST`, to tell processes apart. */
   name?: string;
+  /**
+   * How long one command may wait for its reply, for the roles that bound it (producer 2 s, admin
+   * 5 s). A queue add is as slow as its slowest command, so a longer `addTimeoutMs` needs this too.
+   */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -15,7 +20,7 @@ export interface RedisConnectionOptions {
  * 503 at once instead of waiting on an unbounded in-memory queue; workers must use
  * `maxRetriesPerRequest: null`, as BullMQ requires for its blocking commands.
  */
-export function createRedisConnection({ url, role, name }: RedisConnectionOptions): Redis {
+export function createRedisConnection({ url, role, name, commandTimeoutMs }: RedisConnectionOptions): Redis {
   const common: RedisOptions = {
     connectionName: name,
     lazyConnect: false,
@@ -24,9 +29,9 @@ export function createRedisConnection({ url, role, name }: RedisConnectionOption
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   };
   const byRole: Record<ConnectionRole, RedisOptions> = {
-    producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2_000 },
+    producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: commandTimeoutMs ?? 2_000 },
     worker: { enableOfflineQueue: true, maxRetriesPerRequest: null },
-    admin: { enableOfflineQueue: true, maxRetriesPerRequest: 1, commandTimeout: 5_000 },
+    admin: { enableOfflineQueue: true, maxRetriesPerRequest: 1, commandTimeout: commandTimeoutMs ?? 5_000 },
   };
   return new Redis(url, { ...common, ...byRole[role] });
 }

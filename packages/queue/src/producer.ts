@@ -11,7 +11,8 @@ export interface BatchQueueOptions {
   /** @defaultValue `batches` */
   name?: string;
   /**
-   * How long an add may take before the caller is told the queue is unavailable.
+   * How long an add may take before the caller is told the queue is unavailable. Each of its
+   * commands is bounded by the connection's own `commandTimeoutMs` too, so raise both together.
    * @defaultValue 2000
    */
   addTimeoutMs?: number;
