@@ -65,8 +65,19 @@ if (lookups > 0) {
     }
     return { out, cpu };
   };
-  const visitor = await time("SELECT * FROM spoor.visitor_profiles WHERE site_id = 'bench' AND visitor_id = {id:String}", visitors);
-  const customer = await time("SELECT * FROM spoor.customer_profiles WHERE site_id = 'bench' AND customer_id = {id:String}", customers);
+  const visitorSql = "SELECT * FROM spoor.visitor_profiles WHERE site_id = 'bench' AND visitor_id = {id:String}";
+  const customerSql = "SELECT * FROM spoor.customer_profiles WHERE site_id = 'bench' AND customer_id = {id:String}";
+  const visitor = await time(visitorSql, visitors);
+  const customer = await time(customerSql, customers);
+  // Where a lookup's time goes: the engine plans the same query without reading its tables
+  // (EXPLAIN; it still runs scalar subqueries, as planning does), and a query that reads nothing.
+  const planLookups = Math.min(lookups, 100);
+  const visitorPlan = await time(`EXPLAIN ${visitorSql}`, visitors, planLookups);
+  const customerPlan = await time(`EXPLAIN ${customerSql}`, customers, planLookups);
+  const empty = await time('SELECT {id:String} AS id', visitors, planLookups);
+  // The engine's planning cost per expression, on no table at all: 40 additions over one row.
+  const additions = Array.from({ length: 40 }, (_, i) => `number + ${i} AS a${i}`).join(', ');
+  const forty = await time(`EXPLAIN SELECT ${additions} FROM numbers(1) WHERE {id:String} != ''`, visitors, planLookups);
   // The same lookup as customer_profiles answered it before migration 0090 (ranks computed per
   // query), from that migration's own text, on the same data: the baseline of the figure above.
   const before = readFileSync(join(DEFAULT_MIGRATIONS_DIR, '0053_lifecycle_rule.sql'), 'utf8');
@@ -83,6 +94,10 @@ if (lookups > 0) {
     visitor_lookup_cpu_ms: visitor.cpu,
     customer_lookup_ms: customer.out,
     customer_lookup_cpu_ms: customer.cpu,
+    visitor_plan_ms: visitorPlan.out,
+    customer_plan_ms: customerPlan.out,
+    empty_query_ms: empty.out,
+    forty_expressions_plan_ms: forty.out,
     ranked_lookup_ms: rankedPerQuery.out,
     ranked_lookup_cpu_ms: rankedPerQuery.cpu,
   });
