@@ -32,9 +32,9 @@ function job(site = 'shop', batch_id = randomUUID()): BatchJobData {
   };
 }
 
-function queueOn(url: string, name: string) {
-  const conn = createRedisConnection({ url, role: 'producer' });
-  const queue = createBatchQueue({ connection: conn, name });
+function queueOn(url: string, name: string, limits: { commandTimeoutMs?: number; addTimeoutMs?: number } = {}) {
+  const conn = createRedisConnection({ url, role: 'producer', ...(limits.commandTimeoutMs ? { commandTimeoutMs: limits.commandTimeoutMs } : {}) });
+  const queue = createBatchQueue({ connection: conn, name, ...(limits.addTimeoutMs ? { addTimeoutMs: limits.addTimeoutMs } : {}) });
   cleanup.push(async () => {
     await queue.close();
     conn.disconnect();
@@ -132,5 +132,33 @@ describe('batch queue', () => {
     await redis.restart();
     await expect.poll(() => conn.status, { timeout: 10_000 }).toBe('ready');
     await expect(queue.enqueue(job())).resolves.toMatchObject({ jobId: expect.any(String) });
+  });
+
+  it("bounds an add by the connection's command timeout as well as its own, so a longer add needs both", async () => {
+    const redis = await startRedis();
+    cleanup.push(() => redis.stop());
+    const admin = createRedisConnection({ url: redis.url, role: 'admin' });
+    cleanup.push(() => admin.disconnect());
+    const name = uniqueName('stall');
+    // A 10 s add on a producer connection whose commands give up after 2 s (its default).
+    const capped = queueOn(redis.url, name, { addTimeoutMs: 10_000 });
+    const raised = queueOn(redis.url, name, { addTimeoutMs: 10_000, commandTimeoutMs: 10_000 });
+    await Promise.all([ready(capped.conn), ready(raised.conn), ready(admin)]);
+    // Redis answers no write for 3 s, as a stalled or starved server would.
+    const stall = async () => {
+      await admin.call('CLIENT', 'PAUSE', '3000', 'WRITE');
+      return Date.now();
+    };
+
+    // Refused while Redis is still paused: a command that had waited past the pause would have succeeded.
+    await stall();
+    const err = await capped.queue.enqueue(job()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueueError);
+    expect((err as QueueError).code).toBe('queue_unavailable');
+    await admin.call('CLIENT', 'UNPAUSE');
+
+    const started = await stall();
+    await expect(raised.queue.enqueue(job())).resolves.toMatchObject({ jobId: expect.any(String) });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_500);
   });
 });
