@@ -10,7 +10,7 @@ export interface RedisConnectionOptions {
   name?: string;
   /**
    * How long one command may wait for its reply, for the roles that bound it (producer 2 s, admin
-   * 5 s). A queue add is as slow as its slowest command, so a longer `addTimeoutMs` needs this too.
+   * 5 s). A batch queue on the connection allows its adds as long (`addTimeoutMs`'s default).
    */
   commandTimeoutMs?: number;
 }

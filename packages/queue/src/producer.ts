@@ -12,8 +12,9 @@ export interface BatchQueueOptions {
   name?: string;
   /**
    * How long an add may take before the caller is told the queue is unavailable. Each of its
-   * commands is bounded by the connection's own `commandTimeoutMs` too, so raise both together.
-   * @defaultValue 2000
+   * commands is bounded by the connection's own command timeout too, so by default the add gets
+   * just that (`createRedisConnection({ commandTimeoutMs })`).
+   * @defaultValue the connection's command timeout, else 2000
    */
   addTimeoutMs?: number;
   /** Called for connection errors, which would otherwise crash the process. */
@@ -45,7 +46,7 @@ export interface BatchQueue {
 
 export function createBatchQueue(opts: BatchQueueOptions): BatchQueue {
   const onError = opts.onError ?? (() => {});
-  const timeoutMs = opts.addTimeoutMs ?? 2_000;
+  const timeoutMs = opts.addTimeoutMs ?? opts.connection.options.commandTimeout ?? 2_000;
   const queue = new Queue<BatchJobData>(opts.name ?? DEFAULT_QUEUE_NAME, {
     connection: opts.connection,
     prefix: QUEUE_PREFIX,
