@@ -196,7 +196,7 @@ export async function run(ctx) {
     notes: [
       ...notes,
       'Why the rate and freshness targets are missed on 2 cores: one Node thread runs collector and worker while the embedded engine parses the rows and updates fourteen materialized views and merges parts in the background; the engine, not the queue, bounds the rate. An insert with all views costs the engine a fixed ~0.1–0.2 s whatever its size, plus its rows (bench insert-paths), so the worker forms the next insert only when the engine is free and lets it grow to its batch size (10,000 rows by default) under load. Separate `spoor collector` / `spoor worker` processes against a ClickHouse server scale past it (docs/OPERATIONS.md).',
-      "Idle memory: about two thirds of the resident set is the embedded engine's library mapped from disk (file-backed, shared and reclaimable); the rest is the process's own.",
+      "Idle memory: about half of the resident set is the embedded engine's library mapped from disk (file-backed, shared and reclaimable, the figure above); the rest is the process's own, its three JavaScript threads (event loop, worker, batch stages) included.",
       `Load: 32 concurrent senders of 20-event batches (a new batch_id each) from the same machine for ${seconds} s; sustained = events sent / time from the first send until the last of them was queryable. Freshness: load at half that rate plus a one-event probe batch every 200 ms, each probe timed from its POST until a primary-key poll (every 50 ms, through the ClickHouse HTTP interface) saw it.`,
     ],
   };
