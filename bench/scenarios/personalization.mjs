@@ -197,6 +197,9 @@ async function separateCollector(up) {
   return { base: `http://127.0.0.1:${port}`, stop: () => proc.stop() };
 }
 
+/** The share of a window's lookups that were a person's first (read from the warehouse, not kept). */
+const firstShare = (w) => w.firsts.length / Math.max(1, w.me.length + w.profiles.length);
+
 /** How many merges the engine is running (system.merges), as a window of lookups begins. */
 const mergesRunning = async (up) => Number((await up.sql('SELECT count() AS n FROM system.merges'))[0].n);
 
@@ -323,9 +326,9 @@ export async function run(ctx) {
         aloneMe99: percentile(alone.me, 99),
         aloneProfile50: percentile(alone.profiles, 50),
         aloneProfile99: percentile(alone.profiles, 99),
-        aloneFirsts: alone.firsts.length / Math.max(1, alone.me.length + alone.profiles.length),
+        aloneFirsts: firstShare(alone),
         aloneFirst99: percentile(alone.firsts, 99),
-        busyFirsts: busy.firsts.length / Math.max(1, busy.me.length + busy.profiles.length),
+        busyFirsts: firstShare(busy),
         apartMe50: percentile(apart.me, 50),
         apartMe99: percentile(apart.me, 99),
         apartProfile50: percentile(apart.profiles, 50),
@@ -340,7 +343,7 @@ export async function run(ctx) {
         lookupRate: busy.rate,
         busyMerges,
         steadyMerges,
-        steadyFirsts: steady.firsts.length / Math.max(1, steady.me.length + steady.profiles.length),
+        steadyFirsts: firstShare(steady),
         steadyMe99: percentile(steady.me, 99),
         steadyProfile99: percentile(steady.profiles, 99),
         steadyLoop99: steadyLoop.p99,
