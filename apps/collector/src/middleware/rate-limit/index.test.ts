@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { renderError } from '../../errors.js';
 import { redisRateLimits } from '../../rate-limits.js';
+import { AHEAD_FLUSH_MS } from '../../key-budget.js';
 import { rateLimit } from './index.js';
 import { uniqueName } from '@spoor/testkit/temp';
 import { waitFor } from '@spoor/testkit/wait';
@@ -112,6 +113,28 @@ describe('rateLimit (Redis)', () => {
     // The last one was refused from memory (the key blocked once over), so it never reached Redis.
     expect(Number(await redis.get(`${prefix}:site:shop`))).toBe(11);
     slow.conn.disconnect();
+  });
+
+  it('sends the consumes of requests admitted ahead as one Redis call per flush interval, counting every one', async () => {
+    const counted = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    await waitFor(() => counted.status === 'ready', 10_000, 'redis');
+    let calls = 0;
+    const send = counted.sendCommand.bind(counted);
+    counted.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => (calls++, send(...args))) as Redis['sendCommand'];
+    const prefix = uniqueName('rl');
+    const limits = redisRateLimits({ redis: counted, keyPrefix: prefix, perSite: { points: 1_000, durationS: 60 } });
+    // The first request waits for Redis (a first EVALSHA may be retried as EVAL).
+    expect(await limits.consume('site', 'shop')).toEqual({ ok: true });
+    const first = calls;
+    expect(first).toBeLessThanOrEqual(2);
+    // Then twenty well under the budget, one after another: each admitted at once...
+    for (let i = 0; i < 20; i++) expect(await limits.consume('site', 'shop')).toEqual({ ok: true });
+    expect(calls).toBe(first);
+    // ...and counted in Redis together, once the interval has passed.
+    await new Promise((r) => setTimeout(r, AHEAD_FLUSH_MS + 50));
+    expect(calls).toBe(first + 1);
+    expect(Number(await redis.get(`${prefix}:site:shop`))).toBe(21);
+    counted.disconnect();
   });
 
   it('counts the requests that waited on a first answer before it admits any ahead (never past the budget)', async () => {
