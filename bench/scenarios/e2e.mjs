@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createBatchQueue, createRedisConnection, DEFAULT_QUEUE_NAME } from '@spoor/queue';
-import { batchBodies } from '../lib/load.mjs';
+import { batchBodies, request } from '../lib/load.mjs';
 import { freePort, memoryOf, sleep, start, tempDir } from '../lib/processes.mjs';
 import { percentile, summary } from '../lib/stats.mjs';
 
@@ -65,9 +65,7 @@ export async function spoorUp(env = {}) {
 }
 
 export async function post(base, body) {
-  const res = await fetch(`${base}/v1/batch`, { method: 'POST', body, headers: HEADERS });
-  await res.arrayBuffer();
-  return res.status;
+  return (await request(`${base}/v1/batch`, { method: 'POST', body, headers: HEADERS })).status;
 }
 
 const count = async (up) => Number((await up.sql("SELECT count() AS n FROM spoor.events WHERE site_id = 'demo'"))[0].n);

@@ -28,12 +28,11 @@ async function seed(up, visitors) {
     Array.from({ length: 16 }, async () => {
       for (let b = pending.shift(); b; b = pending.shift()) {
         const browser = b.userAgent.startsWith('Mozilla/');
-        const res = await request(`${up.base}/v1/batch`, {
+        await request(`${up.base}/v1/batch`, {
           method: 'POST',
           body: JSON.stringify({ ...b.body, sent_at: Date.now() }),
           headers: { 'content-type': 'text/plain', 'user-agent': b.userAgent, ...(browser ? { origin: ORIGIN } : {}) },
         });
-        await res.arrayBuffer();
       }
     }),
   );
@@ -84,9 +83,8 @@ async function lookups(up, people, key, rate, seconds) {
     const [url, headers, first] = lookupRequest(up, people, key, i >> 1, route);
     const t0 = performance.now();
     inFlight.push(
-      request(url, { headers, signal: AbortSignal.timeout(5_000) }).then(
-        async (res) => {
-          await res.arrayBuffer();
+      request(url, { headers, timeoutMs: 5_000 }).then(
+        (res) => {
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
           if (res.status === 200) (route === 'me' ? me : profiles).push(performance.now() - t0);
           if (res.status === 200 && first) firsts.push(performance.now() - t0);
@@ -117,8 +115,7 @@ async function capacity(up, people, key, route, seconds, concurrency = 8) {
         const [url, headers, first] = lookupRequest(up, people, key, i++, route);
         if (first) firsts++;
         try {
-          const res = await request(url, { headers, signal: AbortSignal.timeout(30_000) });
-          await res.arrayBuffer();
+          const res = await request(url, { headers, timeoutMs: 30_000 });
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
           if (res.status === 200) done++;
         } catch (err) {
@@ -246,7 +243,6 @@ async function freshness(up, seconds) {
     probes.push(
       (async () => {
         const res = await request(`${up.base}/v1/batch`, { method: 'POST', body, headers });
-        await res.arrayBuffer();
         if (res.status !== 202) return;
         const acked = performance.now();
         // Polled every 100 ms: the figure's resolution, and a load the lookups can serve (at 25 ms,
@@ -292,7 +288,9 @@ export async function run(ctx) {
       const load = ingest(up, bodies, s.rate / 2);
       await eventLoopDelay(up);
       const busyMerges = await mergesRunning(up);
+      const cpu0 = process.cpuUsage();
       const busy = await lookups(up, people, key, rate, seconds);
+      const cpu = process.cpuUsage(cpu0);
       const loop = await eventLoopDelay(up);
       // The same lookups again at once, under the same load: how far the figure moves between the
       // two is its noise on this host. The first window begins as the saturating run ends, so the
@@ -341,6 +339,8 @@ export async function run(ctx) {
         profile50: percentile(busy.profiles, 50),
         profile99: percentile(busy.profiles, 99),
         lookupRate: busy.rate,
+        // Share of one core the load generator (this process: lookups and ingest) used meanwhile.
+        generatorCpu: (cpu.user + cpu.system) / 1e6 / seconds,
         busyMerges,
         steadyMerges,
         steadyFirsts: firstShare(steady),
@@ -397,6 +397,7 @@ export async function run(ctx) {
       { what: '/v1/profiles p99 while ingesting', value: of('profile99'), unit: 'ms', target: '≤ 25 ms', met: met('profile99', 25) },
       { what: 'lookups/s started (half /v1/me, half /v1/profiles)', value: of('lookupRate'), unit: '/s', target: `${rate}` },
       { what: '  engine merges running as these lookups began', value: of('busyMerges'), unit: '' },
+      { what: '  CPU of the load generator meanwhile (lookups and ingest; share of one of the 2 cores)', value: of('generatorCpu'), unit: '' },
       {
         what: `the next ${seconds} s, the same ingest going on: /v1/me p99`,
         value: of('steadyMe99'),
@@ -436,7 +437,8 @@ export async function run(ctx) {
       `Answers by status in the first run: ${JSON.stringify(runs[0]?.statuses ?? {})}.`,
       "Each person's state is kept by the collector between lookups (packages/personalization/src/kept-states.ts): a person's first lookup reads the warehouse (the lookups waiting at that moment in one batch: two queries for /v1/me, three for /v1/profiles); later ones answer from memory until the worker says an insert touched the person (the probes' cart_add: then the next lookup waits for one read), or the state is ten minutes old (read again behind the answer); the site-wide parts are applied at each lookup from their own caches. The seeded people are not touched by the ingest load (another site), so the lookups while ingesting answer from kept states; the share of first lookups in each phase is reported. The site-wide parts of an answer (catalogue and best sellers, RFM score cuts, segment membership, each product's partners) are cached and refreshed in the background. Every lookup has a 5 s deadline (then 503 personalization_timeout). Reads run on four read-only engine sessions side by side, their values set on the session, not bound per call (chdb runs the bound calls of a whole process one at a time).",
       "Where a read's CPU goes, before states were kept or batched (profiled with --cpu-prof and process CPU time on the warehouse scenario's 1,003,506 events, one lookup at a time, 2026-12-01 on a machine loaded by other work, so absolute figures are high): ~36 ms of CPU per answer, of which the JavaScript thread is idle nearly all the time; the engine's threads take it: the first query (4 UNION ALL branches) ~22 ms — the visitor_activity granule ~7 ms, the erasure check ~3 ms (an empty table: the cost of a branch), products seen ~5 ms, products bought ~9 ms — and the second (cart, customer, traits, partners) ~14 ms; SELECT 1 costs ~1 ms. So 300 answers/s would need ~11 cores of engine time: the per-query and per-branch cost of the embedded engine, not the lookups' reads, bounds the rate on 2 cores.",
-      "What holds the tail, and a tuning tried and not kept (2026-12-02, a trimmed copy of this scenario, warm kept states, 300 lookups/s at half the sustained rate): in a --cpu-prof of spoor up the event loop's longest busy stretches while ingesting (60–160 ms) are each mostly the main isolate's garbage collection (25–45 ms of each; --trace-gc shows a mark-compact every 1–2 s on a 36–50 MB heap, pauses 4–22 ms and incremental marking steps of up to 36 ms, and scavenges of up to 13 ms), then postMessage to the batch thread and writes to sockets. A larger young generation, to promote less, moved the tail no more than the host's noise, so spoor up starts with Node's defaults: /v1/me p99 with --max-semi-space-size=32 26–35 ms against 25–42 ms without (three alternating pairs), with --min-semi-space-size=16 --max-semi-space-size=32 18–27 ms against 14–20 ms.",
+      "The load generator (this process) sends over node:http with kept-alive connections, no cap on sockets: it shares the 2 cores with spoor up, and fetch (used before 2026-12-03) spent about three times the CPU per request (trimmed copy of this scenario, 20 s windows while ingesting: 2.3–3.2 s of the generator's CPU per window against 5.8–7.2 s with fetch); its CPU while ingesting is reported above.",
+      "What holds the tail (2026-12-03, a trimmed copy of this scenario, warm kept states, every lookup answered from a kept state, 300 lookups/s at half the sustained rate, AMD EPYC host): the two cores are busy. Per-thread CPU read from /proc every 100 ms over four 20 s windows: spoor up's event loop 32 % of a core, its threads named node (the batch and worker threads, V8's helpers, and libuv's pool, where the engine parses each insert) 45 %, the engine's background merges 31 %, its other threads (RuntimeData, ThreadPool, unnamed) 40 %, Redis 18 %, the load generator 19 %: about 93 % of the two cores. The slow lookups come in bursts of a few hundred milliseconds in which the event loop runs but gets 30–50 % of a core; garbage collection overlaps only about 5 % of the event loop's gaps over 8 ms (47 scavenges, 190 ms, and one mark-compact, 25 ms, in 20 s). Giving the other threads less priority does not shorten it: with spoor up's other JavaScript threads and its Redis at nice 5 in alternate windows, /v1/me p99 was 8.8, 12.2, 38.8, 60.7, 88.9, 33.5 ms (median 36) against 53.6, 16.1, 22.8, 45.3, 91.7, 18.1 ms (median 34) beside them. So on 2 cores the figure follows the host's speed and how close half the sustained rate brings it to saturation; the same code gave 22–29 ms on 2026-12-02's faster host. Tried and not kept (2026-12-02): a larger young generation (--max-semi-space-size=32: p99 26–35 ms against 25–42 ms without, three alternating pairs; with --min-semi-space-size=16 as well, 18–27 ms against 14–20 ms).",
     ],
   };
 }
