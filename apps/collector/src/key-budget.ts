@@ -12,7 +12,7 @@
 //   request waits for Redis, so refusals stay exact: a key first seen, or near its budget, is
 //   decided by Redis alone. Several processes can overspend a key only by what they admit ahead
 //   within one flush interval and round trip while each still counts it under half: a burst of
-//   more than half the budget inside some 25 ms.
+//   more than half the budget inside one interval.
 //
 // Why: under ingest, Redis shares the cores with the queue's traffic, and its round trip was the
 // tail of a lookup that had its answer ready (/v1/profiles p99, bench personalization). Sending
