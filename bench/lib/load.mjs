@@ -36,7 +36,7 @@ export function batchBodies(site, eventsPerBatch = 20) {
 /**
  * One HTTP request on a kept-alive connection (node:http, not fetch: the load generator shares the
  * two cores with the server it measures, and fetch spends about three times the CPU per request),
- * resolving once the whole answer is read: `{ status, headers, text(), json() }`. A request racing
+ * resolving once the whole answer is read: `{ status, text(), json() }`. A request racing
  * the server's close of an idle connection fails before reaching it, so it is sent once more.
  * `timeoutMs` bounds the whole request (then it rejects with a TimeoutError).
  */
@@ -55,21 +55,18 @@ const agent = new http.Agent({ keepAlive: true });
 
 function send(url, method, headers, body, timeoutMs) {
   return new Promise((resolve, reject) => {
+    const settle = (f, v) => (clearTimeout(timer), f(v));
     const req = http.request(url, { method, headers, agent }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('error', reject);
+      res.on('error', (err) => settle(reject, err));
       res.on('end', () => {
-        clearTimeout(timer);
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode, headers: res.headers, text: () => text, json: () => JSON.parse(text) });
+        settle(resolve, { status: res.statusCode, text: () => text, json: () => JSON.parse(text) });
       });
     });
     const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
-    req.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
+    req.on('error', (err) => settle(reject, err));
     req.end(body);
   });
 }
