@@ -1,9 +1,11 @@
 // `spoor up`, `spoor sql` and `spoor migrate` as a user runs them: real processes, real Redis and
 // embedded ClickHouse, a data directory of their own.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SpoorEventInput } from '@spoor/events';
+import { INGEST_NICE } from '@spoor/warehouse';
 import { makeBatch, makeEvent } from '@spoor/testkit/events';
 import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
 import { tempDir } from '@spoor/testkit/temp';
@@ -31,6 +33,12 @@ function processAlive(pid: number) {
   }
 }
 
+/** A process's or thread's nice value, from its /proc stat line (field 19). */
+function niceOf(statPath: string) {
+  const stat = readFileSync(statPath, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
 describe('spoor up', () => {
   it('serves the collector, the SDK and the demo shop, and answers readiness', async () => {
     const s = await up();
@@ -42,6 +50,23 @@ describe('spoor up', () => {
     const shop = await (await fetch(`${s.base}/`)).text();
     expect(shop).toContain('data-site="demo"');
     expect((await fetch(`${s.base}/../package.json`)).status).toBe(404);
+  });
+
+  it('keeps every thread but the one answering HTTP, and its Redis, at a lower priority', async () => {
+    const dataDir = tempDir('nice');
+    const s = await up(dataDir);
+    // Ingest once, so the worker's inserts have started the engine's threads.
+    expect((await postBatch(s)).status).toBe(202);
+    const pid = s.child.pid!;
+    const redisPid = Number(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8'));
+    await expect
+      .poll(async () => (await runSpoor(['sql', 'SELECT count() FROM spoor.events', '--format', 'csv'], { SPOOR_DATA_DIR: dataDir })).stdout)
+      .toBe('"count()"\n1\n');
+    const others = () => readdirSync(`/proc/${pid}/task`).filter((tid) => Number(tid) !== pid);
+    expect(others().length).toBeGreaterThan(20);
+    await expect.poll(() => others().filter((tid) => niceOf(`/proc/${pid}/task/${tid}/stat`) < INGEST_NICE), { timeout: 5_000 }).toEqual([]);
+    expect(niceOf(`/proc/${redisPid}/stat`)).toBeGreaterThanOrEqual(INGEST_NICE);
+    expect(niceOf(`/proc/${pid}/task/${pid}/stat`)).toBe(getPriority());
   });
 
   it('lets spoor sql count events while it runs and after it stopped', async () => {

@@ -17,7 +17,8 @@ export function dedupInsertSettings(token: string): Settings {
 
 /**
  * The nice value of ingest work that may wait while a process answers requests: `spoor up`'s worker
- * thread, the engine threads running its inserts, and the embedded engine's background merges.
+ * thread, the engine threads running its inserts, and the embedded engine's background merges (in
+ * `spoor up`, every thread but the one answering HTTP, and its Redis: apps/cli/src/answers-first.ts).
  * With a core free it changes nothing; when both are wanted, answers come first. 10 was tried side
  * by side with 5 (2026-12-02, bench e2e and personalization's lookup phase, alternating runs): on a
  * slow host the lookups' p99 was no better, and event-to-queryable p99 was worse (median of five

@@ -6,8 +6,9 @@ import { createAdminApp } from '@spoor/admin';
 import { listen, refreshingSites, siteFromRow, startBatchThread, type RunningServer, type SiteSpec } from '@spoor/collector';
 import { checkRedisSafety, createBatchQueue, createRedisConnection, publishTouched, type BatchQueue } from '@spoor/queue';
 import { startHttpInterface, type HttpInterfaceUser, type RunningHttpInterface } from '@spoor/clickhouse-http';
-import { assertDedupSettings, listSites, migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
+import { assertDedupSettings, INGEST_NICE, listSites, migrate, openWarehouse, type Warehouse } from '@spoor/warehouse';
 import { startWorkerThread, type SpoorWorker } from '@spoor/worker';
+import { keepAnswersFirst } from '../answers-first.js';
 import { composeCollector } from '../collector-app.js';
 import { analystLimits, warehouseConfig, type Config } from '../config.js';
 import { rateLimitSettings } from '../process-config.js';
@@ -215,6 +216,10 @@ export async function up(config: Config, opts: UpOptions, log: Logger): Promise<
 
     const chHttp = await startClickHouseInterface(wh, opts.clickhousePort, token, config);
     if (chHttp) stack.push({ name: 'clickhouse-http', stop: () => chHttp.close() });
+
+    // This thread answers every request; all the others, and the private Redis, wait for a core.
+    const priority = keepAnswersFirst({ nice: INGEST_NICE, processes: () => [redis?.pid()] });
+    stack.push({ name: 'answers first', stop: async () => priority.stop() });
 
     writeRunState(dir, {
       pid: process.pid,
