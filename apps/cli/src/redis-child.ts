@@ -17,7 +17,7 @@ export interface PrivateRedis {
   restarts(): number;
   /** Down for longer than this many ms (0 when up): /healthz turns unhealthy past a limit. */
   downForMs(): number;
-  /** The server's process id now (setpriv execs it, so its pid is the child's); a restart changes it. */
+  /** The server's process id (setpriv execs it, so its pid is the child's); none while it is down, and a restart changes it. */
   pid(): number | undefined;
   /** Stops the server (SIGTERM: it writes its AOF), killing it after `graceMs`. @defaultValue 10000 */
   stop(graceMs?: number): Promise<void>;
@@ -118,7 +118,7 @@ export async function startPrivateRedis(dir: string, log: Logger): Promise<Priva
     up: () => downSince === 0,
     restarts: () => restarts,
     downForMs: () => (downSince === 0 ? 0 : Date.now() - downSince),
-    pid: () => child.pid,
+    pid: () => (downSince === 0 ? child.pid : undefined),
     async stop(graceMs = 10_000) {
       stopping = true;
       process.off('exit', killOnExit);
