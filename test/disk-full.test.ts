@@ -68,7 +68,17 @@ describe.skipIf(!mounted)('a full disk (tmpfs; needs root to mount)', () => {
       const stored = await count();
       return acked.filter((id) => !stored.has(id)).length;
     };
-    await expect.poll(missing, { timeout: 60_000, interval: 1_000 }).toBe(0);
+    await expect
+      .poll(missing, { timeout: 60_000, interval: 1_000 })
+      .toBe(0)
+      .catch((err: Error) => {
+        // What spoor up said about the batches it could not store yet (the Redis and 503 lines of the full disk left out).
+        const said = up!
+          .output()
+          .split('\n')
+          .filter((l) => /"level":(40|50)/.test(l) && !/MISCONF|request refused|rate limits not checked/.test(l));
+        throw new Error(`${err.message}\nspoor up's last warnings:\n${said.slice(-30).join('\n')}`);
+      });
     const dup = await runSpoor(
       ['sql', "SELECT count() - uniqExact(event_id) FROM spoor.events FINAL WHERE startsWith(visitor_id, 'disk-')", '--format', 'tsv'],
       { SPOOR_DATA_DIR: dataDir },

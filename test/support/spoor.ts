@@ -78,6 +78,8 @@ export async function storedIds(dataDir: string, prefix: string): Promise<Set<st
   const r = await runSpoor(['sql', `SELECT DISTINCT event_id FROM spoor.events WHERE startsWith(visitor_id, '${prefix}-')`, '--format', 'csv'], {
     SPOOR_DATA_DIR: dataDir,
   });
+  // A failed query is not "nothing stored": it fails the caller with the reason (expect.poll retries).
+  if (r.code !== 0) throw new Error(`spoor sql failed (${r.code}): ${r.stderr.trim()}`);
   return new Set(
     r.stdout
       .trim()
