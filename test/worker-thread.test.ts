@@ -1,7 +1,6 @@
 // The worker in a thread of its own (`spoor up`): batches from the queue become rows through the
 // parent's engine connection, refusals included; the thread runs below the HTTP thread's priority;
 // a thread that dies is started again and the jobs keep flowing; close() commits what it holds.
-import { readFileSync, readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createBatchQueue, createRedisConnection, type AcceptedEvent, type BatchQueue } from '@spoor/queue';
@@ -9,6 +8,7 @@ import { INGEST_NICE, migrate, openWarehouse, type Warehouse } from '@spoor/ware
 import { startWorkerThread, type WorkerThread } from '@spoor/worker';
 import { makeEvent } from '@spoor/testkit/events';
 import { makeJob } from '@spoor/testkit/jobs';
+import { niceByThread } from '@spoor/testkit/nice';
 import { tempDir, uniqueName } from '@spoor/testkit/temp';
 import { waitFor } from '@spoor/testkit/wait';
 
@@ -47,17 +47,6 @@ function pageviews(visitor: string, n: number): AcceptedEvent[] {
 }
 const count = async (table: string, where: string, params: Record<string, unknown>) =>
   Number((await wh.query<{ n: number }>(`SELECT count() AS n FROM spoor.${table} WHERE ${where}`, params))[0]!.n);
-
-/** Each of the process's threads' nice values, by thread id. */
-function niceByThread(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    // Fields after the command's closing parenthesis; nice is field 19 of stat(5), the 17th here.
-    out.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
-  }
-  return out;
-}
 
 describe('worker thread', () => {
   it('commits queued batches, refusals included, through the parent’s engine, below the HTTP thread’s priority', async () => {

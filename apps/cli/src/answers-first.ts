@@ -7,7 +7,7 @@
 //
 // The engine starts threads as it needs them (its pool grew from 17 to 135 in a minute of
 // ingest), and may put a query's threads back to its own value once the query ends, so this is
-// a pass every `everyMs`, not a setting made once. Raising a thread's nice needs no privilege;
+// a pass every second, not a setting made once. Raising a thread's nice needs no privilege;
 // a thread that ended meanwhile, or a system that refuses, is skipped.
 //
 // Measured (2026-12-03, AMD EPYC 2 cores, 300 lookups/s while ingesting at half the sustained
@@ -23,28 +23,21 @@ export interface AnswersFirstOptions {
   nice: number;
   /** Child processes to keep there too (read on every pass: a restarted child has a new pid). */
   processes?: () => ReadonlyArray<number | undefined>;
-  /** @defaultValue 1000 */
-  everyMs?: number;
 }
 
-export interface AnswersFirst {
-  /** One pass now; returns how many threads and processes it lowered. */
-  pass(): number;
-  stop(): void;
-}
+/** How often the threads are looked over (a thread the engine starts runs at its parent's nice until then). */
+const PASS_MS = 1_000;
 
 /** Keeps this process's other threads and the given children at `opts.nice` or above; nothing where threads cannot be listed (not Linux). */
-export function keepAnswersFirst(opts: AnswersFirstOptions): AnswersFirst {
+export function keepAnswersFirst(opts: AnswersFirstOptions): { stop(): void } {
   // On Linux the main thread's id is the process id; from another thread, it would lower the main one.
   if (!isMainThread) throw new Error('keepAnswersFirst runs on the main thread only');
   const main = process.pid;
   const lower = (id: number) => {
     try {
-      if (getPriority(id) >= opts.nice) return 0;
-      setPriority(id, opts.nice);
-      return 1;
+      if (getPriority(id) < opts.nice) setPriority(id, opts.nice);
     } catch {
-      return 0;
+      // The thread or process ended meanwhile, or the system refuses: nothing to keep.
     }
   };
   const pass = () => {
@@ -52,15 +45,13 @@ export function keepAnswersFirst(opts: AnswersFirstOptions): AnswersFirst {
     try {
       tids = readdirSync('/proc/self/task');
     } catch {
-      return 0;
+      return;
     }
-    let lowered = 0;
-    for (const tid of tids) if (Number(tid) !== main) lowered += lower(Number(tid));
-    for (const pid of opts.processes?.() ?? []) if (pid) lowered += lower(pid);
-    return lowered;
+    for (const tid of tids) if (Number(tid) !== main) lower(Number(tid));
+    for (const pid of opts.processes?.() ?? []) if (pid) lower(pid);
   };
   pass();
-  const timer = setInterval(pass, opts.everyMs ?? 1_000);
+  const timer = setInterval(pass, PASS_MS);
   timer.unref();
-  return { pass, stop: () => clearInterval(timer) };
+  return { stop: () => clearInterval(timer) };
 }

@@ -9,6 +9,7 @@ import { INGEST_NICE } from '@spoor/warehouse';
 import { makeBatch, makeEvent } from '@spoor/testkit/events';
 import { runSpoor, startSpoorUp, type SpoorUp } from '@spoor/testkit/spoor';
 import { tempDir } from '@spoor/testkit/temp';
+import { niceOf } from '@spoor/testkit/nice';
 
 const running: SpoorUp[] = [];
 afterEach(async () => {
@@ -31,12 +32,6 @@ function processAlive(pid: number) {
   } catch {
     return false;
   }
-}
-
-/** A process's or thread's nice value, from its /proc stat line (field 19). */
-function niceOf(statPath: string) {
-  const stat = readFileSync(statPath, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
 }
 
 describe('spoor up', () => {
@@ -64,9 +59,9 @@ describe('spoor up', () => {
       .toBe('"count()"\n1\n');
     const others = () => readdirSync(`/proc/${pid}/task`).filter((tid) => Number(tid) !== pid);
     expect(others().length).toBeGreaterThan(20);
-    await expect.poll(() => others().filter((tid) => niceOf(`/proc/${pid}/task/${tid}/stat`) < INGEST_NICE), { timeout: 5_000 }).toEqual([]);
-    expect(niceOf(`/proc/${redisPid}/stat`)).toBeGreaterThanOrEqual(INGEST_NICE);
-    expect(niceOf(`/proc/${pid}/task/${pid}/stat`)).toBe(getPriority());
+    await expect.poll(() => others().filter((tid) => niceOf(pid, tid) < INGEST_NICE), { timeout: 5_000 }).toEqual([]);
+    expect(niceOf(redisPid)).toBeGreaterThanOrEqual(INGEST_NICE);
+    expect(niceOf(pid, pid)).toBe(getPriority());
   });
 
   it('lets spoor sql count events while it runs and after it stopped', async () => {
