@@ -183,18 +183,14 @@ export async function run(ctx) {
       { what: '  of which file-backed (the engine library mapped)', value: of('idleFile'), unit: 'MiB' },
       { what: 'spoor up peak RSS', value: of('peak'), unit: 'MiB' },
       { what: 'private Redis peak RSS', value: of('redisPeak'), unit: 'MiB' },
-      {
-        what: 'ClickHouse bytes per million events (all tables)',
-        value: of('mibPerMillion'),
-        unit: 'MiB',
-        target: '≤ 60 MiB (issue 15)',
-        met: of('mibPerMillion').median <= 60,
-      },
+      // Not the issue's bytes figure: the load repeats 200 visitors' traffic (see the notes).
+      { what: 'ClickHouse bytes per million events of this load (all tables, unmerged)', value: of('mibPerMillion'), unit: 'MiB' },
     ],
     notes: [
       ...notes,
       "Why the rate and freshness targets are missed on 2 cores: the collector's event loop and the worker and batch threads share them with the embedded engine, which parses the rows, updates fourteen materialized views and merges parts in the background; the engine, not the queue, bounds the rate. An insert with all views costs the engine a fixed ~0.1–0.2 s whatever its size, plus its rows (bench insert-paths), so the worker forms the next insert only when the engine is free and lets it grow to its batch size (10,000 rows by default) under load. Separate `spoor collector` / `spoor worker` processes against a ClickHouse server scale past it (docs/OPERATIONS.md).",
       "Idle memory: about half of the resident set is the embedded engine's library mapped from disk (file-backed, shared and reclaimable, the figure above); the rest is the process's own, its three JavaScript threads (event loop, worker, batch stages) included.",
+      "Bytes: every active part of spoor up's database when the run ends, as background merges left them. The load is 50 batches of 200 generated visitors sent again and again with new event ids, so the same few visitors and sessions collect every event and their rows compress far better than a shop's: the bytes per million events of real traffic, against the issue's target, are bench insert-paths' figure (200,000 rows of distinct generated shop traffic, merged) and bench warehouse's (a million events).",
       `Load: 32 concurrent senders of 20-event batches (a new batch_id each) from the same machine for ${seconds} s, over node:http with kept-alive connections (fetch until 2026-12-03, about three times the CPU per request on the cores spoor up runs on); sustained = events sent / time from the first send until the last of them was queryable. Freshness: load at half that rate plus a one-event probe batch every 200 ms, each probe timed from its POST until a primary-key poll (every 50 ms, through the ClickHouse HTTP interface) saw it.`,
     ],
   };
